@@ -1,0 +1,408 @@
+package io.stampd.dataplane.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Downcall handles into libbpf.so.1 and libc.so.6, and the struct layouts they need.
+ *
+ * <p>Everything native in this package goes through here, so the public classes only deal
+ * with file descriptors, segments and exceptions. The wrappers return libbpf's raw results
+ * (negative errno on failure); callers decide what a failure means and report it.
+ */
+final class LibBpf {
+
+    /*
+     * Struct offsets and sizes. They were printed by a small C program (offsetof/sizeof,
+     * gcc x86_64) against /usr/include/linux/bpf.h (Linux 6.1 UAPI as packaged by Debian 12)
+     * and /usr/include/bpf/libbpf.h (libbpf 1.1.2). UAPI structs only ever grow at the end and
+     * the kernel accepts a shorter struct from user space, so a newer kernel is fine.
+     */
+    /** sizeof(struct bpf_prog_info). */
+    static final long PROG_INFO_SIZE = 232;
+    /** offsetof(struct bpf_prog_info, type): __u32. */
+    static final long PROG_INFO_TYPE = 0;
+    /** offsetof(struct bpf_prog_info, id): __u32. */
+    static final long PROG_INFO_ID = 4;
+    /** offsetof(struct bpf_prog_info, nr_map_ids): __u32, in: capacity of map_ids, out: count. */
+    static final long PROG_INFO_NR_MAP_IDS = 52;
+    /** offsetof(struct bpf_prog_info, map_ids): __aligned_u64 pointer to __u32[nr_map_ids]. */
+    static final long PROG_INFO_MAP_IDS = 56;
+    /** offsetof(struct bpf_prog_info, name): char[BPF_OBJ_NAME_LEN]. */
+    static final long PROG_INFO_NAME = 64;
+
+    /** sizeof(struct bpf_map_info). */
+    static final long MAP_INFO_SIZE = 88;
+    /** offsetof(struct bpf_map_info, type): __u32. */
+    static final long MAP_INFO_TYPE = 0;
+    /** offsetof(struct bpf_map_info, id): __u32. */
+    static final long MAP_INFO_ID = 4;
+    /** offsetof(struct bpf_map_info, key_size): __u32. */
+    static final long MAP_INFO_KEY_SIZE = 8;
+    /** offsetof(struct bpf_map_info, value_size): __u32. */
+    static final long MAP_INFO_VALUE_SIZE = 12;
+    /** offsetof(struct bpf_map_info, max_entries): __u32. */
+    static final long MAP_INFO_MAX_ENTRIES = 16;
+    /** offsetof(struct bpf_map_info, name): char[BPF_OBJ_NAME_LEN]. */
+    static final long MAP_INFO_NAME = 24;
+
+    /** sizeof(struct bpf_xdp_attach_opts): size_t sz; int old_prog_fd; size_t :0. */
+    static final long XDP_ATTACH_OPTS_SIZE = 16;
+    /** offsetof(struct bpf_xdp_attach_opts, old_prog_fd); non-zero makes libbpf add XDP_FLAGS_REPLACE. */
+    static final long XDP_ATTACH_OPTS_OLD_PROG_FD = 8;
+
+    /** sizeof(struct bpf_object_open_opts) in libbpf 1.1; libbpf accepts this or any older size. */
+    static final long OPEN_OPTS_SIZE = 80;
+    /** offsetof(struct bpf_object_open_opts, object_name): const char *. */
+    static final long OPEN_OPTS_OBJECT_NAME = 8;
+
+    /** BPF_OBJ_NAME_LEN: the kernel keeps at most 15 characters of a program or map name. */
+    static final int OBJ_NAME_LEN = 16;
+
+    /* <linux/if_link.h> */
+    static final int XDP_FLAGS_UPDATE_IF_NOEXIST = 1;
+    static final int XDP_FLAGS_SKB_MODE = 2;
+    static final int XDP_FLAGS_DRV_MODE = 4;
+
+    /* <linux/bpf.h> */
+    static final long BPF_ANY = 0;
+    static final int BPF_MAP_TYPE_PERCPU_HASH = 5;
+    static final int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
+    static final int BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
+    static final int BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE = 21;
+
+    /* <errno.h> on Linux */
+    static final int ENOENT = 2;
+    static final int EBUSY = 16;
+    static final int EEXIST = 17;
+    static final int ENODEV = 19;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private final MethodHandle objectOpenMem;
+    private final MethodHandle objectLoad;
+    private final MethodHandle objectClose;
+    private final MethodHandle findProgramByName;
+    private final MethodHandle programFd;
+    private final MethodHandle findMapByName;
+    private final MethodHandle mapFd;
+    private final MethodHandle xdpAttach;
+    private final MethodHandle xdpDetach;
+    private final MethodHandle xdpQueryId;
+    private final MethodHandle progGetFdById;
+    private final MethodHandle mapGetFdById;
+    private final MethodHandle objGetInfoByFd;
+    private final MethodHandle mapUpdateElem;
+    private final MethodHandle mapLookupElem;
+    private final MethodHandle numPossibleCpus;
+    private final MethodHandle strerror;
+    private final MethodHandle ifNameToIndex;
+    private final MethodHandle ifIndexToName;
+    private final MethodHandle close;
+
+    private LibBpf(SymbolLookup libbpf, SymbolLookup libc) {
+        objectOpenMem = downcall(libbpf, "bpf_object__open_mem", true,
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        objectLoad = downcall(libbpf, "bpf_object__load", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        objectClose = downcall(libbpf, "bpf_object__close", false, FunctionDescriptor.ofVoid(ADDRESS));
+        findProgramByName = downcall(libbpf, "bpf_object__find_program_by_name", false,
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        programFd = downcall(libbpf, "bpf_program__fd", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        findMapByName = downcall(libbpf, "bpf_object__find_map_by_name", false,
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        mapFd = downcall(libbpf, "bpf_map__fd", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        xdpAttach = downcall(libbpf, "bpf_xdp_attach", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        xdpDetach = downcall(libbpf, "bpf_xdp_detach", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        xdpQueryId = downcall(libbpf, "bpf_xdp_query_id", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        progGetFdById = downcall(libbpf, "bpf_prog_get_fd_by_id", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        mapGetFdById = downcall(libbpf, "bpf_map_get_fd_by_id", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        // libbpf 1.1 predates bpf_prog_get_info_by_fd/bpf_map_get_info_by_fd; this is the common form.
+        objGetInfoByFd = downcall(libbpf, "bpf_obj_get_info_by_fd", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        mapUpdateElem = downcall(libbpf, "bpf_map_update_elem", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        mapLookupElem = downcall(libbpf, "bpf_map_lookup_elem", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        numPossibleCpus = downcall(libbpf, "libbpf_num_possible_cpus", false, FunctionDescriptor.of(JAVA_INT));
+        strerror = downcall(libbpf, "libbpf_strerror", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+        ifNameToIndex = downcall(libc, "if_nametoindex", true, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        ifIndexToName = downcall(libc, "if_indextoname", false, FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+        close = downcall(libc, "close", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** Either the loaded library or the reason it could not be loaded, decided once. */
+    private static final class Holder {
+        static final Object LIBRARY = load();
+
+        private static Object load() {
+            try {
+                SymbolLookup libbpf = SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
+                SymbolLookup libc = SymbolLookup.libraryLookup("libc.so.6", Arena.global());
+                return new LibBpf(libbpf, libc);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return "cannot use libbpf.so.1/libc.so.6 (" + e.getMessage()
+                        + "); install libbpf1 (apt-get install -y libbpf1)";
+            }
+        }
+    }
+
+    static LibBpf get() {
+        if (Holder.LIBRARY instanceof LibBpf lib) {
+            return lib;
+        }
+        throw new BpfException((String) Holder.LIBRARY);
+    }
+
+    private static MethodHandle downcall(SymbolLookup lookup, String name, boolean captureErrno,
+                                         FunctionDescriptor descriptor) {
+        MemorySegment symbol = lookup.find(name).orElseThrow(
+                () -> new IllegalStateException("symbol " + name + " not found"));
+        return captureErrno
+                ? LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"))
+                : LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    private static RuntimeException invocationFailure(String function, Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call " + function + " failed", t);
+    }
+
+    /* ---- libbpf objects ---- */
+
+    /** Returns the bpf_object pointer, or throws with the errno libbpf left. */
+    MemorySegment objectOpenMem(MemorySegment image, MemorySegment opts, String objectName) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            MemorySegment obj = (MemorySegment) objectOpenMem.invokeExact(state, image, image.byteSize(), opts);
+            if (obj.equals(MemorySegment.NULL)) {
+                throw new BpfException("bpf_object__open_mem", "object " + objectName, (int) ERRNO.get(state, 0L));
+            }
+            return obj;
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_object__open_mem", t);
+        }
+    }
+
+    int objectLoad(MemorySegment obj) {
+        try {
+            return (int) objectLoad.invokeExact(obj);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_object__load", t);
+        }
+    }
+
+    void objectClose(MemorySegment obj) {
+        try {
+            objectClose.invokeExact(obj);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_object__close", t);
+        }
+    }
+
+    /** Returns the bpf_program pointer or {@code Optional.empty()} when the object has no such program. */
+    Optional<MemorySegment> findProgramByName(MemorySegment obj, String name) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment prog = (MemorySegment) findProgramByName.invokeExact(obj, call.allocateFrom(name));
+            return prog.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(prog);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_object__find_program_by_name", t);
+        }
+    }
+
+    int programFd(MemorySegment prog) {
+        try {
+            return (int) programFd.invokeExact(prog);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_program__fd", t);
+        }
+    }
+
+    Optional<MemorySegment> findMapByName(MemorySegment obj, String name) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment map = (MemorySegment) findMapByName.invokeExact(obj, call.allocateFrom(name));
+            return map.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(map);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_object__find_map_by_name", t);
+        }
+    }
+
+    int mapFd(MemorySegment map) {
+        try {
+            return (int) mapFd.invokeExact(map);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_map__fd", t);
+        }
+    }
+
+    /* ---- XDP ---- */
+
+    int xdpAttach(int ifindex, int progFd, int flags, MemorySegment opts) {
+        try {
+            return (int) xdpAttach.invokeExact(ifindex, progFd, flags, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_xdp_attach", t);
+        }
+    }
+
+    int xdpDetach(int ifindex, int flags, MemorySegment opts) {
+        try {
+            return (int) xdpDetach.invokeExact(ifindex, flags, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_xdp_detach", t);
+        }
+    }
+
+    int xdpQueryId(int ifindex, int flags, MemorySegment progIdOut) {
+        try {
+            return (int) xdpQueryId.invokeExact(ifindex, flags, progIdOut);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_xdp_query_id", t);
+        }
+    }
+
+    /* ---- kernel objects by id ---- */
+
+    int progGetFdById(int id) {
+        try {
+            return (int) progGetFdById.invokeExact(id);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_prog_get_fd_by_id", t);
+        }
+    }
+
+    int mapGetFdById(int id) {
+        try {
+            return (int) mapGetFdById.invokeExact(id);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_map_get_fd_by_id", t);
+        }
+    }
+
+    /** bpf_obj_get_info_by_fd; {@code info} is filled up to its size. */
+    int objGetInfoByFd(int fd, MemorySegment info) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment length = call.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, (int) info.byteSize());
+            return (int) objGetInfoByFd.invokeExact(fd, info, length);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_obj_get_info_by_fd", t);
+        }
+    }
+
+    int mapUpdateElem(int fd, MemorySegment key, MemorySegment value, long flags) {
+        try {
+            return (int) mapUpdateElem.invokeExact(fd, key, value, flags);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_map_update_elem", t);
+        }
+    }
+
+    int mapLookupElem(int fd, MemorySegment key, MemorySegment value) {
+        try {
+            return (int) mapLookupElem.invokeExact(fd, key, value);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_map_lookup_elem", t);
+        }
+    }
+
+    int numPossibleCpus() {
+        try {
+            return (int) numPossibleCpus.invokeExact();
+        } catch (Throwable t) {
+            throw invocationFailure("libbpf_num_possible_cpus", t);
+        }
+    }
+
+    /** Text for an errno or a libbpf error code (either sign). */
+    String strerror(int err) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment buf = call.allocate(256);
+            int rc = (int) strerror.invokeExact(err, buf, buf.byteSize());
+            String text = buf.getString(0);
+            return rc < 0 && text.isEmpty() ? "unknown error " + Math.abs(err) : text;
+        } catch (Throwable t) {
+            throw invocationFailure("libbpf_strerror", t);
+        }
+    }
+
+    /* ---- libc ---- */
+
+    /** if_nametoindex: the index, or the negative errno when the name is unknown. */
+    int ifNameToIndex(String name) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            int index = (int) ifNameToIndex.invokeExact(state, call.allocateFrom(name));
+            return index != 0 ? index : -(int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw invocationFailure("if_nametoindex", t);
+        }
+    }
+
+    Optional<String> ifIndexToName(int index) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment buf = call.allocate(OBJ_NAME_LEN); // IF_NAMESIZE is 16 as well
+            MemorySegment result = (MemorySegment) ifIndexToName.invokeExact(index, buf);
+            return result.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(buf.getString(0));
+        } catch (Throwable t) {
+            throw invocationFailure("if_indextoname", t);
+        }
+    }
+
+    void close(int fd) {
+        try {
+            int ignored = (int) close.invokeExact(fd);
+        } catch (Throwable t) {
+            throw invocationFailure("close", t);
+        }
+    }
+
+    /* ---- helpers for the struct fields ---- */
+
+    /** Reads a fixed-size, NUL-padded char array without trusting it to be terminated. */
+    static String fixedString(MemorySegment struct, long offset, int capacity) {
+        byte[] bytes = struct.asSlice(offset, capacity).toArray(JAVA_BYTE);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            length++;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /** The name the kernel stores for {@code name}: at most BPF_OBJ_NAME_LEN - 1 bytes. */
+    static String kernelName(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        return bytes.length < OBJ_NAME_LEN ? name
+                : new String(bytes, 0, OBJ_NAME_LEN - 1, StandardCharsets.UTF_8);
+    }
+
+    static boolean isPerCpuMapType(int type) {
+        return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY
+                || type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+    }
+}

@@ -1,0 +1,46 @@
+package io.stampd.dataplane.bpf;
+
+import java.util.Optional;
+
+/** Interface names and indexes of the network namespace the process runs in. */
+public final class NetInterfaces {
+    /** IFNAMSIZ - 1. */
+    private static final int MAX_NAME_LENGTH = 15;
+
+    private NetInterfaces() {
+    }
+
+    /**
+     * The ifindex of {@code name}.
+     *
+     * @throws IllegalArgumentException if the name is malformed or no such interface exists here
+     */
+    public static int indexOf(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH
+                || name.chars().anyMatch(c -> c == '/' || c <= ' ' || c > '~')) {
+            throw new IllegalArgumentException("invalid network interface name '" + name
+                    + "' (1 to " + MAX_NAME_LENGTH + " printable characters, no '/' or blanks)");
+        }
+        LibBpf lib = LibBpf.get();
+        int index = lib.ifNameToIndex(name);
+        if (index > 0) {
+            return index;
+        }
+        if (-index == LibBpf.ENODEV) {
+            throw new IllegalArgumentException("unknown network interface '" + name
+                    + "' in this network namespace");
+        }
+        throw new IllegalArgumentException("cannot look up network interface '" + name + "': "
+                + lib.strerror(-index) + " (errno " + -index + ")");
+    }
+
+    /** The name of interface {@code index}, empty when there is none. */
+    public static Optional<String> nameOf(int index) {
+        return index <= 0 ? Optional.empty() : LibBpf.get().ifIndexToName(index);
+    }
+
+    /** "rfl0 (ifindex 4)" or "ifindex 4" for messages. */
+    static String describe(int index) {
+        return nameOf(index).map(n -> n + " (ifindex " + index + ")").orElse("ifindex " + index);
+    }
+}

@@ -1,0 +1,89 @@
+package io.stampd.dataplane.session;
+
+import org.HdrHistogram.IntCountsHistogram;
+
+/**
+ * Running statistics of one delay series in nanoseconds: min, max, mean and standard deviation by
+ * Welford's method (numerically stable, O(1) memory), and an HdrHistogram for percentiles (3
+ * significant digits, auto-resizing so that idle sessions stay small). Negative values (one-way
+ * delays between unsynchronised clocks) are exact in min/max/mean but enter the histogram as 0,
+ * since percentiles of a clock offset are not meaningful; {@link #negativeCount()} says how often.
+ */
+public final class DelayStatistic {
+    private long count;
+    private double mean;
+    private double m2;
+    private long min = Long.MAX_VALUE;
+    private long max = Long.MIN_VALUE;
+    private long negative;
+    private final IntCountsHistogram histogram = new IntCountsHistogram(3);
+
+    public void record(long valueNanos) {
+        count++;
+        double delta = valueNanos - mean;
+        mean += delta / count;
+        m2 += delta * (valueNanos - mean);
+        if (valueNanos < min) {
+            min = valueNanos;
+        }
+        if (valueNanos > max) {
+            max = valueNanos;
+        }
+        if (valueNanos < 0) {
+            negative++;
+        }
+        histogram.recordValue(Math.max(0, valueNanos));
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public long min() {
+        return count == 0 ? 0 : min;
+    }
+
+    public long max() {
+        return count == 0 ? 0 : max;
+    }
+
+    public double mean() {
+        return mean;
+    }
+
+    /** Population standard deviation. */
+    public double stddev() {
+        return count < 2 ? 0 : Math.sqrt(m2 / count);
+    }
+
+    public long negativeCount() {
+        return negative;
+    }
+
+    /** The value at a percentile (0..100], 0 when empty. */
+    public long percentile(double p) {
+        return count == 0 ? 0 : histogram.getValueAtPercentile(p);
+    }
+
+    public void reset() {
+        count = 0;
+        mean = 0;
+        m2 = 0;
+        min = Long.MAX_VALUE;
+        max = Long.MIN_VALUE;
+        negative = 0;
+        histogram.reset();
+    }
+
+    public Summary summary(double[] percentiles) {
+        long[] pv = new long[percentiles.length];
+        for (int i = 0; i < pv.length; i++) {
+            pv[i] = percentile(percentiles[i]);
+        }
+        return new Summary(count, min(), max(), Math.round(mean), Math.round(stddev()), percentile(50), pv);
+    }
+
+    /** An immutable view, all values in nanoseconds. */
+    public record Summary(long count, long min, long max, long mean, long stddev, long median, long[] percentiles) {
+    }
+}

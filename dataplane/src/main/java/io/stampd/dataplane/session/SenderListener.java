@@ -1,0 +1,17 @@
+package io.stampd.dataplane.session;
+
+/**
+ * What a data plane reports about a sender session, on its I/O thread. Primitive arguments: the
+ * per-packet path allocates nothing.
+ */
+public interface SenderListener {
+    /** A test packet left with sequence number {@code seq}; T1 in Unix ns, {@code monoNanos} from System.nanoTime. */
+    void onSent(long seq, long t1, long monoNanos);
+
+    /** A valid reply for this session arrived. Sequence numbers are unsigned 32-bit values. */
+    void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
+                 long monoNanos);
+
+    /** A reply that names this session was dropped (bad HMAC, bad timestamp, unknown sequence...). */
+    void onRejected(String reason);
+}

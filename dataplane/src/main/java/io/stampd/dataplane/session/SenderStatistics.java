@@ -1,0 +1,221 @@
+package io.stampd.dataplane.session;
+
+/**
+ * Per-session statistics of a Session-Sender, fed by its data plane through {@link SenderListener}.
+ * Thread-safe: the data plane's I/O thread records, management threads take snapshots.
+ *
+ * <p>Loss: a test packet counts as lost once {@code lossTimeout} has passed without a reply (RFC
+ * 6673 style waiting time); until then it is in flight. With a stateful reflector (its own
+ * sequence counter, RFC 8762 §4.2.1) the loss splits into near-end (forward, sender → reflector)
+ * and far-end (backward), counted from the first reply on.
+ *
+ * <p>Delay variation: IPDV (RFC 5481) between consecutively numbered replies, in absolute value.
+ */
+public final class SenderStatistics implements SenderListener {
+    private static final int WINDOW = 1 << 16;
+    private static final int MASK = WINDOW - 1;
+
+    private final double[] percentiles;
+    private final long lossTimeoutNanos;
+    private final RecordRing records;
+    private final int ssid;
+
+    private final DelayStatistic forward = new DelayStatistic();
+    private final DelayStatistic backward = new DelayStatistic();
+    private final DelayStatistic roundTrip = new DelayStatistic();
+    private final DelayStatistic forwardVariation = new DelayStatistic();
+    private final DelayStatistic backwardVariation = new DelayStatistic();
+    private final DelayStatistic roundTripVariation = new DelayStatistic();
+
+    /** Send time (System.nanoTime) of each sequence number in the window, and whether it was answered. */
+    private final long[] sentAt = new long[WINDOW];
+    private final long[] sentSeqAt = new long[WINDOW];
+    private final boolean[] answered = new boolean[WINDOW];
+
+    private long sent;
+    private long lastSentSeq = -1;
+    private long received;
+    private long duplicates;
+    private long reordered;
+    private long rejected;
+    private long highestSeq = -1;
+    private long lastRcvSeq = -1;
+    private long lastSentT1;
+
+    private long prevSeq = -1;
+    private long prevForward;
+    private long prevBackward;
+    private long prevRoundTrip;
+
+    // stateful reflector: first (senderSeq, reflectorSeq) seen and highest reflector seq
+    private long firstSenderSeq = -1;
+    private long firstReflectorSeq;
+    private long highestReflectorSeq = -1;
+    private boolean reflectorLooksStateful = true;
+
+    private long startUnixNanos;
+
+    public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos) {
+        this.ssid = ssid;
+        this.percentiles = percentiles.clone();
+        this.lossTimeoutNanos = lossTimeoutNanos;
+        this.records = new RecordRing(recordCapacity);
+    }
+
+    public static SenderStatistics forSession(SenderSessionConfig c) {
+        return new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos());
+    }
+
+    @Override
+    public synchronized void onSent(long seq, long t1, long monoNanos) {
+        if (sent == 0) {
+            startUnixNanos = t1;
+        }
+        int slot = (int) (seq & MASK);
+        sentAt[slot] = monoNanos;
+        sentSeqAt[slot] = seq;
+        answered[slot] = false;
+        sent++;
+        lastSentSeq = seq;
+        lastSentT1 = t1;
+    }
+
+    @Override
+    public synchronized void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl,
+                                     long reflectorSeq, long monoNanos) {
+        int slot = (int) (senderSeq & MASK);
+        if (sent == 0 || sentSeqAt[slot] != senderSeq || senderSeq > lastSentSeq) {
+            rejected++; // not a sequence number we sent (recently): spoofed, stale or corrupt
+            return;
+        }
+        if (answered[slot]) {
+            duplicates++;
+            return;
+        }
+        answered[slot] = true;
+        received++;
+        if (senderSeq < highestSeq) {
+            reordered++;
+        } else {
+            highestSeq = senderSeq;
+        }
+        lastRcvSeq = senderSeq;
+
+        long fwd = t2 - t1;
+        long bwd = t4 - t3;
+        long rtt = (t4 - t1) - (t3 - t2);
+        forward.record(fwd);
+        backward.record(bwd);
+        roundTrip.record(rtt);
+        if (prevSeq >= 0 && senderSeq == prevSeq + 1) {
+            forwardVariation.record(Math.abs(fwd - prevForward));
+            backwardVariation.record(Math.abs(bwd - prevBackward));
+            roundTripVariation.record(Math.abs(rtt - prevRoundTrip));
+        }
+        if (senderSeq > prevSeq) {
+            prevSeq = senderSeq;
+            prevForward = fwd;
+            prevBackward = bwd;
+            prevRoundTrip = rtt;
+        }
+
+        if (firstSenderSeq < 0) {
+            firstSenderSeq = senderSeq;
+            firstReflectorSeq = reflectorSeq;
+        }
+        if (reflectorSeq > highestReflectorSeq) {
+            highestReflectorSeq = reflectorSeq;
+        }
+        // A stateless reflector echoes our sequence numbers; a stateful one counts on its own.
+        if (reflectorSeq - firstReflectorSeq > senderSeq - firstSenderSeq) {
+            reflectorLooksStateful = false;
+        }
+        records.add(ssid, senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
+    }
+
+    @Override
+    public synchronized void onRejected(String reason) {
+        rejected++;
+    }
+
+    /** The newest records, oldest first, at most {@code max}. */
+    public synchronized java.util.List<StampRecord> latestRecords(int max) {
+        return records.latest(max);
+    }
+
+    /** Removes and returns all records collected since the last drain (GetStampSessionResults semantics). */
+    public synchronized java.util.List<StampRecord> drainRecords() {
+        return records.drain();
+    }
+
+    public synchronized int pendingRecords() {
+        return records.pending();
+    }
+
+    public synchronized void clear() {
+        forward.reset();
+        backward.reset();
+        roundTrip.reset();
+        forwardVariation.reset();
+        backwardVariation.reset();
+        roundTripVariation.reset();
+        sent = received = duplicates = reordered = rejected = 0;
+        highestSeq = lastRcvSeq = prevSeq = firstSenderSeq = highestReflectorSeq = -1;
+        java.util.Arrays.fill(answered, true); // replies to packets sent before the clear are not counted
+        reflectorLooksStateful = true;
+        records.clear();
+    }
+
+    /** Packets sent but not answered within the loss timeout, as of {@code monoNow}. */
+    private long inFlight(long monoNow) {
+        long n = 0;
+        for (long s = lastSentSeq, k = 0; s >= 0 && k < WINDOW && k < sent; s--, k++) {
+            int slot = (int) (s & MASK);
+            if (sentSeqAt[slot] != s || monoNow - sentAt[slot] >= lossTimeoutNanos) {
+                break;
+            }
+            if (!answered[slot]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public synchronized Snapshot snapshot(long monoNow) {
+        long flight = inFlight(monoNow);
+        long lost = Math.max(0, sent - received - flight);
+        long nearEndLost = -1;
+        long farEndLost = -1;
+        if (firstSenderSeq >= 0 && reflectorLooksStateful && highestReflectorSeq >= firstReflectorSeq) {
+            // reflector saw (highestReflectorSeq - firstReflectorSeq + 1) of our packets since firstSenderSeq
+            long reachedReflector = highestReflectorSeq - firstReflectorSeq + 1;
+            long sentSinceFirst = highestSeq - firstSenderSeq + 1;
+            nearEndLost = Math.max(0, sentSinceFirst - reachedReflector);
+            farEndLost = Math.max(0, reachedReflector - received);
+        }
+        return new Snapshot(startUnixNanos, sent, received, lost, flight, duplicates, reordered, rejected,
+                lastSentSeq, lastRcvSeq, nearEndLost, farEndLost,
+                forward.summary(percentiles), backward.summary(percentiles), roundTrip.summary(percentiles),
+                forwardVariation.summary(percentiles), backwardVariation.summary(percentiles),
+                roundTripVariation.summary(percentiles), percentiles.clone(),
+                forward.negativeCount() + backward.negativeCount());
+    }
+
+    /**
+     * A consistent view of the statistics. Loss counts are -1 where they cannot be known (near/far
+     * end with a stateless reflector).
+     */
+    public record Snapshot(long startUnixNanos, long sent, long received, long lost, long inFlight,
+                           long duplicates, long reordered, long rejected, long lastSentSeq, long lastReceivedSeq,
+                           long nearEndLost, long farEndLost,
+                           DelayStatistic.Summary forward, DelayStatistic.Summary backward,
+                           DelayStatistic.Summary roundTrip, DelayStatistic.Summary forwardVariation,
+                           DelayStatistic.Summary backwardVariation, DelayStatistic.Summary roundTripVariation,
+                           double[] percentiles, long negativeOneWayDelays) {
+        /** Round-trip loss ratio in percent of the packets whose fate is known. */
+        public double lossPercent() {
+            long known = sent - inFlight;
+            return known <= 0 ? 0 : 100.0 * lost / known;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package io.stampd.dataplane.socket;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One I/O thread that owns sockets and sessions: it waits in epoll_pwait2 (nanosecond timeout)
+ * for the next readable socket or the next timer, whichever comes first. Everything that touches
+ * session state runs on this thread, so the packet path takes no locks; other threads hand work
+ * over with {@link #call}. A failure in a handler is logged and counted; the loop goes on.
+ */
+final class EventLoop implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EventLoop.class.getName());
+    private static final int MAX_EVENTS = 64;
+    private static final int WAKE_TOKEN = -1;
+
+    /** Something to do when a socket becomes readable. */
+    interface ReadHandler {
+        void onReadable();
+    }
+
+    /** A timer: {@link #fire} runs at its deadline and returns the next deadline (System.nanoTime), or -1. */
+    abstract static class Timer {
+        long deadline = -1;
+        int heapIndex = -1;
+
+        abstract long fire(long now);
+    }
+
+    private final int epfd;
+    private final int wakeFd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment events;
+    private final MemorySegment ctlEvent;
+    private final MemorySegment wakeBuf;
+    private final List<ReadHandler> handlers = new ArrayList<>();
+    private final List<Integer> freeTokens = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private Timer[] heap = new Timer[64];
+    private int heapSize;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long handlerFailures;
+
+    EventLoop(String name) {
+        epfd = Libc.epollCreate();
+        if (epfd < 0) {
+            throw new IllegalStateException("epoll_create1 failed: " + Libc.strerror(-epfd));
+        }
+        wakeFd = Libc.eventfd();
+        if (wakeFd < 0) {
+            Libc.close(epfd);
+            throw new IllegalStateException("eventfd failed: " + Libc.strerror(-wakeFd));
+        }
+        events = arena.allocate((long) Libc.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
+        ctlEvent = arena.allocate(Libc.EPOLL_EVENT_SIZE, 8);
+        wakeBuf = arena.allocate(8, 8);
+        addFd(wakeFd, WAKE_TOKEN);
+        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    long handlerFailures() {
+        return handlerFailures;
+    }
+
+    private void addFd(int fd, int token) {
+        ctlEvent.set(JAVA_INT, 0, Libc.EPOLLIN);
+        ctlEvent.set(Libc.LONG_U, 4, token);
+        int r = Libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, fd, ctlEvent);
+        if (r < 0) {
+            throw new IllegalStateException("epoll_ctl ADD fd " + fd + " failed: " + Libc.strerror(-r));
+        }
+    }
+
+    /** Registers a socket; loop thread only. Returns the token to pass to {@link #unregister}. */
+    int register(int fd, ReadHandler h) {
+        assert inLoop();
+        int token;
+        if (!freeTokens.isEmpty()) {
+            token = freeTokens.removeLast();
+            handlers.set(token, h);
+        } else {
+            token = handlers.size();
+            handlers.add(h);
+        }
+        addFd(fd, token);
+        return token;
+    }
+
+    void unregister(int fd, int token) {
+        assert inLoop();
+        Libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, fd, ctlEvent);
+        handlers.set(token, null);
+        freeTokens.add(token);
+    }
+
+    // ---- timers (binary min-heap on deadline) -------------------------------------------------
+
+    void schedule(Timer t, long deadline) {
+        assert inLoop();
+        cancel(t);
+        t.deadline = deadline;
+        if (heapSize == heap.length) {
+            heap = java.util.Arrays.copyOf(heap, heapSize * 2);
+        }
+        t.heapIndex = heapSize;
+        heap[heapSize++] = t;
+        siftUp(t.heapIndex);
+    }
+
+    void cancel(Timer t) {
+        int i = t.heapIndex;
+        if (i < 0) {
+            return;
+        }
+        Timer last = heap[--heapSize];
+        heap[heapSize] = null;
+        t.heapIndex = -1;
+        if (i < heapSize) {
+            heap[i] = last;
+            last.heapIndex = i;
+            siftDown(i);
+            siftUp(last.heapIndex);
+        }
+    }
+
+    private void siftUp(int i) {
+        Timer t = heap[i];
+        while (i > 0) {
+            int p = (i - 1) >>> 1;
+            if (heap[p].deadline <= t.deadline) {
+                break;
+            }
+            heap[i] = heap[p];
+            heap[i].heapIndex = i;
+            i = p;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    private void siftDown(int i) {
+        Timer t = heap[i];
+        int half = heapSize >>> 1;
+        while (i < half) {
+            int c = 2 * i + 1;
+            if (c + 1 < heapSize && heap[c + 1].deadline < heap[c].deadline) {
+                c++;
+            }
+            if (t.deadline <= heap[c].deadline) {
+                break;
+            }
+            heap[i] = heap[c];
+            heap[i].heapIndex = i;
+            i = c;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    // ---- cross-thread hand-over ----------------------------------------------------------------
+
+    void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+    }
+
+    /** Runs {@code task} on the loop thread and waits for its result; exceptions come back as they were. */
+    <T> T call(Callable<T> task) {
+        if (inLoop()) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        CompletableFuture<T> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the I/O thread");
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the I/O thread did not answer within 10 s");
+        }
+    }
+
+    private void wakeup() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            Libc.write(wakeFd, one, 8);
+        }
+    }
+
+    // ---- the loop ------------------------------------------------------------------------------
+
+    private void run() {
+        Libc.setTimerSlack(1); // default slack of 50 us would delay every timed send
+        while (running) {
+            long now = System.nanoTime();
+            while (heapSize > 0 && heap[0].deadline <= now) {
+                Timer t = heap[0];
+                cancel(t);
+                long next;
+                try {
+                    next = t.fire(now);
+                } catch (Throwable e) {
+                    failure("timer", e);
+                    next = -1;
+                }
+                if (next >= 0 && t.heapIndex < 0) {
+                    schedule(t, next);
+                }
+                now = System.nanoTime();
+            }
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                try {
+                    task.run();
+                } catch (Throwable e) {
+                    failure("task", e);
+                }
+            }
+            long timeout = heapSize == 0 ? 1_000_000_000L : Math.max(0, heap[0].deadline - System.nanoTime());
+            int n = Libc.epollWait(epfd, events, MAX_EVENTS, timeout);
+            for (int i = 0; i < n; i++) {
+                int token = (int) events.get(Libc.LONG_U, (long) Libc.EPOLL_EVENT_SIZE * i + 4);
+                if (token == WAKE_TOKEN) {
+                    Libc.read(wakeFd, wakeBuf, 8);
+                    continue;
+                }
+                ReadHandler h = token < handlers.size() ? handlers.get(token) : null;
+                if (h != null) {
+                    try {
+                        h.onReadable();
+                    } catch (Throwable e) {
+                        failure("receive", e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void failure(String where, Throwable e) {
+        handlerFailures++;
+        LOG.log(Level.WARNING, "stampd I/O " + where + " failed (the loop goes on): " + e, e);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Libc.close(wakeFd);
+        Libc.close(epfd);
+        arena.close();
+    }
+}

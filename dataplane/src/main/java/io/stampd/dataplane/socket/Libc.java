@@ -1,0 +1,367 @@
+package io.stampd.dataplane.socket;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc calls of the socket data plane, through the FFM API. Package-private: the rest of the
+ * project sees {@link UdpSocket}, {@link MessageBatch} and {@link EventLoop}. Constants and struct
+ * offsets are those of Linux x86-64/aarch64 glibc (checked with offsetof on the build machine).
+ * Every call that can fail captures errno; wrappers return -errno instead of throwing so the hot
+ * path allocates nothing.
+ */
+final class Libc {
+    static final int AF_INET6 = 10;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_NONBLOCK = 2048;
+    static final int SOCK_CLOEXEC = 524288;
+    static final int SOL_SOCKET = 1;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_UDP = 17;
+
+    static final int SO_REUSEADDR = 2;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int SO_TIMESTAMPNS = 35;
+    static final int SCM_TIMESTAMPNS = 35;
+    static final int SO_RCVBUFFORCE = 33;
+
+    static final int IPV6_UNICAST_HOPS = 16;
+    static final int IPV6_V6ONLY = 26;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
+    static final int IPV6_RECVHOPLIMIT = 51;
+    static final int IPV6_HOPLIMIT = 52;
+    static final int IPV6_RECVRTHDR = 56;
+    static final int IPV6_RTHDR = 57;
+    static final int IPV6_RECVTCLASS = 66;
+    static final int IPV6_TCLASS = 67;
+    static final int IPV6_FREEBIND = 78;
+
+    static final int MSG_DONTWAIT = 64;
+    static final int MSG_TRUNC = 32;
+    static final int MSG_CTRUNC = 8;
+
+    static final int EPOLLIN = 1;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CLOEXEC = 524288;
+    static final int EFD_NONBLOCK = 2048;
+    static final int EFD_CLOEXEC = 524288;
+
+    static final int EAGAIN = 11;
+    static final int EINTR = 4;
+    static final int EADDRINUSE = 98;
+
+    static final int CLOCK_REALTIME = 0;
+    static final int PR_SET_TIMERSLACK = 29;
+
+    // struct sockaddr_in6 (28 octets)
+    static final int SOCKADDR_IN6_SIZE = 28;
+    static final int SIN6_PORT = 2;
+    static final int SIN6_ADDR = 8;
+    static final int SIN6_SCOPE_ID = 24;
+    // struct iovec
+    static final int IOVEC_SIZE = 16;
+    // struct msghdr / mmsghdr
+    static final int MSG_NAME = 0;
+    static final int MSG_NAMELEN = 8;
+    static final int MSG_IOV = 16;
+    static final int MSG_IOVLEN = 24;
+    static final int MSG_CONTROL = 32;
+    static final int MSG_CONTROLLEN = 40;
+    static final int MSG_FLAGS = 48;
+    static final int MMSGHDR_SIZE = 64;
+    static final int MMSG_LEN = 56;
+    // struct cmsghdr: size_t len; int level; int type; data at 16, 8-octet alignment
+    static final int CMSG_HDR = 16;
+    // struct epoll_event is packed on x86-64: u32 events; u64 data at offset 4
+    static final int EPOLL_EVENT_SIZE = 12;
+    static final int IN6_PKTINFO_SIZE = 20;
+
+    static final ValueLayout.OfShort NET_U16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
+    static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = errnoCall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle BIND = errnoCall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SETSOCKOPT =
+            errnoCall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKNAME =
+            errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle CLOSE = errnoCall("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle SENDMSG = errnoCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SENDMMSG =
+            errnoCall("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle RECVMMSG =
+            errnoCall("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL =
+            errnoCall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_PWAIT2 =
+            errnoCall("epoll_pwait2", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle PRCTL =
+            errnoCall("prctl", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle STRERROR =
+            LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX =
+            errnoCall("if_nametoindex", JAVA_INT, ADDRESS);
+    /** clock_gettime never blocks: a critical call avoids the thread-state transition (~10 ns). */
+    private static final MethodHandle CLOCK_GETTIME = LINKER.downcallHandle(find("clock_gettime"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(false));
+
+    private Libc() {
+    }
+
+    private static MemorySegment find(String name) {
+        return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+
+    private static MethodHandle errnoCall(String name, ValueLayout ret, ValueLayout... args) {
+        return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
+    }
+
+    /** A per-thread scratch area: errno capture and small arguments, so calls allocate nothing. */
+    static final class Scratch {
+        final MemorySegment errno;
+        final MemorySegment intArg;
+        final MemorySegment timespec;
+
+        Scratch(Arena arena) {
+            errno = arena.allocate(CAPTURE);
+            intArg = arena.allocate(16, 8);
+            timespec = arena.allocate(16, 8);
+        }
+
+        int errno() {
+            return (int) ERRNO.get(errno, 0L);
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH =
+            ThreadLocal.withInitial(() -> new Scratch(Arena.ofAuto()));
+
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
+    static int socket(int domain, int type, int protocol) {
+        Scratch s = scratch();
+        try {
+            int r = (int) SOCKET.invokeExact(s.errno, domain, type, protocol);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int bind(int fd, MemorySegment addr, int len) {
+        Scratch s = scratch();
+        try {
+            int r = (int) BIND.invokeExact(s.errno, fd, addr, len);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+        Scratch s = scratch();
+        try {
+            int r = (int) SETSOCKOPT.invokeExact(s.errno, fd, level, name, value, len);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int setsockoptInt(int fd, int level, int name, int value) {
+        Scratch s = scratch();
+        s.intArg.set(JAVA_INT, 0, value);
+        return setsockopt(fd, level, name, s.intArg, 4);
+    }
+
+    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
+        Scratch s = scratch();
+        try {
+            int r = (int) GETSOCKNAME.invokeExact(s.errno, fd, addr, lenInOut);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int close(int fd) {
+        Scratch s = scratch();
+        try {
+            int r = (int) CLOSE.invokeExact(s.errno, fd);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        Scratch s = scratch();
+        try {
+            long r = (long) SENDMSG.invokeExact(s.errno, fd, msghdr, flags);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+        Scratch s = scratch();
+        try {
+            int r = (int) SENDMMSG.invokeExact(s.errno, fd, msgvec, vlen, flags);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+        Scratch s = scratch();
+        try {
+            int r = (int) RECVMMSG.invokeExact(s.errno, fd, msgvec, vlen, flags, MemorySegment.NULL);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int epollCreate() {
+        Scratch s = scratch();
+        try {
+            int r = (int) EPOLL_CREATE1.invokeExact(s.errno, EPOLL_CLOEXEC);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        Scratch s = scratch();
+        try {
+            int r = (int) EPOLL_CTL.invokeExact(s.errno, epfd, op, fd, event);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** epoll_pwait2 with a nanosecond timeout (negative = infinite). */
+    static int epollWait(int epfd, MemorySegment events, int max, long timeoutNanos) {
+        Scratch s = scratch();
+        MemorySegment ts = MemorySegment.NULL;
+        if (timeoutNanos >= 0) {
+            ts = s.timespec;
+            ts.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+            ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+        }
+        try {
+            int r = (int) EPOLL_PWAIT2.invokeExact(s.errno, epfd, events, max, ts, MemorySegment.NULL);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int eventfd() {
+        Scratch s = scratch();
+        try {
+            int r = (int) EVENTFD.invokeExact(s.errno, 0, EFD_NONBLOCK | EFD_CLOEXEC);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long read(int fd, MemorySegment buf, long len) {
+        Scratch s = scratch();
+        try {
+            long r = (long) READ.invokeExact(s.errno, fd, buf, len);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long write(int fd, MemorySegment buf, long len) {
+        Scratch s = scratch();
+        try {
+            long r = (long) WRITE.invokeExact(s.errno, fd, buf, len);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Sets the calling thread's timer slack (default 50 µs) so timed waits wake on time. */
+    static int setTimerSlack(long nanos) {
+        Scratch s = scratch();
+        try {
+            int r = (int) PRCTL.invokeExact(s.errno, PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int ifNameToIndex(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            Scratch s = scratch();
+            int r = (int) IF_NAMETOINDEX.invokeExact(s.errno, a.allocateFrom(name));
+            return r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** CLOCK_REALTIME in nanoseconds since the Unix epoch. */
+    static long realtimeNanos() {
+        MemorySegment ts = scratch().timespec;
+        try {
+            int r = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, ts);
+            if (r != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_REALTIME) failed");
+            }
+        } catch (Throwable t) {
+            throw t instanceof RuntimeException re ? re : new AssertionError(t);
+        }
+        return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+    }
+
+    static String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+            return p.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.stampd.dataplane.socket;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Pre-allocated native memory for one recvmmsg/sendmmsg batch: per slot a packet buffer, the peer
+ * address, ancillary data in both directions, and the parsed ancillary values (kernel receive
+ * timestamp, hop limit, traffic class, destination address). Everything is allocated once, so
+ * receiving, reflecting and sending allocate nothing per packet. Owned by one thread.
+ */
+final class MessageBatch implements AutoCloseable {
+    static final int RECV_CONTROL = 256;
+    static final int SEND_CONTROL = 64;
+
+    final int slots;
+    final int bufferSize;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment recvHdrs;
+    private final MemorySegment sendHdrs;
+    private final MemorySegment iovs;
+    private final MemorySegment sendIovs;
+    private final MemorySegment names;
+    private final MemorySegment recvControl;
+    private final MemorySegment sendControl;
+    private final MemorySegment dstAddrs;
+    private final MemorySegment[] payload;
+    private final MemorySegment[] srcAddr;
+    private final MemorySegment[] dstAddr;
+    private final MemorySegment[] nameSlots;
+    private final MemorySegment[] sendControlSlots;
+
+    // parsed per received slot
+    final int[] length;
+    final int[] flags;
+    final long[] rxTimeNanos;
+    final int[] hopLimit;
+    final int[] trafficClass;
+    final int[] ifIndex;
+
+    private int pendingSends;
+
+    MessageBatch(int slots, int bufferSize) {
+        this.slots = slots;
+        this.bufferSize = bufferSize;
+        recvHdrs = arena.allocate((long) Libc.MMSGHDR_SIZE * slots, 8);
+        sendHdrs = arena.allocate((long) Libc.MMSGHDR_SIZE * slots, 8);
+        iovs = arena.allocate((long) Libc.IOVEC_SIZE * slots, 8);
+        sendIovs = arena.allocate((long) Libc.IOVEC_SIZE * slots, 8);
+        names = arena.allocate(32L * slots, 8);
+        recvControl = arena.allocate((long) RECV_CONTROL * slots, 8);
+        sendControl = arena.allocate((long) SEND_CONTROL * slots, 8);
+        dstAddrs = arena.allocate(16L * slots, 8);
+        MemorySegment buffers = arena.allocate((long) bufferSize * slots, 64);
+        payload = new MemorySegment[slots];
+        srcAddr = new MemorySegment[slots];
+        dstAddr = new MemorySegment[slots];
+        length = new int[slots];
+        flags = new int[slots];
+        rxTimeNanos = new long[slots];
+        hopLimit = new int[slots];
+        trafficClass = new int[slots];
+        ifIndex = new int[slots];
+        nameSlots = new MemorySegment[slots];
+        sendControlSlots = new MemorySegment[slots];
+        for (int i = 0; i < slots; i++) {
+            nameSlots[i] = names.asSlice(32L * i, Libc.SOCKADDR_IN6_SIZE);
+            sendControlSlots[i] = sendControl.asSlice((long) SEND_CONTROL * i, SEND_CONTROL);
+            payload[i] = buffers.asSlice((long) i * bufferSize, bufferSize);
+            srcAddr[i] = name(i).asSlice(Libc.SIN6_ADDR, 16);
+            dstAddr[i] = dstAddrs.asSlice(16L * i, 16);
+            MemorySegment iov = iovs.asSlice((long) Libc.IOVEC_SIZE * i, Libc.IOVEC_SIZE);
+            iov.set(ADDRESS, 0, payload[i]);
+            MemorySegment h = recvHdrs.asSlice((long) Libc.MMSGHDR_SIZE * i, Libc.MMSGHDR_SIZE);
+            h.set(ADDRESS, Libc.MSG_NAME, name(i));
+            h.set(ADDRESS, Libc.MSG_IOV, iov);
+            h.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
+            h.set(ADDRESS, Libc.MSG_CONTROL, recvControl.asSlice((long) RECV_CONTROL * i, RECV_CONTROL));
+        }
+    }
+
+    MemorySegment payload(int i) {
+        return payload[i];
+    }
+
+    /** The sockaddr_in6 of slot i: the peer a packet came from, and where its reply goes. */
+    MemorySegment name(int i) {
+        return nameSlots[i];
+    }
+
+    MemorySegment sourceAddress(int i) {
+        return srcAddr[i];
+    }
+
+    int sourcePort(int i) {
+        return Short.toUnsignedInt(names.get(Libc.NET_U16, 32L * i + Libc.SIN6_PORT));
+    }
+
+    int sourceScope(int i) {
+        return names.get(Libc.INT_U, 32L * i + Libc.SIN6_SCOPE_ID);
+    }
+
+    /** Destination address of the received packet (from IPV6_PKTINFO); zeros if the kernel gave none. */
+    MemorySegment destinationAddress(int i) {
+        return dstAddr[i];
+    }
+
+    /** Receives up to {@code slots} datagrams without blocking; returns the count or -errno. */
+    int receive(int fd) {
+        for (int i = 0; i < slots; i++) {
+            long h = (long) Libc.MMSGHDR_SIZE * i;
+            recvHdrs.set(JAVA_INT, h + Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
+            recvHdrs.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, RECV_CONTROL);
+            recvHdrs.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
+            iovs.set(JAVA_LONG, (long) Libc.IOVEC_SIZE * i + 8, bufferSize);
+        }
+        int n = Libc.recvmmsg(fd, recvHdrs, slots, Libc.MSG_DONTWAIT);
+        for (int i = 0; i < n; i++) {
+            long h = (long) Libc.MMSGHDR_SIZE * i;
+            length[i] = recvHdrs.get(JAVA_INT, h + Libc.MMSG_LEN);
+            flags[i] = recvHdrs.get(JAVA_INT, h + Libc.MSG_FLAGS);
+            parseControl(i, recvHdrs.get(JAVA_LONG, h + Libc.MSG_CONTROLLEN));
+        }
+        return n;
+    }
+
+    private void parseControl(int i, long controlLength) {
+        rxTimeNanos[i] = 0;
+        hopLimit[i] = -1;
+        trafficClass[i] = -1;
+        ifIndex[i] = 0;
+        dstAddr[i].fill((byte) 0);
+        long base = (long) RECV_CONTROL * i;
+        long end = Math.min(controlLength, RECV_CONTROL);
+        long off = 0;
+        while (off + Libc.CMSG_HDR <= end) {
+            long len = recvControl.get(JAVA_LONG, base + off);
+            if (len < Libc.CMSG_HDR || off + len > end) {
+                break;
+            }
+            int level = recvControl.get(JAVA_INT, base + off + 8);
+            int type = recvControl.get(JAVA_INT, base + off + 12);
+            long data = base + off + Libc.CMSG_HDR;
+            if (level == Libc.SOL_SOCKET && type == Libc.SCM_TIMESTAMPNS && len >= Libc.CMSG_HDR + 16) {
+                rxTimeNanos[i] = recvControl.get(JAVA_LONG, data) * 1_000_000_000L + recvControl.get(JAVA_LONG, data + 8);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= Libc.CMSG_HDR + 4) {
+                hopLimit[i] = recvControl.get(JAVA_INT, data);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_TCLASS && len >= Libc.CMSG_HDR + 4) {
+                trafficClass[i] = recvControl.get(JAVA_INT, data);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= Libc.CMSG_HDR + 20) {
+                MemorySegment.copy(recvControl, data, dstAddr[i], 0, 16);
+                ifIndex[i] = recvControl.get(JAVA_INT, data + 16);
+            }
+            off += (len + 7) & ~7L;
+        }
+    }
+
+    /**
+     * Queues slot i's buffer ({@code len} octets) as a reply to the address it came from. With a
+     * non-null {@code source}, the reply leaves from that address (IPV6_PKTINFO); a non-negative
+     * {@code tclass} sets the traffic class.
+     */
+    void queueReply(int i, int len, MemorySegment source, int tclass) {
+        int k = pendingSends++;
+        long h = (long) Libc.MMSGHDR_SIZE * k;
+        MemorySegment iov = sendIovs.asSlice((long) Libc.IOVEC_SIZE * k, Libc.IOVEC_SIZE);
+        iov.set(ADDRESS, 0, payload[i]);
+        iov.set(JAVA_LONG, 8, len);
+        sendHdrs.set(ADDRESS, h + Libc.MSG_NAME, name(i));
+        sendHdrs.set(JAVA_INT, h + Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
+        sendHdrs.set(ADDRESS, h + Libc.MSG_IOV, iov);
+        sendHdrs.set(JAVA_LONG, h + Libc.MSG_IOVLEN, 1);
+        long c = (long) SEND_CONTROL * i;
+        long used = 0;
+        if (source != null) {
+            sendControl.set(JAVA_LONG, c, Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE);
+            sendControl.set(JAVA_INT, c + 8, Libc.IPPROTO_IPV6);
+            sendControl.set(JAVA_INT, c + 12, Libc.IPV6_PKTINFO);
+            MemorySegment.copy(source, 0, sendControl, c + Libc.CMSG_HDR, 16);
+            sendControl.set(JAVA_INT, c + Libc.CMSG_HDR + 16, 0);
+            used += (Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE + 7) & ~7;
+        }
+        if (tclass >= 0) {
+            sendControl.set(JAVA_LONG, c + used, Libc.CMSG_HDR + 4);
+            sendControl.set(JAVA_INT, c + used + 8, Libc.IPPROTO_IPV6);
+            sendControl.set(JAVA_INT, c + used + 12, Libc.IPV6_TCLASS);
+            sendControl.set(JAVA_INT, c + used + Libc.CMSG_HDR, tclass);
+            used += Libc.CMSG_HDR + 8;
+        }
+        sendHdrs.set(ADDRESS, h + Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : sendControlSlots[i]);
+        sendHdrs.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, used);
+        sendHdrs.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
+    }
+
+    int pendingSends() {
+        return pendingSends;
+    }
+
+    /**
+     * Sends the queued replies with as few system calls as possible. Returns how many the kernel
+     * took; the rest (socket buffer full, unreachable peer) are dropped, as a router would.
+     */
+    int flush(int fd, SendErrors errors) {
+        int total = pendingSends;
+        int done = 0;
+        while (done < total) {
+            int r = Libc.sendmmsg(fd, sendHdrs.asSlice((long) Libc.MMSGHDR_SIZE * done), total - done, Libc.MSG_DONTWAIT);
+            if (r > 0) {
+                done += r;
+                continue;
+            }
+            if (r == -Libc.EINTR) {
+                continue;
+            }
+            errors.onSendError(-r);
+            done++; // skip the datagram the kernel refused and go on with the rest
+        }
+        pendingSends = 0;
+        return total;
+    }
+
+    /** Called with the errno of a datagram the kernel refused. */
+    interface SendErrors {
+        void onSendError(int errno);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * delay_line: an XDP "link emulator" for the test bed. This kernel has no
+ * netem, so the program adds a fixed one-way delay by busy-waiting in the
+ * receive path and drops a configurable share of packets at random.
+ *
+ * It only touches IPv6 packets whose first next header is not ICMPv6, so
+ * neighbour discovery (and plain ping) keeps working whatever the settings.
+ *
+ * Busy-waiting blocks the receive queue: packets queued behind a delayed one
+ * start their own wait later, so this suits low packet rates (about one
+ * packet per delay interval), which is what the delay tests send.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in6.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "delay_line.h"
+
+/* bpf_loop refuses more iterations than this per call (BPF_MAX_LOOPS). */
+#define WAIT_LOOP_ITERATIONS (1U << 23)
+/*
+ * Upper bound of bpf_loop calls per packet. One iteration reads the clock,
+ * which costs at least ~20 ns, so 16 rounds cover more than 2.6 s: above the
+ * 1 s maximum delay, while still bounding the stall if the clock is fast.
+ */
+#define WAIT_MAX_ROUNDS 16
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct delay_line_cfg);
+} delay_line_cfg SEC(".maps");
+
+/* Per CPU so that counting needs no atomic operations; user space sums. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct delay_line_stats);
+} delay_line_stats SEC(".maps");
+
+struct wait_state {
+	__u64 deadline_ns;
+};
+
+/* bpf_loop callback: returning 1 ends the loop once the deadline is reached. */
+static long wait_step(__u64 index, void *ctx)
+{
+	struct wait_state *state = ctx;
+
+	return bpf_ktime_get_ns() >= state->deadline_ns ? 1 : 0;
+}
+
+/* Non-zero for the packets the delay line applies to: IPv6, first next header not ICMPv6. */
+static __always_inline int is_affected(void *data, void *data_end)
+{
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6;
+
+	if ((void *)(eth + 1) > data_end)
+		return 0;
+	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
+		return 0;
+	ip6 = (void *)(eth + 1);
+	if ((void *)(ip6 + 1) > data_end)
+		return 0;
+	return ip6->nexthdr != IPPROTO_ICMPV6;
+}
+
+SEC("xdp")
+int delay_line(struct xdp_md *ctx)
+{
+	/* Taken first so parsing and map look-ups count towards the delay. */
+	__u64 arrival_ns = bpf_ktime_get_ns();
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct delay_line_stats *stats;
+	struct delay_line_cfg *cfg;
+	struct wait_state wait;
+	__u32 key = 0;
+	__u64 delay_ns;
+	__u32 loss_ppm;
+	int round;
+
+	if (!is_affected(data, data_end))
+		return XDP_PASS;
+
+	cfg = bpf_map_lookup_elem(&delay_line_cfg, &key);
+	stats = bpf_map_lookup_elem(&delay_line_stats, &key);
+	if (!cfg || !stats)
+		return XDP_PASS;
+
+	/* Read once: user space may rewrite the entry while we run. */
+	delay_ns = cfg->delay_ns;
+	loss_ppm = cfg->loss_ppm;
+	stats->seen++;
+
+	if (loss_ppm && bpf_get_prandom_u32() % DELAY_LINE_PPM < loss_ppm) {
+		stats->dropped++;
+		return XDP_DROP;
+	}
+
+	if (delay_ns > DELAY_LINE_MAX_DELAY_NS)
+		delay_ns = DELAY_LINE_MAX_DELAY_NS;
+	wait.deadline_ns = arrival_ns + delay_ns;
+	for (round = 0; round < WAIT_MAX_ROUNDS; round++) {
+		if (bpf_ktime_get_ns() >= wait.deadline_ns)
+			break;
+		bpf_loop(WAIT_LOOP_ITERATIONS, wait_step, &wait, 0);
+	}
+	if (bpf_ktime_get_ns() < wait.deadline_ns)
+		stats->wait_exhausted++;
+	stats->passed++;
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

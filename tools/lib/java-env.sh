@@ -1,0 +1,20 @@
+# Sourced by the tools/ scripts: picks a JDK >= 21 (Temurin 25 preferred) and exports JAVA_HOME.
+# OpenDaylight 10.x and the FFM API need Java 21+; Debian's default java 17 cannot run stampd.
+stampd_pick_java() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  candidates+=(/usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/*-2[1-9]*)
+  local c v
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] || continue
+    v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$c"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "stampd: needs a JDK 21 or newer (Temurin 25 expected at /usr/lib/jvm/temurin-25-jdk-amd64);" \
+       "found none. Install one and/or set JAVA_HOME to it." >&2
+  return 1
+}
