@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         version = "stampd 0.1.0",
         description = "STAMP (RFC 8762/8972/9503) agent and tools for SRv6 paths.",
         subcommands = {
+                ProbeCommand.class,
+                ReflectCommand.class,
+                DelayLineCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.stampd.dataplane.bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
@@ -100,9 +101,7 @@ public final class BpfMap implements AutoCloseable {
         if (index < 0) {
             throw new IllegalArgumentException("array map index must not be negative, got " + index);
         }
-        byte[] key = new byte[Integer.BYTES];
-        MemorySegment.ofArray(key).set(JAVA_INT.withOrder(ByteOrder.nativeOrder()), 0, index);
-        return key;
+        return ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(index).array();
     }
 
     /** Creates or replaces the value of {@code key} (BPF_ANY). Not for per-CPU maps. */

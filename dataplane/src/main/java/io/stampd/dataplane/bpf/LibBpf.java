@@ -155,6 +155,7 @@ final class LibBpf {
     private static final class Holder {
         static final Object LIBRARY = load();
 
+        @SuppressWarnings("restricted") // loading native libraries is what this class is for
         private static Object load() {
             try {
                 SymbolLookup libbpf = SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
@@ -174,6 +175,7 @@ final class LibBpf {
         throw new BpfException((String) Holder.LIBRARY);
     }
 
+    @SuppressWarnings("restricted") // downcalls are what this class is for
     private static MethodHandle downcall(SymbolLookup lookup, String name, boolean captureErrno,
                                          FunctionDescriptor descriptor) {
         MemorySegment symbol = lookup.find(name).orElseThrow(

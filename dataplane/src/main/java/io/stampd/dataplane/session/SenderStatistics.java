@@ -52,10 +52,27 @@ public final class SenderStatistics implements SenderListener {
     private long firstReflectorSeq;
     private long highestReflectorSeq = -1;
     private boolean reflectorLooksStateful = true;
+    /** Seen a reply whose reflector sequence number differs from ours: the reflector counts on its own. */
+    private boolean sawOwnNumbering;
+    private final ReflectorMode expectedMode;
+
+    /** What the sender knows of the reflector's numbering (YANG test-session-reflector-mode). */
+    public enum ReflectorMode {
+        /** Decide from the replies: stateful once a reflector sequence number differs from ours. */
+        AUTO,
+        STATELESS,
+        STATEFUL
+    }
 
     private long startUnixNanos;
 
     public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos) {
+        this(ssid, percentiles, recordCapacity, lossTimeoutNanos, ReflectorMode.AUTO);
+    }
+
+    public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos,
+                            ReflectorMode expectedMode) {
+        this.expectedMode = expectedMode;
         this.ssid = ssid;
         this.percentiles = percentiles.clone();
         this.lossTimeoutNanos = lossTimeoutNanos;
@@ -126,7 +143,11 @@ public final class SenderStatistics implements SenderListener {
         if (reflectorSeq > highestReflectorSeq) {
             highestReflectorSeq = reflectorSeq;
         }
-        // A stateless reflector echoes our sequence numbers; a stateful one counts on its own.
+        // A stateless reflector echoes our sequence numbers; a stateful one counts on its own and
+        // can never be ahead of us.
+        if (reflectorSeq != senderSeq) {
+            sawOwnNumbering = true;
+        }
         if (reflectorSeq - firstReflectorSeq > senderSeq - firstSenderSeq) {
             reflectorLooksStateful = false;
         }
@@ -163,6 +184,7 @@ public final class SenderStatistics implements SenderListener {
         highestSeq = lastRcvSeq = prevSeq = firstSenderSeq = highestReflectorSeq = -1;
         java.util.Arrays.fill(answered, true); // replies to packets sent before the clear are not counted
         reflectorLooksStateful = true;
+        sawOwnNumbering = false;
         records.clear();
     }
 
@@ -186,7 +208,12 @@ public final class SenderStatistics implements SenderListener {
         long lost = Math.max(0, sent - received - flight);
         long nearEndLost = -1;
         long farEndLost = -1;
-        if (firstSenderSeq >= 0 && reflectorLooksStateful && highestReflectorSeq >= firstReflectorSeq) {
+        boolean stateful = switch (expectedMode) {
+            case STATEFUL -> true;
+            case STATELESS -> false;
+            case AUTO -> sawOwnNumbering;
+        };
+        if (stateful && firstSenderSeq >= 0 && reflectorLooksStateful && highestReflectorSeq >= firstReflectorSeq) {
             // reflector saw (highestReflectorSeq - firstReflectorSeq + 1) of our packets since firstSenderSeq
             long reachedReflector = highestReflectorSeq - firstReflectorSeq + 1;
             long sentSinceFirst = highestSeq - firstSenderSeq + 1;

@@ -345,13 +345,14 @@ final class Libc {
     /** CLOCK_REALTIME in nanoseconds since the Unix epoch. */
     static long realtimeNanos() {
         MemorySegment ts = scratch().timespec;
+        int r;
         try {
-            int r = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, ts);
-            if (r != 0) {
-                throw new IllegalStateException("clock_gettime(CLOCK_REALTIME) failed");
-            }
+            r = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, ts);
         } catch (Throwable t) {
-            throw t instanceof RuntimeException re ? re : new AssertionError(t);
+            throw new AssertionError(t);
+        }
+        if (r != 0) {
+            throw new IllegalStateException("clock_gettime(CLOCK_REALTIME) failed");
         }
         return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
     }

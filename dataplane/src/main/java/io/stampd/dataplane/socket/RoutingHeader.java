@@ -17,7 +17,8 @@ final class RoutingHeader {
 
     final List<Inet6Address> path;
     final MemorySegment bytes;
-    final int length;
+    /** Mutable only for the scratch header (rewritten per packet on the I/O thread). */
+    int length;
 
     private RoutingHeader(List<Inet6Address> path, MemorySegment bytes, int length) {
         this.path = path;

@@ -91,6 +91,10 @@ final class UdpSocket implements AutoCloseable {
         return r;
     }
 
+    RoutingHeader installedRoute() {
+        return installed;
+    }
+
     /** Forgets the installed header so that the next {@link #useRoute} re-installs (after rewriting scratch). */
     void invalidateRoute() {
         installed = null;

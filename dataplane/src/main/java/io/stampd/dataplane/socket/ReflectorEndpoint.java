@@ -1,0 +1,145 @@
+package io.stampd.dataplane.socket;
+
+import io.stampd.dataplane.codec.Timestamps;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The socket of a reflector port (bound to all addresses; the destination address comes from
+ * IPV6_PKTINFO) and the sessions provisioned on it. Reflection happens in place in the receive
+ * buffer: the reply is exactly as long as the request, so the reflector never sends more than it
+ * received. Replies go out in batches (sendmmsg); a batch is cut where the return path changes,
+ * because the SRH is a sticky socket option.
+ */
+final class ReflectorEndpoint implements EventLoop.ReadHandler {
+    final UdpSocket socket;
+    final int port;
+    private final SocketDataPlane owner;
+    private final ReflectorTlvHandler tlvs;
+    SocketReflectorSession[] sessions = new SocketReflectorSession[0];
+    int token = -1;
+
+    ReflectorEndpoint(SocketDataPlane owner, UdpSocket socket, int port) {
+        this.owner = owner;
+        this.socket = socket;
+        this.port = port;
+        this.tlvs = new ReflectorTlvHandler(owner, socket);
+    }
+
+    void add(SocketReflectorSession s) {
+        sessions = Arrays.copyOf(sessions, sessions.length + 1);
+        sessions[sessions.length - 1] = s;
+        s.endpoint = this;
+    }
+
+    boolean remove(SocketReflectorSession s) {
+        sessions = Arrays.stream(sessions).filter(x -> x != s).toArray(SocketReflectorSession[]::new);
+        return sessions.length == 0;
+    }
+
+    @Override
+    public void onReadable() {
+        MessageBatch rx = owner.rxBatch;
+        for (int round = 0; round < 16; round++) {
+            int n = rx.receive(socket.fd);
+            if (n <= 0) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                try {
+                    handle(rx, i);
+                } catch (RuntimeException e) {
+                    owner.internalError(e);
+                }
+            }
+            if (rx.pendingSends() > 0) {
+                rx.flush(socket.fd, owner);
+            }
+            if (n < rx.slots) {
+                return;
+            }
+        }
+    }
+
+    private void handle(MessageBatch rx, int i) {
+        int len = rx.length[i];
+        if ((rx.flags[i] & Libc.MSG_TRUNC) != 0 || len < 44) {
+            // Shorter than a base packet: replying would send more than was received.
+            owner.malformed++;
+            return;
+        }
+        MemorySegment p = rx.payload(i);
+        MemorySegment src = rx.sourceAddress(i);
+        MemorySegment dst = rx.destinationAddress(i);
+        int srcPort = rx.sourcePort(i);
+        SocketReflectorSession s = null;
+        for (SocketReflectorSession c : sessions) {
+            if (c.matches(p, len, src, srcPort, dst)) {
+                s = c;
+                break;
+            }
+        }
+        if (s == null) {
+            owner.unmatched++;
+            return;
+        }
+        s.received++;
+        if (s.hmac != null && !s.hmac.verify(p)) {
+            s.rejected++; // RFC 8762 §4.4: an unverifiable packet is discarded before any use
+            return;
+        }
+        long t2 = rx.rxTimeNanos[i] != 0 ? rx.rxTimeNanos[i] : Libc.realtimeNanos();
+        int ttl = rx.hopLimit[i] >= 0 ? rx.hopLimit[i] : 0;
+        long senderSeq = Integer.toUnsignedLong(s.layout.seq(p));
+        long reflectorSeq = s.config.stateful() ? s.nextSeq++ & 0xFFFF_FFFFL : senderSeq;
+        s.layout.reflectInPlace(p, (int) reflectorSeq, Timestamps.encode(t2, s.config.timestampFormat()),
+                s.errorEstimate, ttl);
+
+        RoutingHeader route = s.returnRoute;
+        MemorySegment replySource = dst;
+        int tclass = rx.trafficClass[i] >= 0 ? rx.trafficClass[i] & 0xFC : -1;
+        if (len > s.layout.baseLength) {
+            ReflectorTlvHandler.Decision d = tlvs.process(s, rx, i, len);
+            if (d.noReply) {
+                s.reflected++; // the sender asked for no reply (Return Path control code 0)
+                return;
+            }
+            if (d.route != null) {
+                route = d.route;
+            }
+            if (d.replySource != null) {
+                replySource = d.replySource;
+            }
+            if (d.tclass >= 0) {
+                tclass = d.tclass;
+            }
+        }
+        if (route != socket.installedRoute()) {
+            if (rx.pendingSends() > 0) {
+                rx.flush(socket.fd, owner);
+            }
+            if (socket.useRoute(route) < 0) {
+                owner.sendErrors++;
+                return;
+            }
+        }
+        // T3 as late as possible: after every other decision, right before queueing the reply.
+        long t3Wire = Timestamps.encode(Libc.realtimeNanos(), s.config.timestampFormat());
+        s.layout.timestamp(p, t3Wire);
+        if (s.hmac != null) {
+            s.hmac.sign(p);
+        }
+        rx.queueReply(i, len, isZero(replySource) ? null : replySource, tclass);
+        s.reflected++;
+        s.lastSenderSeq = senderSeq;
+        s.lastReflectorSeq = reflectorSeq;
+        s.previousReplyValid = true;
+        s.previousReplySeq = reflectorSeq;
+        s.previousReplyT3Wire = t3Wire;
+    }
+
+    private static boolean isZero(MemorySegment a) {
+        return a.get(Libc.LONG_U, 0) == 0 && a.get(Libc.LONG_U, 8) == 0;
+    }
+}

@@ -1,0 +1,271 @@
+package io.stampd.dataplane.socket;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.codec.ErrorEstimate;
+import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderListener;
+import io.stampd.dataplane.session.SenderSessionConfig;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The kernel-socket data plane: STAMP over ordinary UDP sockets, the SRv6 path carried by the
+ * IPV6_RTHDR socket option, T2/T4 from kernel receive timestamps. One I/O thread runs every
+ * session of this instance.
+ */
+public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors {
+    private static final Logger LOG = Logger.getLogger(SocketDataPlane.class.getName());
+    /** Receive buffer per socket: 4 MiB absorbs bursts while the I/O thread is busy. */
+    private static final int RECEIVE_BUFFER = 4 << 20;
+
+    final EventLoop loop;
+    final MessageBatch rxBatch;
+    private final Arena arena = Arena.ofShared();
+    final MemorySegment txPayload;
+    private final MemorySegment txHdr;
+    private final MemorySegment txIov;
+    private final MemorySegment txControl;
+    private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
+    private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
+    private final LocalAddresses localAddresses = new LocalAddresses();
+    private final short ntpErrorEstimate;
+    private final short ptpErrorEstimate;
+
+    volatile long unmatched;
+    volatile long malformed;
+    volatile long sendErrors;
+    volatile long internalErrors;
+    private volatile boolean closed;
+
+    public SocketDataPlane() {
+        this(32);
+    }
+
+    /** @param batch datagrams per recvmmsg/sendmmsg call */
+    public SocketDataPlane(int batch) {
+        rxBatch = new MessageBatch(batch, 9216);
+        txPayload = arena.allocate(9216, 64);
+        txIov = arena.allocate(Libc.IOVEC_SIZE, 8);
+        txHdr = arena.allocate(Libc.MMSGHDR_SIZE, 8);
+        txControl = arena.allocate(32, 8);
+        txIov.set(ADDRESS, 0, txPayload);
+        txHdr.set(ADDRESS, Libc.MSG_IOV, txIov);
+        txHdr.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
+        txHdr.set(JAVA_INT, Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
+        // Software timestamps of an unsynchronised host clock: advertise 1 ms, S = 0 (RFC 8762 §4.2.1).
+        ntpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.NTP, 1_000_000);
+        ptpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.PTP, 1_000_000);
+        loop = new EventLoop("stampd-socket-io");
+        loop.call(() -> {
+            localAddresses.refresh();
+            loop.schedule(localAddresses, System.nanoTime() + 1_000_000_000L);
+            return null;
+        });
+    }
+
+    LocalAddresses localAddresses() {
+        return localAddresses;
+    }
+
+    @Override
+    public String name() {
+        return "socket";
+    }
+
+    short errorEstimate(TimestampFormat f) {
+        return f == TimestampFormat.PTP ? ptpErrorEstimate : ntpErrorEstimate;
+    }
+
+    @Override
+    public SenderHandle startSender(SenderSessionConfig config, SenderListener listener) {
+        checkOpen();
+        SocketSender s = new SocketSender(this, config, listener);
+        return loop.call(() -> {
+            SenderEndpoint.Key key = new SenderEndpoint.Key(config.senderAddress(), config.senderPort());
+            SenderEndpoint ep = config.senderPort() == 0 ? null : senderEndpoints.get(key);
+            boolean created = false;
+            if (ep == null) {
+                UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(), RECEIVE_BUFFER,
+                        "sender session " + config.id());
+                ep = new SenderEndpoint(this, sock, key);
+                created = true;
+            } else {
+                for (SocketSender other : ep.sessions()) {
+                    if (other.config.ssid() == config.ssid()
+                            && other.config.reflectorPort() == config.reflectorPort()
+                            && other.config.reflectorAddress().equals(config.reflectorAddress())) {
+                        throw new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION,
+                                "sender session " + config.id() + ": session " + other.config.id()
+                                + " already uses ssid " + config.ssid() + " towards the same reflector from the same port");
+                    }
+                }
+            }
+            try {
+                ep.socket.checkRoute(s.route); // the kernel validates the SRH now, not at the first packet
+            } catch (RuntimeException e) {
+                if (created) {
+                    ep.socket.close();
+                }
+                throw e;
+            }
+            if (created) {
+                ep.token = loop.register(ep.socket.fd, ep);
+                // Ephemeral-port endpoints are never shared: key them by their descriptor instead.
+                senderEndpoints.put(config.senderPort() == 0
+                        ? new SenderEndpoint.Key(config.senderAddress(), -ep.socket.fd) : key, ep);
+            }
+            ep.add(s);
+            s.start(System.nanoTime());
+            return s;
+        });
+    }
+
+    void stopSender(SocketSender s) {
+        loop.call(() -> {
+            loop.cancel(s);
+            SenderEndpoint ep = s.endpoint;
+            if (ep != null && ep.remove(s)) {
+                loop.unregister(ep.socket.fd, ep.token);
+                senderEndpoints.values().remove(ep);
+                ep.socket.close();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public ReflectorHandle startReflector(ReflectorSessionConfig config) {
+        checkOpen();
+        SocketReflectorSession s = new SocketReflectorSession(this, config);
+        return loop.call(() -> {
+            ReflectorEndpoint ep = reflectorEndpoints.get(config.reflectorPort());
+            boolean created = false;
+            if (ep == null) {
+                UdpSocket sock = UdpSocket.bind(null, config.reflectorPort(), RECEIVE_BUFFER,
+                        "reflector session " + config.id());
+                ep = new ReflectorEndpoint(this, sock, config.reflectorPort());
+                created = true;
+            } else {
+                for (SocketReflectorSession other : ep.sessions) {
+                    if (other.config.overlaps(config)) {
+                        throw new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION,
+                                "reflector session " + config.id() + " overlaps reflector session "
+                                + other.config.id() + " (same port, SSID and addresses could match the same packet)");
+                    }
+                }
+            }
+            try {
+                ep.socket.checkRoute(s.returnRoute);
+            } catch (RuntimeException e) {
+                if (created) {
+                    ep.socket.close();
+                }
+                throw e;
+            }
+            if (created) {
+                ep.token = loop.register(ep.socket.fd, ep);
+                reflectorEndpoints.put(config.reflectorPort(), ep);
+            }
+            ep.add(s);
+            return s;
+        });
+    }
+
+    void stopReflector(SocketReflectorSession s) {
+        loop.call(() -> {
+            ReflectorEndpoint ep = s.endpoint;
+            if (ep != null && ep.remove(s)) {
+                loop.unregister(ep.socket.fd, ep.token);
+                reflectorEndpoints.remove(ep.port);
+                ep.socket.close();
+            }
+            return null;
+        });
+    }
+
+    /** Sends the test packet in {@link #txPayload}; returns octets sent or -errno. Loop thread only. */
+    long sendTest(UdpSocket socket, RoutingHeader route, MemorySegment destination, int length, int dscp) {
+        int r = socket.useRoute(route);
+        if (r < 0) {
+            return r;
+        }
+        txHdr.set(ADDRESS, Libc.MSG_NAME, destination);
+        txIov.set(JAVA_LONG, 8, length);
+        if (dscp > 0) {
+            txControl.set(JAVA_LONG, 0, Libc.CMSG_HDR + 4);
+            txControl.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
+            txControl.set(JAVA_INT, 12, Libc.IPV6_TCLASS);
+            txControl.set(JAVA_INT, 16, dscp << 2);
+            txHdr.set(ADDRESS, Libc.MSG_CONTROL, txControl);
+            txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, Libc.CMSG_HDR + 8);
+        } else {
+            txHdr.set(ADDRESS, Libc.MSG_CONTROL, MemorySegment.NULL);
+            txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, 0);
+        }
+        long n;
+        do {
+            n = Libc.sendmsg(socket.fd, txHdr, Libc.MSG_DONTWAIT);
+        } while (n == -Libc.EINTR);
+        return n;
+    }
+
+    @Override
+    public void onSendError(int errno) {
+        sendErrors++;
+    }
+
+    void internalError(RuntimeException e) {
+        internalErrors++;
+        LOG.log(Level.WARNING, "packet handling failed (packet dropped, loop goes on): " + e, e);
+    }
+
+    @Override
+    public DataPlaneCounters counters() {
+        return new DataPlaneCounters(unmatched, malformed, sendErrors, internalErrors + loop.handlerFailures());
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the socket data plane is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.call(() -> {
+            for (SenderEndpoint ep : senderEndpoints.values()) {
+                for (SocketSender s : ep.sessions()) {
+                    loop.cancel(s);
+                }
+                ep.socket.close();
+            }
+            for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
+                ep.socket.close();
+            }
+            senderEndpoints.clear();
+            reflectorEndpoints.clear();
+            return null;
+        });
+        loop.close();
+        rxBatch.close();
+        arena.close();
+    }
+}

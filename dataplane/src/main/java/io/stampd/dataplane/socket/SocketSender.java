@@ -1,0 +1,145 @@
+package io.stampd.dataplane.socket;
+
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.codec.ErrorEstimate;
+import io.stampd.dataplane.codec.SenderTlvWriter;
+import io.stampd.dataplane.codec.StampHmac;
+import io.stampd.dataplane.codec.StampLayout;
+import io.stampd.dataplane.codec.Timestamps;
+import io.stampd.dataplane.session.SenderListener;
+import io.stampd.dataplane.session.SenderSessionConfig;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One Session-Sender test session on the socket data plane: a timer on the I/O thread that sends
+ * packet {@code k} at {@code start + k × interval} (no drift), and the reply side that turns a
+ * Session-Reflector packet into (T1, T2, T3, T4) for the listener.
+ */
+final class SocketSender extends EventLoop.Timer implements SenderHandle {
+    final SenderSessionConfig config;
+    final SenderListener listener;
+    final StampLayout layout;
+    final StampHmac hmac;
+    final RoutingHeader route;
+    final MemorySegment destination;
+    final byte[] reflectorAddress;
+    final short errorEstimate;
+    private final SocketDataPlane owner;
+    SenderEndpoint endpoint;
+
+    private long startMono;
+    private long attempts;
+    private volatile long seq;
+    private volatile long sendErrors;
+    private volatile boolean finished;
+    private volatile boolean closed;
+
+    SocketSender(SocketDataPlane owner, SenderSessionConfig config, SenderListener listener) {
+        this.owner = owner;
+        this.config = config;
+        this.listener = listener;
+        this.layout = config.layout();
+        this.hmac = config.authenticated() ? new StampHmac(config.hmacKey()) : null;
+        this.route = RoutingHeader.of(config.forwardSegments());
+        this.destination = Arena.ofAuto().allocate(Libc.SOCKADDR_IN6_SIZE, 8);
+        Sockaddr.write(destination, config.reflectorAddress(), config.reflectorPort());
+        this.reflectorAddress = config.reflectorAddress().getAddress();
+        this.errorEstimate = owner.errorEstimate(config.timestampFormat());
+    }
+
+    void start(long nowMono) {
+        startMono = nowMono;
+        owner.loop.schedule(this, nowMono);
+    }
+
+    @Override
+    long fire(long now) {
+        if (closed) {
+            return -1;
+        }
+        attempts++;
+        MemorySegment p = owner.txPayload;
+        int len = config.packetLength();
+        long s = seq;
+        // T1 is read last, right before the system call; padding and everything else come first.
+        if (len > layout.baseLength) {
+            SenderTlvWriter.extraPadding(p, layout.baseLength, len - layout.baseLength);
+        }
+        long t1 = Libc.realtimeNanos();
+        layout.writeSender(p, (int) s, Timestamps.encode(t1, config.timestampFormat()), errorEstimate, config.ssid());
+        if (hmac != null) {
+            hmac.sign(p);
+        }
+        long r = owner.sendTest(endpoint.socket, route, destination, len, config.dscp());
+        if (r >= 0) {
+            seq = s + 1;
+            listener.onSent(s & 0xFFFF_FFFFL, t1, System.nanoTime());
+        } else {
+            sendErrors++;
+        }
+        if (config.packetCount() > 0 && attempts >= config.packetCount()) {
+            finished = true;
+            return -1;
+        }
+        return startMono + attempts * config.intervalNanos();
+    }
+
+    /** A reply arrived for this session: validate and report it. Returns false if it was rejected. */
+    boolean onReply(MemorySegment p, int length, long rxNanos) {
+        if (length < layout.baseLength) {
+            listener.onRejected("shorter than the base packet");
+            return false;
+        }
+        if (hmac != null && !hmac.verify(p)) {
+            listener.onRejected("HMAC verification failed");
+            return false;
+        }
+        short reflectorEe = layout.errorEstimate(p);
+        long t2Wire = layout.receiveTimestamp(p);
+        long t3Wire = layout.timestamp(p);
+        long t1Wire = layout.senderTimestamp(p);
+        var reflectorFormat = ErrorEstimate.format(reflectorEe);
+        if (reflectorFormat == io.stampd.dataplane.codec.TimestampFormat.PTP
+                && !(Timestamps.isValidPtp(t2Wire) && Timestamps.isValidPtp(t3Wire))) {
+            listener.onRejected("invalid PTP timestamp");
+            return false;
+        }
+        long t1 = Timestamps.decode(t1Wire, config.timestampFormat());
+        long t2 = Timestamps.decode(t2Wire, reflectorFormat);
+        long t3 = Timestamps.decode(t3Wire, reflectorFormat);
+        long t4 = rxNanos != 0 ? rxNanos : Libc.realtimeNanos();
+        listener.onReply(Integer.toUnsignedLong(layout.senderSeq(p)), t1, t2, t3, t4, layout.senderTtl(p),
+                Integer.toUnsignedLong(layout.seq(p)), System.nanoTime());
+        return true;
+    }
+
+    @Override
+    public int localPort() {
+        return endpoint.socket.localPort;
+    }
+
+    @Override
+    public long sent() {
+        return seq;
+    }
+
+    @Override
+    public long sendErrors() {
+        return sendErrors;
+    }
+
+    @Override
+    public boolean finished() {
+        return finished;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            owner.stopSender(this);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.stampd.dataplane;
+
+import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.dataplane.session.StampRecord;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One behavioural suite for every data plane, over the loopback interface (no namespaces needed):
+ * what a sender measures, what a reflector answers and what it refuses.
+ */
+class DataPlaneBehaviourTest {
+    private static final Inet6Address LOOPBACK = Ipv6Addresses.parse("::1", "test");
+
+    static java.util.stream.Stream<DataPlanes.Factory> planes() {
+        return DataPlanes.all();
+    }
+
+    private static int freePort() {
+        return ThreadLocalRandom.current().nextInt(20000, 60000);
+    }
+
+    private static ReflectorSessionConfig reflector(int port, int ssid, boolean stateful, byte[] key) {
+        return new ReflectorSessionConfig(1, ssid, null, 0, null, port, List.of(), TimestampFormat.NTP, stateful, key);
+    }
+
+    private static SenderSessionConfig.Builder sender(int port) {
+        return SenderSessionConfig.builder().reflectorAddress(LOOPBACK).reflectorPort(port).ssid(5)
+                .intervalNanos(1_000_000).packetCount(20).lossTimeoutNanos(1_000_000_000L);
+    }
+
+    private static void await(BooleanSupplier cond, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (!cond.getAsBoolean() && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void measuresEveryPacketWithFourDistinctTimestamps(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get()) {
+            ReflectorHandle r = dp.startReflector(reflector(port, 5, false, null));
+            SenderSessionConfig c = sender(port).build();
+            SenderStatistics st = SenderStatistics.forSession(c);
+            SenderHandle h = dp.startSender(c, st);
+            await(() -> st.snapshot(System.nanoTime()).received() == 20, 5000);
+            SenderStatistics.Snapshot s = st.snapshot(System.nanoTime());
+            assertEquals(20, s.sent());
+            assertEquals(20, s.received());
+            assertTrue(h.finished());
+            List<StampRecord> records = st.drainRecords();
+            assertEquals(20, records.size());
+            for (StampRecord rec : records) {
+                assertTrue(rec.t1() <= rec.t2() && rec.t2() < rec.t3() && rec.t3() <= rec.t4(), rec.toString());
+                assertNotEquals(rec.t2(), rec.t3());
+                assertEquals(64, rec.senderTtl(), "loopback keeps the default hop limit");
+                assertEquals(rec.seq(), rec.reflectorSeq(), "a stateless reflector copies the sequence number");
+                assertTrue(rec.roundTripNanos() > 0 && rec.roundTripNanos() < 50_000_000L);
+            }
+            assertEquals(20, r.counters().reflected());
+            assertEquals(19, r.counters().lastSenderSeq());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void unprovisionedSessionsAreDroppedAndCounted(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get()) {
+            dp.startReflector(reflector(port, 6, false, null));
+            SenderSessionConfig c = sender(port).packetCount(10).build(); // ssid 5: not provisioned
+            SenderStatistics st = SenderStatistics.forSession(c);
+            dp.startSender(c, st);
+            await(() -> dp.counters().unmatched() >= 10, 3000);
+            assertEquals(10, dp.counters().unmatched());
+            assertEquals(0, st.snapshot(System.nanoTime()).received());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void authenticatedModeVerifiesTheHmacAtBothEnds(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        byte[] key = "0123456789abcdef0123456789abcdef".getBytes();
+        try (DataPlane dp = f.create().get()) {
+            ReflectorHandle r = dp.startReflector(reflector(port, 5, false, key));
+            SenderSessionConfig good = sender(port).hmacKey(key).packetCount(5).build();
+            SenderStatistics st = SenderStatistics.forSession(good);
+            dp.startSender(good, st);
+            await(() -> st.snapshot(System.nanoTime()).received() == 5, 3000);
+            assertEquals(5, st.snapshot(System.nanoTime()).received());
+            assertEquals(112, good.packetLength());
+
+            SenderSessionConfig bad = sender(port).hmacKey("wrong key".getBytes()).packetCount(5).build();
+            SenderStatistics st2 = SenderStatistics.forSession(bad);
+            dp.startSender(bad, st2);
+            await(() -> r.counters().rejected() >= 5, 3000);
+            assertEquals(5, r.counters().rejected());
+            assertEquals(0, st2.snapshot(System.nanoTime()).received());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void statefulReflectorNumbersRepliesOnItsOwn(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get()) {
+            dp.startReflector(reflector(port, 5, true, null));
+            SenderSessionConfig c = sender(port).packetCount(10).build();
+            SenderStatistics st = SenderStatistics.forSession(c);
+            dp.startSender(c, st);
+            await(() -> st.snapshot(System.nanoTime()).received() == 10, 3000);
+            List<StampRecord> recs = st.drainRecords();
+            for (int i = 0; i < recs.size(); i++) {
+                assertEquals(i, recs.get(i).reflectorSeq());
+            }
+            SenderStatistics.Snapshot s = st.snapshot(System.nanoTime());
+            assertEquals(0, s.nearEndLost());
+            assertEquals(0, s.farEndLost());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void replyHasTheRequestSizeAndShortOrGarbageInputIsCountedAndSurvived(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            ReflectorHandle r = dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, null));
+            raw.setSoTimeout(1000);
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, port);
+            // Truncations at every length below the base packet: no reply, counted malformed.
+            for (int len = 0; len < 44; len++) {
+                raw.send(new DatagramPacket(new byte[len], len, to));
+            }
+            await(() -> dp.counters().malformed() >= 44, 3000);
+            assertEquals(44, dp.counters().malformed());
+            // A padded packet (base + Extra Padding TLV of 56 octets): the reply has the same size.
+            byte[] req = new byte[104];
+            ByteBuffer.wrap(req).putInt(0, 42).putShort(14, (short) 3);
+            req[44] = (byte) 0x80; // U flag as sent by a Session-Sender
+            req[45] = 1; // Extra Padding
+            ByteBuffer.wrap(req).putShort(46, (short) 56);
+            raw.send(new DatagramPacket(req, req.length, to));
+            DatagramPacket reply = new DatagramPacket(new byte[2000], 2000);
+            raw.receive(reply);
+            assertEquals(104, reply.getLength());
+            ByteBuffer b = ByteBuffer.wrap(reply.getData(), 0, reply.getLength());
+            assertEquals(42, b.getInt(24), "sender sequence number copied");
+            assertEquals(3, b.getShort(14), "SSID echoed");
+            assertEquals(1, r.counters().reflected());
+            // After all of that the loop still answers.
+            raw.send(new DatagramPacket(req, 44, to));
+            raw.receive(reply);
+            assertEquals(44, reply.getLength());
+            assertEquals(0, dp.counters().internalErrors());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void aBusyPortIsAClearError(DataPlanes.Factory f) throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(Ipv6Addresses.parse("::", "t"), 0));
+             DataPlane dp = f.create().get()) {
+            int port = taken.getLocalPort();
+            DataPlaneException e = assertThrows(DataPlaneException.class,
+                    () -> dp.startReflector(reflector(port, 1, false, null)));
+            assertEquals(DataPlaneException.Reason.PORT_IN_USE, e.reason());
+            assertTrue(e.getMessage().contains(":" + port), e.getMessage());
+        } catch (java.net.SocketException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void overlappingReflectorSessionsAreRefused(DataPlanes.Factory f) {
+        int port = freePort();
+        try (DataPlane dp = f.create().get()) {
+            dp.startReflector(reflector(port, 5, false, null));
+            DataPlaneException e = assertThrows(DataPlaneException.class,
+                    () -> dp.startReflector(new ReflectorSessionConfig(2, ReflectorSessionConfig.ANY_SSID, null, 0,
+                            null, port, List.of(), null, false, null)));
+            assertTrue(e.getMessage().contains("overlaps reflector session 1"), e.getMessage());
+        }
+    }
+}

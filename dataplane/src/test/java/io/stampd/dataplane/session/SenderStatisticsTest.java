@@ -1,0 +1,176 @@
+package io.stampd.dataplane.session;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SenderStatisticsTest {
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000_000_000L;
+
+    private static SenderStatistics stats() {
+        return new SenderStatistics(7, new double[] {50, 90, 99}, 16, 2 * S);
+    }
+
+    /** Sends seq at mono time seq*10ms, T1 = 1000 s + seq*10ms. */
+    private static void send(SenderStatistics st, long seq) {
+        st.onSent(seq, 1000 * S + seq * 10 * MS, seq * 10 * MS);
+    }
+
+    private static void reply(SenderStatistics st, long seq, long fwd, long turn, long bwd, long reflectorSeq) {
+        long t1 = 1000 * S + seq * 10 * MS;
+        long t2 = t1 + fwd;
+        long t3 = t2 + turn;
+        long t4 = t3 + bwd;
+        st.onReply(seq, t1, t2, t3, t4, 63, reflectorSeq, seq * 10 * MS + fwd + turn + bwd);
+    }
+
+    @Test
+    void delaysFollowTheRfcFormulas() {
+        SenderStatistics st = stats();
+        send(st, 0);
+        reply(st, 0, 5 * MS, 30_000, 100_000, 0);
+        SenderStatistics.Snapshot s = st.snapshot(20 * MS);
+        assertEquals(5 * MS, s.forward().median(), 5 * MS / 1000);
+        assertEquals(100_000, s.backward().min());
+        // round trip excludes the reflector's turnaround time T3 - T2
+        assertEquals(5 * MS + 100_000, s.roundTrip().min());
+        assertEquals(1, s.received());
+        assertEquals(0, s.lost());
+    }
+
+    @Test
+    void welfordMeanAndStddevMatchTheDirectComputation() {
+        SenderStatistics st = stats();
+        long[] fwd = {1 * MS, 2 * MS, 4 * MS, 8 * MS, 3 * MS};
+        for (int i = 0; i < fwd.length; i++) {
+            send(st, i);
+            reply(st, i, fwd[i], 1000, 1000, i);
+        }
+        double mean = 0;
+        for (long f : fwd) {
+            mean += f;
+        }
+        mean /= fwd.length;
+        double var = 0;
+        for (long f : fwd) {
+            var += (f - mean) * (f - mean);
+        }
+        double sd = Math.sqrt(var / fwd.length);
+        SenderStatistics.Snapshot s = st.snapshot(100 * MS);
+        assertEquals(Math.round(mean), s.forward().mean());
+        assertEquals(Math.round(sd), s.forward().stddev());
+        assertEquals(1 * MS, s.forward().min());
+        assertEquals(8 * MS, s.forward().max());
+        // IPDV between consecutive packets: |2-1|,|4-2|,|8-4|,|3-8| ms
+        assertEquals(1 * MS, s.forwardVariation().min());
+        assertEquals(5 * MS, s.forwardVariation().max());
+        assertEquals(4, s.forwardVariation().count());
+    }
+
+    @Test
+    void lossCountsOnlyAfterTheTimeoutAndDuplicatesAndReorderingAreSeparate() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 10; i++) {
+            send(st, i);
+        }
+        reply(st, 0, MS, 0, MS, 0);
+        reply(st, 2, MS, 0, MS, 2);
+        reply(st, 1, MS, 0, MS, 1); // reordered
+        reply(st, 2, MS, 0, MS, 2); // duplicate
+        // At 95 ms the newest packets are still within the 2 s timeout: nothing is lost yet.
+        SenderStatistics.Snapshot early = st.snapshot(95 * MS);
+        assertEquals(0, early.lost());
+        assertEquals(7, early.inFlight());
+        SenderStatistics.Snapshot late = st.snapshot(10 * S);
+        assertEquals(10, late.sent());
+        assertEquals(3, late.received());
+        assertEquals(7, late.lost());
+        assertEquals(70.0, late.lossPercent(), 1e-9);
+        assertEquals(1, late.duplicates());
+        assertEquals(1, late.reordered());
+    }
+
+    @Test
+    void repliesToUnsentSequenceNumbersAreRejected() {
+        SenderStatistics st = stats();
+        send(st, 0);
+        reply(st, 5, MS, 0, MS, 5);
+        SenderStatistics.Snapshot s = st.snapshot(MS);
+        assertEquals(0, s.received());
+        assertEquals(1, s.rejected());
+    }
+
+    @Test
+    void statefulReflectorSplitsLossIntoNearAndFarEnd() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 10; i++) {
+            send(st, i);
+        }
+        // Reflector (stateful, started at 100) got 0,1,2,4,5,7,8,9 (lost forward: 3 and 6) -> seqs 100..107;
+        // of its replies, those for 5 and 8 were lost backward.
+        long[][] got = {{0, 100}, {1, 101}, {2, 102}, {4, 103}, {7, 105}, {9, 107}};
+        for (long[] g : got) {
+            reply(st, g[0], MS, 0, MS, g[1]);
+        }
+        SenderStatistics.Snapshot s = st.snapshot(10 * S);
+        assertEquals(2, s.nearEndLost());
+        assertEquals(2, s.farEndLost());
+        assertEquals(4, s.lost());
+    }
+
+    @Test
+    void statelessReflectorGivesNoNearFarSplit() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 4; i++) {
+            send(st, i);
+        }
+        reply(st, 0, MS, 0, MS, 0);
+        reply(st, 3, MS, 0, MS, 3);
+        assertEquals(-1, st.snapshot(10 * S).nearEndLost());
+    }
+
+    @Test
+    void aReflectorDeclaredStatefulGetsTheSplitEvenBeforeNumbersDiverge() {
+        SenderStatistics st = new SenderStatistics(7, new double[] {50, 90, 99}, 16, 2 * S,
+                SenderStatistics.ReflectorMode.STATEFUL);
+        for (int i = 0; i < 4; i++) {
+            send(st, i);
+        }
+        reply(st, 0, MS, 0, MS, 0);
+        reply(st, 1, MS, 0, MS, 1);
+        SenderStatistics.Snapshot s = st.snapshot(10 * S);
+        assertEquals(0, s.nearEndLost());
+        assertEquals(0, s.farEndLost());
+    }
+
+    @Test
+    void recordsAreDrainedOnceAndTheRingKeepsTheNewest() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 20; i++) {
+            send(st, i);
+            reply(st, i, MS, 0, MS, i);
+        }
+        assertEquals(16, st.pendingRecords());
+        var drained = st.drainRecords();
+        assertEquals(16, drained.size());
+        assertEquals(4, drained.getFirst().seq());
+        assertEquals(19, drained.getLast().seq());
+        assertTrue(st.drainRecords().isEmpty());
+        assertEquals(5, st.latestRecords(5).size());
+    }
+
+    @Test
+    void percentilesComeFromTheHistogram() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 100; i++) {
+            send(st, i);
+            reply(st, i, (i + 1) * 100_000L, 0, 0, i); // 0.1 .. 10 ms
+        }
+        SenderStatistics.Snapshot s = st.snapshot(10 * S);
+        assertEquals(5_000_000, s.forward().percentiles()[0], 5_000_000 / 500);
+        assertEquals(9_000_000, s.forward().percentiles()[1], 9_000_000 / 500);
+        assertEquals(9_900_000, s.forward().percentiles()[2], 9_900_000 / 500);
+    }
+}

@@ -1,0 +1,269 @@
+package io.stampd.tools;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.codec.HexKey;
+import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.DelayStatistic;
+import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.dataplane.session.StampRecord;
+import io.stampd.dataplane.socket.SocketDataPlane;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One-shot Session-Sender in the style of twping: per-packet delays, then a summary. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Send STAMP test packets along an SRv6 path and print forward, backward and round-trip delays.")
+final class ProbeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--reflector", paramLabel = "ADDR",
+            description = "Session-Reflector IPv6 address (default: the last segment of --segments).")
+    String reflector;
+
+    @Option(names = "--port", defaultValue = "862", description = "Reflector UDP port (862 or 1024-65535; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--source", paramLabel = "ADDR", description = "Source IPv6 address (default: chosen by the kernel).")
+    String source;
+
+    @Option(names = "--source-port", defaultValue = "0", description = "Source UDP port (default: ephemeral).")
+    int sourcePort;
+
+    @Option(names = "--segments", paramLabel = "S1,S2,..",
+            description = "SRv6 forward path, first hop first; its last segment is the reflector.")
+    String segments;
+
+    @Option(names = "--ssid", defaultValue = "1", description = "STAMP Session Identifier 0-65535 (default ${DEFAULT-VALUE}).")
+    int ssid;
+
+    @Option(names = "--count", defaultValue = "10", description = "Test packets to send, 0 = until interrupted (default ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--interval", defaultValue = "100ms", converter = Durations.class,
+            description = "Time between test packets, with unit us/ms/s, at least 1ms (default ${DEFAULT-VALUE}).")
+    long intervalNanos;
+
+    @Option(names = "--timeout", defaultValue = "2s", converter = Durations.class,
+            description = "How long to wait for a reply before counting the packet lost (default ${DEFAULT-VALUE}).")
+    long timeoutNanos;
+
+    @Option(names = "--timestamp", defaultValue = "ntp", paramLabel = "ntp|ptp", description = "Timestamp format (default ${DEFAULT-VALUE}).")
+    String timestamp;
+
+    @Option(names = "--key", paramLabel = "HEX", description = "HMAC-SHA-256 key in hex: authenticated mode.")
+    String key;
+
+    @Option(names = "--length", defaultValue = "0", paramLabel = "OCTETS",
+            description = "UDP payload length; octets past the base packet are an Extra Padding TLV (default: base packet).")
+    int length;
+
+    @Option(names = "--dscp", defaultValue = "0", description = "DSCP of the test packets (default ${DEFAULT-VALUE}).")
+    int dscp;
+
+    @Option(names = "--percentiles", defaultValue = "95,99,99.9", split = ",", paramLabel = "P1,P2,P3",
+            description = "The three percentiles to report (default ${DEFAULT-VALUE}).")
+    double[] percentiles;
+
+    @Option(names = "--json", description = "One JSON object per record, then a summary object.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the summary.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        SenderSessionConfig config = buildConfig();
+        PrintWriter out = spec.commandLine().getOut();
+        SenderStatistics stats = SenderStatistics.forSession(config);
+        AtomicBoolean summarised = new AtomicBoolean();
+        try (DataPlane dp = new SocketDataPlane()) {
+            SenderHandle h = dp.startSender(config, stats);
+            Thread hook = new Thread(() -> summarise(out, config, stats, summarised));
+            Runtime.getRuntime().addShutdownHook(hook);
+            if (!json) {
+                System.err.printf("STAMP probe to [%s]:%d from port %d, ssid %d%s%n",
+                        Ipv6Addresses.format(config.reflectorAddress()), config.reflectorPort(), h.localPort(),
+                        config.ssid(), config.forwardSegments().isEmpty() ? ""
+                                : " via " + String.join(",", config.forwardSegments().stream().map(Ipv6Addresses::format).toList()));
+            }
+            long doneSince = -1;
+            while (true) {
+                Thread.sleep(20);
+                printRecords(out, stats.drainRecords());
+                if (h.finished()) {
+                    long now = System.nanoTime();
+                    if (doneSince < 0) {
+                        doneSince = now;
+                    }
+                    SenderStatistics.Snapshot snap = stats.snapshot(now);
+                    if (snap.inFlight() == 0 || now - doneSince > timeoutNanos) {
+                        break;
+                    }
+                }
+            }
+            h.close();
+            printRecords(out, stats.drainRecords());
+            summarise(out, config, stats, summarised);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+            return stats.snapshot(System.nanoTime()).received() > 0 ? 0 : 1;
+        }
+    }
+
+    private SenderSessionConfig buildConfig() {
+        try {
+            List<Inet6Address> path = Ipv6Addresses.parseSegments(segments, "--segments");
+            Inet6Address refl;
+            if (reflector != null) {
+                refl = Ipv6Addresses.parseUnicast(reflector, "--reflector");
+            } else if (!path.isEmpty()) {
+                refl = path.getLast();
+            } else {
+                throw new ParameterException(spec.commandLine(), "--reflector or --segments is required");
+            }
+            return SenderSessionConfig.builder()
+                    .ssid(ssid)
+                    .reflectorAddress(refl)
+                    .reflectorPort(port)
+                    .senderAddress(source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"))
+                    .senderPort(sourcePort)
+                    .forwardSegments(path)
+                    .packetCount(count)
+                    .intervalNanos(intervalNanos)
+                    .lossTimeoutNanos(timeoutNanos)
+                    .timestampFormat(TimestampFormat.parse(timestamp))
+                    .hmacKey(key == null ? null : HexKey.parse(key))
+                    .packetLength(length)
+                    .dscp(dscp)
+                    .percentiles(percentiles)
+                    .recordCapacity(65536)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage()));
+        }
+    }
+
+    private void printRecords(PrintWriter out, List<StampRecord> records) {
+        if (quiet) {
+            return;
+        }
+        for (StampRecord r : records) {
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", "record");
+                m.put("ssid", r.ssid());
+                m.put("seq", r.seq());
+                m.put("t1_ns", r.t1());
+                m.put("t2_ns", r.t2());
+                m.put("t3_ns", r.t3());
+                m.put("t4_ns", r.t4());
+                m.put("forward_ns", r.forwardNanos());
+                m.put("backward_ns", r.backwardNanos());
+                m.put("rtt_ns", r.roundTripNanos());
+                m.put("ttl", r.senderTtl());
+                m.put("reflector_seq", r.reflectorSeq());
+                out.println(Json.object(m));
+            } else {
+                out.printf(Locale.ROOT, "seq=%d forward=%s backward=%s rtt=%s ttl=%d%n", r.seq(),
+                        ms(r.forwardNanos()), ms(r.backwardNanos()), ms(r.roundTripNanos()), r.senderTtl());
+            }
+        }
+        out.flush();
+    }
+
+    private void summarise(PrintWriter out, SenderSessionConfig c, SenderStatistics stats, AtomicBoolean done) {
+        if (!done.compareAndSet(false, true)) {
+            return;
+        }
+        SenderStatistics.Snapshot s = stats.snapshot(System.nanoTime());
+        double[] p = s.percentiles();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "summary");
+            m.put("ssid", c.ssid());
+            m.put("reflector", Ipv6Addresses.format(c.reflectorAddress()));
+            m.put("port", c.reflectorPort());
+            m.put("sent", s.sent());
+            m.put("received", s.received());
+            m.put("lost", s.lost());
+            m.put("loss_pct", s.lossPercent());
+            m.put("duplicates", s.duplicates());
+            m.put("reordered", s.reordered());
+            m.put("rejected", s.rejected());
+            if (s.nearEndLost() >= 0) {
+                m.put("near_end_lost", s.nearEndLost());
+                m.put("far_end_lost", s.farEndLost());
+            }
+            m.put("forward", delays(s.forward(), p));
+            m.put("backward", delays(s.backward(), p));
+            m.put("rtt", delays(s.roundTrip(), p));
+            m.put("forward_variation", delays(s.forwardVariation(), p));
+            m.put("backward_variation", delays(s.backwardVariation(), p));
+            m.put("rtt_variation", delays(s.roundTripVariation(), p));
+            out.println(Json.object(m));
+        } else {
+            out.printf(Locale.ROOT, "--- [%s]:%d STAMP statistics, ssid %d ---%n",
+                    Ipv6Addresses.format(c.reflectorAddress()), c.reflectorPort(), c.ssid());
+            out.printf(Locale.ROOT, "%d sent, %d received, %d lost (%.1f%%), %d duplicates, %d reordered, %d rejected%n",
+                    s.sent(), s.received(), s.lost(), s.lossPercent(), s.duplicates(), s.reordered(), s.rejected());
+            if (s.nearEndLost() >= 0) {
+                out.printf(Locale.ROOT, "stateful reflector: %d lost forward (near end), %d lost backward (far end)%n",
+                        s.nearEndLost(), s.farEndLost());
+            }
+            out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %10s %10s %10s %10s%n", "delay (ms)", "min", "median",
+                    "mean", "p" + fmt(p[0]), "p" + fmt(p[1]), "p" + fmt(p[2]), "max", "stddev");
+            row(out, "forward", s.forward());
+            row(out, "backward", s.backward());
+            row(out, "round-trip", s.roundTrip());
+            row(out, "rtt ipdv", s.roundTripVariation());
+        }
+        out.flush();
+    }
+
+    private static Map<String, Object> delays(DelayStatistic.Summary d, double[] p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", d.count());
+        m.put("min_ns", d.min());
+        m.put("median_ns", d.median());
+        m.put("mean_ns", d.mean());
+        m.put("max_ns", d.max());
+        m.put("stddev_ns", d.stddev());
+        for (int i = 0; i < p.length; i++) {
+            m.put("p" + fmt(p[i]) + "_ns", d.percentiles()[i]);
+        }
+        return m;
+    }
+
+    private static void row(PrintWriter out, String name, DelayStatistic.Summary d) {
+        out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %10s %10s %10s %10s%n", name, ms(d.min()), ms(d.median()),
+                ms(d.mean()), ms(d.percentiles()[0]), ms(d.percentiles()[1]), ms(d.percentiles()[2]), ms(d.max()),
+                ms(d.stddev()));
+    }
+
+    private static String ms(long ns) {
+        return String.format(Locale.ROOT, "%.3f", ns / 1e6);
+    }
+
+    private static String fmt(double p) {
+        return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+    }
+}

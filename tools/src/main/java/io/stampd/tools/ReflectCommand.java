@@ -1,0 +1,134 @@
+package io.stampd.tools;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.ReflectorCounters;
+import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.codec.HexKey;
+import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.socket.SocketDataPlane;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** A Session-Reflector for one provisioned session, running until interrupted. */
+@Command(name = "reflect", mixinStandardHelpOptions = true,
+        description = "Answer STAMP test packets of one session until interrupted (SIGINT/SIGTERM).")
+final class ReflectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "862", description = "UDP port to listen on (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--source", paramLabel = "ADDR",
+            description = "Reflector address the test packets must be sent to (default: any local address).")
+    String source;
+
+    @Option(names = "--sender", paramLabel = "ADDR", description = "Accept test packets only from this sender address.")
+    String sender;
+
+    @Option(names = "--sender-port", defaultValue = "0", description = "Accept test packets only from this UDP port (default: any).")
+    int senderPort;
+
+    @Option(names = "--ssid", paramLabel = "N", description = "Accept only this SSID (default: any).")
+    Integer ssid;
+
+    @Option(names = "--return-segments", paramLabel = "S1,S2,..",
+            description = "SRv6 return path, first hop first, ending at the sender.")
+    String returnSegments;
+
+    @Option(names = "--stateful", description = "Number replies with the reflector's own counter (near/far-end loss).")
+    boolean stateful;
+
+    @Option(names = "--timestamp", defaultValue = "ntp", paramLabel = "ntp|ptp", description = "Timestamp format (default ${DEFAULT-VALUE}).")
+    String timestamp;
+
+    @Option(names = "--key", paramLabel = "HEX", description = "HMAC-SHA-256 key in hex: authenticated mode.")
+    String key;
+
+    @Option(names = "--json", description = "Print status as JSON objects.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ReflectorSessionConfig config = buildConfig();
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        DataPlane dp = new SocketDataPlane();
+        ReflectorHandle h;
+        try {
+            h = dp.startReflector(config);
+        } catch (RuntimeException e) {
+            dp.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "ready");
+            m.put("port", port);
+            m.put("session", config.toString());
+            out.println(Json.object(m));
+        } else {
+            out.printf(Locale.ROOT, "reflecting on [%s]:%d: %s%n",
+                    config.reflectorAddress() == null ? "::" : Ipv6Addresses.format(config.reflectorAddress()),
+                    port, config);
+        }
+        out.flush();
+        stop.await();
+        ReflectorCounters c = h.counters();
+        DataPlaneCounters d = dp.counters();
+        dp.close();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "summary");
+            m.put("received", c.received());
+            m.put("reflected", c.reflected());
+            m.put("rejected", c.rejected());
+            m.put("unmatched", d.unmatched());
+            m.put("malformed", d.malformed());
+            m.put("send_errors", d.sendErrors());
+            out.println(Json.object(m));
+        } else {
+            out.printf(Locale.ROOT, "%d received, %d reflected, %d rejected; %d unmatched, %d malformed, %d send errors%n",
+                    c.received(), c.reflected(), c.rejected(), d.unmatched(), d.malformed(), d.sendErrors());
+        }
+        out.flush();
+        stopped.countDown();
+        return 0;
+    }
+
+    private ReflectorSessionConfig buildConfig() {
+        try {
+            List<Inet6Address> path = Ipv6Addresses.parseSegments(returnSegments, "--return-segments");
+            Inet6Address senderAddr = sender == null ? null : Ipv6Addresses.parseUnicast(sender, "--sender");
+            return new ReflectorSessionConfig(1, ssid == null ? ReflectorSessionConfig.ANY_SSID : ssid,
+                    senderAddr, senderPort, source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"),
+                    port, path, TimestampFormat.parse(timestamp), stateful, key == null ? null : HexKey.parse(key));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(), "sender port", "--sender-port"));
+        }
+    }
+}

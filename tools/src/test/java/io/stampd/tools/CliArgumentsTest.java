@@ -1,0 +1,61 @@
+package io.stampd.tools;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad command lines give one line on stderr that names the argument, and a non-zero exit code. */
+class CliArgumentsTest {
+    private static String[] run(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run(args);
+        } finally {
+            System.setErr(saved);
+        }
+        return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "probe --reflector fd00::1 --count abc | --count",
+            "probe --reflector fd00::1 --interval 10 | --interval",
+            "probe --reflector fd00::1 --interval 10xs | --interval",
+            "probe --reflector fd00::1 --interval 500us | --interval",
+            "probe --reflector fd00::1 --port 80 | --port",
+            "probe --reflector fd00::1 --port 70000 | --port",
+            "probe --reflector 10.0.0.1 | --reflector",
+            "probe --reflector fd00::zz | --reflector",
+            "probe | --reflector",
+            "probe --segments fd00::1,,fd00::2 | --segments",
+            "probe --segments fd00::1,fd00::2 --reflector fd00::3 | --segments",
+            "probe --reflector fd00::1 --ssid 65536 | --ssid",
+            "probe --reflector fd00::1 --timestamp gps | --timestamp",
+            "probe --reflector fd00::1 --key xyz | --key",
+            "probe --reflector fd00::1 --length 45 | --length",
+            "probe --reflector fd00::1 --percentiles 50,99 | --percentiles",
+            "probe --reflector fd00::1 --bogus | --bogus",
+            "reflect --port 1 | --port",
+            "reflect --return-segments fd00::1,ff02::2 | --return-segments",
+            "reflect --sender-port 99 | --sender-port",
+            "reflect --ssid -5 | --ssid",
+            "reflect --source 2001:db8::1:: | --source",
+    })
+    void badArgumentIsNamedOnOneLine(String commandLine, String argument) {
+        String[] r = run(commandLine.trim().split(" +"));
+        String err = r[1].strip();
+        assertNotEquals("0", r[0], "exit code for: " + commandLine);
+        assertEquals(1, err.lines().count(), "one line for: " + commandLine + " -> " + err);
+        assertTrue(err.contains(argument), "'" + err + "' should name " + argument);
+    }
+}

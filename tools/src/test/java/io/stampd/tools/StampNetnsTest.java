@@ -1,0 +1,235 @@
+package io.stampd.tools;
+
+import io.stampd.tools.testing.TestEnv;
+import io.stampd.tools.testing.Testbed;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * STAMP over a real SRv6 path: sender → transit (End SID) → reflector namespaces, with the XDP
+ * delay line on the forward link. The CLI runs as separate processes; the wire is captured with
+ * tcpdump and dissected by {@link Pcap}, independently of the codec.
+ */
+@Tag("netns")
+class StampNetnsTest {
+    private static final long MS = 1_000_000L;
+
+    /** Starts a reflector and waits for its "ready" line. */
+    private static Process startReflector(Testbed tb, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(tb.stampd(), "reflect", "--json", "--source", tb.reflectorAddr(),
+                "--return-segments", String.join(",", tb.returnSegments())));
+        cmd.addAll(Arrays.asList(extra));
+        Process p = tb.start(tb.reflectorNs(), cmd.toArray(String[]::new));
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        assertTrue(line != null && line.contains("\"ready\""), "reflector did not start: " + line + " "
+                + new String(p.getErrorStream().readNBytes(Math.max(0, p.getErrorStream().available()))));
+        return p;
+    }
+
+    private static Process startCapture(Testbed tb, String ns, String dev, Path file) throws Exception {
+        Process p = tb.start(ns, "tcpdump", "-i", dev, "-U", "-s", "0", "-n", "-w", file.toString(),
+                "ip6 and not icmp6");
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String line = err.readLine();
+        assertTrue(line != null && line.contains("listening on"), "tcpdump did not start: " + line);
+        return p;
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.toHandle().descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    private static long field(String json, String object, String name) {
+        String scope = json;
+        if (object != null) {
+            int i = json.indexOf("\"" + object + "\":{");
+            assertTrue(i >= 0, "no " + object + " in " + json);
+            scope = json.substring(i, json.indexOf('}', i));
+        }
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(-?[0-9.]+)").matcher(scope);
+        assertTrue(m.find(), "no " + name + " in " + scope);
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    private static String summaryOf(String stdout) {
+        return stdout.lines().filter(l -> l.contains("\"type\":\"summary\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no summary in: " + stdout));
+    }
+
+    @Test
+    void fiveMillisecondForwardDelayIsMeasuredOverTheSrv6PathAndTheWireIsRight() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        Path dir = Files.createTempDirectory("stampd-wire");
+        try (Testbed tb = Testbed.up(5000, 0)) {
+            Process reflector = startReflector(tb);
+            Process capSender = startCapture(tb, tb.senderNs(), tb.senderDev(), dir.resolve("sender.pcap"));
+            Process capReflector = startCapture(tb, tb.reflectorNs(), tb.reflectorDev(), dir.resolve("reflector.pcap"));
+
+            Testbed.Result probe = tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe", "--json",
+                    "--source", tb.senderAddr(), "--segments", String.join(",", tb.forwardSegments()),
+                    "--ssid", "4242", "--count", "200", "--interval", "10ms").requireSuccess();
+            Thread.sleep(200);
+            stop(capSender);
+            stop(capReflector);
+            stop(reflector);
+
+            String summary = summaryOf(probe.stdout());
+            assertEquals(200, field(summary, null, "sent"));
+            assertEquals(200, field(summary, null, "received"), summary);
+            assertEquals(0, field(summary, null, "lost"));
+            long fwd = field(summary, "forward", "median_ns");
+            long bwd = field(summary, "backward", "median_ns");
+            long rtt = field(summary, "rtt", "median_ns");
+            assertEquals(5 * MS, fwd, 100_000, "forward median " + fwd);
+            assertTrue(bwd >= 0 && bwd < 200_000, "backward median " + bwd);
+            assertEquals(5 * MS, rtt, 100_000, "round-trip median " + rtt);
+            assertEquals(200, probe.stdout().lines().filter(l -> l.contains("\"type\":\"record\"")).count());
+
+            checkWire(tb, Pcap.read(dir.resolve("sender.pcap")), Pcap.read(dir.resolve("reflector.pcap")));
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static byte[] ip(String a) throws IOException {
+        return InetAddress.getByName(a).getAddress();
+    }
+
+    private static void checkWire(Testbed tb, List<Pcap.Datagram> atSender, List<Pcap.Datagram> atReflector)
+            throws IOException {
+        byte[] sender = ip(tb.senderAddr());
+        byte[] reflector = ip(tb.reflectorAddr());
+        byte[] sid = ip(tb.transitSid());
+
+        // Requests leaving the sender: IPv6 destination is the first segment (the End SID), SRH
+        // Segment List reversed (final segment first), Segments Left = Last Entry = 1, and a UDP
+        // checksum that only verifies with the final destination in the pseudo-header.
+        List<Pcap.Datagram> requestsOut = atSender.stream().filter(d -> d.dstPort() == 862).toList();
+        assertEquals(200, requestsOut.size());
+        for (Pcap.Datagram d : requestsOut) {
+            assertArrayEquals(sid, d.dst());
+            assertEquals(1, d.srhSegmentsLeft());
+            assertEquals(1, d.srhLastEntry());
+            assertArrayEquals(reflector, d.srhSegments().get(0));
+            assertArrayEquals(sid, d.srhSegments().get(1));
+            assertTrue(d.checksumValid(), "UDP checksum with the final destination");
+            assertNotEquals(0, Pcap.checksum(d.src(), d.dst(), udpOf(d)), "checksum must not verify with the SID");
+            assertEquals(4242, u16(d.payload(), 14), "SSID");
+        }
+        // Requests arriving at the reflector went through the End SID (SL 0) and lost a hop.
+        List<Pcap.Datagram> requestsIn = atReflector.stream().filter(d -> d.dstPort() == 862).toList();
+        List<Pcap.Datagram> repliesOut = atReflector.stream().filter(d -> d.srcPort() == 862).toList();
+        assertEquals(200, requestsIn.size());
+        assertEquals(200, repliesOut.size());
+        for (Pcap.Datagram d : requestsIn) {
+            assertArrayEquals(reflector, d.dst());
+            assertEquals(0, d.srhSegmentsLeft());
+            assertTrue(d.checksumValid());
+        }
+        for (int i = 0; i < repliesOut.size(); i++) {
+            Pcap.Datagram reply = repliesOut.get(i);
+            Pcap.Datagram request = requestsIn.stream()
+                    .filter(q -> u32(q.payload(), 0) == u32(reply.payload(), 24)).findFirst()
+                    .orElseThrow(() -> new AssertionError("reply without request"));
+            // The reply goes back along the return path: SID first, sender last.
+            assertArrayEquals(sid, reply.dst());
+            assertEquals(1, reply.srhSegmentsLeft());
+            assertArrayEquals(sender, reply.srhSegments().get(0));
+            assertArrayEquals(reflector, reply.src());
+            assertTrue(reply.checksumValid(), "reply UDP checksum with the final destination");
+            assertEquals(request.udpLength(), reply.udpLength(), "reply size = request size");
+            assertFalse(Arrays.equals(Arrays.copyOfRange(reply.payload(), 4, 12),
+                    Arrays.copyOfRange(reply.payload(), 16, 24)), "T3 differs from T2");
+            assertEquals(request.hopLimit(), u8(reply.payload(), 40), "Session-Sender TTL = received hop limit");
+            assertEquals(u16(request.payload(), 14), u16(reply.payload(), 14), "SSID echoed");
+            assertArrayEquals(Arrays.copyOfRange(request.payload(), 4, 12),
+                    Arrays.copyOfRange(reply.payload(), 28, 36), "T1 copied");
+        }
+        assertEquals(63, requestsIn.getFirst().hopLimit(), "one SRv6 hop on the way");
+    }
+
+    private static byte[] udpOf(Pcap.Datagram d) {
+        ByteBuffer b = ByteBuffer.allocate(8 + d.payload().length);
+        b.putShort((short) d.srcPort()).putShort((short) d.dstPort()).putShort((short) d.udpLength())
+                .putShort((short) d.udpChecksum()).put(d.payload());
+        return b.array();
+    }
+
+    private static int u8(byte[] b, int i) {
+        return b[i] & 0xFF;
+    }
+
+    private static int u16(byte[] b, int i) {
+        return (u8(b, i) << 8) | u8(b, i + 1);
+    }
+
+    private static long u32(byte[] b, int i) {
+        return ((long) u16(b, i) << 16) | u16(b, i + 2);
+    }
+
+    @Test
+    void tenPercentForwardLossIsMeasured() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 10)) {
+            Process reflector = startReflector(tb, "--stateful");
+            Testbed.Result probe = tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe", "--json",
+                    "--segments", String.join(",", tb.forwardSegments()), "--count", "1000", "--interval", "1ms",
+                    "--timeout", "1s").requireSuccess();
+            stop(reflector);
+            String summary = summaryOf(probe.stdout());
+            assertEquals(1000, field(summary, null, "sent"));
+            long lost = field(summary, null, "lost");
+            assertEquals(100, lost, 40, "round-trip loss of 1000 packets at 10%: " + lost);
+            // The reflector is stateful, so the loss is attributed to the forward direction.
+            assertEquals(lost, field(summary, null, "near_end_lost"), 2);
+            assertEquals(0, field(summary, null, "far_end_lost"), 2);
+        }
+    }
+
+    @Test
+    void unprovisionedSessionsGetNoReplyAndAreCounted() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Process reflector = startReflector(tb, "--ssid", "7");
+            Testbed.Result probe = tb.exec(Duration.ofSeconds(30), tb.senderNs(), tb.stampd(), "probe", "--json",
+                    "--segments", String.join(",", tb.forwardSegments()), "--ssid", "8", "--count", "20",
+                    "--interval", "5ms", "--timeout", "500ms");
+            assertEquals(1, probe.exitCode(), "no reply at all: exit 1");
+            assertEquals(0, field(summaryOf(probe.stdout()), null, "received"));
+            reflector.destroy();
+            assertTrue(reflector.waitFor(10, TimeUnit.SECONDS));
+            String out = new String(reflector.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String summary = summaryOf(out);
+            assertEquals(20, field(summary, null, "unmatched"));
+            assertEquals(0, field(summary, null, "reflected"));
+        }
+    }
+}
