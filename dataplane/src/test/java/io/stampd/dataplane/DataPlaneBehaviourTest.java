@@ -123,11 +123,28 @@ class DataPlaneBehaviourTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
+    void authenticatedPaddedPacketsCarryAnHmacTlvTheReflectorAccepts(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        byte[] key = "another key of 32 octets ......!".getBytes();
+        try (DataPlane dp = f.create().get()) {
+            ReflectorHandle r = dp.startReflector(reflector(port, 5, false, key));
+            SenderSessionConfig c = sender(port).hmacKey(key).packetLength(112 + 20 + 64).packetCount(5).build();
+            SenderStatistics st = SenderStatistics.forSession(c);
+            dp.startSender(c, st);
+            await(() -> st.snapshot(System.nanoTime()).received() == 5, 3000);
+            assertEquals(5, st.snapshot(System.nanoTime()).received());
+            assertEquals(0, r.counters().rejected());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
     void statefulReflectorNumbersRepliesOnItsOwn(DataPlanes.Factory f) throws Exception {
         int port = freePort();
         try (DataPlane dp = f.create().get()) {
             dp.startReflector(reflector(port, 5, true, null));
-            SenderSessionConfig c = sender(port).packetCount(10).build();
+            SenderSessionConfig c = sender(port).packetCount(10)
+                    .reflectorMode(SenderStatistics.ReflectorMode.STATEFUL).build();
             SenderStatistics st = SenderStatistics.forSession(c);
             dp.startSender(c, st);
             await(() -> st.snapshot(System.nanoTime()).received() == 10, 3000);

@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "delay-line",
         mixinStandardHelpOptions = true,
-        description = {"Emulates link delay and random loss on received IPv6 (non-ICMPv6) packets with XDP,",
-                "because this kernel has no netem. Acts in the network namespace it runs in."},
+        description = "Emulates link delay and random loss on received IPv6 (non-ICMPv6) packets with XDP,"
+                + " because this kernel has no netem. Acts in the network namespace it runs in.",
         subcommands = {DelayLineCommand.Attach.class, DelayLineCommand.Set.class,
                 DelayLineCommand.Show.class, DelayLineCommand.Detach.class})
 public final class DelayLineCommand implements Callable<Integer> {
@@ -146,6 +146,8 @@ public final class DelayLineCommand implements Callable<Integer> {
         @Mixin
         ImpairmentOptions impairment;
 
+        Xdp.Mode mode = Xdp.Mode.NATIVE;
+
         @Option(names = "--mode", paramLabel = "MODE", defaultValue = "native",
                 description = "XDP mode: native (default), generic or auto.")
         void setMode(String value) {
@@ -156,8 +158,6 @@ public final class DelayLineCommand implements Callable<Integer> {
                         + value + "'");
             }
         }
-
-        Xdp.Mode mode = Xdp.Mode.NATIVE;
 
         @Override
         public Integer call() {

@@ -23,7 +23,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::oneLineError);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("stampd " + cmd.getCommandName() + ": " + describe(ex));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
             return 1;
         });
         return cl.execute(args);
@@ -31,8 +31,8 @@ public final class Main {
 
     private static int oneLineError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        cmd.getErr().println("stampd " + cmd.getCommandName() + ": " + ex.getMessage()
-                + " (see 'stampd " + cmd.getCommandName() + " --help')");
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
         return 2;
     }
 

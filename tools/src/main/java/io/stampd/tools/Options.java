@@ -18,7 +18,7 @@ final class Options {
                 {"interval", "--interval"}, {"packet count", "--count"}, {"packet length", "--length"},
                 {"dscp", "--dscp"}, {"percentile", "--percentiles"}, {"HMAC key", "--key"},
                 {"forward segment list", "--segments"}, {"return segment list", "--return-segments"},
-                {"timestamp format", "--timestamp"}, {"exactly three percentiles", "--percentiles: exactly three percentiles"},
+                {"timestamp format", "--timestamp"}, {"reflector mode", "--reflector-mode"}, {"exactly three percentiles", "--percentiles: exactly three percentiles"},
         };
         for (String[] e : map) {
             if (m.startsWith(e[0])) {

@@ -80,6 +80,16 @@ final class ProbeCommand implements Callable<Integer> {
             description = "The three percentiles to report (default ${DEFAULT-VALUE}).")
     double[] percentiles;
 
+    @Option(names = "--spin", defaultValue = "200us", converter = Durations.class,
+            description = "Poll instead of sleeping this long before each send: on-time sends from a warm CPU,"
+                    + " at that much CPU per packet; 0 to always sleep (default ${DEFAULT-VALUE}).")
+    long spinNanos;
+
+    @Option(names = "--reflector-mode", defaultValue = "auto", paramLabel = "auto|stateless|stateful",
+            description = "What the reflector's sequence numbers mean; stateful splits loss into near and far end"
+                    + " (default ${DEFAULT-VALUE}: stateful once its numbers differ from ours).")
+    String reflectorMode;
+
     @Option(names = "--json", description = "One JSON object per record, then a summary object.")
     boolean json;
 
@@ -92,7 +102,7 @@ final class ProbeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SenderStatistics stats = SenderStatistics.forSession(config);
         AtomicBoolean summarised = new AtomicBoolean();
-        try (DataPlane dp = new SocketDataPlane()) {
+        try (DataPlane dp = new SocketDataPlane(32, spinNanos)) {
             SenderHandle h = dp.startSender(config, stats);
             Thread hook = new Thread(() -> summarise(out, config, stats, summarised));
             Runtime.getRuntime().addShutdownHook(hook);
@@ -156,9 +166,18 @@ final class ProbeCommand implements Callable<Integer> {
                     .dscp(dscp)
                     .percentiles(percentiles)
                     .recordCapacity(65536)
+                    .reflectorMode(parseMode(reflectorMode))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage()));
+        }
+    }
+
+    private static SenderStatistics.ReflectorMode parseMode(String text) {
+        try {
+            return SenderStatistics.ReflectorMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("reflector mode '" + text + "' is not one of: auto, stateless, stateful");
         }
     }
 

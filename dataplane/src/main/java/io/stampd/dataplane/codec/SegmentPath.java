@@ -1,5 +1,6 @@
 package io.stampd.dataplane.codec;
 
+import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -98,6 +99,6 @@ public final class SegmentPath {
 
     /** Why 16 octets cannot be a segment, or null if they can. */
     static String problem(byte[] address) {
-        return Ipv6Octets.unusableReason(java.lang.foreign.MemorySegment.ofArray(address), 0);
+        return Ipv6Octets.unusableReason(MemorySegment.ofArray(address), 0);
     }
 }

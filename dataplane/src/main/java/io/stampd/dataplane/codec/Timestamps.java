@@ -41,7 +41,7 @@ public final class Timestamps {
     /** Decodes choosing the era that puts the result nearest to {@code pivotUnixNanos}. */
     public static long decode(long wire, TimestampFormat format, long pivotUnixNanos) {
         // Wire seconds = Unix seconds + offset (NTP: epoch 1900; PTP: TAI runs ahead of UTC).
-        long offset = format == TimestampFormat.NTP ? NTP_UNIX_OFFSET_S : -TAI_UTC_OFFSET_S;
+        long offset = format == TimestampFormat.NTP ? NTP_UNIX_OFFSET_S : TAI_UTC_OFFSET_S;
         long pivotWireSeconds = Math.floorDiv(pivotUnixNanos, NS_PER_S) + offset;
         long low = wire >>> 32;
         // Choose the era e so that e * 2^32 + low is within half an era of the pivot.

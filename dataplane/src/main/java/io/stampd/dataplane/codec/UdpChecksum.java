@@ -31,6 +31,10 @@ public final class UdpChecksum {
      */
     public static int compute(MemorySegment source, long sourceOffset, MemorySegment destination,
                               long destinationOffset, MemorySegment udp, long udpOffset, int udpLength) {
+        if (udpLength < UDP_HEADER_LENGTH || udpOffset < 0 || udpOffset + udpLength > udp.byteSize()) {
+            throw new IllegalArgumentException("a UDP datagram of " + udpLength + " octets at " + udpOffset
+                    + " does not fit the " + udp.byteSize() + "-octet segment (or is shorter than its header)");
+        }
         long sum = pseudoHeaderSum(source, sourceOffset, destination, destinationOffset, udpLength);
         sum += sum16(udp, udpOffset, CHECKSUM);
         sum += sum16(udp, udpOffset + UDP_HEADER_LENGTH, udpLength - UDP_HEADER_LENGTH);
@@ -48,7 +52,8 @@ public final class UdpChecksum {
     /** True if the received datagram's checksum is right (0, "no checksum", is not accepted over IPv6). */
     public static boolean verify(MemorySegment source, long sourceOffset, MemorySegment destination,
                                  long destinationOffset, MemorySegment udp, long udpOffset, int udpLength) {
-        if (udpLength < UDP_HEADER_LENGTH || udp.get(StampLayout.U16, udpOffset + CHECKSUM) == 0) {
+        if (udpLength < UDP_HEADER_LENGTH || udpOffset < 0 || udpOffset + udpLength > udp.byteSize()
+                || udp.get(StampLayout.U16, udpOffset + CHECKSUM) == 0) {
             return false;
         }
         long sum = pseudoHeaderSum(source, sourceOffset, destination, destinationOffset, udpLength);

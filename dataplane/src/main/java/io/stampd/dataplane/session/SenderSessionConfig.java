@@ -22,16 +22,20 @@ import java.util.List;
  * @param lossTimeoutNanos how long a reply may take before its test packet counts as lost
  * @param percentiles      the three reported percentiles, each in (0, 100)
  * @param recordCapacity   how many of the latest records are kept
+ * @param reflectorMode    what the sender knows of the reflector's numbering (near/far-end loss)
  */
 public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                   Inet6Address reflectorAddress, int reflectorPort,
                                   List<Inet6Address> forwardSegments, long intervalNanos, long packetCount,
                                   TimestampFormat timestampFormat, byte[] hmacKey, int packetLength, int dscp,
-                                  long lossTimeoutNanos, double[] percentiles, int recordCapacity) {
+                                  long lossTimeoutNanos, double[] percentiles, int recordCapacity,
+                                  SenderStatistics.ReflectorMode reflectorMode) {
 
     public static final int DEFAULT_REFLECTOR_PORT = 862;
     public static final long MIN_INTERVAL_NANOS = 1_000_000L;
     public static final int MAX_PACKET_LENGTH = 9000;
+    /** Octets of the HMAC TLV (header and 16-octet HMAC). */
+    public static final int HMAC_TLV_LENGTH = 20;
 
     public SenderSessionConfig {
         Ports.checkSessionId(id, "session id");
@@ -73,9 +77,13 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
             throw new IllegalArgumentException("packet length " + packetLength + " is outside " + base + ".."
                     + MAX_PACKET_LENGTH + " octets (base packet " + base + ")");
         }
-        if (packetLength > base && packetLength - base < 4) {
+        // Authenticated packets with TLVs end in an HMAC TLV (RFC 8972 §4.8); the rest is padding.
+        int tlvRoom = packetLength - base - (hmacKey != null && packetLength > base ? HMAC_TLV_LENGTH : 0);
+        if (packetLength > base && (tlvRoom < 0 || (tlvRoom > 0 && tlvRoom < 4))) {
             throw new IllegalArgumentException("packet length " + packetLength + " leaves " + (packetLength - base)
-                    + " octets after the base packet; padding needs at least 4 (a TLV header)");
+                    + " octets after the base packet; TLVs need " + (hmacKey != null
+                    ? HMAC_TLV_LENGTH + " (HMAC TLV) or at least " + (HMAC_TLV_LENGTH + 4) + " (padding and HMAC TLV)"
+                    : "at least 4 (a TLV header)"));
         }
         if (dscp < 0 || dscp > 63) {
             throw new IllegalArgumentException("dscp " + dscp + " is outside 0..63");
@@ -97,6 +105,9 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         percentiles = percentiles.clone();
         if (recordCapacity <= 0) {
             recordCapacity = 1024;
+        }
+        if (reflectorMode == null) {
+            reflectorMode = SenderStatistics.ReflectorMode.AUTO;
         }
     }
 
@@ -148,6 +159,7 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         private long lossTimeoutNanos;
         private double[] percentiles;
         private int recordCapacity;
+        private SenderStatistics.ReflectorMode reflectorMode;
 
         public Builder id(long v) { id = v; return this; }
         public Builder ssid(int v) { ssid = v; return this; }
@@ -165,11 +177,12 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         public Builder lossTimeoutNanos(long v) { lossTimeoutNanos = v; return this; }
         public Builder percentiles(double[] v) { percentiles = v; return this; }
         public Builder recordCapacity(int v) { recordCapacity = v; return this; }
+        public Builder reflectorMode(SenderStatistics.ReflectorMode v) { reflectorMode = v; return this; }
 
         public SenderSessionConfig build() {
             return new SenderSessionConfig(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort,
                     forwardSegments, intervalNanos, packetCount, timestampFormat, hmacKey, packetLength, dscp,
-                    lossTimeoutNanos, percentiles, recordCapacity);
+                    lossTimeoutNanos, percentiles, recordCapacity, reflectorMode);
         }
     }
 }

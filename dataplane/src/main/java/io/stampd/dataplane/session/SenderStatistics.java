@@ -80,7 +80,8 @@ public final class SenderStatistics implements SenderListener {
     }
 
     public static SenderStatistics forSession(SenderSessionConfig c) {
-        return new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos());
+        return new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
+                c.reflectorMode());
     }
 
     @Override

@@ -223,6 +223,11 @@ final class MessageBatch implements AutoCloseable {
         return total;
     }
 
+    /** One sendmmsg of whatever is queued (warm-up helper); returns the raw result. */
+    int flushTo(int fd) {
+        return Libc.sendmmsg(fd, sendHdrs, Math.max(1, pendingSends), Libc.MSG_DONTWAIT);
+    }
+
     /** Called with the errno of a datagram the kernel refused. */
     interface SendErrors {
         void onSendError(int errno);

@@ -89,7 +89,11 @@ final class ReflectorEndpoint implements EventLoop.ReadHandler {
             s.rejected++; // RFC 8762 §4.4: an unverifiable packet is discarded before any use
             return;
         }
-        long t2 = rx.rxTimeNanos[i] != 0 ? rx.rxTimeNanos[i] : Libc.realtimeNanos();
+        long t2 = rx.rxTimeNanos[i];
+        if (t2 == 0) {
+            owner.userSpaceRxTimestamps++;
+            t2 = Libc.realtimeNanos();
+        }
         int ttl = rx.hopLimit[i] >= 0 ? rx.hopLimit[i] : 0;
         long senderSeq = Integer.toUnsignedLong(s.layout.seq(p));
         long reflectorSeq = s.config.stateful() ? s.nextSeq++ & 0xFFFF_FFFFL : senderSeq;

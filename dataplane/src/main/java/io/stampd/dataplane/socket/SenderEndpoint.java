@@ -71,6 +71,9 @@ final class SenderEndpoint implements EventLoop.ReadHandler {
                     && s.layout.ssid(p) == s.config.ssid()
                     && s.config.reflectorPort() == srcPort
                     && Sockaddr.sameAddress(src, 0, s.reflectorAddress)) {
+                if (rx.rxTimeNanos[i] == 0) {
+                    owner.userSpaceRxTimestamps++;
+                }
                 s.onReply(p, len, rx.rxTimeNanos[i]);
                 return;
             }

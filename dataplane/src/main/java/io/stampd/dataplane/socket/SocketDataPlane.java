@@ -39,6 +39,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private final MemorySegment txHdr;
     private final MemorySegment txIov;
     private final MemorySegment txControl;
+    private int txRouteError;
     private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
     private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
     private final LocalAddresses localAddresses = new LocalAddresses();
@@ -49,14 +50,22 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     volatile long malformed;
     volatile long sendErrors;
     volatile long internalErrors;
+    volatile long userSpaceRxTimestamps;
     private volatile boolean closed;
 
+    /** Default poll window before a send: see {@link #SocketDataPlane(int, long)}. */
+    public static final long DEFAULT_SPIN_NANOS = 200_000L;
+
     public SocketDataPlane() {
-        this(32);
+        this(32, DEFAULT_SPIN_NANOS);
     }
 
-    /** @param batch datagrams per recvmmsg/sendmmsg call */
-    public SocketDataPlane(int batch) {
+    /**
+     * @param batch     datagrams per recvmmsg/sendmmsg call
+     * @param spinNanos how long before each scheduled test packet the I/O thread polls instead of
+     *                  sleeping: sends on time and from a warm CPU (0 = always sleep)
+     */
+    public SocketDataPlane(int batch, long spinNanos) {
         rxBatch = new MessageBatch(batch, 9216);
         txPayload = arena.allocate(9216, 64);
         txIov = arena.allocate(Libc.IOVEC_SIZE, 8);
@@ -69,7 +78,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         // Software timestamps of an unsynchronised host clock: advertise 1 ms, S = 0 (RFC 8762 §4.2.1).
         ntpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.NTP, 1_000_000);
         ptpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.PTP, 1_000_000);
+        HotPathWarmup.run(txHdr, rxBatch);
         loop = new EventLoop("stampd-socket-io");
+        loop.spinNanos(spinNanos);
         loop.call(() -> {
             localAddresses.refresh();
             loop.schedule(localAddresses, System.nanoTime() + 1_000_000_000L);
@@ -197,12 +208,12 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         });
     }
 
-    /** Sends the test packet in {@link #txPayload}; returns octets sent or -errno. Loop thread only. */
-    long sendTest(UdpSocket socket, RoutingHeader route, MemorySegment destination, int length, int dscp) {
-        int r = socket.useRoute(route);
-        if (r < 0) {
-            return r;
-        }
+    /**
+     * Prepares the send of the test packet in {@link #txPayload} (routing header, destination,
+     * traffic class) so that {@link #sendPrepared} is only the system call. Loop thread only.
+     */
+    void prepareTest(UdpSocket socket, RoutingHeader route, MemorySegment destination, int length, int dscp) {
+        txRouteError = socket.useRoute(route);
         txHdr.set(ADDRESS, Libc.MSG_NAME, destination);
         txIov.set(JAVA_LONG, 8, length);
         if (dscp > 0) {
@@ -215,6 +226,13 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         } else {
             txHdr.set(ADDRESS, Libc.MSG_CONTROL, MemorySegment.NULL);
             txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, 0);
+        }
+    }
+
+    /** Sends what {@link #prepareTest} prepared; returns octets sent or -errno. */
+    long sendPrepared(UdpSocket socket) {
+        if (txRouteError < 0) {
+            return txRouteError;
         }
         long n;
         do {
@@ -235,7 +253,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
 
     @Override
     public DataPlaneCounters counters() {
-        return new DataPlaneCounters(unmatched, malformed, sendErrors, internalErrors + loop.handlerFailures());
+        return new DataPlaneCounters(unmatched, malformed, sendErrors, internalErrors + loop.handlerFailures(),
+                userSpaceRxTimestamps);
     }
 
     private void checkOpen() {

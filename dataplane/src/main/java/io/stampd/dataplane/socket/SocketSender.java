@@ -63,16 +63,25 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         MemorySegment p = owner.txPayload;
         int len = config.packetLength();
         long s = seq;
-        // T1 is read last, right before the system call; padding and everything else come first.
+        // Everything but T1 first; T1 is read last, right before the system call (and before the
+        // HMAC, which covers it), so that the wire time follows it as closely as possible.
+        layout.writeSender(p, (int) s, 0L, errorEstimate, config.ssid());
         if (len > layout.baseLength) {
-            SenderTlvWriter.extraPadding(p, layout.baseLength, len - layout.baseLength);
+            int padEnd = hmac != null ? len - SenderSessionConfig.HMAC_TLV_LENGTH : len;
+            if (padEnd > layout.baseLength) {
+                SenderTlvWriter.extraPadding(p, layout.baseLength, padEnd - layout.baseLength);
+            }
+            if (hmac != null) {
+                SenderTlvWriter.hmac(p, padEnd, layout.baseLength, hmac);
+            }
         }
+        owner.prepareTest(endpoint.socket, route, destination, len, config.dscp());
         long t1 = Libc.realtimeNanos();
-        layout.writeSender(p, (int) s, Timestamps.encode(t1, config.timestampFormat()), errorEstimate, config.ssid());
+        layout.timestamp(p, Timestamps.encode(t1, config.timestampFormat()));
         if (hmac != null) {
             hmac.sign(p);
         }
-        long r = owner.sendTest(endpoint.socket, route, destination, len, config.dscp());
+        long r = owner.sendPrepared(endpoint.socket);
         if (r >= 0) {
             seq = s + 1;
             listener.onSent(s & 0xFFFF_FFFFL, t1, System.nanoTime());

@@ -35,13 +35,17 @@ class SessionConfigTest {
         b.ssid(1);
         assertTrue(error(() -> b.intervalNanos(999_999).build()).startsWith("interval"));
         b.intervalNanos(1_000_000);
-        assertTrue(error(() -> b.packetLength(46).build()).contains("padding needs at least 4"));
+        assertTrue(error(() -> b.packetLength(46).build()).contains("at least 4 (a TLV header)"));
         b.packetLength(0);
         assertTrue(error(() -> b.forwardSegments(List.of(a("fd00::2"))).build()).contains("must end at the reflector"));
         b.forwardSegments(List.of());
         assertTrue(error(() -> b.hmacKey(new byte[0]).build()).startsWith("HMAC key"));
         b.hmacKey(new byte[] {1});
         assertEquals(112, b.build().packetLength());
+        assertTrue(error(() -> b.packetLength(112 + 10).build()).contains("HMAC TLV"));
+        assertEquals(132, b.packetLength(132).build().packetLength());
+        assertTrue(error(() -> b.packetLength(134).build()).contains("padding and HMAC TLV"));
+        b.packetLength(0);
         assertTrue(error(() -> b.percentiles(new double[] {50, 100, 1}).build()).startsWith("percentile 100"));
     }
 
