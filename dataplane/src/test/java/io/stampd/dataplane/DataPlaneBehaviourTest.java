@@ -195,6 +195,58 @@ class DataPlaneBehaviourTest {
         }
     }
 
+    /** Sends {@code req} from a raw socket and returns the reply, or null if none came within 500 ms. */
+    private static byte[] exchange(DatagramSocket raw, InetSocketAddress to, byte[] req) throws Exception {
+        raw.send(new DatagramPacket(req, req.length, to));
+        DatagramPacket reply = new DatagramPacket(new byte[2000], 2000);
+        raw.setSoTimeout(500);
+        try {
+            raw.receive(reply);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        return java.util.Arrays.copyOf(reply.getData(), reply.getLength());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void malformedTlvsAreAnsweredWithTheMFlagAndBadHmacsWithTheIFlagOrDropped(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        int keyedPort = port + 1;
+        byte[] key = "k".repeat(32).getBytes();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            ReflectorHandle open = dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, null));
+            ReflectorHandle keyed = dp.startReflector(reflector(keyedPort, ReflectorSessionConfig.ANY_SSID, false, key));
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, port);
+
+            // Extra Padding TLV whose Length runs 4 octets past the end of the packet: M set, rest copied.
+            byte[] tooLong = new byte[44 + 12];
+            ByteBuffer.wrap(tooLong).put(44, (byte) 0x80).put(45, (byte) 1).putShort(46, (short) 12);
+            byte[] r1 = exchange(raw, to, tooLong);
+            assertEquals(56, r1.length);
+            assertEquals(0x40, r1[44] & 0x40, "M flag on the malformed TLV");
+            // A 3-octet fragment where a TLV header should be: M on it, the reply still symmetric.
+            byte[] fragment = new byte[44 + 3];
+            fragment[44] = (byte) 0x80;
+            byte[] r2 = exchange(raw, to, fragment);
+            assertEquals(47, r2.length);
+            assertEquals(0x40, r2[44] & 0x40);
+            // An unknown TLV type is copied back with U set.
+            byte[] unknown = new byte[44 + 8];
+            ByteBuffer.wrap(unknown).put(44, (byte) 0).put(45, (byte) 250).putShort(46, (short) 4);
+            byte[] r3 = exchange(raw, to, unknown);
+            assertEquals(0x80, r3[44] & 0x80, "U flag on a TLV the reflector does not understand");
+
+            // Keyed session: base packet with a wrong HMAC is discarded before any use (RFC 8762 §4.4).
+            InetSocketAddress keyedTo = new InetSocketAddress(LOOPBACK, keyedPort);
+            assertEquals(null, exchange(raw, keyedTo, new byte[112]));
+            assertEquals(1, keyed.counters().rejected());
+            assertEquals(3, open.counters().reflected());
+            assertEquals(0, dp.counters().internalErrors());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
     void aBusyPortIsAClearError(DataPlanes.Factory f) throws Exception {

@@ -228,6 +228,7 @@ final class ProbeCommand implements Callable<Integer> {
             m.put("duplicates", s.duplicates());
             m.put("reordered", s.reordered());
             m.put("rejected", s.rejected());
+            m.put("malformed", s.malformed());
             if (s.nearEndLost() >= 0) {
                 m.put("near_end_lost", s.nearEndLost());
                 m.put("far_end_lost", s.farEndLost());
@@ -242,8 +243,9 @@ final class ProbeCommand implements Callable<Integer> {
         } else {
             out.printf(Locale.ROOT, "--- [%s]:%d STAMP statistics, ssid %d ---%n",
                     Ipv6Addresses.format(c.reflectorAddress()), c.reflectorPort(), c.ssid());
-            out.printf(Locale.ROOT, "%d sent, %d received, %d lost (%.1f%%), %d duplicates, %d reordered, %d rejected%n",
-                    s.sent(), s.received(), s.lost(), s.lossPercent(), s.duplicates(), s.reordered(), s.rejected());
+            out.printf(Locale.ROOT, "%d sent, %d received, %d lost (%.1f%%), %d duplicates, %d reordered, %d rejected,"
+                    + " %d malformed%n", s.sent(), s.received(), s.lost(), s.lossPercent(), s.duplicates(),
+                    s.reordered(), s.rejected(), s.malformed());
             if (s.nearEndLost() >= 0) {
                 out.printf(Locale.ROOT, "stateful reflector: %d lost forward (near end), %d lost backward (far end)%n",
                         s.nearEndLost(), s.farEndLost());

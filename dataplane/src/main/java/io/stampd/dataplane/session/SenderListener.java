@@ -12,6 +12,9 @@ public interface SenderListener {
     void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
                  long monoNanos);
 
-    /** A reply that names this session was dropped (bad HMAC, bad timestamp, unknown sequence...). */
+    /** A reply that names this session failed verification (bad HMAC) and was dropped. */
     void onRejected(String reason);
+
+    /** A reply that names this session could not be parsed (too short, invalid timestamp) and was dropped. */
+    void onMalformed(String reason);
 }

@@ -38,6 +38,7 @@ public final class SenderStatistics implements SenderListener {
     private long duplicates;
     private long reordered;
     private long rejected;
+    private long malformed;
     private long highestSeq = -1;
     private long lastRcvSeq = -1;
     private long lastSentT1;
@@ -160,6 +161,11 @@ public final class SenderStatistics implements SenderListener {
         rejected++;
     }
 
+    @Override
+    public synchronized void onMalformed(String reason) {
+        malformed++;
+    }
+
     /** The newest records, oldest first, at most {@code max}. */
     public synchronized java.util.List<StampRecord> latestRecords(int max) {
         return records.latest(max);
@@ -181,7 +187,7 @@ public final class SenderStatistics implements SenderListener {
         forwardVariation.reset();
         backwardVariation.reset();
         roundTripVariation.reset();
-        sent = received = duplicates = reordered = rejected = 0;
+        sent = received = duplicates = reordered = rejected = malformed = 0;
         highestSeq = lastRcvSeq = prevSeq = firstSenderSeq = highestReflectorSeq = -1;
         java.util.Arrays.fill(answered, true); // replies to packets sent before the clear are not counted
         reflectorLooksStateful = true;
@@ -221,7 +227,7 @@ public final class SenderStatistics implements SenderListener {
             nearEndLost = Math.max(0, sentSinceFirst - reachedReflector);
             farEndLost = Math.max(0, reachedReflector - received);
         }
-        return new Snapshot(startUnixNanos, sent, received, lost, flight, duplicates, reordered, rejected,
+        return new Snapshot(startUnixNanos, sent, received, lost, flight, duplicates, reordered, rejected, malformed,
                 lastSentSeq, lastRcvSeq, nearEndLost, farEndLost,
                 forward.summary(percentiles), backward.summary(percentiles), roundTrip.summary(percentiles),
                 forwardVariation.summary(percentiles), backwardVariation.summary(percentiles),
@@ -231,10 +237,12 @@ public final class SenderStatistics implements SenderListener {
 
     /**
      * A consistent view of the statistics. Loss counts are -1 where they cannot be known (near/far
-     * end with a stateless reflector).
+     * end with a stateless reflector). {@code rejected}: replies that failed verification or named a
+     * sequence number never sent; {@code malformed}: replies that could not be parsed.
      */
     public record Snapshot(long startUnixNanos, long sent, long received, long lost, long inFlight,
-                           long duplicates, long reordered, long rejected, long lastSentSeq, long lastReceivedSeq,
+                           long duplicates, long reordered, long rejected, long malformed, long lastSentSeq,
+                           long lastReceivedSeq,
                            long nearEndLost, long farEndLost,
                            DelayStatistic.Summary forward, DelayStatistic.Summary backward,
                            DelayStatistic.Summary roundTrip, DelayStatistic.Summary forwardVariation,

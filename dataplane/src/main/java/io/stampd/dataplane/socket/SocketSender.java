@@ -98,7 +98,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
     /** A reply arrived for this session: validate and report it. Returns false if it was rejected. */
     boolean onReply(MemorySegment p, int length, long rxNanos) {
         if (length < layout.baseLength) {
-            listener.onRejected("shorter than the base packet");
+            listener.onMalformed("shorter than the base packet");
             return false;
         }
         if (hmac != null && !hmac.verify(p)) {
@@ -112,7 +112,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         var reflectorFormat = ErrorEstimate.format(reflectorEe);
         if (reflectorFormat == io.stampd.dataplane.codec.TimestampFormat.PTP
                 && !(Timestamps.isValidPtp(t2Wire) && Timestamps.isValidPtp(t3Wire))) {
-            listener.onRejected("invalid PTP timestamp");
+            listener.onMalformed("invalid PTP timestamp");
             return false;
         }
         long t1 = Timestamps.decode(t1Wire, config.timestampFormat());
