@@ -3,7 +3,6 @@ package io.stampd.dataplane.socket;
 import io.stampd.dataplane.codec.Timestamps;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * The socket of a reflector port (bound to all addresses; the destination address comes from
@@ -12,57 +11,31 @@ import java.util.Arrays;
  * received. Replies go out in batches (sendmmsg); a batch is cut where the return path changes,
  * because the SRH is a sticky socket option.
  */
-final class ReflectorEndpoint implements EventLoop.ReadHandler {
-    final UdpSocket socket;
+final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> {
     final int port;
-    private final SocketDataPlane owner;
     private final ReflectorTlvHandler tlvs;
-    SocketReflectorSession[] sessions = new SocketReflectorSession[0];
-    int token = -1;
 
     ReflectorEndpoint(SocketDataPlane owner, UdpSocket socket, int port) {
-        this.owner = owner;
-        this.socket = socket;
+        super(owner, socket, SocketReflectorSession[]::new);
         this.port = port;
         this.tlvs = new ReflectorTlvHandler(owner, socket);
     }
 
+    @Override
     void add(SocketReflectorSession s) {
-        sessions = Arrays.copyOf(sessions, sessions.length + 1);
-        sessions[sessions.length - 1] = s;
+        super.add(s);
         s.endpoint = this;
     }
 
-    boolean remove(SocketReflectorSession s) {
-        sessions = Arrays.stream(sessions).filter(x -> x != s).toArray(SocketReflectorSession[]::new);
-        return sessions.length == 0;
-    }
-
     @Override
-    public void onReadable() {
-        MessageBatch rx = owner.rxBatch;
-        for (int round = 0; round < 16; round++) {
-            int n = rx.receive(socket.fd);
-            if (n <= 0) {
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                try {
-                    handle(rx, i);
-                } catch (RuntimeException e) {
-                    owner.internalError(e);
-                }
-            }
-            if (rx.pendingSends() > 0) {
-                rx.flush(socket.fd, owner);
-            }
-            if (n < rx.slots) {
-                return;
-            }
+    void afterBatch(MessageBatch rx) {
+        if (rx.pendingSends() > 0) {
+            rx.flush(socket.fd, owner);
         }
     }
 
-    private void handle(MessageBatch rx, int i) {
+    @Override
+    void handle(MessageBatch rx, int i) {
         int len = rx.length[i];
         if ((rx.flags[i] & Libc.MSG_TRUNC) != 0 || len < 44) {
             // Shorter than a base packet: replying would send more than was received.

@@ -1,63 +1,31 @@
 package io.stampd.dataplane.socket;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * A local UDP endpoint of Session-Senders: one socket, the sessions that send from it, and the
  * demultiplexing of replies to them by SSID and reflector address and port.
  */
-final class SenderEndpoint implements EventLoop.ReadHandler {
-    final UdpSocket socket;
+final class SenderEndpoint extends ReceivingEndpoint<SocketSender> {
     final Key key;
-    private final SocketDataPlane owner;
-    private SocketSender[] sessions = new SocketSender[0];
-    int token = -1;
 
     /** Where the endpoint is bound; port 0 endpoints are never shared. */
     record Key(java.net.Inet6Address address, int port) {
     }
 
     SenderEndpoint(SocketDataPlane owner, UdpSocket socket, Key key) {
-        this.owner = owner;
-        this.socket = socket;
+        super(owner, socket, SocketSender[]::new);
         this.key = key;
     }
 
+    @Override
     void add(SocketSender s) {
-        sessions = Arrays.copyOf(sessions, sessions.length + 1);
-        sessions[sessions.length - 1] = s;
+        super.add(s);
         s.endpoint = this;
     }
 
-    SocketSender[] sessions() {
-        return sessions;
-    }
-
-    /** Removes a session; returns true when none is left. */
-    boolean remove(SocketSender s) {
-        sessions = Arrays.stream(sessions).filter(x -> x != s).toArray(SocketSender[]::new);
-        return sessions.length == 0;
-    }
-
     @Override
-    public void onReadable() {
-        MessageBatch rx = owner.rxBatch;
-        for (int round = 0; round < 16; round++) {
-            int n = rx.receive(socket.fd);
-            if (n <= 0) {
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                handle(rx, i);
-            }
-            if (n < rx.slots) {
-                return;
-            }
-        }
-    }
-
-    private void handle(MessageBatch rx, int i) {
+    void handle(MessageBatch rx, int i) {
         MemorySegment p = rx.payload(i);
         int len = rx.length[i];
         if ((rx.flags[i] & Libc.MSG_TRUNC) != 0) {

@@ -115,7 +115,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                 ep = new SenderEndpoint(this, sock, key);
                 created = true;
             } else {
-                for (SocketSender other : ep.sessions()) {
+                for (SocketSender other : ep.sessions) {
                     if (other.config.ssid() == config.ssid()
                             && other.config.reflectorPort() == config.reflectorPort()
                             && other.config.reflectorAddress().equals(config.reflectorAddress())) {
@@ -125,14 +125,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                     }
                 }
             }
-            try {
-                ep.socket.checkRoute(s.route); // the kernel validates the SRH now, not at the first packet
-            } catch (RuntimeException e) {
-                if (created) {
-                    ep.socket.close();
-                }
-                throw e;
-            }
+            installOrClose(ep.socket, created, s.route); // the kernel validates the SRH now, not at packet 1
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
                 // Ephemeral-port endpoints are never shared: key them by their descriptor instead.
@@ -179,14 +172,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                     }
                 }
             }
-            try {
-                ep.socket.checkRoute(s.returnRoute);
-            } catch (RuntimeException e) {
-                if (created) {
-                    ep.socket.close();
-                }
-                throw e;
-            }
+            installOrClose(ep.socket, created, s.returnRoute);
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
                 reflectorEndpoints.put(config.reflectorPort(), ep);
@@ -194,6 +180,18 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             ep.add(s);
             return s;
         });
+    }
+
+    /** Installs a session's routing header; a socket opened for that session is closed if it fails. */
+    private static void installOrClose(UdpSocket socket, boolean created, RoutingHeader route) {
+        try {
+            socket.checkRoute(route);
+        } catch (RuntimeException e) {
+            if (created) {
+                socket.close();
+            }
+            throw e;
+        }
     }
 
     void stopReflector(SocketReflectorSession s) {
@@ -271,7 +269,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         closed = true;
         loop.call(() -> {
             for (SenderEndpoint ep : senderEndpoints.values()) {
-                for (SocketSender s : ep.sessions()) {
+                for (SocketSender s : ep.sessions) {
                     loop.cancel(s);
                 }
                 ep.socket.close();
