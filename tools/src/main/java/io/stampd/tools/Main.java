@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ProbeCommand.class,
                 ReflectCommand.class,
                 DelayLineCommand.class,
+                FloodCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {

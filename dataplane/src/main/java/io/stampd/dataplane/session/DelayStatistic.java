@@ -4,8 +4,10 @@ import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * Running statistics of one delay series in nanoseconds: min, max, mean and standard deviation by
- * Welford's method (numerically stable, O(1) memory), and an HdrHistogram for percentiles (3
- * significant digits, auto-resizing so that idle sessions stay small). Negative values (one-way
+ * Welford's method (numerically stable, O(1) memory), and an HdrHistogram for percentiles: 3
+ * significant digits above 512 ns units (so a sub-2 ms delay is resolved to 0.5 µs and a larger
+ * one to 0.1 %), sized for 10 ms up front and growing only when a larger value arrives; min, max
+ * and mean stay exact to the nanosecond. Negative values (one-way
  * delays between unsynchronised clocks) are exact in min/max/mean but enter the histogram as 0,
  * since percentiles of a clock offset are not meaningful; {@link #negativeCount()} says how often.
  */
@@ -16,7 +18,16 @@ public final class DelayStatistic {
     private long min = Long.MAX_VALUE;
     private long max = Long.MIN_VALUE;
     private long negative;
-    private final IntCountsHistogram histogram = new IntCountsHistogram(3);
+    private static final long LOWEST_DISCERNIBLE_NANOS = 1_000;
+    private static final long INITIAL_RANGE_NANOS = 10_000_000;
+
+    private final IntCountsHistogram histogram = newHistogram();
+
+    private static IntCountsHistogram newHistogram() {
+        IntCountsHistogram h = new IntCountsHistogram(LOWEST_DISCERNIBLE_NANOS, INITIAL_RANGE_NANOS, 3);
+        h.setAutoResize(true);
+        return h;
+    }
 
     public void record(long valueNanos) {
         count++;

@@ -110,16 +110,23 @@ final class Libc {
     private static final MethodHandle GETSOCKNAME =
             errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CLOSE = errnoCall("close", JAVA_INT, JAVA_INT);
-    private static final MethodHandle SENDMSG = errnoCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    // The per-packet calls do without captureCallState: in JDK 25 every captured call slices the
+    // capture segment, an allocation that escape analysis does not remove here. They read errno
+    // through the thread's errno address instead, right after a failed call. The JVM could in
+    // principle overwrite errno in between (a safepoint); the packet path only uses it to tell
+    // EAGAIN/EINTR from errors and to count errors, where a wrong reading costs a counter.
+    private static final MethodHandle SENDMSG = plainCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SENDMMSG =
-            errnoCall("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+            plainCall("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle RECVMMSG =
-            errnoCall("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+            plainCall("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle ERRNO_LOCATION =
+            LINKER.downcallHandle(find("__errno_location"), FunctionDescriptor.of(ADDRESS));
     private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", JAVA_INT, JAVA_INT);
     private static final MethodHandle EPOLL_CTL =
             errnoCall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle EPOLL_PWAIT2 =
-            errnoCall("epoll_pwait2", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+            plainCall("epoll_pwait2", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
@@ -140,6 +147,10 @@ final class Libc {
         return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
     }
 
+    private static MethodHandle plainCall(String name, ValueLayout ret, ValueLayout... args) {
+        return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args));
+    }
+
     private static MethodHandle errnoCall(String name, ValueLayout ret, ValueLayout... args) {
         return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
     }
@@ -149,15 +160,26 @@ final class Libc {
         final MemorySegment errno;
         final MemorySegment intArg;
         final MemorySegment timespec;
+        /** This thread's errno variable (its address never changes for the thread's lifetime). */
+        final MemorySegment threadErrno;
 
         Scratch(Arena arena) {
             errno = arena.allocate(CAPTURE);
             intArg = arena.allocate(16, 8);
             timespec = arena.allocate(16, 8);
+            try {
+                threadErrno = ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(4);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
         }
 
         int errno() {
             return (int) ERRNO.get(errno, 0L);
+        }
+
+        int threadErrno() {
+            return threadErrno.get(JAVA_INT, 0);
         }
     }
 
@@ -227,8 +249,8 @@ final class Libc {
     static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         Scratch s = scratch();
         try {
-            long r = (long) SENDMSG.invokeExact(s.errno, fd, msghdr, flags);
-            return r < 0 ? -s.errno() : r;
+            long r = (long) SENDMSG.invokeExact(fd, msghdr, flags);
+            return r < 0 ? -s.threadErrno() : r;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -237,8 +259,8 @@ final class Libc {
     static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
         Scratch s = scratch();
         try {
-            int r = (int) SENDMMSG.invokeExact(s.errno, fd, msgvec, vlen, flags);
-            return r < 0 ? -s.errno() : r;
+            int r = (int) SENDMMSG.invokeExact(fd, msgvec, vlen, flags);
+            return r < 0 ? -s.threadErrno() : r;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -247,8 +269,8 @@ final class Libc {
     static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
         Scratch s = scratch();
         try {
-            int r = (int) RECVMMSG.invokeExact(s.errno, fd, msgvec, vlen, flags, MemorySegment.NULL);
-            return r < 0 ? -s.errno() : r;
+            int r = (int) RECVMMSG.invokeExact(fd, msgvec, vlen, flags, MemorySegment.NULL);
+            return r < 0 ? -s.threadErrno() : r;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -284,8 +306,8 @@ final class Libc {
             ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
         }
         try {
-            int r = (int) EPOLL_PWAIT2.invokeExact(s.errno, epfd, events, max, ts, MemorySegment.NULL);
-            return r < 0 ? -s.errno() : r;
+            int r = (int) EPOLL_PWAIT2.invokeExact(epfd, events, max, ts, MemorySegment.NULL);
+            return r < 0 ? -s.threadErrno() : r;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -1,42 +1,83 @@
 package io.stampd.dataplane.socket;
 
 import io.stampd.dataplane.codec.LocalAddressCheck;
+import io.stampd.dataplane.codec.StampLayout;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The IPv6 addresses of this node's network namespace, for the Destination Node Address TLV (RFC
- * 9503 §3). Read from /proc/net/if_inet6 by a once-a-second timer on the I/O thread; the
- * per-packet lookup is a scan of a small long array, without allocation.
+ * 9503 §3). Re-read from /proc/net/if_inet6 once a second by a timer on the I/O thread, through
+ * one open channel and one buffer, so that the I/O thread allocates nothing in steady state; the
+ * per-packet lookup scans a small long array.
  */
 final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck {
     private static final Path IF_INET6 = Path.of("/proc/net/if_inet6");
     private static final long REFRESH_NANOS = 1_000_000_000L;
+    /** A line of /proc/net/if_inet6: 32 hex digits, then index, prefix, scope, flags and name. */
+    private static final int MIN_LINE = 32;
 
-    /** Pairs of big-endian longs: high and low 64 bits of each address. */
-    private long[] addresses = new long[0];
+    private FileChannel channel;
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(16 * 1024);
+    /** Pairs of longs: high and low 64 bits of each address; {@link #count} pairs are valid. */
+    private long[] addresses = new long[64];
+    private volatile int count;
 
     void refresh() {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(IF_INET6);
+            if (channel == null) {
+                channel = FileChannel.open(IF_INET6, StandardOpenOption.READ);
+            }
+            buffer.clear();
+            long position = 0;
+            int r;
+            while ((r = channel.read(buffer, position)) > 0) {
+                position += r;
+                if (!buffer.hasRemaining()) {
+                    ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2);
+                    buffer.flip();
+                    bigger.put(buffer);
+                    buffer = bigger;
+                }
+            }
         } catch (IOException e) {
             return; // keep the previous view; a node without /proc has no way to tell
         }
-        long[] next = new long[lines.size() * 2];
+        parse(buffer.flip());
+    }
+
+    private void parse(ByteBuffer b) {
         int n = 0;
-        for (String line : lines) {
-            if (line.length() < 32) {
+        int lineStart = 0;
+        for (int i = 0; i < b.limit(); i++) {
+            if (b.get(i) != '\n') {
                 continue;
             }
-            next[n++] = Long.parseUnsignedLong(line.substring(0, 16), 16);
-            next[n++] = Long.parseUnsignedLong(line.substring(16, 32), 16);
+            if (i - lineStart >= MIN_LINE) {
+                if (2 * n + 2 > addresses.length) {
+                    addresses = java.util.Arrays.copyOf(addresses, addresses.length * 2);
+                }
+                addresses[2 * n] = hex(b, lineStart);
+                addresses[2 * n + 1] = hex(b, lineStart + 16);
+                n++;
+            }
+            lineStart = i + 1;
         }
-        addresses = java.util.Arrays.copyOf(next, n);
+        count = n;
+    }
+
+    private static long hex(ByteBuffer b, int at) {
+        long v = 0;
+        for (int i = 0; i < 16; i++) {
+            int c = b.get(at + i);
+            v = (v << 4) | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        }
+        return v;
     }
 
     @Override
@@ -47,14 +88,25 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
 
     @Override
     public boolean isLocal(MemorySegment addr16) {
-        long hi = addr16.get(io.stampd.dataplane.codec.StampLayout.U64, 0);
-        long lo = addr16.get(io.stampd.dataplane.codec.StampLayout.U64, 8);
+        long hi = addr16.get(StampLayout.U64, 0);
+        long lo = addr16.get(StampLayout.U64, 8);
         long[] a = addresses;
-        for (int i = 0; i + 1 < a.length; i += 2) {
-            if (a[i] == hi && a[i + 1] == lo) {
+        int n = Math.min(count, a.length / 2);
+        for (int i = 0; i < n; i++) {
+            if (a[2 * i] == hi && a[2 * i + 1] == lo) {
                 return true;
             }
         }
         return false;
+    }
+
+    void close() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to release beyond the descriptor
+        }
     }
 }

@@ -33,6 +33,9 @@ final class MessageBatch implements AutoCloseable {
     private final MemorySegment[] dstAddr;
     private final MemorySegment[] nameSlots;
     private final MemorySegment[] sendControlSlots;
+    private final MemorySegment[] sendIovSlots;
+    /** sendHdrs from entry k on: where a partial sendmmsg resumes. */
+    private final MemorySegment[] sendHdrTails;
 
     // parsed per received slot
     final int[] length;
@@ -67,7 +70,11 @@ final class MessageBatch implements AutoCloseable {
         ifIndex = new int[slots];
         nameSlots = new MemorySegment[slots];
         sendControlSlots = new MemorySegment[slots];
+        sendIovSlots = new MemorySegment[slots];
+        sendHdrTails = new MemorySegment[slots];
         for (int i = 0; i < slots; i++) {
+            sendIovSlots[i] = sendIovs.asSlice((long) Libc.IOVEC_SIZE * i, Libc.IOVEC_SIZE);
+            sendHdrTails[i] = sendHdrs.asSlice((long) Libc.MMSGHDR_SIZE * i);
             nameSlots[i] = names.asSlice(32L * i, Libc.SOCKADDR_IN6_SIZE);
             sendControlSlots[i] = sendControl.asSlice((long) SEND_CONTROL * i, SEND_CONTROL);
             payload[i] = buffers.asSlice((long) i * bufferSize, bufferSize);
@@ -167,7 +174,7 @@ final class MessageBatch implements AutoCloseable {
     void queueReply(int i, int len, MemorySegment source, int tclass) {
         int k = pendingSends++;
         long h = (long) Libc.MMSGHDR_SIZE * k;
-        MemorySegment iov = sendIovs.asSlice((long) Libc.IOVEC_SIZE * k, Libc.IOVEC_SIZE);
+        MemorySegment iov = sendIovSlots[k];
         iov.set(ADDRESS, 0, payload[i]);
         iov.set(JAVA_LONG, 8, len);
         sendHdrs.set(ADDRESS, h + Libc.MSG_NAME, name(i));
@@ -208,7 +215,7 @@ final class MessageBatch implements AutoCloseable {
         int total = pendingSends;
         int done = 0;
         while (done < total) {
-            int r = Libc.sendmmsg(fd, sendHdrs.asSlice((long) Libc.MMSGHDR_SIZE * done), total - done, Libc.MSG_DONTWAIT);
+            int r = Libc.sendmmsg(fd, sendHdrTails[done], total - done, Libc.MSG_DONTWAIT);
             if (r > 0) {
                 done += r;
                 continue;

@@ -279,6 +279,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             }
             senderEndpoints.clear();
             reflectorEndpoints.clear();
+            localAddresses.close();
             return null;
         });
         loop.close();

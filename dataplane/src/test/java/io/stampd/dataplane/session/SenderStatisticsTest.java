@@ -162,6 +162,23 @@ class SenderStatisticsTest {
     }
 
     @Test
+    void recordingAllocatesNothingWithinTheHistogramRange() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        SenderStatistics st = new SenderStatistics(7, new double[] {50, 90, 99}, 1024, 2 * S);
+        for (int round = 0; round < 2; round++) { // round 0 warms up the JIT
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (long i = round * 100_000L; i < (round + 1) * 100_000L; i++) {
+                send(st, i);
+                reply(st, i, (i % 5000) * 1000 + 20_000, 10_000, (i % 3000) * 1000 + 15_000, i);
+            }
+            long perPacket = (mx.getCurrentThreadAllocatedBytes() - before) / 100_000;
+            if (round == 1) {
+                assertTrue(perPacket < 1, "statistics allocated " + perPacket + " bytes per record");
+            }
+        }
+    }
+
+    @Test
     void percentilesComeFromTheHistogram() {
         SenderStatistics st = stats();
         for (int i = 0; i < 100; i++) {
