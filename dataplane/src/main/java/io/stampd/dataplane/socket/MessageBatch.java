@@ -168,10 +168,11 @@ final class MessageBatch implements AutoCloseable {
 
     /**
      * Queues slot i's buffer ({@code len} octets) as a reply to the address it came from. With a
-     * non-null {@code source}, the reply leaves from that address (IPV6_PKTINFO); a non-negative
-     * {@code tclass} sets the traffic class.
+     * non-null {@code source}, the reply leaves from that address, with a non-zero
+     * {@code ifindex} through that interface (IPV6_PKTINFO); a non-negative {@code tclass} sets the
+     * traffic class.
      */
-    void queueReply(int i, int len, MemorySegment source, int tclass) {
+    void queueReply(int i, int len, MemorySegment source, int ifindex, int tclass) {
         int k = pendingSends++;
         long h = (long) Libc.MMSGHDR_SIZE * k;
         MemorySegment iov = sendIovSlots[k];
@@ -183,12 +184,17 @@ final class MessageBatch implements AutoCloseable {
         sendHdrs.set(JAVA_LONG, h + Libc.MSG_IOVLEN, 1);
         long c = (long) SEND_CONTROL * i;
         long used = 0;
-        if (source != null) {
+        if (source != null || ifindex != 0) {
             sendControl.set(JAVA_LONG, c, Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE);
             sendControl.set(JAVA_INT, c + 8, Libc.IPPROTO_IPV6);
             sendControl.set(JAVA_INT, c + 12, Libc.IPV6_PKTINFO);
-            MemorySegment.copy(source, 0, sendControl, c + Libc.CMSG_HDR, 16);
-            sendControl.set(JAVA_INT, c + Libc.CMSG_HDR + 16, 0);
+            if (source != null) {
+                MemorySegment.copy(source, 0, sendControl, c + Libc.CMSG_HDR, 16);
+            } else {
+                sendControl.set(JAVA_LONG, c + Libc.CMSG_HDR, 0L);
+                sendControl.set(JAVA_LONG, c + Libc.CMSG_HDR + 8, 0L);
+            }
+            sendControl.set(JAVA_INT, c + Libc.CMSG_HDR + 16, ifindex);
             used += (Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE + 7) & ~7;
         }
         if (tclass >= 0) {

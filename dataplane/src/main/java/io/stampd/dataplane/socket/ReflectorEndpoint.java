@@ -76,11 +76,19 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         RoutingHeader route = s.returnRoute;
         MemorySegment replySource = dst;
         int tclass = rx.trafficClass[i] >= 0 ? rx.trafficClass[i] & 0xFC : -1;
+        int ifindex = 0;
         if (len > s.layout.baseLength) {
             ReflectorTlvHandler.Decision d = tlvs.process(s, rx, i, len);
             if (d.noReply) {
-                s.reflected++; // the sender asked for no reply (Return Path control code 0)
+                // The sender asked for no reply (Return Path control code 0): nothing is reflected,
+                // so a stateful reflector does not spend a sequence number on it.
+                if (s.config.stateful()) {
+                    s.nextSeq--;
+                }
                 return;
+            }
+            if (d.sameLink) {
+                ifindex = rx.ifIndex[i];
             }
             if (d.route != null) {
                 route = d.route;
@@ -107,7 +115,7 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         if (s.hmac != null) {
             s.hmac.sign(p);
         }
-        rx.queueReply(i, len, isZero(replySource) ? null : replySource, tclass);
+        rx.queueReply(i, len, isZero(replySource) ? null : replySource, ifindex, tclass);
         s.reflected++;
         s.lastSenderSeq = senderSeq;
         s.lastReflectorSeq = reflectorSeq;

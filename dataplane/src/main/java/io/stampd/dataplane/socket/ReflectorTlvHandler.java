@@ -21,6 +21,8 @@ final class ReflectorTlvHandler {
         RoutingHeader route;
         MemorySegment replySource;
         int tclass;
+        /** Return Path Control Code 1: leave through the interface the request came in on. */
+        boolean sameLink;
     }
 
     private final TlvReflector reflector = new TlvReflector();
@@ -61,6 +63,7 @@ final class ReflectorTlvHandler {
 
         Decision d = decision;
         d.noReply = ctx.noReply;
+        d.sameLink = ctx.replyOnSameLink;
         d.route = null;
         d.replySource = null;
         d.tclass = ctx.replyDscp >= 0 ? ctx.replyDscp << 2 : -1;

@@ -32,6 +32,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
     private long startMono;
     private long attempts;
     private volatile long seq;
+    private long lastReflectorSeq;
     private volatile long sendErrors;
     private volatile boolean finished;
     private volatile boolean closed;
@@ -84,7 +85,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         long r = owner.sendPrepared(endpoint.socket);
         if (r >= 0) {
             seq = s + 1;
-            listener.onSent(s & 0xFFFF_FFFFL, t1, System.nanoTime());
+            listener.onSent(s, t1, System.nanoTime());
         } else {
             sendErrors++;
         }
@@ -119,8 +120,12 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         long t2 = Timestamps.decode(t2Wire, reflectorFormat);
         long t3 = Timestamps.decode(t3Wire, reflectorFormat);
         long t4 = rxNanos != 0 ? rxNanos : Libc.realtimeNanos();
-        listener.onReply(Integer.toUnsignedLong(layout.senderSeq(p)), t1, t2, t3, t4, layout.senderTtl(p),
-                Integer.toUnsignedLong(layout.seq(p)), System.nanoTime());
+        // Sequence numbers are 32 bits on the wire and wrap (after 49 days at 1 ms); the listener
+        // sees them unwrapped to 64 bits, next to the ones sent (ours) or seen last (reflector's).
+        long senderSeq = SequenceNumbers.unwrap(seq - 1, layout.senderSeq(p));
+        long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, layout.seq(p));
+        lastReflectorSeq = reflectorSeq;
+        listener.onReply(senderSeq, t1, t2, t3, t4, layout.senderTtl(p), reflectorSeq, System.nanoTime());
         return true;
     }
 
