@@ -249,6 +249,55 @@ class DataPlaneBehaviourTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
+    void aWrongHmacTlvGetsTheIFlagOnEveryTlv(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        byte[] key = "k".repeat(32).getBytes();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, key));
+            // Authenticated base packet (valid HMAC) + Extra Padding TLV + HMAC TLV with a wrong HMAC.
+            var p = arena.allocate(112 + 8 + 20);
+            var hmac = new io.stampd.dataplane.codec.StampHmac(key);
+            io.stampd.dataplane.codec.StampLayout.AUTHENTICATED.writeSender(p, 1, 0, (short) 1, 3);
+            int end = io.stampd.dataplane.codec.SenderTlvWriter.extraPadding(p, 112, 8);
+            io.stampd.dataplane.codec.SenderTlvWriter.hmac(p, end, 112, hmac);
+            p.set(java.lang.foreign.ValueLayout.JAVA_BYTE, end + 4, (byte) ~p.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end + 4));
+            hmac.sign(p);
+            byte[] reply = exchange(raw, new InetSocketAddress(LOOPBACK, port), p.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            assertTrue(reply != null && reply.length == 140, "a symmetric reply");
+            assertEquals(0x20, reply[112] & 0x20, "I flag on the padding TLV");
+            assertEquals(0x20, reply[120] & 0x20, "I flag on the HMAC TLV");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void theSenderRejectsAReplyWithABadHmacAndCountsAShortOneAsMalformed(DataPlanes.Factory f) throws Exception {
+        byte[] key = "k".repeat(32).getBytes();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket fakeReflector = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            fakeReflector.setSoTimeout(2000);
+            SenderSessionConfig c = sender(fakeReflector.getLocalPort()).hmacKey(key).packetCount(2).build();
+            SenderStatistics st = SenderStatistics.forSession(c);
+            dp.startSender(c, st);
+            DatagramPacket req = new DatagramPacket(new byte[2000], 2000);
+            fakeReflector.receive(req);
+            byte[] bad = java.util.Arrays.copyOf(req.getData(), req.getLength());
+            bad[100] ^= 1; // inside the HMAC
+            fakeReflector.send(new DatagramPacket(bad, bad.length, req.getSocketAddress()));
+            fakeReflector.receive(req);
+            fakeReflector.send(new DatagramPacket(new byte[60], 60, req.getSocketAddress()));
+            await(() -> st.snapshot(System.nanoTime()).rejected() + st.snapshot(System.nanoTime()).malformed() >= 2, 3000);
+            SenderStatistics.Snapshot s = st.snapshot(System.nanoTime());
+            assertEquals(1, s.rejected(), "bad HMAC");
+            assertEquals(1, s.malformed(), "shorter than the authenticated base packet");
+            assertEquals(0, s.received());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
     void aBusyPortIsAClearError(DataPlanes.Factory f) throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(Ipv6Addresses.parse("::", "t"), 0));
              DataPlane dp = f.create().get()) {

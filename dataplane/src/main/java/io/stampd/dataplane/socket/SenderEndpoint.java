@@ -35,7 +35,9 @@ final class SenderEndpoint extends ReceivingEndpoint<SocketSender> {
         MemorySegment src = rx.sourceAddress(i);
         int srcPort = rx.sourcePort(i);
         for (SocketSender s : sessions) {
-            if (len >= s.layout.baseLength
+            // The reply belongs to the session whose reflector sent it with the session's SSID; a
+            // reply that is then too short for the session's mode is that session's malformed packet.
+            if (len >= s.layout.ssid + 2
                     && s.layout.ssid(p) == s.config.ssid()
                     && s.config.reflectorPort() == srcPort
                     && Sockaddr.sameAddress(src, 0, s.reflectorAddress)) {
