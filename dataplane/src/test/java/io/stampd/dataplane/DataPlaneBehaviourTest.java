@@ -287,7 +287,8 @@ class DataPlaneBehaviourTest {
             bad[100] ^= 1; // inside the HMAC
             fakeReflector.send(new DatagramPacket(bad, bad.length, req.getSocketAddress()));
             fakeReflector.receive(req);
-            fakeReflector.send(new DatagramPacket(new byte[60], 60, req.getSocketAddress()));
+            byte[] truncated = java.util.Arrays.copyOf(req.getData(), 60); // SSID intact, the rest cut
+            fakeReflector.send(new DatagramPacket(truncated, 60, req.getSocketAddress()));
             await(() -> st.snapshot(System.nanoTime()).rejected() + st.snapshot(System.nanoTime()).malformed() >= 2, 3000);
             SenderStatistics.Snapshot s = st.snapshot(System.nanoTime());
             assertEquals(1, s.rejected(), "bad HMAC");
