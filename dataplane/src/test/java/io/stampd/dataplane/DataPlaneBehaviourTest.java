@@ -85,6 +85,33 @@ class DataPlaneBehaviourTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
+    void eachEndDecodesTimestampsWithTheFormatOfTheNodeThatWroteThem(DataPlanes.Factory f) throws Exception {
+        for (TimestampFormat senderFormat : TimestampFormat.values()) {
+            for (TimestampFormat reflectorFormat : TimestampFormat.values()) {
+                int port = freePort();
+                try (DataPlane dp = f.create().get()) {
+                    dp.startReflector(new ReflectorSessionConfig(1, 5, null, 0, null, port, List.of(), reflectorFormat,
+                            false, null));
+                    SenderSessionConfig c = sender(port).timestampFormat(senderFormat).packetCount(5).build();
+                    SenderStatistics st = SenderStatistics.forSession(c);
+                    dp.startSender(c, st);
+                    await(() -> st.snapshot(System.nanoTime()).received() == 5, 3000);
+                    String combo = senderFormat + " sender, " + reflectorFormat + " reflector";
+                    for (StampRecord rec : st.drainRecords()) {
+                        // One clock on both ends: one-way delays are small and positive only if every
+                        // timestamp was decoded with the right format (NTP and PTP differ by 70 years
+                        // of epoch and 37 s of TAI offset).
+                        assertTrue(rec.forwardNanos() >= 0 && rec.forwardNanos() < 50_000_000L, combo + ": " + rec);
+                        assertTrue(rec.backwardNanos() >= 0 && rec.backwardNanos() < 50_000_000L, combo + ": " + rec);
+                    }
+                    assertEquals(5, st.snapshot(System.nanoTime()).received(), combo);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
     void unprovisionedSessionsAreDroppedAndCounted(DataPlanes.Factory f) throws Exception {
         int port = freePort();
         try (DataPlane dp = f.create().get()) {
