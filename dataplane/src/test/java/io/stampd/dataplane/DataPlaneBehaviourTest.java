@@ -182,6 +182,13 @@ class DataPlaneBehaviourTest {
             SenderStatistics.Snapshot s = st.snapshot(System.nanoTime());
             assertEquals(0, s.nearEndLost());
             assertEquals(0, s.farEndLost());
+
+            // A second test session served by the same (wildcard-free SSID 5) provisioned session from
+            // another source port is numbered on its own, from 0 again.
+            SenderStatistics st2 = SenderStatistics.forSession(c);
+            dp.startSender(c, st2);
+            await(() -> st2.snapshot(System.nanoTime()).received() == 10, 3000);
+            assertEquals(0, st2.drainRecords().getFirst().reflectorSeq());
         }
     }
 

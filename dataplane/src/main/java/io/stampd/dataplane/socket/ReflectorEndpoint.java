@@ -69,7 +69,8 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         }
         int ttl = rx.hopLimit[i] >= 0 ? rx.hopLimit[i] : 0;
         long senderSeq = Integer.toUnsignedLong(s.layout.seq(p));
-        long reflectorSeq = s.config.stateful() ? s.nextSeq++ & 0xFFFF_FFFFL : senderSeq;
+        int ssid = s.layout.ssid(p);
+        long reflectorSeq = s.config.stateful() ? s.flows.take(src, srcPort, ssid) & 0xFFFF_FFFFL : senderSeq;
         s.layout.reflectInPlace(p, (int) reflectorSeq, Timestamps.encode(t2, s.config.timestampFormat()),
                 s.errorEstimate, ttl);
 
@@ -83,7 +84,7 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
                 // The sender asked for no reply (Return Path control code 0): nothing is reflected,
                 // so a stateful reflector does not spend a sequence number on it.
                 if (s.config.stateful()) {
-                    s.nextSeq--;
+                    s.flows.untake(src, srcPort, ssid);
                 }
                 return;
             }

@@ -20,8 +20,8 @@ final class SocketReflectorSession implements ReflectorHandle {
     private final SocketDataPlane owner;
     ReflectorEndpoint endpoint;
 
-    /** Own sequence counter of a stateful reflector (RFC 8762 §4.3.1). */
-    long nextSeq;
+    /** Own sequence counters of a stateful reflector (RFC 8762 §4.3.1), one per test session served. */
+    final ReflectorFlowCounters flows = new ReflectorFlowCounters();
     volatile long received;
     volatile long reflected;
     volatile long rejected;

@@ -1,0 +1,76 @@
+package io.stampd.dataplane.socket;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The stateful reflector's own sequence counters, one per test session it serves. A provisioned
+ * session with wildcards (any sender, any port, any SSID) covers many test sessions, each
+ * identified by SSID and 4-tuple (RFC 8972 §3), and each numbered from 0 (RFC 8762 §4.3.1). An
+ * open-addressing table with linear probing, fixed capacity and no allocation per packet; when it
+ * is full, the flow in the slot probed first is replaced (its numbering restarts) and counted.
+ */
+final class ReflectorFlowCounters {
+    private static final int CAPACITY = 4096; // power of two
+    private static final int MAX_PROBES = 16;
+
+    private final long[] addrHigh = new long[CAPACITY];
+    private final long[] addrLow = new long[CAPACITY];
+    /** Source port in bits 0-15, SSID in bits 16-31, bit 32 set when the slot is in use. */
+    private final long[] portAndSsid = new long[CAPACITY];
+    private final long[] next = new long[CAPACITY];
+    private long evictions;
+
+    /** Returns the sequence number for this flow's next reply and advances the flow's counter. */
+    long take(MemorySegment sourceAddress, int sourcePort, int ssid) {
+        long hi = sourceAddress.get(Libc.LONG_U, 0);
+        long lo = sourceAddress.get(Libc.LONG_U, 8);
+        long tag = (1L << 32) | ((long) ssid << 16) | sourcePort;
+        int h = mix(hi, lo, tag);
+        for (int k = 0; k < MAX_PROBES; k++) {
+            int i = (h + k) & (CAPACITY - 1);
+            if (portAndSsid[i] == 0) {
+                addrHigh[i] = hi;
+                addrLow[i] = lo;
+                portAndSsid[i] = tag;
+                next[i] = 1;
+                return 0;
+            }
+            if (portAndSsid[i] == tag && addrHigh[i] == hi && addrLow[i] == lo) {
+                return next[i]++;
+            }
+        }
+        int i = h & (CAPACITY - 1);
+        evictions++;
+        addrHigh[i] = hi;
+        addrLow[i] = lo;
+        portAndSsid[i] = tag;
+        next[i] = 1;
+        return 0;
+    }
+
+    /** Gives back the number {@link #take} handed out last for this flow (no reply was sent). */
+    void untake(MemorySegment sourceAddress, int sourcePort, int ssid) {
+        long hi = sourceAddress.get(Libc.LONG_U, 0);
+        long lo = sourceAddress.get(Libc.LONG_U, 8);
+        long tag = (1L << 32) | ((long) ssid << 16) | sourcePort;
+        int h = mix(hi, lo, tag);
+        for (int k = 0; k < MAX_PROBES; k++) {
+            int i = (h + k) & (CAPACITY - 1);
+            if (portAndSsid[i] == tag && addrHigh[i] == hi && addrLow[i] == lo) {
+                if (next[i] > 0) {
+                    next[i]--;
+                }
+                return;
+            }
+        }
+    }
+
+    long evictions() {
+        return evictions;
+    }
+
+    private static int mix(long hi, long lo, long tag) {
+        long x = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL ^ tag * 0x165667B19E3779F9L;
+        return (int) (x ^ (x >>> 29) ^ (x >>> 47));
+    }
+}
