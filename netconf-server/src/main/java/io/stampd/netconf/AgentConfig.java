@@ -1,0 +1,145 @@
+package io.stampd.netconf;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's configuration file (Java properties syntax). There are no built-in credentials: a file
+ * without at least one user is refused, with a message that says how to add one.
+ *
+ * <pre>
+ * netconf.listen-address = ::                # default ::
+ * netconf.port = 830                         # default 830
+ * netconf.ssh.host-key = /var/lib/stampd/ssh_host_key   # default: ssh_host_key next to this file;
+ *                                            # an EC P-256 key is generated there if missing
+ * netconf.user.admin.password-hash = $6$...  # crypt(3) SHA-512 or SHA-256 hash: openssl passwd -6
+ * </pre>
+ */
+public record AgentConfig(Path file, InetAddress listenAddress, int port, Path hostKey,
+                          Map<String, String> passwordHashes) {
+
+    public static final int DEFAULT_PORT = 830;
+
+    private static final String PREFIX = "netconf.";
+    private static final Pattern USER_KEY = Pattern.compile("netconf\\.user\\.([^.]+)\\.password-hash");
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}");
+    /** SHA-256 ($5$) or SHA-512 ($6$) crypt, optionally with rounds, as produced by openssl passwd -5/-6. */
+    private static final Pattern CRYPT_HASH = Pattern.compile(
+            "\\$5\\$(rounds=\\d+\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{43}"
+            + "|\\$6\\$(rounds=\\d+\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{86}");
+
+    /** Says how to fix a configuration file; the agent prints it and exits. */
+    public static final class ConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    public AgentConfig {
+        passwordHashes = Map.copyOf(passwordHashes);
+    }
+
+    public static AgentConfig load(Path file) throws ConfigException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("configuration file " + file + " does not exist. " + howToAddUser(file));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        return parse(file, p);
+    }
+
+    static AgentConfig parse(Path file, Properties p) throws ConfigException {
+        List<String> errors = new ArrayList<>();
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            String value = p.getProperty(key).strip();
+            Matcher m = USER_KEY.matcher(key);
+            if (m.matches()) {
+                String user = m.group(1);
+                if (!USER_NAME.matcher(user).matches()) {
+                    errors.add(key + ": user name '" + user + "' has characters other than letters, digits, _ . @ -");
+                } else if (!CRYPT_HASH.matcher(value).matches()) {
+                    errors.add(key + ": not a SHA-512 ($6$...) or SHA-256 ($5$...) crypt hash; create one with"
+                            + " 'openssl passwd -6' (plain-text passwords are not accepted)");
+                } else {
+                    users.put(user, value);
+                }
+            } else if (key.startsWith(PREFIX) && !key.equals("netconf.listen-address") && !key.equals("netconf.port")
+                    && !key.equals("netconf.ssh.host-key")) {
+                errors.add(key + ": unknown setting");
+            }
+        }
+
+        InetAddress address = null;
+        String a = p.getProperty("netconf.listen-address", "::").strip();
+        try {
+            // Literal addresses only: a host name would make start-up depend on name resolution.
+            if (!a.matches("[0-9A-Fa-f:.]+")) {
+                throw new UnknownHostException(a);
+            }
+            address = InetAddress.getByName(a);
+        } catch (UnknownHostException e) {
+            errors.add("netconf.listen-address: '" + a + "' is not an IPv4 or IPv6 address");
+        }
+
+        int port = DEFAULT_PORT;
+        String ps = p.getProperty("netconf.port");
+        if (ps != null) {
+            try {
+                port = Integer.parseInt(ps.strip());
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                errors.add("netconf.port: '" + ps.strip() + "' is not a port number 1..65535");
+            }
+        }
+
+        Path dir = file.toAbsolutePath().getParent();
+        String hk = p.getProperty("netconf.ssh.host-key");
+        Path hostKey = hk == null || hk.isBlank() ? dir.resolve("ssh_host_key") : dir.resolve(hk.strip());
+
+        if (!errors.isEmpty()) {
+            throw new ConfigException("configuration file " + file + ":\n  " + String.join("\n  ", errors));
+        }
+        if (users.isEmpty()) {
+            throw new ConfigException("no NETCONF users are configured in " + file
+                    + "; the agent has no built-in credentials and does not listen without them. "
+                    + howToAddUser(file));
+        }
+        return new AgentConfig(file, address, port, hostKey, users);
+    }
+
+    private static String howToAddUser(Path file) {
+        return "Add a user with a line like\n"
+                + "  netconf.user.admin.password-hash = <hash>\n"
+                + "to " + file + ", where <hash> is the output of 'openssl passwd -6' (SHA-512 crypt).\n"
+                + "Optional settings: netconf.port (default " + DEFAULT_PORT + "), netconf.listen-address"
+                + " (default ::), netconf.ssh.host-key (default ssh_host_key next to the file, created if missing).";
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[" + file + ", listen [" + listenAddress.getHostAddress() + "]:" + port + ", host key "
+                + hostKey + ", users " + passwordHashes.keySet() + "]";
+    }
+}

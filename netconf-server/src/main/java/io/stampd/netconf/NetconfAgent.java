@@ -1,0 +1,225 @@
+package io.stampd.netconf;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.mdsal.dom.api.DOMSchemaService;
+import org.opendaylight.mdsal.dom.broker.DOMRpcRouter;
+import org.opendaylight.mdsal.dom.broker.RouterDOMRpcService;
+import org.opendaylight.mdsal.dom.broker.SerializedDOMDataBroker;
+import org.opendaylight.mdsal.dom.spi.store.DOMStore;
+import org.opendaylight.mdsal.dom.store.inmemory.InMemoryDOMDataStore;
+import org.opendaylight.netconf.api.CapabilityURN;
+import org.opendaylight.netconf.common.di.DefaultNetconfTimer;
+import org.opendaylight.netconf.server.NetconfServerSessionNegotiatorFactory;
+import org.opendaylight.netconf.server.ServerTransportInitializer;
+import org.opendaylight.netconf.server.api.monitoring.Capability;
+import org.opendaylight.netconf.server.api.monitoring.CapabilityListener;
+import org.opendaylight.netconf.server.api.operations.NetconfOperation;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationService;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactory;
+import org.opendaylight.netconf.server.impl.DefaultSessionIdProvider;
+import org.opendaylight.netconf.server.mdsal.MdsalNetconfOperationServiceFactory;
+import org.opendaylight.netconf.server.mdsal.monitoring.GetSchema;
+import org.opendaylight.netconf.server.osgi.AggregatedNetconfOperationServiceFactory;
+import org.opendaylight.netconf.server.osgi.NetconfMonitoringServiceImpl;
+import org.opendaylight.netconf.shaded.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.opendaylight.netconf.transport.api.UnsupportedConfigurationException;
+import org.opendaylight.netconf.transport.ssh.SSHServer;
+import org.opendaylight.netconf.transport.ssh.SSHTransportStackFactory;
+import org.opendaylight.netconf.transport.ssh.ServerFactoryManagerConfigurator;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IetfInetUtil;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.PortNumber;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.netconf.server.rev240814.netconf.server.listen.stack.grouping.transport.ssh.ssh.TcpServerParametersBuilder;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.tcp.server.rev241010.tcp.server.grouping.LocalBindBuilder;
+import org.opendaylight.yangtools.binding.util.BindingMap;
+import org.opendaylight.yangtools.concepts.Registration;
+import org.opendaylight.yangtools.yang.common.Uint16;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded NETCONF server, wired by hand from OpenDaylight parts:
+ *
+ * <pre>
+ * YangModels (runtime-parsed YANG) ── FixedDOMSchemaService
+ *   InMemoryDOMDataStore CONFIGURATION + OPERATIONAL ── SerializedDOMDataBroker (raw: the agent's own writes)
+ *     CheckedDataBroker (ConfigCommitHook before every client commit; :validate)
+ *       MdsalNetconfOperationServiceFactory (get, get-config, edit-config, commit, lock, ...)
+ *   DOMRpcRouter ── RouterDOMRpcService (custom RPCs plug in here)
+ *   GetSchema factory
+ *   ── AggregatedNetconfOperationServiceFactory ── NetconfMonitoringServiceImpl
+ *     ── NetconfServerSessionNegotiatorFactory ── ServerTransportInitializer
+ *       ── SSHTransportStackFactory.listenServer("netconf", ...) with password authentication
+ * </pre>
+ */
+public final class NetconfAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NetconfAgent.class);
+    private static final long HELLO_TIMEOUT_MILLIS = 20_000;
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final DOMDataBroker broker;
+    private final InetSocketAddress address;
+
+    private NetconfAgent(AgentConfig config, YangModels models, ConfigCommitHook hook) throws Exception {
+        try {
+            broker = wire(config, models, hook);
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+        address = new InetSocketAddress(config.listenAddress(), config.port());
+    }
+
+    private DOMDataBroker wire(AgentConfig config, YangModels models, ConfigCommitHook hook) throws Exception {
+        var hostKeys = HostKeys.load(config.hostKey());
+
+        DOMSchemaService schemaService = models.schemaService();
+        var listenerExecutor = daemonExecutor("stampd-dtcl");
+        var commitExecutor = daemonExecutor("stampd-commit");
+        resources.push(listenerExecutor::shutdownNow);
+        resources.push(commitExecutor::shutdownNow);
+
+        var configStore = new InMemoryDOMDataStore("CONFIGURATION", LogicalDatastoreType.CONFIGURATION,
+                listenerExecutor, 1000, false);
+        var operStore = new InMemoryDOMDataStore("OPERATIONAL", LogicalDatastoreType.OPERATIONAL,
+                listenerExecutor, 1000, false);
+        configStore.onModelContextUpdated(models.context());
+        operStore.onModelContextUpdated(models.context());
+        resources.push(configStore);
+        resources.push(operStore);
+        var broker = new SerializedDOMDataBroker(Map.<LogicalDatastoreType, DOMStore>of(
+                LogicalDatastoreType.CONFIGURATION, configStore, LogicalDatastoreType.OPERATIONAL, operStore),
+                commitExecutor);
+        resources.push(broker::close);
+
+        var rpcRouter = new DOMRpcRouter(schemaService);
+        resources.push(rpcRouter);
+        var rpcService = new RouterDOMRpcService(rpcRouter);
+
+        var aggregator = new AggregatedNetconfOperationServiceFactory();
+        resources.push(aggregator);
+        var mdsal = new MdsalNetconfOperationServiceFactory(schemaService, new CheckedDataBroker(broker, hook),
+                rpcService, aggregator);
+        resources.push(mdsal);
+        var monitoring = new NetconfMonitoringServiceImpl(aggregator);
+        resources.push(monitoring);
+        aggregator.onAddNetconfOperationServiceFactory(new GetSchemaFactory(monitoring));
+
+        var timer = new DefaultNetconfTimer();
+        resources.push(timer);
+        var negotiators = NetconfServerSessionNegotiatorFactory.builder()
+                .setTimer(timer)
+                .setAggregatedOpService(aggregator)
+                .setIdProvider(new DefaultSessionIdProvider())
+                .setConnectionTimeoutMillis(HELLO_TIMEOUT_MILLIS)
+                .setMonitoringService(monitoring)
+                // base:1.0 is always added. :notification, :interleave and EXI once they are wired.
+                .setBaseCapabilities(Set.of(CapabilityURN.BASE_1_1))
+                .build();
+
+        var authenticator = new CryptPasswordAuthenticator(config.passwordHashes());
+        ServerFactoryManagerConfigurator ssh = manager -> {
+            manager.setKeyPairProvider(hostKeys);
+            manager.setPasswordAuthenticator(authenticator);
+            manager.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
+        };
+        var tcp = new TcpServerParametersBuilder()
+                .setLocalBind(BindingMap.of(new LocalBindBuilder()
+                        .setLocalAddress(IetfInetUtil.ipAddressFor(config.listenAddress()))
+                        .setLocalPort(new PortNumber(Uint16.valueOf(config.port())))
+                        .build()))
+                .build();
+        var transport = new SSHTransportStackFactory("stampd-netconf", 2);
+        resources.push(transport);
+        SSHServer server;
+        try {
+            server = transport.listenServer("netconf", new ServerTransportInitializer(negotiators), tcp, null, ssh)
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AgentConfig.ConfigException("cannot listen on [" + config.listenAddress().getHostAddress()
+                    + "]:" + config.port() + ": " + e.getCause().getMessage());
+        }
+        resources.push(() -> server.shutdown().get(10, TimeUnit.SECONDS));
+        return broker;
+    }
+
+    /** Parses the YANG modules, builds the datastores and starts listening. */
+    public static NetconfAgent start(AgentConfig config, ConfigCommitHook hook) throws Exception {
+        long t0 = System.nanoTime();
+        YangModels models = YangModels.load();
+        long t1 = System.nanoTime();
+        try {
+            var agent = new NetconfAgent(config, models, hook);
+            LOG.info("YANG parsed in {} ms, server wired and listening in {} ms", (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
+            return agent;
+        } catch (UnsupportedConfigurationException | TimeoutException e) {
+            throw new AgentConfig.ConfigException("cannot start the NETCONF server: " + e.getMessage());
+        }
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The broker without commit hook, for the agent's own operational state. */
+    public DOMDataBroker dataBroker() {
+        return broker;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable r = resources.pop();
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("error while shutting down: {}", e.toString());
+            }
+        }
+    }
+
+    private static ExecutorService daemonExecutor(String name) {
+        return Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name(name).factory());
+    }
+
+    /** Offers get-schema (RFC 6022) on every session, answered from the monitoring service. */
+    private record GetSchemaFactory(NetconfMonitoringServiceImpl monitoring) implements NetconfOperationServiceFactory {
+        @Override
+        public Set<Capability> getCapabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public Registration registerCapabilityListener(CapabilityListener listener) {
+            return () -> { };
+        }
+
+        @Override
+        public NetconfOperationService createService(SessionIdType sessionId) {
+            Set<NetconfOperation> ops = Set.of(new GetSchema(sessionId, monitoring));
+            return new NetconfOperationService() {
+                @Override
+                public Set<NetconfOperation> getNetconfOperations() {
+                    return ops;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+}

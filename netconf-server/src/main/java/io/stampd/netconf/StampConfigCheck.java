@@ -1,0 +1,304 @@
+package io.stampd.netconf;
+
+import io.stampd.dataplane.codec.HexKey;
+import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.session.SenderStatistics;
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.opendaylight.yangtools.yang.common.QName;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafSetEntryNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
+import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
+import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
+
+/**
+ * Checks a proposed /stamp configuration against the data plane's own rules, by building the
+ * engine's session configurations from it: what YANG cannot express (a forward segment list ends
+ * at the reflector, a return path at the sender, key chains exist, reflector sessions do not
+ * claim the same packets) is refused here, before it becomes running. Leaves that are absent get
+ * the defaults of stampd-stamp.yang.
+ *
+ * <p>This is the validation half of the future engine hook: applying sessions to the data plane
+ * (incrementally, from the before/after difference) is the next step.
+ */
+public final class StampConfigCheck implements ConfigCommitHook {
+
+    /** The engine's view of a configuration: the sessions it would run. */
+    public record Sessions(List<SenderSessionConfig> senders, List<ReflectorSessionConfig> reflectors) {
+    }
+
+    @Override
+    public void validate(ConfigChange change) throws CommitVetoException {
+        sessions(change.after());
+    }
+
+    /** Builds the engine's sessions from the configuration root, or says what is wrong. */
+    public static Sessions sessions(Optional<ContainerNode> root) throws CommitVetoException {
+        List<SenderSessionConfig> senders = new ArrayList<>();
+        List<ReflectorSessionConfig> reflectors = new ArrayList<>();
+        DataContainerNode stamp = root.flatMap(r -> child(r, "stamp")).orElse(null);
+        if (stamp == null) {
+            return new Sessions(senders, reflectors);
+        }
+        DataContainerNode plane = child(stamp, "data-plane").orElse(null);
+        String type = plane == null ? "socket" : leaf(plane, "type").orElse("socket");
+        if (!type.equals("socket")) {
+            throw new CommitVetoException("/stamp/data-plane/type", ErrorTag.OPERATION_NOT_SUPPORTED,
+                    "data plane " + type + " is not supported by this agent; use socket");
+        }
+        DataContainerNode keyChains = child(stamp, "key-chains").orElse(null);
+
+        var senderContainer = child(stamp, "stamp-session-sender");
+        if (senderContainer.isPresent()) {
+            for (MapEntryNode e : entries(senderContainer.get(), "sender-test-session")) {
+                String path = "/stamp/stamp-session-sender/sender-test-session[stamp-session-id='"
+                        + leaf(e, "stamp-session-id").orElse("?") + "']";
+                SenderSessionConfig s = sender(e, keyChains, path);
+                // YANG unique "ssid session-reflector-ip session-reflector-udp-port" (OpenDaylight
+                // does not enforce unique), on the effective values.
+                for (SenderSessionConfig other : senders) {
+                    if (s.ssid() == other.ssid() && s.reflectorAddress().equals(other.reflectorAddress())
+                            && s.reflectorPort() == other.reflectorPort()) {
+                        throw new CommitVetoException(path, ErrorTag.DATA_EXISTS, "sender session " + s.id()
+                                + " has the same ssid " + s.ssid() + ", reflector and reflector port as sender"
+                                + " session " + other.id());
+                    }
+                }
+                thresholds(e, path);
+                senders.add(s);
+            }
+        }
+        var reflectorContainer = child(stamp, "stamp-session-reflector");
+        if (reflectorContainer.isPresent()) {
+            boolean stateful = leaf(reflectorContainer.get(), "reflector-mode-state").orElse("stateless")
+                    .equals("stateful");
+            for (MapEntryNode e : entries(reflectorContainer.get(), "reflector-test-session")) {
+                String path = "/stamp/stamp-session-reflector/reflector-test-session[session-index='"
+                        + leaf(e, "session-index").orElse("?") + "']";
+                ReflectorSessionConfig r = reflector(e, keyChains, stateful, path);
+                for (ReflectorSessionConfig other : reflectors) {
+                    if (r.overlaps(other)) {
+                        throw new CommitVetoException(path, ErrorTag.DATA_EXISTS, "reflector session " + r.id()
+                                + " would answer the same test packets as reflector session " + other.id()
+                                + " (same port, and SSID, addresses and sender port not told apart)");
+                    }
+                }
+                reflectors.add(r);
+            }
+        }
+        return new Sessions(senders, reflectors);
+    }
+
+    private static SenderSessionConfig sender(MapEntryNode e, DataContainerNode keyChains, String path)
+            throws CommitVetoException {
+        long id = number(e, "stamp-session-id", 0, path);
+        Inet6Address reflector = address(e, "session-reflector-ip", path);
+        Inet6Address senderIp = leaf(e, "sender-ip").isPresent() ? address(e, "sender-ip", path) : null;
+        List<Inet6Address> forward = segments(e, "forward-path", path);
+        List<Inet6Address> back = segments(e, "return-path", path);
+        if (!back.isEmpty() && senderIp != null && !back.getLast().equals(senderIp)) {
+            throw new CommitVetoException(path + "/return-path", "return segment list must end at the sender "
+                    + Ipv6Addresses.format(senderIp) + ", but its last segment is "
+                    + Ipv6Addresses.format(back.getLast()));
+        }
+        String count = leaf(e, "number-of-packets").orElse("forever");
+        try {
+            return SenderSessionConfig.builder()
+                    .id(id)
+                    .ssid((int) number(e, "ssid", id & 0xFFFF, path))
+                    .senderAddress(senderIp)
+                    .senderPort((int) number(e, "session-sender-udp-port", 0, path))
+                    .reflectorAddress(reflector)
+                    .reflectorPort((int) number(e, "session-reflector-udp-port", 862, path))
+                    .forwardSegments(forward)
+                    .intervalNanos(number(e, "interval", 1_000_000, path) * 1000)
+                    .packetCount(count.equals("forever") ? 0 : Long.parseLong(count))
+                    .timestampFormat(format(leaf(e, "sender-timestamp-format").orElse("ntp-format")))
+                    .hmacKey(key(e, keyChains, path))
+                    .packetLength((int) number(e, "packet-length", 0, path))
+                    .dscp((int) number(e, "dscp-value", 0, path))
+                    .lossTimeoutNanos(number(e, "loss-timeout", 2000, path) * 1_000_000)
+                    .percentiles(new double[] {
+                        decimal(e, "first-percentile", 95.0), decimal(e, "second-percentile", 99.0),
+                        decimal(e, "third-percentile", 99.9)})
+                    .recordCapacity((int) number(e, "record-capacity", 1024, path))
+                    .reflectorMode(leaf(e, "test-session-reflector-mode").map(m -> m.equals("stateful")
+                            ? SenderStatistics.ReflectorMode.STATEFUL : SenderStatistics.ReflectorMode.STATELESS)
+                            .orElse(SenderStatistics.ReflectorMode.AUTO))
+                    .build();
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(path, ex.getMessage());
+        }
+    }
+
+    /** The must statements of the thresholds (OpenDaylight does not evaluate must). */
+    private static void thresholds(MapEntryNode session, String path) throws CommitVetoException {
+        var t = child(session, "thresholds");
+        if (t.isEmpty()) {
+            return;
+        }
+        for (MapEntryNode d : entries(t.get(), "delay-threshold")) {
+            String metric = leaf(d, "metric").orElse("?");
+            String p = path + "/thresholds/delay-threshold[metric='" + metric + "']";
+            if (metric.equals("two-way-loss")) {
+                throw new CommitVetoException(p + "/metric", "two-way-loss is bounded by loss-threshold");
+            }
+            clearNotAboveRaise(d, p);
+        }
+        var loss = child(t.get(), "loss-threshold");
+        if (loss.isPresent()) {
+            clearNotAboveRaise(loss.get(), path + "/thresholds/loss-threshold");
+        }
+    }
+
+    private static void clearNotAboveRaise(DataContainerNode bound, String path) throws CommitVetoException {
+        Optional<String> raise = leaf(bound, "raise");
+        Optional<String> clear = leaf(bound, "clear");
+        if (raise.isPresent() && clear.isPresent()
+                && new java.math.BigDecimal(clear.get()).compareTo(new java.math.BigDecimal(raise.get())) > 0) {
+            throw new CommitVetoException(path + "/clear", "clear " + clear.get() + " must not exceed raise "
+                    + raise.get());
+        }
+    }
+
+    private static ReflectorSessionConfig reflector(MapEntryNode e, DataContainerNode keyChains, boolean stateful,
+                                                    String path) throws CommitVetoException {
+        long id = number(e, "session-index", 0, path);
+        String ssid = leaf(e, "ssid").orElse("any");
+        String senderPort = leaf(e, "sender-udp-port").orElse("any");
+        Inet6Address senderIp = anyOrAddress(e, "sender-ip", path);
+        try {
+            return new ReflectorSessionConfig(id,
+                    ssid.equals("any") ? ReflectorSessionConfig.ANY_SSID : Integer.parseInt(ssid),
+                    senderIp,
+                    senderPort.equals("any") ? 0 : Integer.parseInt(senderPort),
+                    anyOrAddress(e, "reflector-ip", path),
+                    (int) number(e, "reflector-udp-port", 862, path),
+                    segments(e, "return-path", path),
+                    format(leaf(e, "reflector-timestamp-format").orElse("ntp-format")),
+                    stateful,
+                    key(e, keyChains, path));
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(path, ex.getMessage());
+        }
+    }
+
+    private static byte[] key(DataContainerNode session, DataContainerNode keyChains, String path)
+            throws CommitVetoException {
+        var security = child(session, "security");
+        if (security.isEmpty()) {
+            return null;
+        }
+        // The key's leaves sit in choice key-source, a node of its own in the data tree.
+        DataContainerNode source = child(security.get(), "key-source").orElse(security.get());
+        Optional<String> inline = leaf(source, "key");
+        if (inline.isPresent()) {
+            return HexKey.parse(inline.get());
+        }
+        Optional<String> chain = leaf(source, "key-chain");
+        if (chain.isEmpty()) {
+            throw new CommitVetoException(path + "/security", ErrorTag.DATA_MISSING,
+                    "security needs a key or a key-chain");
+        }
+        if (keyChains != null) {
+            for (MapEntryNode kc : entries(keyChains, "key-chain")) {
+                if (leaf(kc, "name").orElse("").equals(chain.get())) {
+                    return HexKey.parse(leaf(kc, "key").orElseThrow());
+                }
+            }
+        }
+        throw new CommitVetoException(path + "/security/key-chain", ErrorTag.DATA_MISSING,
+                "key chain '" + chain.get() + "' is not configured under /stamp/key-chains");
+    }
+
+    private static TimestampFormat format(String yang) {
+        return yang.equals("ptp-format") ? TimestampFormat.PTP : TimestampFormat.NTP;
+    }
+
+    private static List<Inet6Address> segments(DataContainerNode session, String container, String path)
+            throws CommitVetoException {
+        List<Inet6Address> out = new ArrayList<>();
+        var c = child(session, container);
+        if (c.isEmpty()) {
+            return out;
+        }
+        DataContainerChild list = c.get().childByArg(id("segment"));
+        if (list instanceof LeafSetNode<?> set) {
+            for (LeafSetEntryNode<?> s : set.body()) {
+                String text = s.body().toString();
+                try {
+                    out.add(Ipv6Addresses.parseUnicast(text, "segment"));
+                } catch (IllegalArgumentException ex) {
+                    throw new CommitVetoException(path + "/" + container + "/segment", ex.getMessage());
+                }
+            }
+        }
+        try {
+            Ipv6Addresses.checkSegments(out, container);
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(path + "/" + container, ex.getMessage());
+        }
+        return out;
+    }
+
+    private static Inet6Address address(DataContainerNode n, String name, String path) throws CommitVetoException {
+        Optional<String> text = leaf(n, name);
+        if (text.isEmpty()) {
+            throw new CommitVetoException(path + "/" + name, ErrorTag.DATA_MISSING, name + " is missing");
+        }
+        try {
+            return Ipv6Addresses.parseUnicast(text.get(), name);
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(path + "/" + name, ex.getMessage());
+        }
+    }
+
+    private static Inet6Address anyOrAddress(DataContainerNode n, String name, String path)
+            throws CommitVetoException {
+        String v = leaf(n, name).orElse("any");
+        return v.equals("any") ? null : address(n, name, path);
+    }
+
+    private static long number(DataContainerNode n, String name, long dflt, String path)
+            throws CommitVetoException {
+        Optional<String> v = leaf(n, name);
+        try {
+            return v.isEmpty() ? dflt : Long.parseLong(v.get());
+        } catch (NumberFormatException ex) {
+            throw new CommitVetoException(path + "/" + name, name + " '" + v.get() + "' is not a number");
+        }
+    }
+
+    private static double decimal(DataContainerNode n, String name, double dflt) {
+        return leaf(n, name).map(Double::parseDouble).orElse(dflt);
+    }
+
+    private static NodeIdentifier id(String localName) {
+        return NodeIdentifier.create(QName.create(YangModels.STAMP_MODULE, localName));
+    }
+
+    private static Optional<DataContainerNode> child(DataContainerNode parent, String name) {
+        return parent.childByArg(id(name)) instanceof DataContainerNode c ? Optional.of(c) : Optional.empty();
+    }
+
+    private static Optional<String> leaf(DataContainerNode parent, String name) {
+        return parent.childByArg(id(name)) instanceof LeafNode<?> l ? Optional.of(l.body().toString())
+                : Optional.empty();
+    }
+
+    private static Collection<MapEntryNode> entries(DataContainerNode parent, String list) {
+        return parent.childByArg(id(list)) instanceof MapNode m ? m.body() : List.of();
+    }
+}

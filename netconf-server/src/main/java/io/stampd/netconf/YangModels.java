@@ -1,0 +1,105 @@
+package io.stampd.netconf;
+
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opendaylight.mdsal.dom.api.DOMSchemaService;
+import org.opendaylight.mdsal.dom.spi.FixedDOMSchemaService;
+import org.opendaylight.yangtools.yang.common.QNameModule;
+import org.opendaylight.yangtools.yang.common.Revision;
+import org.opendaylight.yangtools.yang.common.XMLNamespace;
+import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
+import org.opendaylight.yangtools.yang.model.api.source.SourceIdentifier;
+import org.opendaylight.yangtools.yang.model.api.source.YangTextSource;
+import org.opendaylight.yangtools.yang.model.api.stmt.FeatureSet;
+import org.opendaylight.yangtools.yang.model.spi.source.StringYangTextSource;
+import org.opendaylight.yangtools.yang.parser.api.YangParserException;
+import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
+
+/**
+ * The YANG modules the agent serves, parsed at start-up (no generated code): stampd's own from the
+ * jar (copied there from the repository's yang/ directory), the RFC 6991 types from OpenDaylight's
+ * model jars. The same texts answer get-schema and make up the module capabilities of the hello.
+ */
+public final class YangModels {
+    public static final String STAMP_NAMESPACE = "urn:stampd:yang:stampd-stamp";
+    public static final String STAMP_REVISION = "2026-11-26";
+    public static final QNameModule STAMP_MODULE =
+            QNameModule.of(XMLNamespace.of(STAMP_NAMESPACE), Revision.of(STAMP_REVISION));
+
+    /** stampd's features that this agent implements: none yet (af-packet and xdp come later). */
+    static final List<String> STAMP_FEATURES = List.of();
+
+    private static final List<String> RESOURCES = List.of(
+            "/META-INF/stampd/yang/stampd-stamp.yang",
+            "/META-INF/yang/ietf-inet-types@2013-07-15.yang",
+            "/META-INF/yang/ietf-yang-types@2013-07-15.yang");
+
+    private final EffectiveModelContext context;
+    private final Map<SourceIdentifier, YangTextSource> sources;
+
+    private YangModels(EffectiveModelContext context, Map<SourceIdentifier, YangTextSource> sources) {
+        this.context = context;
+        this.sources = sources;
+    }
+
+    public static YangModels load() throws IOException, YangParserException {
+        var parser = new DefaultYangParserFactory().createParser();
+        parser.setSupportedFeatures(FeatureSet.builder().addModuleFeatures(STAMP_MODULE, STAMP_FEATURES).build());
+        Map<SourceIdentifier, YangTextSource> texts = new LinkedHashMap<>();
+        for (String resource : RESOURCES) {
+            String text = read(resource);
+            // The parser needs a name; get-schema needs name and revision, which the module must match.
+            String file = resource.substring(resource.lastIndexOf('/') + 1);
+            SourceIdentifier declared = declaredIdentity(text, file);
+            var source = new StringYangTextSource(declared, text, file);
+            parser.addSource(source);
+            texts.put(declared, source);
+        }
+        return new YangModels(parser.buildEffectiveModel(), Map.copyOf(texts));
+    }
+
+    private static String read(String resource) throws IOException {
+        try (InputStream in = YangModels.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("YANG module " + resource + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Module name and first (newest) revision statement of a module text. */
+    private static SourceIdentifier declaredIdentity(String text, String file) throws IOException {
+        var m = java.util.regex.Pattern.compile("(?m)^\\s*module\\s+([A-Za-z_][A-Za-z0-9_.-]*)").matcher(text);
+        if (!m.find()) {
+            throw new IOException(file + " is not a YANG module");
+        }
+        var r = java.util.regex.Pattern.compile("(?m)^\\s*revision\\s+\"?(\\d{4}-\\d{2}-\\d{2})").matcher(text);
+        return new SourceIdentifier(m.group(1), r.find() ? r.group(1) : null);
+    }
+
+    public EffectiveModelContext context() {
+        return context;
+    }
+
+    /** A schema service with the YANG text extension that get-schema and the capabilities need. */
+    public DOMSchemaService schemaService() {
+        DOMSchemaService.YangTextSourceExtension texts = this::source;
+        return new FixedDOMSchemaService(() -> context, texts);
+    }
+
+    private ListenableFuture<YangTextSource> source(SourceIdentifier id) {
+        YangTextSource s = sources.get(id);
+        if (s == null && id.revision() == null) {
+            s = sources.entrySet().stream().filter(e -> e.getKey().name().equals(id.name()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+        return s != null ? Futures.immediateFuture(s)
+                : Futures.immediateFailedFuture(new IOException("no YANG source for " + id));
+    }
+}

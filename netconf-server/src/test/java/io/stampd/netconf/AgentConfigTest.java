@@ -1,0 +1,60 @@
+package io.stampd.netconf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.commons.codec.digest.Crypt;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+    private static final Path FILE = Path.of("/etc/stampd/agent.conf");
+    private static final String HASH = Crypt.crypt("pw", "$6$saltsalt");
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void refusesAFileWithoutUsersAndSaysHowToAddOne() {
+        var e = assertThrows(AgentConfig.ConfigException.class,
+                () -> AgentConfig.parse(FILE, props("netconf.port", "1830")));
+        assertTrue(e.getMessage().contains("no NETCONF users"), e.getMessage());
+        assertTrue(e.getMessage().contains("netconf.user.admin.password-hash"), e.getMessage());
+        assertTrue(e.getMessage().contains("openssl passwd -6"), e.getMessage());
+    }
+
+    @Test
+    void refusesPlainTextPasswords() {
+        var e = assertThrows(AgentConfig.ConfigException.class,
+                () -> AgentConfig.parse(FILE, props("netconf.user.admin.password-hash", "secret")));
+        assertTrue(e.getMessage().contains("plain-text passwords are not accepted"), e.getMessage());
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        var e = assertThrows(AgentConfig.ConfigException.class, () -> AgentConfig.parse(FILE, props(
+                "netconf.port", "70000", "netconf.listen-address", "localhost", "netconf.prot", "1",
+                "netconf.user.admin.password-hash", HASH)));
+        assertTrue(e.getMessage().contains("netconf.port: '70000'"), e.getMessage());
+        assertTrue(e.getMessage().contains("netconf.listen-address: 'localhost'"), e.getMessage());
+        assertTrue(e.getMessage().contains("netconf.prot: unknown setting"), e.getMessage());
+    }
+
+    @Test
+    void defaults() throws Exception {
+        var c = AgentConfig.parse(FILE, props("netconf.user.admin.password-hash", HASH,
+                "netconf.user.ops.password-hash", Crypt.crypt("x", "$5$abc")));
+        assertEquals(830, c.port());
+        assertTrue(c.listenAddress().isAnyLocalAddress());
+        assertEquals(Path.of("/etc/stampd/ssh_host_key"), c.hostKey());
+        assertEquals(2, c.passwordHashes().size());
+        assertTrue(!c.toString().contains(HASH), "toString must not print hashes");
+    }
+}

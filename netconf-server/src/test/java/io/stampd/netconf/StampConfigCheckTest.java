@@ -1,0 +1,126 @@
+package io.stampd.netconf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.xml.stream.XMLInputFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.codec.xml.XmlParserStream;
+import org.opendaylight.yangtools.yang.data.impl.schema.ImmutableNormalizedNodeStreamWriter;
+import org.opendaylight.yangtools.yang.data.impl.schema.NormalizationResultHolder;
+import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
+import org.opendaylight.yangtools.yang.model.api.SchemaContext;
+
+/**
+ * The sample configuration of yang/examples, read by OpenDaylight's XML codec against the
+ * runtime-parsed model, turns into the engine's sessions; broken variants are refused with the
+ * offending node's path.
+ */
+class StampConfigCheckTest {
+    private static final Path EXAMPLE = Path.of("../yang/examples/sender-and-reflector-config.xml");
+    private static YangModels models;
+    private static String example;
+
+    @BeforeAll
+    static void load() throws Exception {
+        models = YangModels.load();
+        example = Files.readString(EXAMPLE);
+    }
+
+    private static Optional<ContainerNode> root(String xml) throws Exception {
+        // Parsed at the schema root, the outer element is the datastore (as NETCONF's <config>).
+        String body = xml.substring(xml.indexOf("?>") + 2);
+        String doc = "<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" + body + "</config>";
+        var holder = new NormalizationResultHolder();
+        var reader = XMLInputFactory.newInstance().createXMLStreamReader(new StringReader(doc));
+        XmlParserStream.create(ImmutableNormalizedNodeStreamWriter.from(holder), models.context()).parse(reader);
+        var root = (ContainerNode) holder.getResult().data();
+        return Optional.of(ImmutableNodes.newContainerBuilder()
+                .withNodeIdentifier(NodeIdentifier.create(SchemaContext.NAME)).withValue(root.body()).build());
+    }
+
+    @Test
+    void exampleBecomesEngineSessions() throws Exception {
+        var s = StampConfigCheck.sessions(root(example));
+        assertEquals(2, s.senders().size());
+        assertEquals(2, s.reflectors().size());
+        var first = s.senders().getFirst();
+        assertEquals(1, first.id());
+        assertEquals(3, first.forwardSegments().size());
+        assertEquals(100_000_000L, first.intervalNanos());
+        assertArrayEquals(HexFormat.of().parseHex("00112233445566778899aabbccddeeff"), first.hmacKey(),
+                "key taken from key chain 'lab'");
+        var second = s.senders().get(1);
+        assertEquals(8620, second.reflectorPort());
+        assertEquals(1000, second.packetCount());
+        assertEquals(2, second.ssid(), "ssid defaults to the low 16 bits of stamp-session-id");
+        assertEquals(256, second.packetLength());
+        ReflectorSessionConfig r = s.reflectors().get(1);
+        assertEquals(ReflectorSessionConfig.ANY_SSID, r.ssid());
+        assertNull(r.senderAddress());
+        assertTrue(r.stateful(), "reflector-mode-state stateful applies to every session");
+    }
+
+    @Test
+    void forwardPathMustEndAtTheReflector() throws Exception {
+        String bad = example.replace("<segment>2001:db8:b::1</segment>\n      </forward-path>",
+                "<segment>fc00:3::e</segment>\n      </forward-path>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertEquals("/stamp/stamp-session-sender/sender-test-session[stamp-session-id='1']", e.path());
+        assertTrue(e.getMessage().contains("must end at the reflector"), e.getMessage());
+    }
+
+    @Test
+    void keyChainMustExist() throws Exception {
+        String bad = example.replace("<key-chain>lab</key-chain>", "<key-chain>nope</key-chain>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertEquals(ErrorTag.DATA_MISSING, e.tag());
+        assertTrue(e.path().endsWith("/security/key-chain"), e.path());
+    }
+
+    @Test
+    void reflectorSessionsMustNotClaimTheSamePackets() throws Exception {
+        // Session 11 (any SSID, any sender) moved onto session 10's port would also take 10's packets.
+        String bad = example.replace("<reflector-udp-port>8620</reflector-udp-port>",
+                "<reflector-udp-port>862</reflector-udp-port>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertEquals(ErrorTag.DATA_EXISTS, e.tag());
+        assertTrue(e.path().contains("session-index='11'"), e.path());
+    }
+
+    @Test
+    void thresholdClearMustNotExceedRaise() throws Exception {
+        String bad = example.replace("<clear>6000000</clear>", "<clear>9000000</clear>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertTrue(e.path().endsWith("/thresholds/delay-threshold[metric='two-way-delay']/clear"), e.path());
+    }
+
+    @Test
+    void senderSessionsAreUniquePerSsidAndReflector() throws Exception {
+        // Session 2 (ssid 2 by default) made to look like session 1 (ssid 1, same reflector and port).
+        String bad = example.replace("<session-reflector-udp-port>8620</session-reflector-udp-port>",
+                "<ssid>1</ssid><session-reflector-udp-port>862</session-reflector-udp-port>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertEquals(ErrorTag.DATA_EXISTS, e.tag());
+        assertTrue(e.path().contains("stamp-session-id='2'"), e.path());
+    }
+
+    @Test
+    void unadvertisedDataPlaneIsNotEvenParsed() {
+        String bad = example.replace("<type>socket</type>", "<type>xdp</type>");
+        assertThrows(Exception.class, () -> root(bad), "feature xdp is off, so enum xdp does not exist");
+    }
+}
