@@ -333,6 +333,46 @@ class DataPlaneBehaviourTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
+    void theSenderChecksTheReflectedTlvs(DataPlanes.Factory f) throws Exception {
+        byte[] key = "k".repeat(32).getBytes();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket fakeReflector = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            fakeReflector.setSoTimeout(2000);
+            // Unauthenticated, padded: a reply whose padding TLV carries U is counted, not dropped.
+            SenderSessionConfig plain = sender(fakeReflector.getLocalPort()).packetLength(64).packetCount(1).build();
+            SenderStatistics st = SenderStatistics.forSession(plain);
+            dp.startSender(plain, st);
+            DatagramPacket req = new DatagramPacket(new byte[2000], 2000);
+            fakeReflector.receive(req);
+            byte[] reply = java.util.Arrays.copyOf(req.getData(), req.getLength());
+            reply[44] = (byte) 0x80; // U
+            fakeReflector.send(new DatagramPacket(reply, reply.length, req.getSocketAddress()));
+            await(() -> st.snapshot(System.nanoTime()).received() == 1, 3000);
+            assertEquals(1, st.snapshot(System.nanoTime()).repliesWithUnrecognizedTlv());
+
+            // Authenticated with TLVs: a reply whose HMAC TLV does not verify is rejected.
+            SenderSessionConfig keyed = sender(fakeReflector.getLocalPort()).hmacKey(key).packetLength(112 + 20 + 8)
+                    .packetCount(1).ssid(6).build();
+            SenderStatistics st2 = SenderStatistics.forSession(keyed);
+            dp.startSender(keyed, st2);
+            fakeReflector.receive(req);
+            var p = arena.allocate(req.getLength());
+            p.copyFrom(java.lang.foreign.MemorySegment.ofArray(java.util.Arrays.copyOf(req.getData(), req.getLength())));
+            // Answer as a reflector would (base HMAC re-signed) but leave the sender's HMAC TLV as it came:
+            // it covers the sender's sequence number, not the reply's, so it must fail at the sender.
+            io.stampd.dataplane.codec.StampLayout.AUTHENTICATED.reflectInPlace(p, 77, 1L << 40, (short) 1, 64);
+            new io.stampd.dataplane.codec.StampHmac(key).sign(p);
+            byte[] out = p.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            fakeReflector.send(new DatagramPacket(out, out.length, req.getSocketAddress()));
+            await(() -> st2.snapshot(System.nanoTime()).rejected() == 1, 3000);
+            assertEquals(1, st2.snapshot(System.nanoTime()).rejected());
+            assertEquals(0, st2.snapshot(System.nanoTime()).received());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
     void aBusyPortIsAClearError(DataPlanes.Factory f) throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(Ipv6Addresses.parse("::", "t"), 0));
              DataPlane dp = f.create().get()) {

@@ -229,6 +229,9 @@ final class ProbeCommand implements Callable<Integer> {
             m.put("reordered", s.reordered());
             m.put("rejected", s.rejected());
             m.put("malformed", s.malformed());
+            m.put("replies_with_unrecognized_tlv", s.repliesWithUnrecognizedTlv());
+            m.put("replies_with_malformed_tlv", s.repliesWithMalformedTlv());
+            m.put("replies_with_integrity_failure", s.repliesWithIntegrityFailure());
             if (s.nearEndLost() >= 0) {
                 m.put("near_end_lost", s.nearEndLost());
                 m.put("far_end_lost", s.farEndLost());
@@ -246,6 +249,11 @@ final class ProbeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d sent, %d received, %d lost (%.1f%%), %d duplicates, %d reordered, %d rejected,"
                     + " %d malformed%n", s.sent(), s.received(), s.lost(), s.lossPercent(), s.duplicates(),
                     s.reordered(), s.rejected(), s.malformed());
+            if (s.repliesWithUnrecognizedTlv() + s.repliesWithMalformedTlv() + s.repliesWithIntegrityFailure() > 0) {
+                out.printf(Locale.ROOT, "reflector flagged TLVs: %d replies not understood (U), %d malformed (M),"
+                        + " %d failed integrity (I)%n", s.repliesWithUnrecognizedTlv(), s.repliesWithMalformedTlv(),
+                        s.repliesWithIntegrityFailure());
+            }
             if (s.nearEndLost() >= 0) {
                 out.printf(Locale.ROOT, "stateful reflector: %d lost forward (near end), %d lost backward (far end)%n",
                         s.nearEndLost(), s.farEndLost());

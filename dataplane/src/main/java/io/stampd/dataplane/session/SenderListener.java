@@ -15,6 +15,13 @@ public interface SenderListener {
     /** A reply that names this session failed verification (bad HMAC) and was dropped. */
     void onRejected(String reason);
 
+    /**
+     * The TLVs of a valid reply carried flags set by the reflector (RFC 8972 §4): a TLV it did
+     * not understand (U), found malformed (M) or could not verify (I). Called before onReply.
+     */
+    default void onReplyTlvFlags(boolean unrecognized, boolean malformed, boolean integrityFailed) {
+    }
+
     /** A reply that names this session could not be parsed (too short, invalid timestamp) and was dropped. */
     void onMalformed(String reason);
 }

@@ -39,6 +39,9 @@ public final class SenderStatistics implements SenderListener {
     private long reordered;
     private long rejected;
     private long malformed;
+    private long tlvUnrecognized;
+    private long tlvMalformed;
+    private long tlvIntegrityFailed;
     private long highestSeq = -1;
     private long lastRcvSeq = -1;
     private long lastSentT1;
@@ -166,6 +169,19 @@ public final class SenderStatistics implements SenderListener {
         malformed++;
     }
 
+    @Override
+    public synchronized void onReplyTlvFlags(boolean unrecognized, boolean malformedTlv, boolean integrityFailed) {
+        if (unrecognized) {
+            tlvUnrecognized++;
+        }
+        if (malformedTlv) {
+            tlvMalformed++;
+        }
+        if (integrityFailed) {
+            tlvIntegrityFailed++;
+        }
+    }
+
     /** The newest records, oldest first, at most {@code max}. */
     public synchronized java.util.List<StampRecord> latestRecords(int max) {
         return records.latest(max);
@@ -188,6 +204,7 @@ public final class SenderStatistics implements SenderListener {
         backwardVariation.reset();
         roundTripVariation.reset();
         sent = received = duplicates = reordered = rejected = malformed = 0;
+        tlvUnrecognized = tlvMalformed = tlvIntegrityFailed = 0;
         highestSeq = lastRcvSeq = prevSeq = firstSenderSeq = highestReflectorSeq = -1;
         java.util.Arrays.fill(answered, true); // replies to packets sent before the clear are not counted
         reflectorLooksStateful = true;
@@ -232,13 +249,15 @@ public final class SenderStatistics implements SenderListener {
                 forward.summary(percentiles), backward.summary(percentiles), roundTrip.summary(percentiles),
                 forwardVariation.summary(percentiles), backwardVariation.summary(percentiles),
                 roundTripVariation.summary(percentiles), percentiles.clone(),
-                forward.negativeCount() + backward.negativeCount());
+                forward.negativeCount() + backward.negativeCount(), tlvUnrecognized, tlvMalformed,
+                tlvIntegrityFailed);
     }
 
     /**
      * A consistent view of the statistics. Loss counts are -1 where they cannot be known (near/far
      * end with a stateless reflector). {@code rejected}: replies that failed verification or named a
-     * sequence number never sent; {@code malformed}: replies that could not be parsed.
+     * sequence number never sent; {@code malformed}: replies that could not be parsed; the
+     * {@code repliesWith...} counters: replies whose TLVs the reflector flagged U, M or I.
      */
     public record Snapshot(long startUnixNanos, long sent, long received, long lost, long inFlight,
                            long duplicates, long reordered, long rejected, long malformed, long lastSentSeq,
@@ -247,7 +266,8 @@ public final class SenderStatistics implements SenderListener {
                            DelayStatistic.Summary forward, DelayStatistic.Summary backward,
                            DelayStatistic.Summary roundTrip, DelayStatistic.Summary forwardVariation,
                            DelayStatistic.Summary backwardVariation, DelayStatistic.Summary roundTripVariation,
-                           double[] percentiles, long negativeOneWayDelays) {
+                           double[] percentiles, long negativeOneWayDelays, long repliesWithUnrecognizedTlv,
+                           long repliesWithMalformedTlv, long repliesWithIntegrityFailure) {
         /** Round-trip loss ratio in percent of the packets whose fate is known. */
         public double lossPercent() {
             long known = sent - inFlight;

@@ -6,6 +6,8 @@ import io.stampd.dataplane.codec.SenderTlvWriter;
 import io.stampd.dataplane.codec.StampHmac;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.Timestamps;
+import io.stampd.dataplane.codec.Tlv;
+import io.stampd.dataplane.codec.TlvCursor;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 
@@ -33,6 +35,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
     private long attempts;
     private volatile long seq;
     private long lastReflectorSeq;
+    private final TlvCursor tlvs = new TlvCursor();
     private volatile long sendErrors;
     private volatile boolean finished;
     private volatile boolean closed;
@@ -106,6 +109,9 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
             listener.onRejected("HMAC verification failed");
             return false;
         }
+        if (length > layout.baseLength && !checkTlvs(p, length)) {
+            return false;
+        }
         short reflectorEe = layout.errorEstimate(p);
         long t2Wire = layout.receiveTimestamp(p);
         long t3Wire = layout.timestamp(p);
@@ -126,6 +132,34 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, layout.seq(p));
         lastReflectorSeq = reflectorSeq;
         listener.onReply(senderSeq, t1, t2, t3, t4, layout.senderTtl(p), reflectorSeq, System.nanoTime());
+        return true;
+    }
+
+    /**
+     * The reflected TLVs: in authenticated mode the HMAC TLV must be last and verify over the
+     * reply's sequence number and the TLVs before it (RFC 8972 §4.8), else the reply is rejected;
+     * U/M/I flags the reflector set are reported. Returns false if the reply was rejected.
+     */
+    private boolean checkTlvs(MemorySegment p, int length) {
+        int flags = 0;
+        int hmacTlv = -1;
+        tlvs.reset(p, layout.baseLength, length);
+        while (tlvs.next()) {
+            flags |= tlvs.flags();
+            if (tlvs.type() == Tlv.TYPE_HMAC && tlvs.isLast()) {
+                hmacTlv = tlvs.offset();
+            }
+        }
+        if (tlvs.malformed()) {
+            flags |= Tlv.FLAG_M;
+        }
+        if (hmac != null && (hmacTlv < 0 || !hmac.verifyTlv(p, layout.seq, layout.baseLength, hmacTlv))) {
+            listener.onRejected("HMAC TLV missing or wrong");
+            return false;
+        }
+        if ((flags & (Tlv.FLAG_U | Tlv.FLAG_M | Tlv.FLAG_I)) != 0) {
+            listener.onReplyTlvFlags((flags & Tlv.FLAG_U) != 0, (flags & Tlv.FLAG_M) != 0, (flags & Tlv.FLAG_I) != 0);
+        }
         return true;
     }
 
