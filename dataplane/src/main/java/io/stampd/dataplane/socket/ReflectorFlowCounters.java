@@ -22,34 +22,24 @@ final class ReflectorFlowCounters {
 
     /** Returns the sequence number for this flow's next reply and advances the flow's counter. */
     long take(MemorySegment sourceAddress, int sourcePort, int ssid) {
-        long hi = sourceAddress.get(Libc.LONG_U, 0);
-        long lo = sourceAddress.get(Libc.LONG_U, 8);
-        long tag = (1L << 32) | ((long) ssid << 16) | sourcePort;
-        int h = mix(hi, lo, tag);
-        for (int k = 0; k < MAX_PROBES; k++) {
-            int i = (h + k) & (CAPACITY - 1);
-            if (portAndSsid[i] == 0) {
-                addrHigh[i] = hi;
-                addrLow[i] = lo;
-                portAndSsid[i] = tag;
-                next[i] = 1;
-                return 0;
-            }
-            if (portAndSsid[i] == tag && addrHigh[i] == hi && addrLow[i] == lo) {
-                return next[i]++;
-            }
-        }
-        int i = h & (CAPACITY - 1);
-        evictions++;
-        addrHigh[i] = hi;
-        addrLow[i] = lo;
-        portAndSsid[i] = tag;
-        next[i] = 1;
-        return 0;
+        int i = slot(sourceAddress, sourcePort, ssid, true);
+        return next[i]++;
     }
 
     /** Gives back the number {@link #take} handed out last for this flow (no reply was sent). */
     void untake(MemorySegment sourceAddress, int sourcePort, int ssid) {
+        int i = slot(sourceAddress, sourcePort, ssid, false);
+        if (i >= 0 && next[i] > 0) {
+            next[i]--;
+        }
+    }
+
+    /**
+     * The slot of a flow, or -1 if it has none and {@code create} is false. With {@code create},
+     * a new flow takes the first free slot on its probe sequence, or (table full there) replaces
+     * the flow in the first probed slot, numbering from 0 again.
+     */
+    private int slot(MemorySegment sourceAddress, int sourcePort, int ssid, boolean create) {
         long hi = sourceAddress.get(Libc.LONG_U, 0);
         long lo = sourceAddress.get(Libc.LONG_U, 8);
         long tag = (1L << 32) | ((long) ssid << 16) | sourcePort;
@@ -57,12 +47,25 @@ final class ReflectorFlowCounters {
         for (int k = 0; k < MAX_PROBES; k++) {
             int i = (h + k) & (CAPACITY - 1);
             if (portAndSsid[i] == tag && addrHigh[i] == hi && addrLow[i] == lo) {
-                if (next[i] > 0) {
-                    next[i]--;
-                }
-                return;
+                return i;
+            }
+            if (portAndSsid[i] == 0) {
+                return create ? claim(i, hi, lo, tag) : -1;
             }
         }
+        if (!create) {
+            return -1;
+        }
+        evictions++;
+        return claim(h & (CAPACITY - 1), hi, lo, tag);
+    }
+
+    private int claim(int i, long hi, long lo, long tag) {
+        addrHigh[i] = hi;
+        addrLow[i] = lo;
+        portAndSsid[i] = tag;
+        next[i] = 0;
+        return i;
     }
 
     long evictions() {
