@@ -1,14 +1,20 @@
 package io.stampd.netconf;
 
+import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.netconf.engine.Engine;
+import io.stampd.netconf.engine.EngineSettings;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code stampd agent --config FILE}: the NETCONF management plane. Logs to stderr; exits 2 with a
- * message on a configuration problem (including a configuration without users); stops cleanly on
- * SIGTERM/SIGINT.
+ * {@code stampd agent --config FILE}: the NETCONF management plane and the STAMP engine behind it.
+ * Logs to stderr; exits 2 with a message on a configuration problem (including a configuration
+ * without users, or a saved running configuration that cannot be restored); on SIGTERM/SIGINT
+ * stops every session, releases the sockets and exits 0.
  */
 public final class AgentMain {
     /** Printed (to stderr) once the server accepts connections; tests and scripts wait for it. */
@@ -38,21 +44,24 @@ public final class AgentMain {
         if (configFile == null) {
             usage("--config FILE is required");
         }
-        int rc = run(configFile, t0);
-        if (rc != 0) {
-            System.exit(rc);
-        }
+        // The server's threads are not all daemons: leave explicitly, with run's exit code.
+        System.exit(run(configFile, t0));
     }
 
-    private static final String USAGE = """
-            usage: stampd agent --config FILE
-              Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242).
-              FILE (Java properties) must name at least one user:
-                netconf.user.NAME.password-hash = HASH    (HASH from: openssl passwd -6)
-              optional:
-                netconf.port = 830
-                netconf.listen-address = ::
-                netconf.ssh.host-key = ssh_host_key        (relative to FILE; generated if missing)""";
+    /** The settings of the configuration file, for the usage texts. */
+    public static final String SETTINGS = """
+            FILE (Java properties) must name at least one user:
+              netconf.user.NAME.password-hash = HASH   (from: openssl passwd -6)
+            optional:
+              netconf.port = 830
+              netconf.listen-address = ::
+              netconf.ssh.host-key = ssh_host_key  (relative to FILE; made if missing)
+              stampd.state-dir = .                 (relative to FILE; holds running.xml)
+              stampd.state-records = 5             (latest records per sender in the state)
+              stampd.state-refresh-ms = 1000       (operational state refresh period)""";
+
+    public static final String USAGE = "usage: stampd agent --config FILE\n"
+            + "Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242) and its STAMP sessions.\n" + SETTINGS;
 
     private static void usage(String problem) {
         System.err.println("stampd agent: " + problem);
@@ -60,39 +69,63 @@ public final class AgentMain {
         System.exit(2);
     }
 
-    static int run(Path configFile, long t0) {
+    /**
+     * Runs the agent until SIGTERM or SIGINT and returns the exit code: 0 after a clean stop, 2 for
+     * a configuration problem (the message is on stderr), 1 for any other failure to start.
+     *
+     * @param t0 System.nanoTime() at the start of the process, for the start-up time in the log
+     */
+    public static int run(Path configFile, long t0) {
         AgentConfig config;
+        EngineSettings settings;
         try {
             config = AgentConfig.load(configFile);
+            settings = EngineSettings.load(configFile);
         } catch (AgentConfig.ConfigException e) {
             System.err.println("stampd agent: " + e.getMessage());
             return 2;
         }
         Logger log = LoggerFactory.getLogger(AgentMain.class);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        StopSignals.install(stopRequested);
+
+        // The data plane warms up its packet path while the YANG models are parsed.
+        var dataPlane = CompletableFuture.supplyAsync(SocketDataPlane::new,
+                r -> Thread.ofPlatform().daemon().name("stampd-dataplane-start").start(r));
+        Engine engine = new Engine(settings, dataPlane);
+        engine.resumeSavedSessionsEarly(t0);
         NetconfAgent agent;
         try {
-            agent = NetconfAgent.start(config, new StampConfigCheck());
+            agent = NetconfAgent.start(config, engine.commitHook(), engine::attach);
         } catch (AgentConfig.ConfigException e) {
+            engine.close();
             System.err.println("stampd agent: " + e.getMessage());
             return 2;
         } catch (Exception e) {
+            engine.close();
             log.error("cannot start", e);
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("stampd-shutdown").unstarted(() -> {
-            log.info("stopping");
-            agent.close();
-            stopped.countDown();
-        }));
+
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                log.info("stopping");
+                engine.close();
+                agent.close();
+            }
+        };
+        // Other ways out (SIGHUP, System.exit elsewhere) still stop the sessions.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("stampd-shutdown").unstarted(stop));
         var a = agent.address();
         System.err.printf("%s [%s]:%d (%d ms after start)%n", READY, a.getAddress().getHostAddress(), a.getPort(),
                 (System.nanoTime() - t0) / 1_000_000);
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stop.run();
         return 0;
     }
 }

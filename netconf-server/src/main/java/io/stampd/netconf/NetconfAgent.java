@@ -11,10 +11,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.stampd.netconf.protocol.ImplementedCapabilitiesOnly;
+import io.stampd.netconf.protocol.ProtocolOperationsFactory;
+import io.stampd.netconf.protocol.ReplacedOdlOperations;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.mdsal.dom.api.DOMRpcProviderService;
 import org.opendaylight.mdsal.dom.api.DOMSchemaService;
 import org.opendaylight.mdsal.dom.broker.DOMRpcRouter;
+import org.opendaylight.mdsal.dom.broker.RouterDOMRpcProviderService;
 import org.opendaylight.mdsal.dom.broker.RouterDOMRpcService;
 import org.opendaylight.mdsal.dom.broker.SerializedDOMDataBroker;
 import org.opendaylight.mdsal.dom.spi.store.DOMStore;
@@ -28,6 +33,7 @@ import org.opendaylight.netconf.server.api.monitoring.CapabilityListener;
 import org.opendaylight.netconf.server.api.operations.NetconfOperation;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationService;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactory;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactoryListener;
 import org.opendaylight.netconf.server.impl.DefaultSessionIdProvider;
 import org.opendaylight.netconf.server.mdsal.MdsalNetconfOperationServiceFactory;
 import org.opendaylight.netconf.server.mdsal.monitoring.GetSchema;
@@ -56,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * YangModels (runtime-parsed YANG) ── FixedDOMSchemaService
  *   InMemoryDOMDataStore CONFIGURATION + OPERATIONAL ── SerializedDOMDataBroker (raw: the agent's own writes)
  *     CheckedDataBroker (ConfigCommitHook before every client commit; :validate)
- *       MdsalNetconfOperationServiceFactory (get, get-config, edit-config, commit, lock, ...)
+ *       ProtocolOperationsFactory (get, get-config, edit-config, commit, lock, ...: shared candidate, locks,
+ *         with-defaults, rpc-errors with error-path; package protocol)
+ *       MdsalNetconfOperationServiceFactory (custom RPCs; its base operations removed by ReplacedOdlOperations)
  *   DOMRpcRouter ── RouterDOMRpcService (custom RPCs plug in here)
  *   GetSchema factory
  *   ── AggregatedNetconfOperationServiceFactory ── NetconfMonitoringServiceImpl
@@ -72,9 +80,30 @@ public final class NetconfAgent implements AutoCloseable {
     private final DOMDataBroker broker;
     private final InetSocketAddress address;
 
-    private NetconfAgent(AgentConfig config, YangModels models, ConfigCommitHook hook) throws Exception {
+    /**
+     * The parts of the wired server an application plugs into: the model, the data broker without
+     * commit hook (for its own writes), RPC registration, and the operation aggregator (for extra
+     * NETCONF operations such as create-subscription).
+     */
+    public record Wiring(YangModels models, DOMDataBroker dataBroker, DOMRpcProviderService rpcProvider,
+                         NetconfOperationServiceFactoryListener operations) {
+    }
+
+    /**
+     * Runs once the datastores, RPC router and operations exist but before the server listens, so
+     * that no client sees the agent before the application has restored its configuration.
+     */
+    @FunctionalInterface
+    public interface BeforeListening {
+        void run(Wiring wiring) throws Exception;
+
+        BeforeListening NOTHING = wiring -> { };
+    }
+
+    private NetconfAgent(AgentConfig config, YangModels models, ConfigCommitHook hook, BeforeListening beforeListening)
+            throws Exception {
         try {
-            broker = wire(config, models, hook);
+            broker = wire(config, models, hook, beforeListening);
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -82,7 +111,8 @@ public final class NetconfAgent implements AutoCloseable {
         address = new InetSocketAddress(config.listenAddress(), config.port());
     }
 
-    private DOMDataBroker wire(AgentConfig config, YangModels models, ConfigCommitHook hook) throws Exception {
+    private DOMDataBroker wire(AgentConfig config, YangModels models, ConfigCommitHook hook,
+                               BeforeListening beforeListening) throws Exception {
         var hostKeys = HostKeys.load(config.hostKey());
 
         DOMSchemaService schemaService = models.schemaService();
@@ -110,12 +140,18 @@ public final class NetconfAgent implements AutoCloseable {
 
         var aggregator = new AggregatedNetconfOperationServiceFactory();
         resources.push(aggregator);
-        var mdsal = new MdsalNetconfOperationServiceFactory(schemaService, new CheckedDataBroker(broker, hook),
-                rpcService, aggregator);
+        var checked = new CheckedDataBroker(broker, hook);
+        // OpenDaylight's get, edit-config, commit, lock, ... give way to stampd's (package protocol)
+        var mdsal = new MdsalNetconfOperationServiceFactory(schemaService, checked,
+                rpcService, new ReplacedOdlOperations(aggregator));
         resources.push(mdsal);
         var monitoring = new NetconfMonitoringServiceImpl(aggregator);
         resources.push(monitoring);
         aggregator.onAddNetconfOperationServiceFactory(new GetSchemaFactory(monitoring));
+        var advertised = new ImplementedCapabilitiesOnly(monitoring); // what the hello says
+        aggregator.onAddNetconfOperationServiceFactory(
+                new ProtocolOperationsFactory(models.context(), broker, checked, advertised));
+        beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator));
 
         var timer = new DefaultNetconfTimer();
         resources.push(timer);
@@ -124,9 +160,11 @@ public final class NetconfAgent implements AutoCloseable {
                 .setAggregatedOpService(aggregator)
                 .setIdProvider(new DefaultSessionIdProvider())
                 .setConnectionTimeoutMillis(HELLO_TIMEOUT_MILLIS)
-                .setMonitoringService(monitoring)
-                // base:1.0 is always added. :notification, :interleave and EXI once they are wired.
-                .setBaseCapabilities(Set.of(CapabilityURN.BASE_1_1))
+                .setMonitoringService(advertised)
+                // base:1.0 is always added. :notification and :interleave: create-subscription is
+                // wired by the engine (BeforeListening); EXI once it is wired.
+                .setBaseCapabilities(Set.of(CapabilityURN.BASE_1_1, CapabilityURN.NOTIFICATION,
+                        CapabilityURN.INTERLEAVE))
                 .build();
 
         var authenticator = new CryptPasswordAuthenticator(config.passwordHashes());
@@ -157,11 +195,17 @@ public final class NetconfAgent implements AutoCloseable {
 
     /** Parses the YANG modules, builds the datastores and starts listening. */
     public static NetconfAgent start(AgentConfig config, ConfigCommitHook hook) throws Exception {
+        return start(config, hook, BeforeListening.NOTHING);
+    }
+
+    /** As {@link #start(AgentConfig, ConfigCommitHook)}, running {@code beforeListening} before it listens. */
+    public static NetconfAgent start(AgentConfig config, ConfigCommitHook hook, BeforeListening beforeListening)
+            throws Exception {
         long t0 = System.nanoTime();
         YangModels models = YangModels.load();
         long t1 = System.nanoTime();
         try {
-            var agent = new NetconfAgent(config, models, hook);
+            var agent = new NetconfAgent(config, models, hook, beforeListening);
             LOG.info("YANG parsed in {} ms, server wired and listening in {} ms", (t1 - t0) / 1_000_000,
                     (System.nanoTime() - t1) / 1_000_000);
             return agent;

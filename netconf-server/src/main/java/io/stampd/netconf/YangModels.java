@@ -38,7 +38,9 @@ public final class YangModels {
     private static final List<String> RESOURCES = List.of(
             "/META-INF/stampd/yang/stampd-stamp.yang",
             "/META-INF/yang/ietf-inet-types@2013-07-15.yang",
-            "/META-INF/yang/ietf-yang-types@2013-07-15.yang");
+            "/META-INF/yang/ietf-yang-types@2013-07-15.yang",
+            // /netconf-state and get-schema (RFC 6022): advertised so that controllers download the models
+            "/META-INF/yang/ietf-netconf-monitoring@2010-10-04.yang");
 
     private final EffectiveModelContext context;
     private final Map<SourceIdentifier, YangTextSource> sources;

@@ -1,0 +1,234 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.netconf.AgentConfig;
+import io.stampd.netconf.CommitVetoException;
+import io.stampd.netconf.ConfigChange;
+import io.stampd.netconf.ConfigCommitHook;
+import io.stampd.netconf.NetconfAgent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.netconf.server.mdsal.notifications.NetconfNotificationOperationServiceFactory;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The STAMP engine behind the NETCONF server: sessions on the data plane (SessionManager),
+ * operational state (StateRefresher), RPCs, notifications and the saved running configuration.
+ *
+ * <pre>{@code
+ * Engine engine = new Engine(settings, CompletableFuture.supplyAsync(SocketDataPlane::new));
+ * engine.resumeSavedSessionsEarly(t0);   // optional: measure again before the models are parsed
+ * NetconfAgent agent = NetconfAgent.start(config, engine.commitHook(), engine::attach);
+ * ...
+ * engine.close(); agent.close();
+ * }</pre>
+ *
+ * {@link #attach} runs before the server listens: it restores the saved configuration into the
+ * datastore and onto the data plane, so the first client already sees it running.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineSettings settings;
+    private final CompletableFuture<SessionManager> sessions;
+    private final NotificationStream notificationStream = new NotificationStream();
+    private final EngineNotifications notifications = new EngineNotifications(notificationStream);
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private volatile ConfigCommitHook hook;
+    private CompletableFuture<Void> earlyResume = CompletableFuture.completedFuture(null);
+    private boolean closed;
+
+    /** @param dataPlane the node's data plane, possibly still being created (it warms up in parallel) */
+    public Engine(EngineSettings settings, CompletableFuture<? extends DataPlane> dataPlane) {
+        this.settings = settings;
+        this.sessions = dataPlane.thenApply(dp -> new SessionManager(dp, notifications));
+    }
+
+    /**
+     * Starts the sessions of the saved running configuration as soon as the data plane is up,
+     * while the YANG models are still being parsed (see {@link SavedSessionsPreview}); {@link
+     * #attach} then checks them against the models. Call it right after the constructor.
+     *
+     * @param t0 System.nanoTime() at the start of the process, for the log
+     */
+    public synchronized void resumeSavedSessionsEarly(long t0) {
+        Path file = settings.runningFile();
+        // Reading the file and warming up the data plane, side by side with the YANG parser.
+        var previewed = CompletableFuture.supplyAsync(() -> SavedSessionsPreview.read(file),
+                r -> Thread.ofPlatform().daemon().name("stampd-preview").start(r));
+        earlyResume = sessions.thenAcceptBoth(previewed, (manager, read) -> read.ifPresent(preview -> {
+            if (preview.senders().isEmpty() && preview.reflectors().isEmpty()) {
+                return;
+            }
+            List<String> failures = manager.restore(preview);
+            LOG.info("resumed the {} sender and {} reflector sessions of {}, {} ms after start (checked against the"
+                    + " YANG models next){}", preview.senders().size(), preview.reflectors().size(), file,
+                    (System.nanoTime() - t0) / 1_000_000, failures.isEmpty() ? "" : "; cannot run now: " + failures);
+        })).exceptionally(e -> {
+            LOG.warn("could not resume the saved sessions early (they start after the models are parsed): {}",
+                    e.toString());
+            return null;
+        });
+    }
+
+    /** The hook to give the NETCONF server: refuses commits until {@link #attach} is done. */
+    public ConfigCommitHook commitHook() {
+        return new ConfigCommitHook() {
+            @Override
+            public void validate(ConfigChange change) throws CommitVetoException {
+                ready().validate(change);
+            }
+
+            @Override
+            public void apply(ConfigChange change) throws CommitVetoException {
+                ready().apply(change);
+            }
+
+            @Override
+            public void revert(ConfigChange change) {
+                ConfigCommitHook h = hook;
+                if (h != null) {
+                    h.revert(change);
+                }
+            }
+        };
+    }
+
+    private ConfigCommitHook ready() throws CommitVetoException {
+        ConfigCommitHook h = hook;
+        if (h == null) {
+            throw new CommitVetoException(null, ErrorTag.RESOURCE_DENIED, "the agent is starting or stopping; try again");
+        }
+        return h;
+    }
+
+    /**
+     * Restores the saved configuration and plugs the engine into the server (RPCs, notifications,
+     * state). A saved configuration that cannot be read or is invalid stops the start with a
+     * ConfigException naming the file and the problem: the agent never starts empty instead.
+     */
+    public synchronized void attach(NetconfAgent.Wiring wiring) throws AgentConfig.ConfigException {
+        long t0 = System.nanoTime();
+        var context = wiring.models().context();
+        RunningConfigFile saved = new RunningConfigFile(settings.runningFile(), new ConfigXml(context));
+        Optional<ContainerNode> root = readSaved(saved);
+        DesiredSessions desired = validateSaved(saved, root);
+        writeToDatastore(saved, wiring.dataBroker(), root);
+
+        notifications.serialiseWith(new NotificationXml(context));
+        SessionManager manager = awaitSessions();
+        resources.push(manager);
+        List<String> failures = manager.restore(desired);
+        long resumedNanos = System.nanoTime() - t0;
+
+        StateRefresher refresher = new StateRefresher(manager, wiring.dataBroker(), notifications,
+                settings.stateRecords(), settings.stateRefreshMillis());
+        resources.push(refresher);
+        resources.push(new StampRpcs(manager, refresher::requestRefresh).register(wiring.rpcProvider()));
+        resources.push(new NetconfNotificationOperationServiceFactory(notificationStream, wiring.operations()));
+        hook = new EngineCommitHook(manager, saved, refresher::requestRefresh);
+        refresher.start();
+
+        if (saved.exists()) {
+            LOG.info("restored {} sender and {} reflector sessions from {} ({} ms){}", desired.senders().size(),
+                    desired.reflectors().size(), saved.path(), resumedNanos / 1_000_000,
+                    failures.isEmpty() ? "" : "; " + failures.size() + " cannot run now: " + failures);
+        } else {
+            LOG.info("no saved configuration at {}: starting with an empty one; every commit saves running there",
+                    saved.path());
+        }
+    }
+
+    private static Optional<ContainerNode> readSaved(RunningConfigFile saved) throws AgentConfig.ConfigException {
+        try {
+            return saved.load();
+        } catch (IOException e) {
+            throw new AgentConfig.ConfigException("the saved running configuration " + saved.path()
+                    + " cannot be read: " + e.getMessage() + ". Fix or remove the file (removing it starts the agent"
+                    + " with an empty configuration).");
+        }
+    }
+
+    private static DesiredSessions validateSaved(RunningConfigFile saved, Optional<ContainerNode> root)
+            throws AgentConfig.ConfigException {
+        try {
+            return DesiredSessions.of(root);
+        } catch (CommitVetoException e) {
+            throw new AgentConfig.ConfigException("the saved running configuration " + saved.path()
+                    + " is not valid: " + (e.path() == null ? "" : e.path() + ": ") + e.getMessage()
+                    + ". Fix or remove the file.");
+        }
+    }
+
+    /** Puts the restored configuration into CONFIGURATION (past the commit hook: it is running already). */
+    private static void writeToDatastore(RunningConfigFile saved, DOMDataBroker broker, Optional<ContainerNode> root)
+            throws AgentConfig.ConfigException {
+        if (root.isEmpty()) {
+            return;
+        }
+        var tx = broker.newWriteOnlyTransaction();
+        for (DataContainerChild child : root.get().body()) {
+            tx.put(LogicalDatastoreType.CONFIGURATION, YangInstanceIdentifier.of(child.name()), child);
+        }
+        try {
+            tx.commit().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? com.google.common.base.Throwables.getRootCause(e) : e;
+            throw new AgentConfig.ConfigException("the saved running configuration " + saved.path()
+                    + " is not valid: " + cause.getMessage() + ". Fix or remove the file.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentConfig.ConfigException("interrupted while restoring " + saved.path());
+        }
+    }
+
+    /** The session manager, once the data plane runs and the early resume (if any) is done. */
+    private SessionManager awaitSessions() throws AgentConfig.ConfigException {
+        try {
+            earlyResume.get(60, TimeUnit.SECONDS);
+            return sessions.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AgentConfig.ConfigException("cannot start the socket data plane: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new AgentConfig.ConfigException("the socket data plane did not start within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentConfig.ConfigException("interrupted while starting the data plane");
+        }
+    }
+
+    /** Stops the state, the RPCs, every session, and closes the data plane. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        hook = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping the engine: {}", e.toString());
+            }
+        }
+        // Also when attach never ran (the start failed): sessions resumed early run on a data plane
+        // that only the manager closes. Closing twice is harmless.
+        earlyResume.whenComplete((v, e) -> sessions.thenAccept(SessionManager::close));
+    }
+}

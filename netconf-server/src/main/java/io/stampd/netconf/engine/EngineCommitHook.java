@@ -1,0 +1,72 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.netconf.CommitVetoException;
+import io.stampd.netconf.ConfigChange;
+import io.stampd.netconf.ConfigCommitHook;
+import java.io.IOException;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's say over commits: a configuration is valid only if StampConfigCheck accepts it and
+ * the data plane could run it (ports free, interface present); applying it changes the running
+ * sessions incrementally and saves running to disk, both before the datastore commit, so that a
+ * commit the client sees succeed is running on the wire and on disk.
+ */
+final class EngineCommitHook implements ConfigCommitHook {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCommitHook.class);
+
+    private final SessionManager sessions;
+    private final RunningConfigFile saved;
+    private final Runnable afterChange;
+
+    EngineCommitHook(SessionManager sessions, RunningConfigFile saved, Runnable afterChange) {
+        this.sessions = sessions;
+        this.saved = saved;
+        this.afterChange = afterChange;
+    }
+
+    @Override
+    public void validate(ConfigChange change) throws CommitVetoException {
+        sessions.check(DesiredSessions.of(change.after()));
+    }
+
+    @Override
+    public void apply(ConfigChange change) throws CommitVetoException {
+        long t0 = System.nanoTime();
+        sessions.apply(DesiredSessions.of(change.after()));
+        long t1 = System.nanoTime();
+        try {
+            saved.save(change.after());
+            LOG.debug("commit applied to the sessions in {} ms, saved in {} ms", (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
+        } catch (IOException e) {
+            undo(change);
+            throw new CommitVetoException(null, ErrorTag.OPERATION_FAILED, "cannot save the running configuration to "
+                    + saved.path() + ": " + e.getMessage());
+        }
+        afterChange.run();
+    }
+
+    @Override
+    public void revert(ConfigChange change) {
+        undo(change);
+        try {
+            saved.save(change.before());
+        } catch (IOException e) {
+            LOG.error("cannot save the running configuration to {} after a failed commit: {}", saved.path(),
+                    e.getMessage());
+        }
+        afterChange.run();
+    }
+
+    /** Goes back to the configuration before the change (which was running, so it is valid). */
+    private void undo(ConfigChange change) {
+        try {
+            sessions.apply(DesiredSessions.of(change.before()));
+        } catch (CommitVetoException e) {
+            LOG.error("cannot return the sessions to the previous configuration: {}", e.getMessage());
+        }
+    }
+}

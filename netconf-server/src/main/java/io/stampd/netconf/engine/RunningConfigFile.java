@@ -1,0 +1,75 @@
+package io.stampd.netconf.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+
+/**
+ * Where running survives the agent: one XML file, replaced atomically on every commit (written to
+ * a temporary file in the same directory, fsync'd, renamed over the old one, directory fsync'd),
+ * so that a crash at any moment leaves either the old or the new configuration, never a mix.
+ */
+final class RunningConfigFile {
+    private final Path file;
+    private final ConfigXml xml;
+
+    RunningConfigFile(Path file, ConfigXml xml) {
+        this.file = file;
+        this.xml = xml;
+    }
+
+    Path path() {
+        return file;
+    }
+
+    boolean exists() {
+        return Files.exists(file);
+    }
+
+    /**
+     * The saved configuration: empty if the file holds an empty configuration or does not exist.
+     * IOException if it cannot be read or parsed.
+     */
+    Optional<ContainerNode> load() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return xml.read(bytes);
+    }
+
+    void save(Optional<ContainerNode> root) throws IOException {
+        byte[] bytes = xml.write(root);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot replace " + file + " atomically: " + e.getMessage(), e);
+        }
+        // The rename is durable only once the directory is.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+}

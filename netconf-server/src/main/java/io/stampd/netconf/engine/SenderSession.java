@@ -1,0 +1,147 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.session.SenderStatistics;
+
+/**
+ * One configured sender test session and what runs for it. Its data plane configuration never
+ * changes: a commit that changes it replaces the whole object. Every start begins new
+ * statistics (sequence numbers restart at 0, so old and new replies cannot be told apart).
+ *
+ * <p>Mutated only under the SessionManager's lock; read by the state writer without it, hence the
+ * volatile fields.
+ */
+final class SenderSession {
+    /**
+     * The statistics of a session that never ran: empty. Shared, because statistics are large
+     * (the data plane's loss window) and a disabled session needs none of its own.
+     */
+    private static final SenderStatistics NEVER_STARTED = new SenderStatistics(0, new double[] {95, 99, 99.9}, 1,
+            1);
+
+    final SenderSessionConfig config;
+    private volatile Thresholds thresholds;
+    private volatile boolean enabled;
+    private volatile SenderHandle handle;
+    private volatile SenderStatistics statistics;
+    private volatile RecordDrain drain;
+    private volatile SessionState state = SessionState.READY;
+    private volatile String failureReason;
+    /** Stopped with stamp-sender-stop: stays stopped until started again or its configuration changes. */
+    private volatile boolean stoppedByOperator;
+    private final ThresholdMonitor monitor;
+
+    SenderSession(SenderIntent intent) {
+        this.config = intent.config();
+        this.thresholds = intent.thresholds();
+        this.enabled = intent.enabled();
+        this.statistics = NEVER_STARTED;
+        this.drain = new RecordDrain(config.recordCapacity());
+        this.monitor = new ThresholdMonitor(config.id());
+    }
+
+    long id() {
+        return config.id();
+    }
+
+    /** Starts sending with new statistics; the data plane's exception says why it cannot. */
+    void start(DataPlane dataPlane) {
+        SenderStatistics fresh = SenderStatistics.forSession(config);
+        SenderHandle h = dataPlane.startSender(config, fresh);
+        statistics = fresh;
+        drain = new RecordDrain(config.recordCapacity());
+        monitor.reset();
+        handle = h;
+        state = SessionState.ACTIVE;
+        failureReason = null;
+        stoppedByOperator = false;
+    }
+
+    /** Stops sending; the statistics stay readable. */
+    void stop() {
+        SenderHandle h = handle;
+        handle = null;
+        if (h != null) {
+            h.close();
+        }
+        state = SessionState.READY;
+        failureReason = null;
+    }
+
+    void fail(String reason) {
+        SenderHandle h = handle;
+        handle = null;
+        if (h != null) {
+            h.close();
+        }
+        state = SessionState.FAILED;
+        failureReason = reason;
+    }
+
+    /** A session that has sent its number-of-packets becomes completed; its socket stays for late replies. */
+    boolean checkCompleted() {
+        SenderHandle h = handle;
+        if (h != null && state == SessionState.ACTIVE && h.finished()) {
+            state = SessionState.COMPLETED;
+            return true;
+        }
+        return false;
+    }
+
+    boolean running() {
+        return handle != null;
+    }
+
+    SenderHandle handle() {
+        return handle;
+    }
+
+    SenderStatistics statistics() {
+        return statistics;
+    }
+
+    RecordDrain drain() {
+        return drain;
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    String failureReason() {
+        return failureReason;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    void enabled(boolean value) {
+        enabled = value;
+    }
+
+    boolean stoppedByOperator() {
+        return stoppedByOperator;
+    }
+
+    void stoppedByOperator(boolean value) {
+        stoppedByOperator = value;
+    }
+
+    Thresholds thresholds() {
+        return thresholds;
+    }
+
+    void thresholds(Thresholds value) {
+        if (!value.equals(thresholds)) {
+            thresholds = value;
+            monitor.reset();
+        }
+    }
+
+    ThresholdMonitor monitor() {
+        return monitor;
+    }
+}

@@ -1,0 +1,39 @@
+package io.stampd.netconf.engine;
+
+/**
+ * What the engine reports as it happens: session state transitions and threshold crossings. The
+ * NETCONF notifications implement it; tests record it.
+ */
+interface SessionEvents {
+    enum Role {
+        SENDER("sender"), REFLECTOR("reflector");
+
+        final String yangName;
+
+        Role(String yangName) {
+            this.yangName = yangName;
+        }
+    }
+
+    /** {@code previous} is null for a session that did not exist before. */
+    void stateChanged(Role role, long sessionId, SessionState previous, SessionState next, String reason);
+
+    void thresholdCrossed(ThresholdEvent event);
+
+    void thresholdCleared(ThresholdEvent event);
+
+    SessionEvents IGNORE = new SessionEvents() {
+        @Override
+        public void stateChanged(Role role, long sessionId, SessionState previous, SessionState next,
+                                 String reason) {
+        }
+
+        @Override
+        public void thresholdCrossed(ThresholdEvent event) {
+        }
+
+        @Override
+        public void thresholdCleared(ThresholdEvent event) {
+        }
+    };
+}

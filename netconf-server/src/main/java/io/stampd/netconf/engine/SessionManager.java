@@ -1,0 +1,274 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.session.StampRecord;
+import io.stampd.netconf.CommitVetoException;
+import io.stampd.netconf.engine.SessionEvents.Role;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs on the node's data plane exactly the test sessions that running asks for, applying each
+ * configuration change incrementally (see {@link SessionTransition}): a commit starts, stops or
+ * replaces only the sessions it changes. Also what the RPCs do to sessions (start, stop, clear,
+ * fetch records) and the completion of sessions with a packet count.
+ *
+ * <p>All changes are serialised by this object's lock. The state writer reads sessions through
+ * {@link #senders()} and {@link #reflectors()} and their volatile fields, without the lock.
+ */
+public final class SessionManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+    private static final DataPlaneCounters ZERO = new DataPlaneCounters(0, 0, 0, 0, 0);
+
+    private final DataPlane dataPlane;
+    private final SessionEvents events;
+    private Map<Long, SenderSession> senders = new TreeMap<>();
+    private Map<Long, ReflectorSession> reflectors = new TreeMap<>();
+    private volatile DesiredSessions running = DesiredSessions.NONE;
+    private volatile DataPlaneCounters countersZero = ZERO;
+    private boolean closed;
+
+    /** A request the engine cannot carry out; the message is for the operator. */
+    public static final class RequestRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RequestRefused(String message) {
+            super(message);
+        }
+    }
+
+    SessionManager(DataPlane dataPlane, SessionEvents events) {
+        this.dataPlane = dataPlane;
+        this.events = events;
+    }
+
+    /** Refuses a configuration the engine could not run, without changing anything. */
+    synchronized void check(DesiredSessions desired) throws CommitVetoException {
+        checkOpen();
+        checkInterface(desired);
+        new SessionTransition(senders, reflectors, desired).probePorts();
+    }
+
+    /** Makes the data plane run {@code desired}, or leaves it as it was and says why it cannot. */
+    synchronized void apply(DesiredSessions desired) throws CommitVetoException {
+        checkOpen();
+        checkInterface(desired);
+        SessionTransition t = new SessionTransition(senders, reflectors, desired);
+        t.probePorts();
+        Map<Long, SessionState> sendersBefore = states(senders, SenderSession::state);
+        Map<Long, SessionState> reflectorsBefore = states(reflectors, ReflectorSession::state);
+        t.execute(dataPlane);
+        swapIn(t, desired);
+        t.reportStateChanges(sendersBefore, reflectorsBefore, events);
+    }
+
+    /**
+     * Starts a configuration restored at start-up. It was valid when it was committed; a session
+     * that cannot run now (its port taken meanwhile) is marked failed instead of stopping the agent.
+     */
+    synchronized List<String> restore(DesiredSessions desired) {
+        if (closed) {
+            throw new IllegalStateException("the session manager is closed");
+        }
+        SessionTransition t = new SessionTransition(senders, reflectors, desired);
+        Map<Long, SessionState> sendersBefore = states(senders, SenderSession::state);
+        Map<Long, SessionState> reflectorsBefore = states(reflectors, ReflectorSession::state);
+        List<String> failures = t.executeTolerantly(dataPlane);
+        swapIn(t, desired);
+        t.reportStateChanges(sendersBefore, reflectorsBefore, events);
+        return failures;
+    }
+
+    private void swapIn(SessionTransition t, DesiredSessions desired) {
+        senders = t.nextSenders;
+        reflectors = t.nextReflectors;
+        running = desired;
+    }
+
+    private static <T> Map<Long, SessionState> states(Map<Long, T> sessions,
+                                                      Function<T, SessionState> state) {
+        Map<Long, SessionState> out = new LinkedHashMap<>();
+        sessions.forEach((id, s) -> out.put(id, state.apply(s)));
+        return out;
+    }
+
+    private static void checkInterface(DesiredSessions desired) throws CommitVetoException {
+        Optional<String> name = desired.dataPlaneInterface();
+        if (name.isEmpty()) {
+            return;
+        }
+        boolean present;
+        try {
+            present = NetworkInterface.getByName(name.get()) != null;
+        } catch (SocketException e) {
+            present = false;
+        }
+        if (!present) {
+            throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.INVALID_VALUE,
+                    "interface " + name.get() + " does not exist on this node");
+        }
+        throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.OPERATION_NOT_SUPPORTED,
+                "the socket data plane cannot bind test sockets to an interface yet; remove"
+                + " /stamp/data-plane/interface");
+    }
+
+    // ---- RPCs --------------------------------------------------------------------------------
+
+    /** stamp-sender-start: (re)starts a configured, enabled sender session with new statistics. */
+    synchronized void startSender(long id) throws RequestRefused {
+        checkOpenForRequest();
+        SenderSession s = configuredSender(id);
+        if (!s.enabled()) {
+            throw new RequestRefused("sender session " + id + " is disabled in the configuration"
+                    + " (test-session-enable or sender-enable is false)");
+        }
+        SessionState before = s.state();
+        s.stop();
+        try {
+            s.start(dataPlane);
+        } catch (RuntimeException e) {
+            s.fail(SessionTransition.reason(Role.SENDER, id, e));
+            events.stateChanged(Role.SENDER, id, before, SessionState.FAILED, s.failureReason());
+            throw new RequestRefused(s.failureReason());
+        }
+        events.stateChanged(Role.SENDER, id, before, SessionState.ACTIVE, "started by stamp-sender-start");
+    }
+
+    /** stamp-sender-stop: stops a sender session until it is started again or its configuration changes. */
+    synchronized void stopSender(long id) throws RequestRefused {
+        checkOpenForRequest();
+        SenderSession s = configuredSender(id);
+        SessionState before = s.state();
+        s.stop();
+        s.stoppedByOperator(true);
+        if (before != SessionState.READY) {
+            events.stateChanged(Role.SENDER, id, before, SessionState.READY, "stopped by stamp-sender-stop");
+        }
+    }
+
+    synchronized void clearSender(long id) throws RequestRefused {
+        SenderSession s = configuredSender(id);
+        s.statistics().clear();
+        s.drain().clear();
+        s.monitor().reset();
+    }
+
+    synchronized void clearReflector(long id) throws RequestRefused {
+        ReflectorSession r = reflectors.get(id);
+        if (r == null) {
+            throw new RequestRefused("no reflector session " + id + " is configured");
+        }
+        r.clearCounters();
+    }
+
+    synchronized void clearAll() {
+        for (SenderSession s : senders.values()) {
+            s.statistics().clear();
+            s.drain().clear();
+            s.monitor().reset();
+        }
+        reflectors.values().forEach(ReflectorSession::clearCounters);
+        countersZero = dataPlane.counters();
+    }
+
+    /** fetch-records: the records not fetched before, oldest first, at most {@code max}, and how many remain. */
+    synchronized FetchedRecords fetchRecords(long id, long max) throws RequestRefused {
+        SenderSession s = configuredSender(id);
+        List<StampRecord> records = s.drain().take(s.statistics(), max);
+        return new FetchedRecords(records, s.drain().pending(s.statistics()));
+    }
+
+    record FetchedRecords(List<StampRecord> records, long remaining) {
+    }
+
+    private SenderSession configuredSender(long id) throws RequestRefused {
+        SenderSession s = senders.get(id);
+        if (s == null) {
+            throw new RequestRefused("no sender session " + id + " is configured");
+        }
+        return s;
+    }
+
+    // ---- what the state writer reads ---------------------------------------------------------
+
+    /** Marks sessions that have sent all their packets as completed; called once per state refresh. */
+    synchronized void checkCompletions() {
+        for (SenderSession s : senders.values()) {
+            if (s.checkCompleted()) {
+                events.stateChanged(Role.SENDER, s.id(), SessionState.ACTIVE, SessionState.COMPLETED,
+                        "sent all " + s.config.packetCount() + " test packets");
+            }
+        }
+    }
+
+    synchronized List<SenderSession> senders() {
+        return List.copyOf(senders.values());
+    }
+
+    synchronized List<ReflectorSession> reflectors() {
+        return List.copyOf(reflectors.values());
+    }
+
+    DesiredSessions running() {
+        return running;
+    }
+
+    String dataPlaneName() {
+        return dataPlane.name();
+    }
+
+    /** The data plane's node-wide counters since start or the last clear-statistics all. */
+    DataPlaneCounters dataPlaneCounters() {
+        DataPlaneCounters now = dataPlane.counters();
+        DataPlaneCounters z = countersZero;
+        return new DataPlaneCounters(now.unmatched() - z.unmatched(), now.malformed() - z.malformed(),
+                now.sendErrors() - z.sendErrors(), now.internalErrors() - z.internalErrors(),
+                now.userSpaceRxTimestamps() - z.userSpaceRxTimestamps());
+    }
+
+    private void checkOpen() throws CommitVetoException {
+        if (closed) {
+            throw new CommitVetoException(null, ErrorTag.OPERATION_FAILED, "the agent is shutting down");
+        }
+    }
+
+    private void checkOpenForRequest() throws RequestRefused {
+        if (closed) {
+            throw new RequestRefused("the agent is shutting down");
+        }
+    }
+
+    /** Stops every session and releases the data plane's sockets. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        int n = 0;
+        for (SenderSession s : senders.values()) {
+            if (s.running()) {
+                s.stop();
+                n++;
+            }
+        }
+        for (ReflectorSession r : reflectors.values()) {
+            if (r.running()) {
+                r.stop();
+                n++;
+            }
+        }
+        dataPlane.close();
+        LOG.info("stopped {} sessions and closed the {} data plane", n, dataPlane.name());
+    }
+}

@@ -1,0 +1,350 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.netconf.CommitVetoException;
+import io.stampd.netconf.engine.SessionEvents.Role;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The way from the running sessions to the ones a new configuration asks for, touching only the
+ * sessions that differ: which to stop (removed, changed, disabled), which to start (added, changed,
+ * enabled), and the in-place updates (thresholds, enable flags) that need no data plane at all.
+ *
+ * <p>{@link #execute} is all or nothing: stops first (a changed session frees its port for its
+ * successor), then reflectors (they send nothing by themselves), then senders; if one start
+ * fails, everything done so far is undone in reverse order and the failure is reported with the
+ * path of the session that failed.
+ */
+final class SessionTransition {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionTransition.class);
+
+    final Map<Long, SenderSession> nextSenders = new TreeMap<>();
+    final Map<Long, ReflectorSession> nextReflectors = new TreeMap<>();
+    private final List<SenderSession> senderStops = new ArrayList<>();
+    private final List<ReflectorSession> reflectorStops = new ArrayList<>();
+    private final List<ReflectorSession> reflectorStarts = new ArrayList<>();
+    private final List<SenderSession> senderStarts = new ArrayList<>();
+    private final List<Runnable> inPlaceUpdates = new ArrayList<>();
+    /** Why each touched session changes, for the session-state-change notification. */
+    private final Map<Long, String> senderReasons = new HashMap<>();
+    private final Map<Long, String> reflectorReasons = new HashMap<>();
+
+    private final Map<Long, SenderSession> senders;
+    private final Map<Long, ReflectorSession> reflectors;
+
+    /** Plans the transition from {@code senders}/{@code reflectors} (not modified here) to {@code desired}. */
+    SessionTransition(Map<Long, SenderSession> senders, Map<Long, ReflectorSession> reflectors,
+                      DesiredSessions desired) {
+        this.senders = senders;
+        this.reflectors = reflectors;
+        planSenders(desired);
+        planReflectors(desired);
+    }
+
+    private void planSenders(DesiredSessions desired) {
+        for (var e : desired.senders().entrySet()) {
+            long id = e.getKey();
+            SenderIntent want = e.getValue();
+            SenderSession old = senders.get(id);
+            if (old == null || !SenderIntent.sameSession(old.config, want.config())) {
+                SenderSession fresh = new SenderSession(want);
+                nextSenders.put(id, fresh);
+                if (old != null && old.running()) {
+                    senderStops.add(old);
+                }
+                if (want.enabled()) {
+                    senderStarts.add(fresh);
+                }
+                senderReasons.put(id, old == null ? "configured" : "configuration changed");
+            } else {
+                nextSenders.put(id, old);
+                inPlaceUpdates.add(() -> {
+                    old.enabled(want.enabled());
+                    old.thresholds(want.thresholds());
+                });
+                if (!want.enabled() && old.running()) {
+                    senderStops.add(old);
+                    senderReasons.put(id, "disabled by configuration");
+                } else if (want.enabled() && !old.enabled() && !old.running()) {
+                    senderStarts.add(old);
+                    senderReasons.put(id, "enabled by configuration");
+                }
+            }
+        }
+        for (SenderSession old : senders.values()) {
+            if (!desired.senders().containsKey(old.id())) {
+                if (old.running()) {
+                    senderStops.add(old);
+                }
+                senderReasons.put(old.id(), "removed from the configuration");
+            }
+        }
+    }
+
+    private void planReflectors(DesiredSessions desired) {
+        for (var e : desired.reflectors().entrySet()) {
+            long id = e.getKey();
+            ReflectorIntent want = e.getValue();
+            ReflectorSession old = reflectors.get(id);
+            if (old == null || !ReflectorIntent.sameSession(old.config, want.config())) {
+                ReflectorSession fresh = new ReflectorSession(want);
+                nextReflectors.put(id, fresh);
+                if (old != null && old.running()) {
+                    reflectorStops.add(old);
+                }
+                if (want.enabled()) {
+                    reflectorStarts.add(fresh);
+                }
+                reflectorReasons.put(id, old == null ? "configured" : "configuration changed");
+            } else {
+                nextReflectors.put(id, old);
+                inPlaceUpdates.add(() -> old.enabled(want.enabled()));
+                if (!want.enabled() && old.running()) {
+                    reflectorStops.add(old);
+                    reflectorReasons.put(id, "disabled by configuration");
+                } else if (want.enabled() && !old.enabled() && !old.running()) {
+                    reflectorStarts.add(old);
+                    reflectorReasons.put(id, "enabled by configuration");
+                }
+            }
+        }
+        for (ReflectorSession old : reflectors.values()) {
+            if (!desired.reflectors().containsKey(old.id())) {
+                if (old.running()) {
+                    reflectorStops.add(old);
+                }
+                reflectorReasons.put(old.id(), "removed from the configuration");
+            }
+        }
+    }
+
+    boolean isEmpty() {
+        return senderStops.isEmpty() && reflectorStops.isEmpty() && reflectorStarts.isEmpty()
+                && senderStarts.isEmpty();
+    }
+
+    /**
+     * Refuses the transition if a port or address that a new session needs is taken by another
+     * program. Ports our own running sessions hold are not probed: the data plane shares them (or
+     * they are being released by this very transition).
+     */
+    void probePorts() throws CommitVetoException {
+        for (ReflectorSession r : reflectorStarts) {
+            int port = r.config.reflectorPort();
+            boolean ours = reflectors.values().stream().anyMatch(o -> o.running() && o.config.reflectorPort() == port);
+            if (!ours) {
+                Optional<PortProbe.Refusal> refusal = PortProbe.check(null, port);
+                if (refusal.isPresent()) {
+                    throw veto(Role.REFLECTOR, r.id(), "reflector-udp-port", refusal.get());
+                }
+            }
+        }
+        for (SenderSession s : senderStarts) {
+            var c = s.config;
+            if (c.senderPort() == 0 && c.senderAddress() == null) {
+                continue; // the kernel picks a free port on any address
+            }
+            boolean ours = c.senderPort() != 0 && senders.values().stream().anyMatch(o -> o.running()
+                    && o.config.senderPort() == c.senderPort()
+                    && Objects.equals(o.config.senderAddress(), c.senderAddress()));
+            if (!ours) {
+                Optional<PortProbe.Refusal> refusal = PortProbe.check(c.senderAddress(), c.senderPort());
+                if (refusal.isPresent()) {
+                    String leaf = refusal.get().problem() == PortProbe.Problem.ADDRESS_NOT_AVAILABLE ? "sender-ip"
+                            : "session-sender-udp-port";
+                    throw veto(Role.SENDER, s.id(), leaf, refusal.get());
+                }
+            }
+        }
+    }
+
+    private static CommitVetoException veto(Role role, long id, String leaf, PortProbe.Refusal refusal) {
+        ErrorTag tag = refusal.problem() == PortProbe.Problem.IN_USE ? ErrorTag.IN_USE : ErrorTag.INVALID_VALUE;
+        return new CommitVetoException(path(role, id) + "/" + leaf, tag,
+                role.yangName + " session " + id + " cannot start: " + refusal.message());
+    }
+
+    static String path(Role role, long id) {
+        return role == Role.SENDER
+                ? "/stamp/stamp-session-sender/sender-test-session[stamp-session-id='" + id + "']"
+                : "/stamp/stamp-session-reflector/reflector-test-session[session-index='" + id + "']";
+    }
+
+    /**
+     * Does it: all or nothing. On success the caller swaps in {@link #nextSenders} and
+     * {@link #nextReflectors}; on failure the data plane runs what it ran before and the
+     * exception names the session that could not start and why.
+     */
+    void execute(DataPlane dataPlane) throws CommitVetoException {
+        Deque<Runnable> undo = new ArrayDeque<>();
+        Role role = null;
+        long id = 0;
+        try {
+            for (SenderSession s : senderStops) {
+                SessionState before = s.state();
+                s.stop();
+                undo.push(() -> restartAfterUndo(s, before, dataPlane));
+            }
+            for (ReflectorSession r : reflectorStops) {
+                r.stop();
+                undo.push(() -> restartAfterUndo(r, dataPlane));
+            }
+            role = Role.REFLECTOR;
+            for (ReflectorSession r : reflectorStarts) {
+                id = r.id();
+                r.start(dataPlane);
+                undo.push(r::stop);
+            }
+            role = Role.SENDER;
+            for (SenderSession s : senderStarts) {
+                id = s.id();
+                s.start(dataPlane);
+                undo.push(s::stop);
+            }
+        } catch (RuntimeException e) {
+            undo.forEach(Runnable::run);
+            throw startFailure(role, id, e);
+        }
+        inPlaceUpdates.forEach(Runnable::run);
+    }
+
+    /**
+     * Like {@link #execute} for a configuration that is already running (restored at start-up):
+     * a session that cannot start is marked failed, with the reason, instead of refusing everything.
+     * Returns the failures, one line each.
+     */
+    List<String> executeTolerantly(DataPlane dataPlane) {
+        List<String> failures = new ArrayList<>();
+        senderStops.forEach(SenderSession::stop);
+        reflectorStops.forEach(ReflectorSession::stop);
+        for (ReflectorSession r : reflectorStarts) {
+            try {
+                r.start(dataPlane);
+            } catch (RuntimeException e) {
+                r.fail(reason(Role.REFLECTOR, r.id(), e));
+                failures.add(r.failureReason());
+            }
+        }
+        for (SenderSession s : senderStarts) {
+            try {
+                s.start(dataPlane);
+            } catch (RuntimeException e) {
+                s.fail(reason(Role.SENDER, s.id(), e));
+                failures.add(s.failureReason());
+            }
+        }
+        inPlaceUpdates.forEach(Runnable::run);
+        return failures;
+    }
+
+    private static void restartAfterUndo(SenderSession s, SessionState before, DataPlane dataPlane) {
+        if (before != SessionState.ACTIVE) {
+            return;
+        }
+        try {
+            s.start(dataPlane);
+        } catch (RuntimeException e) {
+            s.fail(reason(Role.SENDER, s.id(), e));
+            LOG.error("undoing a refused commit: {}", s.failureReason());
+        }
+    }
+
+    private static void restartAfterUndo(ReflectorSession r, DataPlane dataPlane) {
+        try {
+            r.start(dataPlane);
+        } catch (RuntimeException e) {
+            r.fail(reason(Role.REFLECTOR, r.id(), e));
+            LOG.error("undoing a refused commit: {}", r.failureReason());
+        }
+    }
+
+    private static CommitVetoException startFailure(Role role, long id, RuntimeException e) {
+        ErrorTag tag = ErrorTag.OPERATION_FAILED;
+        String leaf = "";
+        if (e instanceof DataPlaneException d) {
+            switch (d.reason()) {
+                case PORT_IN_USE -> {
+                    tag = ErrorTag.IN_USE;
+                    leaf = role == Role.SENDER ? "/session-sender-udp-port" : "/reflector-udp-port";
+                }
+                case ADDRESS_NOT_AVAILABLE -> {
+                    tag = ErrorTag.INVALID_VALUE;
+                    leaf = role == Role.SENDER ? "/sender-ip" : "/reflector-ip";
+                }
+                case INVALID_CONFIGURATION -> tag = ErrorTag.INVALID_VALUE;
+                case RESOURCE -> tag = ErrorTag.RESOURCE_DENIED;
+                case INTERNAL -> tag = ErrorTag.OPERATION_FAILED;
+                default -> tag = ErrorTag.OPERATION_FAILED;
+            }
+        }
+        return new CommitVetoException(path(role, id) + leaf, tag, reason(role, id, e));
+    }
+
+    /** "sender session 5 cannot start: cannot bind UDP [::]:4000: Address already in use". */
+    static String reason(Role role, long id, RuntimeException e) {
+        String prefix = role.yangName + " session " + id;
+        String m = String.valueOf(e.getMessage());
+        // The data plane's messages already start with the session's name.
+        if (m.startsWith(prefix + ": ")) {
+            m = m.substring(prefix.length() + 2);
+        }
+        return prefix + " cannot start: " + m;
+    }
+
+    /** Session state changes this transition made, to be reported after it succeeded. */
+    void reportStateChanges(Map<Long, SessionState> sendersBefore, Map<Long, SessionState> reflectorsBefore,
+                            SessionEvents events) {
+        Map<Long, String> senderWhy = new HashMap<>(senderReasons);
+        nextSenders.forEach((id, s) -> {
+            if (s.state() == SessionState.FAILED) {
+                senderWhy.put(id, s.failureReason());
+            }
+        });
+        Map<Long, String> reflectorWhy = new HashMap<>(reflectorReasons);
+        nextReflectors.forEach((id, r) -> {
+            if (r.state() == SessionState.FAILED) {
+                reflectorWhy.put(id, r.failureReason());
+            }
+        });
+        report(Role.SENDER, sendersBefore, stateOf(nextSenders, SenderSession::state), senderWhy, events);
+        report(Role.REFLECTOR, reflectorsBefore, stateOf(nextReflectors, ReflectorSession::state), reflectorWhy,
+                events);
+    }
+
+    private static <T> Map<Long, SessionState> stateOf(Map<Long, T> sessions,
+                                                       Function<T, SessionState> state) {
+        Map<Long, SessionState> out = new LinkedHashMap<>();
+        sessions.forEach((id, s) -> out.put(id, state.apply(s)));
+        return out;
+    }
+
+    private static void report(Role role, Map<Long, SessionState> before, Map<Long, SessionState> after,
+                               Map<Long, String> reasons, SessionEvents events) {
+        for (var e : after.entrySet()) {
+            SessionState was = before.get(e.getKey());
+            if (was != e.getValue()) {
+                events.stateChanged(role, e.getKey(), was, e.getValue(), reasons.get(e.getKey()));
+            }
+        }
+        for (var e : before.entrySet()) {
+            if (!after.containsKey(e.getKey())) {
+                events.stateChanged(role, e.getKey(), e.getValue(), SessionState.READY,
+                        "removed from the configuration");
+            }
+        }
+    }
+}

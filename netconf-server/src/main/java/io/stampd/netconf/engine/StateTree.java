@@ -1,0 +1,307 @@
+package io.stampd.netconf.engine;
+
+import static io.stampd.netconf.engine.StampNames.id;
+import static io.stampd.netconf.engine.StampNames.qname;
+
+import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.ReflectorCounters;
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.DelayStatistic;
+import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.dataplane.session.StampRecord;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.List;
+import org.opendaylight.yangtools.yang.common.Decimal64;
+import org.opendaylight.yangtools.yang.common.QName;
+import org.opendaylight.yangtools.yang.common.Uint16;
+import org.opendaylight.yangtools.yang.common.Uint32;
+import org.opendaylight.yangtools.yang.common.Uint64;
+import org.opendaylight.yangtools.yang.common.Uint8;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
+import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
+import org.opendaylight.yangtools.yang.data.api.schema.UserMapNode;
+import org.opendaylight.yangtools.yang.data.api.schema.builder.DataContainerNodeBuilder;
+import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
+
+/**
+ * Builds stampd-stamp.yang's {@code stamp-state} container from what the engine measured: the
+ * data plane's counters, each sender session's state, statistics and latest records, each
+ * reflector session's counters. Delays are nanoseconds; one-way delays between unsynchronised
+ * clocks can be negative, which the gauge64 statistics show as 0 (records keep the sign).
+ */
+final class StateTree {
+    static final QName STAMP_STATE = qname("stamp-state");
+
+    /** What the state shows of one sender session, read once per refresh. */
+    record SenderReading(SenderSession session, SenderStatistics.Snapshot snapshot, List<StampRecord> records,
+                         long pendingRecords) {
+    }
+
+    private StateTree() {
+    }
+
+    static ContainerNode build(String dataPlaneName, DesiredSessions running, DataPlaneCounters counters,
+                               List<SenderReading> senders, List<ReflectorSession> reflectors) {
+        var state = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("stamp-state"));
+        var plane = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("data-plane"))
+                .withChild(leaf("type", dataPlaneName))
+                .withChild(leaf("unmatched-packets", u64(counters.unmatched())))
+                .withChild(leaf("malformed-packets", u64(counters.malformed())))
+                .withChild(leaf("send-errors", u64(counters.sendErrors())))
+                .withChild(leaf("internal-errors", u64(counters.internalErrors())));
+        running.dataPlaneInterface().ifPresent(i -> plane.withChild(leaf("interface", i)));
+        state.withChild(plane.build());
+
+        if (!senders.isEmpty()) {
+            var list = ImmutableNodes.newUserMapBuilder().withNodeIdentifier(id("test-session-state"));
+            for (SenderReading r : senders) {
+                list.withChild(sender(r));
+            }
+            state.withChild(ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("stamp-session-sender-state"))
+                    .withChild(list.build()).build());
+        }
+
+        var refl = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("stamp-session-refl-state"))
+                .withChild(leaf("reflector-light-admin-status", running.reflectorEnable()));
+        if (!reflectors.isEmpty()) {
+            var list = ImmutableNodes.newUserMapBuilder().withNodeIdentifier(id("test-session-state"));
+            for (ReflectorSession r : reflectors) {
+                list.withChild(reflector(r));
+            }
+            refl.withChild(list.build());
+        }
+        state.withChild(refl.build());
+        return state.build();
+    }
+
+    private static MapEntryNode sender(SenderReading reading) {
+        SenderSession s = reading.session();
+        SenderSessionConfig c = s.config;
+        SenderStatistics.Snapshot st = reading.snapshot();
+        var entry = ImmutableNodes.newMapEntryBuilder()
+                .withNodeIdentifier(key("test-session-state", "session-index", Uint32.valueOf(c.id())))
+                .withChild(leaf("session-index", Uint32.valueOf(c.id())))
+                .withChild(leaf("sender-session-state", s.state().yangName));
+        if (s.failureReason() != null) {
+            entry.withChild(leaf("failure-reason", s.failureReason()));
+        }
+        entry.withChild(currentStats(s, st));
+        entry.withChild(records(reading));
+        return entry.build();
+    }
+
+    private static ContainerNode currentStats(SenderSession s, SenderStatistics.Snapshot st) {
+        SenderSessionConfig c = s.config;
+        long start = st.startUnixNanos();
+        var stats = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("current-stats"))
+                .withChild(leaf("start-time", dateAndTime(start)))
+                .withChild(leaf("interval", Uint32.valueOf(Math.min(0xFFFF_FFFFL, c.intervalNanos() / 1000))))
+                .withChild(leaf("duplicate-packets", u64(st.duplicates())))
+                .withChild(leaf("reordered-packets", u64(st.reordered())))
+                .withChild(leaf("sender-timestamp-format", format(c.timestampFormat())))
+                .withChild(leaf("dscp", Uint8.valueOf(c.dscp())));
+        delays(stats, "two-way-delay", st.roundTrip(), st.roundTripVariation());
+        delays(stats, "one-way-delay-far-end", st.forward(), st.forwardVariation());
+        delays(stats, "one-way-delay-near-end", st.backward(), st.backwardVariation());
+        String[] names = {"low-percentile", "mid-percentile", "high-percentile"};
+        double[] p = st.percentiles();
+        if (st.roundTrip().count() > 0) {
+            for (int i = 0; i < names.length && i < p.length; i++) {
+                stats.withChild(percentile(names[i], p[i], i, st));
+            }
+        }
+        long known = st.sent() - st.inFlight();
+        stats.withChild(loss("two-way-loss", st.lost(), known));
+        // The data plane's "near end" is the forward direction (sender to reflector), which YANG calls far end.
+        if (st.nearEndLost() >= 0) {
+            stats.withChild(loss("one-way-loss-far-end", st.nearEndLost(), known));
+        }
+        if (st.farEndLost() >= 0) {
+            stats.withChild(loss("one-way-loss-near-end", st.farEndLost(), known));
+        }
+
+        if (c.senderAddress() != null) {
+            stats.withChild(leaf("sender-ip", Ipv6Addresses.format(c.senderAddress())));
+        }
+        SenderHandle h = s.handle();
+        int port = h != null ? h.localPort() : c.senderPort();
+        if (port != 0) {
+            stats.withChild(leaf("session-sender-udp-port", Uint16.valueOf(port)));
+        }
+        stats.withChild(leaf("stamp-session-id", Uint32.valueOf(c.id())))
+                .withChild(leaf("ssid", Uint16.valueOf(c.ssid())))
+                .withChild(leaf("session-reflector-ip", Ipv6Addresses.format(c.reflectorAddress())))
+                .withChild(leaf("session-reflector-udp-port", Uint16.valueOf(c.reflectorPort())))
+                .withChild(leaf("sent-packets", u64(st.sent())))
+                .withChild(leaf("rcv-packets", u64(st.received())))
+                .withChild(leaf("sent-packets-error", u64(h != null ? h.sendErrors() : 0)))
+                .withChild(leaf("rcv-packets-error", u64(st.rejected() + st.malformed())))
+                .withChild(leaf("rejected-packets", u64(st.rejected())))
+                .withChild(leaf("malformed-packets", u64(st.malformed())));
+        if (st.lastSentSeq() >= 0) {
+            stats.withChild(leaf("last-sent-seq", u32(st.lastSentSeq())));
+        }
+        if (st.lastReceivedSeq() >= 0) {
+            stats.withChild(leaf("last-rcv-seq", u32(st.lastReceivedSeq())));
+        }
+        return stats.build();
+    }
+
+    private static void delays(DataContainerNodeBuilder<?, ?> stats, String name, DelayStatistic.Summary delay,
+                               DelayStatistic.Summary variation) {
+        if (delay.count() == 0) {
+            return;
+        }
+        var c = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id(name))
+                .withChild(minMaxAvg("delay", delay));
+        if (variation.count() > 0) {
+            c.withChild(minMaxAvg("delay-variation", variation));
+        }
+        stats.withChild(c.build());
+    }
+
+    private static ContainerNode minMaxAvg(String name, DelayStatistic.Summary s) {
+        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(id(name))
+                .withChild(leaf("min", u64(s.min())))
+                .withChild(leaf("max", u64(s.max())))
+                .withChild(leaf("avg", u64(s.mean())))
+                .build();
+    }
+
+    private static ContainerNode percentile(String name, double percentile, int i, SenderStatistics.Snapshot st) {
+        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(id(name))
+                .withChild(leaf("percentile", Decimal64.valueOf(BigDecimal.valueOf(percentile)
+                        .setScale(2, RoundingMode.HALF_UP))))
+                .withChild(ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("delay-percentile"))
+                        .withChild(leaf("rtt-delay", u64(st.roundTrip().percentiles()[i])))
+                        .withChild(leaf("near-end-delay", u64(st.backward().percentiles()[i])))
+                        .withChild(leaf("far-end-delay", u64(st.forward().percentiles()[i])))
+                        .build())
+                .withChild(ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("delay-variation-percentile"))
+                        .withChild(leaf("rtt-delay-variation", u64(st.roundTripVariation().percentiles()[i])))
+                        .withChild(leaf("near-end-delay-variation", u64(st.backwardVariation().percentiles()[i])))
+                        .withChild(leaf("far-end-delay-variation", u64(st.forwardVariation().percentiles()[i])))
+                        .build())
+                .build();
+    }
+
+    private static ContainerNode loss(String name, long lost, long known) {
+        var c = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id(name))
+                .withChild(leaf("loss-count", u64(lost)));
+        if (known > 0) {
+            c.withChild(leaf("loss-ratio", percent(100.0 * lost / known)));
+        }
+        return c.build();
+    }
+
+    private static ContainerNode records(SenderReading reading) {
+        var c = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("records"))
+                .withChild(leaf("pending-records", u64(reading.pendingRecords())));
+        if (!reading.records().isEmpty()) {
+            c.withChild(recordList(reading.records()));
+        }
+        return c.build();
+    }
+
+    /** The YANG list of measurement records (state and fetch-records output share it). */
+    static UserMapNode recordList(List<StampRecord> records) {
+        var list = ImmutableNodes.newUserMapBuilder().withNodeIdentifier(id("record"));
+        for (StampRecord r : records) {
+            Uint32 seq = u32(r.seq());
+            list.withChild(ImmutableNodes.newMapEntryBuilder()
+                    .withNodeIdentifier(key("record", "sequence-number", seq))
+                    .withChild(leaf("sequence-number", seq))
+                    .withChild(leaf("reflector-sequence-number", u32(r.reflectorSeq())))
+                    .withChild(leaf("t1", u64(r.t1())))
+                    .withChild(leaf("t2", u64(r.t2())))
+                    .withChild(leaf("t3", u64(r.t3())))
+                    .withChild(leaf("t4", u64(r.t4())))
+                    .withChild(leaf("two-way-delay", r.roundTripNanos()))
+                    .withChild(leaf("one-way-delay-far-end", r.forwardNanos()))
+                    .withChild(leaf("one-way-delay-near-end", r.backwardNanos()))
+                    .withChild(leaf("sender-ttl", Uint8.valueOf(Math.max(0, Math.min(255, r.senderTtl())))))
+                    .build());
+        }
+        return list.build();
+    }
+
+    private static MapEntryNode reflector(ReflectorSession r) {
+        ReflectorSessionConfig c = r.config;
+        ReflectorCounters n = r.counters();
+        var entry = ImmutableNodes.newMapEntryBuilder()
+                .withNodeIdentifier(key("test-session-state", "session-index", Uint32.valueOf(c.id())))
+                .withChild(leaf("session-index", Uint32.valueOf(c.id())))
+                .withChild(leaf("reflector-session-state", r.state().yangName));
+        if (r.failureReason() != null) {
+            entry.withChild(leaf("failure-reason", r.failureReason()));
+        }
+        entry.withChild(leaf("reflector-timestamp-format", format(c.timestampFormat())));
+        if (c.senderAddress() != null) {
+            entry.withChild(leaf("sender-ip", Ipv6Addresses.format(c.senderAddress())));
+        }
+        if (c.senderPort() != 0) {
+            entry.withChild(leaf("session-sender-udp-port", Uint16.valueOf(c.senderPort())));
+        }
+        if (c.ssid() != ReflectorSessionConfig.ANY_SSID) {
+            entry.withChild(leaf("ssid", Uint16.valueOf(c.ssid())));
+        }
+        if (c.reflectorAddress() != null) {
+            entry.withChild(leaf("session-reflector-ip", Ipv6Addresses.format(c.reflectorAddress())));
+        }
+        entry.withChild(leaf("session-reflector-udp-port", Uint16.valueOf(c.reflectorPort())))
+                .withChild(leaf("sent-packets", u64(n.reflected())))
+                .withChild(leaf("rcv-packets", u64(n.received())))
+                .withChild(leaf("rcv-packets-error", u64(n.rejected())))
+                .withChild(leaf("rejected-packets", u64(n.rejected())));
+        if (n.lastReflectorSeq() >= 0) {
+            entry.withChild(leaf("last-sent-seq", u32(n.lastReflectorSeq())));
+        }
+        if (n.lastSenderSeq() >= 0) {
+            entry.withChild(leaf("last-rcv-seq", u32(n.lastSenderSeq())));
+        }
+        return entry.build();
+    }
+
+    // ---- small helpers -----------------------------------------------------------------------
+
+    static DataContainerChild leaf(String name, Object value) {
+        return ImmutableNodes.leafNode(id(name), value);
+    }
+
+    static NodeIdentifierWithPredicates key(String list, String keyLeaf, Object value) {
+        return NodeIdentifierWithPredicates.of(qname(list), qname(keyLeaf), value);
+    }
+
+    static Uint64 u64(long v) {
+        return Uint64.valueOf(Math.max(0, v));
+    }
+
+    /** Sequence numbers are unwrapped to 64 bits by the data plane; YANG has the 32 wire bits. */
+    static Uint32 u32(long v) {
+        return Uint32.valueOf(v & 0xFFFF_FFFFL);
+    }
+
+    /** A YANG percentage (decimal64, 5 fraction digits, 0..100). */
+    static Decimal64 percent(double value) {
+        return Decimal64.valueOf(BigDecimal.valueOf(Math.max(0, Math.min(100, value)))
+                .setScale(5, RoundingMode.HALF_UP));
+    }
+
+    static String format(TimestampFormat f) {
+        return f == TimestampFormat.PTP ? "ptp-format" : "ntp-format";
+    }
+
+    /** yang:date-and-time in UTC; the Unix epoch when nothing was sent yet. */
+    static String dateAndTime(long unixNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(unixNanos, 1_000_000_000L), Math.floorMod(unixNanos,
+                1_000_000_000L)).toString();
+    }
+}

@@ -1,0 +1,77 @@
+package io.stampd.netconf.protocol;
+
+import java.util.Map;
+import java.util.Optional;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The {@code <data>} of get and get-config: the datastore's tree (for get, running's
+ * configuration with the operational state and /netconf-state), then the with-defaults mode,
+ * then the subtree filter, then XML.
+ */
+public final class DataReader {
+    /** The parameter names of get and get-config besides source. */
+    public static final String FILTER = "filter";
+    public static final String WITH_DEFAULTS = WithDefaultsMode.NAMESPACE + " with-defaults";
+
+    private final ConfigModel model;
+    private final Datastores datastores;
+    private final NetconfStateData netconfState;
+    private final StateOverlay overlay;
+    private final Defaults defaults;
+    private final SubtreeSelection selection;
+    private final DataXml xml;
+
+    public DataReader(ConfigModel model, Datastores datastores, NetconfStateData netconfState) {
+        this.model = model;
+        this.datastores = datastores;
+        this.netconfState = netconfState;
+        this.overlay = new StateOverlay(model.schema());
+        this.defaults = new Defaults(model.schema(), model.values());
+        this.selection = new SubtreeSelection(model.schema(), model.values());
+        this.xml = new DataXml(model.context());
+    }
+
+    /** {@code <get>}: configuration and state. */
+    public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
+            throws RpcErrorException {
+        WithDefaultsMode mode = mode(params);
+        ContainerNode root = overlay.merge(datastores.running().read(), datastores.running().readState());
+        Optional<ContainerNode> state = netconfState.build();
+        if (state.isPresent()) {
+            var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
+            root.body().forEach(c -> children.put(c.name(), c));
+            children.put(state.get().name(), state.get());
+            root = (ContainerNode) Nodes.withChildren(root, children.values());
+        }
+        return write(reply, defaults.apply(mode, root, true), filter);
+    }
+
+    /** {@code <get-config>} of running or the candidate. */
+    public Element config(Document reply, Datastore source, Map<String, Element> params, Optional<Element> filter)
+            throws RpcErrorException {
+        WithDefaultsMode mode = mode(params);
+        ContainerNode root = source == Datastore.RUNNING ? datastores.running().read()
+                : datastores.candidate().content();
+        return write(reply, defaults.apply(mode, root, false), filter);
+    }
+
+    private Element write(Document reply, ContainerNode root, Optional<Element> filter) throws RpcErrorException {
+        ContainerNode selected = filter.isPresent() ? selection.select(root, filter.get()) : root;
+        return xml.write(reply, selected);
+    }
+
+    private static WithDefaultsMode mode(Map<String, Element> params) throws RpcErrorException {
+        Element e = params.get(WITH_DEFAULTS);
+        if (e == null) {
+            return WithDefaultsMode.EXPLICIT;
+        }
+        String text = e.getTextContent().strip();
+        return WithDefaultsMode.ofXmlName(text).orElseThrow(() -> new RpcErrorException(RpcError.invalidValue(null,
+                "with-defaults mode '" + text + "' is not supported; this server supports explicit (its basic "
+                        + "mode), report-all and trim").withInfo("bad-element", "with-defaults")));
+    }
+}

@@ -1,0 +1,42 @@
+package io.stampd.netconf.protocol;
+
+import java.io.IOException;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.transform.dom.DOMResult;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
+import org.opendaylight.yangtools.yang.data.api.schema.stream.NormalizedNodeWriter;
+import org.opendaylight.yangtools.yang.data.codec.xml.XMLStreamNormalizedNodeStreamWriter;
+import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** Writes a data tree as the {@code <data>} element of a get or get-config reply. */
+public final class DataXml {
+    private static final XMLOutputFactory XML_OUTPUT = XMLOutputFactory.newFactory();
+
+    private final EffectiveModelContext context;
+
+    public DataXml(EffectiveModelContext context) {
+        this.context = context;
+    }
+
+    public Element write(Document doc, ContainerNode root) throws RpcErrorException {
+        Element data = doc.createElementNS(RpcReplies.BASE_NS, "data");
+        try {
+            var xml = XML_OUTPUT.createXMLStreamWriter(new DOMResult(data));
+            var stream = XMLStreamNormalizedNodeStreamWriter.create(xml, context);
+            try (var writer = NormalizedNodeWriter.forStreamWriter(stream, true)) {
+                for (DataContainerChild child : root.body()) {
+                    writer.write(child);
+                }
+            }
+            xml.close();
+        } catch (XMLStreamException | IOException | RuntimeException e) {
+            throw new RpcErrorException(RpcError.operationFailed(null, "cannot write the data as XML: "
+                    + e.getMessage()));
+        }
+        return data;
+    }
+}

@@ -1,0 +1,31 @@
+package io.stampd.netconf.protocol;
+
+import java.util.Set;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** {@code <discard-changes>} (RFC 6241, section 8.3.4.2): the shared candidate becomes running again. */
+public final class DiscardChangesOperation extends ProtocolOperation {
+    private final Datastores datastores;
+
+    public DiscardChangesOperation(SessionIdType sessionId, Datastores datastores) {
+        super(sessionId);
+        this.datastores = datastores;
+    }
+
+    @Override
+    protected String getOperationName() {
+        return "discard-changes";
+    }
+
+    @Override
+    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+        parameters(operation, Set.of());
+        synchronized (datastores) {
+            datastores.locks().checkWritable(Datastore.CANDIDATE, session(), "discard-changes");
+            datastores.candidate().discard();
+        }
+        return RpcReplies.ok(reply);
+    }
+}

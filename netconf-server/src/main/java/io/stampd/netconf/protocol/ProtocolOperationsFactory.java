@@ -1,0 +1,94 @@
+package io.stampd.netconf.protocol;
+
+import java.util.Set;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.netconf.api.CapabilityURN;
+import org.opendaylight.netconf.server.api.monitoring.BasicCapability;
+import org.opendaylight.netconf.server.api.monitoring.Capability;
+import org.opendaylight.netconf.server.api.monitoring.CapabilityListener;
+import org.opendaylight.netconf.server.api.monitoring.NetconfMonitoringService;
+import org.opendaylight.netconf.server.api.operations.NetconfOperation;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationService;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactory;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
+import org.opendaylight.yangtools.concepts.Registration;
+import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
+
+/**
+ * stampd's NETCONF base operations (RFC 6241) in place of OpenDaylight's: one shared candidate
+ * with real locks, discard-changes, validate, writable running, get with state and
+ * /netconf-state, with-defaults, and rpc-errors with error-tag and error-path. Register it next
+ * to OpenDaylight's factory, whose operations of the same names {@link ReplacedOdlOperations}
+ * takes away.
+ */
+public final class ProtocolOperationsFactory implements NetconfOperationServiceFactory {
+    /** What these operations add to the capabilities of the hello. */
+    private static final Set<Capability> CAPABILITIES = Set.of(
+            new BasicCapability("urn:ietf:params:netconf:capability:validate:1.1"),
+            new BasicCapability(CapabilityURN.WRITABLE_RUNNING),
+            new BasicCapability(CapabilityURN.ROLLBACK_ON_ERROR),
+            new BasicCapability(WithDefaultsMode.CAPABILITY));
+
+    private final ConfigModel model;
+    private final Datastores datastores;
+    private final DataReader reader;
+    private final OpenSessions sessions = new OpenSessions();
+
+    /**
+     * @param raw        the broker without commit hook (reads of running and operational state)
+     * @param checked    the broker whose commits ask the commit hook (changes of running)
+     * @param monitoring the server's monitoring service (capabilities, schemas, sessions)
+     */
+    public ProtocolOperationsFactory(EffectiveModelContext context, DOMDataBroker raw, DOMDataBroker checked,
+                                     NetconfMonitoringService monitoring) {
+        this.model = new ConfigModel(context);
+        var running = new RunningDatastore(raw, checked, model.paths());
+        var candidate = new SharedCandidate(model.newTree(ConfigTree.emptyRoot()), running);
+        this.datastores = new Datastores(running, candidate);
+        this.reader = new DataReader(model, datastores, new NetconfStateData(context, monitoring, datastores.locks()));
+    }
+
+    public Datastores datastores() {
+        return datastores;
+    }
+
+    @Override
+    public Set<Capability> getCapabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Registration registerCapabilityListener(CapabilityListener listener) {
+        listener.onCapabilitiesChanged(CAPABILITIES, Set.of());
+        return () -> { };
+    }
+
+    @Override
+    public NetconfOperationService createService(SessionIdType sessionId) {
+        long id = sessionId.getValue().longValue();
+        Set<NetconfOperation> operations = Set.of(
+                new GetOperation(sessionId, reader).recordingIn(sessions),
+                new GetConfigOperation(sessionId, reader).recordingIn(sessions),
+                new EditConfigOperation(sessionId, model, datastores).recordingIn(sessions),
+                new CopyConfigOperation(sessionId, model, datastores).recordingIn(sessions),
+                new CommitOperation(sessionId, model, datastores).recordingIn(sessions),
+                new DiscardChangesOperation(sessionId, datastores).recordingIn(sessions),
+                new ValidateOperation(sessionId, model, datastores).recordingIn(sessions),
+                new LockOperation(sessionId, datastores).recordingIn(sessions),
+                new UnlockOperation(sessionId, datastores).recordingIn(sessions),
+                new KillSessionOperation(sessionId, datastores, sessions).recordingIn(sessions));
+        return new NetconfOperationService() {
+            @Override
+            public Set<NetconfOperation> getNetconfOperations() {
+                return operations;
+            }
+
+            @Override
+            public void close() {
+                // the session is over: its locks go (RFC 6241, 7.5)
+                datastores.sessionEnded(id);
+                sessions.ended(id);
+            }
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package io.stampd.netconf.protocol;
+
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+
+/**
+ * The one candidate datastore that all sessions share (RFC 6241, section 8.3). While nobody has
+ * changed it, it follows running (it is re-read from running on each use, so commits and the
+ * agent's own writes show through); once changed, it keeps its own content until commit or
+ * discard-changes.
+ */
+public final class SharedCandidate {
+    private final ConfigTree tree;
+    private final RunningDatastore running;
+    private boolean modified;
+
+    public SharedCandidate(ConfigTree tree, RunningDatastore running) {
+        this.tree = tree;
+        this.running = running;
+    }
+
+    public synchronized ContainerNode content() throws RpcErrorException {
+        followRunning();
+        return tree.content();
+    }
+
+    /** Applies an edit; on an rpc-error the candidate stays as it was. */
+    public synchronized void edit(ConfigTree.Change change) throws RpcErrorException {
+        followRunning();
+        ContainerNode before = tree.content();
+        tree.change(change);
+        if (!tree.content().equals(before)) {
+            modified = true;
+        }
+    }
+
+    /** copy-config to candidate: the candidate becomes {@code content}. */
+    public synchronized void replace(ContainerNode content) throws RpcErrorException {
+        followRunning();
+        ContainerNode before = tree.content();
+        tree.replace(content);
+        modified = modified || !content.equals(before);
+    }
+
+    /** discard-changes: the candidate becomes running again. */
+    public synchronized void discard() throws RpcErrorException {
+        modified = false;
+        followRunning();
+    }
+
+    /** After a commit running holds the candidate's content; the candidate follows running again. */
+    public synchronized void committed() {
+        modified = false;
+    }
+
+    /** Whether the candidate holds changes that are neither committed nor discarded. */
+    public synchronized boolean modified() {
+        return modified;
+    }
+
+    private void followRunning() throws RpcErrorException {
+        if (!modified) {
+            tree.replace(running.read());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.ReflectorCounters;
+import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderListener;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A data plane that records what it is asked to run, and refuses the ports it is told are taken. */
+final class FakeDataPlane implements DataPlane {
+    final List<String> log = new ArrayList<>();
+    final Set<Integer> takenPorts = new HashSet<>();
+    final List<FakeSender> senders = new ArrayList<>();
+    final List<FakeReflector> reflectors = new ArrayList<>();
+
+    @Override
+    public String name() {
+        return "socket";
+    }
+
+    @Override
+    public SenderHandle startSender(SenderSessionConfig config, SenderListener listener) {
+        if (takenPorts.contains(config.senderPort())) {
+            throw new DataPlaneException(DataPlaneException.Reason.PORT_IN_USE, "sender session " + config.id()
+                    + ": cannot bind UDP [::]:" + config.senderPort() + ": Address already in use");
+        }
+        log.add("start sender " + config.id());
+        FakeSender s = new FakeSender(config);
+        senders.add(s);
+        return s;
+    }
+
+    @Override
+    public ReflectorHandle startReflector(ReflectorSessionConfig config) {
+        if (takenPorts.contains(config.reflectorPort())) {
+            throw new DataPlaneException(DataPlaneException.Reason.PORT_IN_USE, "reflector session " + config.id()
+                    + ": cannot bind UDP [::]:" + config.reflectorPort() + ": Address already in use");
+        }
+        log.add("start reflector " + config.id());
+        FakeReflector r = new FakeReflector(config);
+        reflectors.add(r);
+        return r;
+    }
+
+    /** Sessions running now, as "sender 1", "reflector 2". */
+    List<String> running() {
+        List<String> out = new ArrayList<>();
+        senders.stream().filter(s -> !s.closed).forEach(s -> out.add("sender " + s.config.id()));
+        reflectors.stream().filter(r -> !r.closed).forEach(r -> out.add("reflector " + r.config.id()));
+        return out;
+    }
+
+    @Override
+    public DataPlaneCounters counters() {
+        return new DataPlaneCounters(0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void close() {
+        log.add("close");
+    }
+
+    final class FakeSender implements SenderHandle {
+        final SenderSessionConfig config;
+        boolean closed;
+
+        FakeSender(SenderSessionConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public int localPort() {
+            return 50000 + (int) config.id();
+        }
+
+        @Override
+        public long sent() {
+            return 0;
+        }
+
+        @Override
+        public long sendErrors() {
+            return 0;
+        }
+
+        @Override
+        public boolean finished() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                log.add("stop sender " + config.id());
+            }
+        }
+    }
+
+    final class FakeReflector implements ReflectorHandle {
+        final ReflectorSessionConfig config;
+        boolean closed;
+
+        FakeReflector(ReflectorSessionConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public ReflectorCounters counters() {
+            return new ReflectorCounters(0, 0, 0, -1, -1);
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                log.add("stop reflector " + config.id());
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.stampd.netconf.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.dataplane.session.StampRecord;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Crossing above raise, clearing at clear or below, once each, over the sliding window. */
+class ThresholdMonitorTest {
+    private static final long S = 1_000_000_000L;
+    private static final long MS = 1_000_000L;
+
+    private final List<String> events = new ArrayList<>();
+    private final SessionEvents recorder = new SessionEvents() {
+        @Override
+        public void stateChanged(Role role, long id, SessionState previous, SessionState next, String reason) {
+        }
+
+        @Override
+        public void thresholdCrossed(ThresholdEvent e) {
+            events.add("crossed " + e.metric() + " " + (e.isLoss() ? e.lossPercent() : e.delayNanos()) + " > "
+                    + (e.isLoss() ? e.lossBoundPercent() : e.delayBoundNanos()));
+        }
+
+        @Override
+        public void thresholdCleared(ThresholdEvent e) {
+            events.add("cleared " + e.metric() + " " + (e.isLoss() ? e.lossPercent() : e.delayNanos()) + " <= "
+                    + (e.isLoss() ? e.lossBoundPercent() : e.delayBoundNanos()));
+        }
+    };
+
+    /** Ten records in the second before {@code endNanos}, each with the given forward delay. */
+    private static List<StampRecord> second(long endNanos, long forwardNanos) {
+        List<StampRecord> out = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t1 = endNanos - S + i * 100 * MS;
+            out.add(new StampRecord(1, i, t1, t1 + forwardNanos, t1 + forwardNanos + 10_000,
+                    t1 + forwardNanos + 60_000, 63, i));
+        }
+        return out;
+    }
+
+    @Test
+    void forwardDelayCrossesOnceAndClearsWithHysteresis() {
+        Thresholds t = new Thresholds(1, List.of(new Thresholds.DelayBound(Thresholds.Metric.ONE_WAY_DELAY_FAR_END,
+                Thresholds.Statistic.AVG, 8 * MS, 6 * MS)), null);
+        ThresholdMonitor m = new ThresholdMonitor(1);
+        SenderStatistics.Snapshot snap = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, S).snapshot(0);
+        long now = 100 * S;
+        m.evaluate(t, snap, second(now, 5 * MS), 99.9, now, now, recorder);
+        assertEquals(List.of(), events);
+        now += S;
+        m.evaluate(t, snap, second(now, 12 * MS), 99.9, now, now, recorder);
+        now += S;
+        m.evaluate(t, snap, second(now, 12 * MS), 99.9, now, now, recorder);
+        now += S;
+        m.evaluate(t, snap, second(now, 7 * MS), 99.9, now, now, recorder);   // between clear and raise: still crossed
+        now += S;
+        m.evaluate(t, snap, second(now, 5 * MS), 99.9, now, now, recorder);
+        assertEquals(List.of("crossed one-way-delay-far-end 12000000 > 8000000",
+                "cleared one-way-delay-far-end 5000000 <= 6000000"), events);
+    }
+
+    @Test
+    void recordsOlderThanTheWindowDoNotCount() {
+        Thresholds t = new Thresholds(1, List.of(new Thresholds.DelayBound(Thresholds.Metric.TWO_WAY_DELAY,
+                Thresholds.Statistic.MAX, 8 * MS, 8 * MS)), null);
+        ThresholdMonitor m = new ThresholdMonitor(1);
+        SenderStatistics.Snapshot snap = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, S).snapshot(0);
+        long now = 100 * S;
+        List<StampRecord> old = second(now - 5 * S, 20 * MS);
+        m.evaluate(t, snap, old, 99.9, now, now, recorder);
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void highPercentileIsTheNearestRank() {
+        long[] sample = new long[1000];
+        for (int i = 0; i < sample.length; i++) {
+            sample[i] = i + 1;
+        }
+        assertEquals(999, ThresholdMonitor.statistic(sample, Thresholds.Statistic.HIGH_PERCENTILE, 99.9));
+        assertEquals(950, ThresholdMonitor.statistic(sample, Thresholds.Statistic.HIGH_PERCENTILE, 95));
+        assertEquals(1000, ThresholdMonitor.statistic(sample, Thresholds.Statistic.MAX, 0));
+        assertEquals(501, ThresholdMonitor.statistic(sample, Thresholds.Statistic.AVG, 0));
+    }
+
+    @Test
+    void lossOverTheWindowCrossesAndClears() {
+        Thresholds t = new Thresholds(2, List.of(), new Thresholds.LossBound(new BigDecimal("5"), new BigDecimal("1")));
+        ThresholdMonitor m = new ThresholdMonitor(1);
+        SenderStatistics stats = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, 100 * MS);
+        long seq = 0;
+        long mono = 0;
+        // 3 s without loss, then 2 s losing every other packet, then 3 s without loss; 10 packets per second.
+        int[] lossEvery = {0, 0, 0, 2, 2, 0, 0, 0};
+        for (int second = 0; second < lossEvery.length; second++) {
+            for (int i = 0; i < 10; i++, seq++) {
+                mono += 100 * MS;
+                stats.onSent(seq, mono, mono);
+                if (lossEvery[second] == 0 || seq % lossEvery[second] != 0) {
+                    stats.onReply(seq, mono, mono + MS, mono + MS, mono + 2 * MS, 64, seq, mono + 2 * MS);
+                }
+            }
+            m.evaluate(t, stats.snapshot(mono + 200 * MS), List.of(), 99.9, mono, mono + 200 * MS, recorder);
+        }
+        assertEquals(2, events.size(), events.toString());
+        assertTrue(events.get(0).startsWith("crossed two-way-loss"), events.toString());
+        assertTrue(events.get(1).startsWith("cleared two-way-loss"), events.toString());
+    }
+}

@@ -1,0 +1,108 @@
+package io.stampd.netconf.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stampd.netconf.AgentMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.codec.digest.Crypt;
+
+/**
+ * The agent as its own process (AgentMain, as {@code tools/stampd agent} runs it), with a fresh
+ * state directory, one user with a random password, listening on a free port; stopped with
+ * SIGTERM.
+ */
+final class ForkedAgent implements AutoCloseable {
+    static final String USER = "operator";
+
+    private final Process process;
+    private final Path log;
+    private final String host;
+    private final int port;
+    private final String password;
+
+    private ForkedAgent(Process process, Path log, String host, int port, String password) {
+        this.process = process;
+        this.log = log;
+        this.host = host;
+        this.port = port;
+        this.password = password;
+    }
+
+    /** Starts an agent in {@code dir} listening on {@code host} and waits until it listens. */
+    static ForkedAgent start(Path dir, String host) throws IOException, InterruptedException {
+        int port = freeTcpPort();
+        byte[] pw = new byte[12];
+        new SecureRandom().nextBytes(pw);
+        String password = HexFormat.of().formatHex(pw);
+        Path config = dir.resolve("agent.conf");
+        Files.writeString(config, "netconf.port = " + port + "\n"
+                + "netconf.listen-address = " + host + "\n"
+                + "netconf.user." + USER + ".password-hash = " + Crypt.crypt(password, "$6$stampdtest") + "\n");
+        Path log = dir.resolve("agent.log");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "--config",
+                config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var agent = new ForkedAgent(p, log, host, port, password);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!agent.log().contains(AgentMain.READY)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                agent.close();
+                throw new AssertionError("agent did not start listening:\n" + agent.log());
+            }
+            Thread.sleep(20);
+        }
+        return agent;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String password() {
+        return password;
+    }
+
+    /** host, port, user, password: the first arguments of every ncclient script. */
+    List<String> clientArguments() {
+        return List.of(host, String.valueOf(port), USER, password);
+    }
+
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM
+        boolean stopped = process.waitFor(20, TimeUnit.SECONDS);
+        if (!stopped) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(stopped, "agent did not stop on SIGTERM:\n" + log());
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.stampd.netconf.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RFC 6241 behaviour of the agent's NETCONF operations, as clients see it: each test forks an
+ * agent and drives it with a Debian ncclient script of src/test/resources (which prints one line
+ * per check and PASS at the end).
+ */
+class ProtocolNcclientTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void ncclientIsThere() throws Exception {
+        ClientTools.requireNcclient();
+    }
+
+    private void runAgainstAgent(String script, List<String> extra) throws Exception {
+        try (ForkedAgent agent = ForkedAgent.start(dir, "::1")) {
+            List<String> arguments = new ArrayList<>(agent.clientArguments());
+            arguments.addAll(extra);
+            ClientTools.Run run = ClientTools.python(script, arguments);
+            System.out.print(run.output());
+            assertEquals(0, run.exitCode(), script + " failed:\n" + run.output() + "\nagent log:\n" + agent.log());
+            assertTrue(run.output().contains("PASS"), run.output());
+        }
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (var s = new DatagramSocket(new InetSocketAddress(0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void invalidEditsAreRefusedWithTheirErrorTagAndPath() throws Exception {
+        // a UDP port another socket holds, for the reflector session that cannot have it
+        try (var busy = new DatagramSocket(new InetSocketAddress(0))) {
+            runAgainstAgent("ncclient_invalid_edits.py", List.of(String.valueOf(freeUdpPort()),
+                    String.valueOf(busy.getLocalPort())));
+        }
+    }
+
+    @Test
+    void locksSharedCandidateDiscardAndValidateAcrossSessions() throws Exception {
+        runAgainstAgent("ncclient_locks.py", List.of());
+    }
+
+    @Test
+    void getMergesStateFiltersAndReportsDefaultsInEachMode() throws Exception {
+        runAgainstAgent("ncclient_get_and_defaults.py", List.of(String.valueOf(freeUdpPort())));
+    }
+
+    @Test
+    void schemasAndGetSchemaServeEveryAdvertisedModule() throws Exception {
+        runAgainstAgent("ncclient_schemas.py", List.of());
+    }
+}
