@@ -12,8 +12,13 @@ package io.stampd.dataplane.session;
  * <p>Delay variation: IPDV (RFC 5481) between consecutively numbered replies, in absolute value.
  */
 public final class SenderStatistics implements SenderListener {
-    private static final int WINDOW = 1 << 16;
-    private static final int MASK = WINDOW - 1;
+    /** Largest loss-tracking window: sequence numbers sent in one loss timeout must fit. */
+    private static final int MAX_WINDOW = 1 << 16;
+    private static final int MIN_WINDOW = 64;
+
+    /** Sequence numbers tracked for loss and duplicates (a power of two). */
+    private final int window;
+    private final int mask;
 
     private final double[] percentiles;
     private final long lossTimeoutNanos;
@@ -23,14 +28,14 @@ public final class SenderStatistics implements SenderListener {
     private final DelayStatistic forward = new DelayStatistic();
     private final DelayStatistic backward = new DelayStatistic();
     private final DelayStatistic roundTrip = new DelayStatistic();
-    private final DelayStatistic forwardVariation = new DelayStatistic();
-    private final DelayStatistic backwardVariation = new DelayStatistic();
-    private final DelayStatistic roundTripVariation = new DelayStatistic();
+    private final DelayStatistic forwardVariation = new DelayStatistic(2);
+    private final DelayStatistic backwardVariation = new DelayStatistic(2);
+    private final DelayStatistic roundTripVariation = new DelayStatistic(2);
 
     /** Send time (System.nanoTime) of each sequence number in the window, and whether it was answered. */
-    private final long[] sentAt = new long[WINDOW];
-    private final long[] sentSeqAt = new long[WINDOW];
-    private final boolean[] answered = new boolean[WINDOW];
+    private final long[] sentAt;
+    private final long[] sentSeqAt;
+    private final boolean[] answered;
 
     private long sent;
     private long lastSentSeq = -1;
@@ -71,11 +76,34 @@ public final class SenderStatistics implements SenderListener {
     private long startUnixNanos;
 
     public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos) {
-        this(ssid, percentiles, recordCapacity, lossTimeoutNanos, ReflectorMode.AUTO);
+        this(ssid, percentiles, recordCapacity, lossTimeoutNanos, ReflectorMode.AUTO, MAX_WINDOW);
+    }
+
+    /**
+     * The loss window holds what is in flight during one loss timeout, plus margin: a session at
+     * 1 s with a 2 s timeout tracks 64 numbers, one at 1 ms tracks 4096. That keeps 1,000 idle-ish
+     * sessions small while fast ones still see every late reply.
+     */
+    static int windowFor(long intervalNanos, long lossTimeoutNanos) {
+        long inFlight = lossTimeoutNanos / Math.max(1, intervalNanos) + 2;
+        int w = MIN_WINDOW;
+        while (w < inFlight * 2 && w < MAX_WINDOW) {
+            w <<= 1;
+        }
+        return w;
     }
 
     public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos,
-                            ReflectorMode expectedMode) {
+                            ReflectorMode expectedMode, int window) {
+        if (Integer.bitCount(window) != 1 || window < MIN_WINDOW || window > MAX_WINDOW) {
+            throw new IllegalArgumentException("loss window " + window + " is not a power of two in "
+                    + MIN_WINDOW + ".." + MAX_WINDOW);
+        }
+        this.window = window;
+        this.mask = window - 1;
+        this.sentAt = new long[window];
+        this.sentSeqAt = new long[window];
+        this.answered = new boolean[window];
         this.expectedMode = expectedMode;
         this.ssid = ssid;
         this.percentiles = percentiles.clone();
@@ -85,7 +113,7 @@ public final class SenderStatistics implements SenderListener {
 
     public static SenderStatistics forSession(SenderSessionConfig c) {
         return new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
-                c.reflectorMode());
+                c.reflectorMode(), windowFor(c.intervalNanos(), c.lossTimeoutNanos()));
     }
 
     @Override
@@ -93,7 +121,7 @@ public final class SenderStatistics implements SenderListener {
         if (sent == 0) {
             startUnixNanos = t1;
         }
-        int slot = (int) (seq & MASK);
+        int slot = (int) (seq & mask);
         sentAt[slot] = monoNanos;
         sentSeqAt[slot] = seq;
         answered[slot] = false;
@@ -105,7 +133,7 @@ public final class SenderStatistics implements SenderListener {
     @Override
     public synchronized void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl,
                                      long reflectorSeq, long monoNanos) {
-        int slot = (int) (senderSeq & MASK);
+        int slot = (int) (senderSeq & mask);
         if (sent == 0 || sentSeqAt[slot] != senderSeq || senderSeq > lastSentSeq) {
             rejected++; // not a sequence number we sent (recently): spoofed, stale or corrupt
             return;
@@ -215,8 +243,8 @@ public final class SenderStatistics implements SenderListener {
     /** Packets sent but not answered within the loss timeout, as of {@code monoNow}. */
     private long inFlight(long monoNow) {
         long n = 0;
-        for (long s = lastSentSeq, k = 0; s >= 0 && k < WINDOW && k < sent; s--, k++) {
-            int slot = (int) (s & MASK);
+        for (long s = lastSentSeq, k = 0; s >= 0 && k < window && k < sent; s--, k++) {
+            int slot = (int) (s & mask);
             if (sentSeqAt[slot] != s || monoNow - sentAt[slot] >= lossTimeoutNanos) {
                 break;
             }

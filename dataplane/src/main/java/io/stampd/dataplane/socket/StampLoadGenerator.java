@@ -132,7 +132,8 @@ public final class StampLoadGenerator implements AutoCloseable, MessageBatch.Sen
      * @param elapsedNanos    sendNanos plus the drain
      * @param idleNanos       time of the measured phase spent waiting (nothing to send, no reply read)
      * @param bursts          sendmmsg bursts
-     * @param maxLagNanos     how late the latest burst left after its last packet fell due (paced only)
+     * @param maxLagNanos     how late a burst left, at most, after its scheduled time (when its last packet
+     *                        fell due); large when the generator cannot keep up with the rate (paced only)
      * @param meanLagNanos    mean of that lag over the bursts (paced only)
      * @param rttCount        replies with a kernel receive timestamp
      * @param rttSumNanos     sum of their round-trip times
@@ -309,7 +310,8 @@ public final class StampLoadGenerator implements AutoCloseable, MessageBatch.Sen
                 long pending = due - done;
                 if (pending >= burst || (pending > 0 && due == limit)) {
                     n = (int) Math.min(MAX_BATCH, pending);
-                    long lag = now - (start + (long) ((due - 1) * nanosPerPacket));
+                    // On schedule, this burst leaves when its burst-th packet falls due: how late is it?
+                    long lag = Math.max(0, now - (start + (long) ((done + Math.min(n, burst) - 1) * nanosPerPacket)));
                     if (lag > maxLag) {
                         maxLag = lag;
                     }

@@ -134,7 +134,7 @@ class SenderStatisticsTest {
     @Test
     void aReflectorDeclaredStatefulGetsTheSplitEvenBeforeNumbersDiverge() {
         SenderStatistics st = new SenderStatistics(7, new double[] {50, 90, 99}, 16, 2 * S,
-                SenderStatistics.ReflectorMode.STATEFUL);
+                SenderStatistics.ReflectorMode.STATEFUL, 64);
         for (int i = 0; i < 4; i++) {
             send(st, i);
         }
@@ -176,6 +176,15 @@ class SenderStatisticsTest {
                 assertTrue(perPacket < 1, "statistics allocated " + perPacket + " bytes per record");
             }
         }
+    }
+
+    @Test
+    void theLossWindowCoversWhatIsInFlightDuringOneTimeout() {
+        assertEquals(64, SenderStatistics.windowFor(S, 2 * S));
+        assertEquals(4096, SenderStatistics.windowFor(MS, 2 * S));
+        assertEquals(1 << 16, SenderStatistics.windowFor(MS, 600 * S), "capped");
+        // A window of 64 at 10 ms with a 2 s timeout would overwrite in-flight packets: 256 is needed.
+        assertEquals(512, SenderStatistics.windowFor(10 * MS, 2 * S));
     }
 
     @Test
