@@ -26,6 +26,7 @@ final class EventLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventLoop.class.getName());
     private static final int MAX_EVENTS = 64;
     private static final int WAKE_TOKEN = -1;
+    private static final int MAX_TIMERS_PER_TURN = 64;
 
     /** Something to do when a socket becomes readable. */
     interface ReadHandler {
@@ -242,7 +243,10 @@ final class EventLoop implements AutoCloseable {
         Libc.setTimerSlack(1); // default slack of 50 us would delay every timed send
         while (running) {
             long now = System.nanoTime();
-            while (heapSize > 0 && heap[0].deadline <= now) {
+            // At most a bounded number of due timers per turn, then a look at the sockets: with
+            // thousands of sessions due at once, replies must not wait behind every send.
+            int fired = 0;
+            while (heapSize > 0 && heap[0].deadline <= now && fired++ < MAX_TIMERS_PER_TURN) {
                 Timer t = heap[0];
                 cancel(t);
                 long next;
