@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ReflectCommand.class,
                 DelayLineCommand.class,
                 FloodCommand.class,
+                AgentCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {

@@ -1,0 +1,412 @@
+package io.stampd.tools;
+
+import io.stampd.tools.NetconfClient.Xml;
+import io.stampd.tools.testing.TestEnv;
+import io.stampd.tools.testing.Testbed;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The NETCONF agent managing real sessions over the SRv6 test bed (sender — transit End SID —
+ * reflector, 5 ms delay line on the forward link): one agent process per end namespace, configured
+ * and read with Debian's ncclient from inside that namespace, as an operator would.
+ */
+@Tag("netns")
+class NetconfAgentNetnsTest {
+    private static final long MS = 1_000_000L;
+    private static final String SENDER_STATE = "//s:stamp-state/s:stamp-session-sender-state/s:test-session-state";
+    private static final String REFLECTOR_STATE = "//s:stamp-state/s:stamp-session-refl-state/s:test-session-state";
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void prerequisites() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        Process p = new ProcessBuilder(NetconfClient.PYTHON, "-c", "import ncclient, lxml").redirectErrorStream(true)
+                .start();
+        boolean ok = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        if (!ok && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("python3-ncclient missing (apt-get install python3-ncclient); CI=true");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ok, "python3-ncclient missing (apt-get install python3-ncclient)");
+    }
+
+    // ---- configuration snippets --------------------------------------------------------------
+
+    static String config(String body) {
+        return "<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><stamp xmlns=\"" + NetconfClient.STAMP_NS
+                + "\">" + body + "</stamp></config>";
+    }
+
+    static String segments(String container, List<String> segments) {
+        return "<" + container + ">" + segments.stream().map(s -> "<segment>" + s + "</segment>")
+                .collect(Collectors.joining()) + "</" + container + ">";
+    }
+
+    /** A stateful reflector session answering on port 862 of the reflector's address, back along the return path. */
+    static String reflectorSession(Testbed tb) {
+        return "<stamp-session-reflector><reflector-mode-state>stateful</reflector-mode-state>"
+                + "<reflector-test-session><session-index>1</session-index>"
+                + "<reflector-ip>" + tb.reflectorAddr() + "</reflector-ip>"
+                + "<reflector-udp-port>862</reflector-udp-port>"
+                + segments("return-path", tb.returnSegments())
+                + "</reflector-test-session></stamp-session-reflector>";
+    }
+
+    /**
+     * A sender session over the forward segment list, every {@code intervalMs}; {@code extra} adds
+     * leaves. The test bed's delay line holds each packet by spinning for the whole delay on the
+     * CPU that sends it (XDP, no netem here), so a session costs delay / interval of a CPU in the
+     * agent's I/O thread: the intervals below keep that well under one CPU.
+     */
+    static String senderSession(Testbed tb, long id, int intervalMs, String extra) {
+        return "<stamp-session-sender><sender-test-session>"
+                + "<stamp-session-id>" + id + "</stamp-session-id>"
+                + "<interval>" + intervalMs * 1000 + "</interval>"
+                + "<sender-ip>" + tb.senderAddr() + "</sender-ip>"
+                + "<session-reflector-ip>" + tb.reflectorAddr() + "</session-reflector-ip>"
+                + segments("forward-path", tb.forwardSegments())
+                + extra
+                + "</sender-test-session></stamp-session-sender>";
+    }
+
+    private static String senderState(long id) {
+        return SENDER_STATE + "[s:session-index=" + id + "]";
+    }
+
+    private static String operation(String name, String body) {
+        return "<" + name + " xmlns=\"" + NetconfClient.STAMP_NS + "\">" + body + "</" + name + ">";
+    }
+
+    private static String fetchRecords(long id) {
+        return "<fetch-records xmlns=\"" + NetconfClient.STAMP_NS + "\"><stamp-session-id>" + id
+                + "</stamp-session-id></fetch-records>";
+    }
+
+    /** Both agents up, the reflector session committed on one, the sender session on the other. */
+    private record Pair(AgentInNamespace sender, AgentInNamespace reflector) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                sender.close();
+            } finally {
+                reflector.close();
+            }
+        }
+    }
+
+    private Pair startAgents(Testbed tb) throws Exception {
+        AgentInNamespace reflector = AgentInNamespace.start(tb, tb.reflectorNs(), dir.resolve("reflector"));
+        AgentInNamespace sender = AgentInNamespace.start(tb, tb.senderNs(), dir.resolve("sender"));
+        long r = reflector.awaitListening(Duration.ofSeconds(60));
+        long s = sender.awaitListening(Duration.ofSeconds(60));
+        System.out.println("agents listening " + r + " ms (reflector) and " + s + " ms (sender) after start");
+        return new Pair(sender, reflector);
+    }
+
+    // ---- the tests ---------------------------------------------------------------------------
+
+    /**
+     * edit-config + commit of a reflector session on one agent and a sender session on the other:
+     * the state read with get shows what the delay line does (forward ≈ 5 ms, backward small, no
+     * loss), in the statistics and in the records; fetch-records drains; disabling stops sending.
+     */
+    @Test
+    void senderAndReflectorAgentsMeasureTheDelayLine() throws Exception {
+        try (Testbed tb = Testbed.up(5000, 0); Pair agents = startAgents(tb)) {
+            NetconfClient snd = agents.sender().client();
+            NetconfClient rfl = agents.reflector().client();
+            rfl.commitOk(config(reflectorSession(tb)));
+            snd.commitOk(config(senderSession(tb, 1, 20,
+                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+            Thread.sleep(4000);
+
+            Xml state = snd.get();
+            String s = senderState(1);
+            assertEquals("active", state.string(s + "/s:sender-session-state"), state.toString());
+            String stats = s + "/s:current-stats";
+            long sent = state.number(stats + "/s:sent-packets");
+            long received = state.number(stats + "/s:rcv-packets");
+            assertTrue(sent >= 150, "4 s at 20 ms: " + sent + " sent");
+            assertTrue(received >= sent - 5, received + " of " + sent + " received (a few in flight)");
+            assertEquals(0, state.number(stats + "/s:two-way-loss/s:loss-count"), "no loss on the line");
+            long forward = state.number(stats + "/s:one-way-delay-far-end/s:delay/s:avg");
+            long forwardMin = state.number(stats + "/s:one-way-delay-far-end/s:delay/s:min");
+            long backward = state.number(stats + "/s:one-way-delay-near-end/s:delay/s:avg");
+            long roundTrip = state.number(stats + "/s:two-way-delay/s:delay/s:avg");
+            String delays = "forward avg " + forward + " min " + forwardMin + ", backward avg " + backward
+                    + ", round trip avg " + roundTrip + " ns";
+            System.out.println("over NETCONF: " + sent + " sent, " + received + " received, " + delays);
+            assertTrue(forwardMin >= 5 * MS - 50_000, delays);
+            assertTrue(forward >= 5 * MS && forward < 6 * MS, delays);
+            assertTrue(backward >= 0 && backward < MS, delays);
+            assertTrue(roundTrip >= 5 * MS && roundTrip < 6_500_000, delays);
+            long p95 = state.number(stats + "/s:low-percentile/s:delay-percentile/s:far-end-delay");
+            assertTrue(p95 >= 5 * MS && p95 < 7 * MS, "95th percentile of the forward delay " + p95);
+            assertEquals(0, state.number(stats + "/s:one-way-loss-far-end/s:loss-count"),
+                    "stateful reflector: forward loss is known and 0");
+
+            // The latest records, oldest first, each one a measurement over the line.
+            List<org.w3c.dom.Node> records = state.nodes(s + "/s:records/s:record");
+            assertEquals(5, records.size(), "stampd.state-records default");
+            long previous = -1;
+            for (int i = 1; i <= records.size(); i++) {
+                String r = s + "/s:records/s:record[" + i + "]";
+                long seq = state.number(r + "/s:sequence-number");
+                assertTrue(seq > previous, "records oldest first");
+                previous = seq;
+                long t1 = state.number(r + "/s:t1");
+                long t2 = state.number(r + "/s:t2");
+                long t3 = state.number(r + "/s:t3");
+                long t4 = state.number(r + "/s:t4");
+                assertTrue(t1 < t2 && t2 <= t3 && t3 < t4, "T1 < T2 <= T3 < T4 on one clock");
+                assertEquals(t2 - t1, state.number(r + "/s:one-way-delay-far-end"));
+                assertTrue(t2 - t1 >= 5 * MS - 50_000 && t2 - t1 < 15 * MS, "record forward " + (t2 - t1));
+                assertEquals(63, state.number(r + "/s:sender-ttl"), "one SRv6 hop on the way");
+            }
+
+            // The reflector agent's view of the same packets.
+            Xml reflected = rfl.get();
+            long rcv = reflected.number(REFLECTOR_STATE + "[s:session-index=1]/s:rcv-packets");
+            assertTrue(rcv >= received, "reflector received " + rcv + ", sender got " + received + " back");
+            assertEquals(rcv, reflected.number(REFLECTOR_STATE + "[s:session-index=1]/s:sent-packets"));
+            assertEquals("active", reflected.string(REFLECTOR_STATE + "[s:session-index=1]/s:reflector-session-state"));
+
+            // fetch-records drains: a second call returns only what came since the first.
+            Xml first = snd.rpc(fetchRecords(1));
+            List<org.w3c.dom.Node> firstRecords = first.nodes("//s:record");
+            assertTrue(firstRecords.size() >= 150, firstRecords.size() + " records since the start");
+            long lastOfFirst = first.number("(//s:record)[last()]/s:sequence-number");
+            Thread.sleep(300);
+            Xml second = snd.rpc(fetchRecords(1));
+            int n2 = second.count("//s:record");
+            assertTrue(n2 > 0 && n2 < firstRecords.size(), n2 + " new records");
+            assertEquals(lastOfFirst + 1, second.number("(//s:record)[1]/s:sequence-number"), "no gap, no repeat");
+
+            // The operations: stop keeps the statistics, clear-statistics zeroes them, start sends again.
+            snd.rpc(operation("stamp-sender-stop", "<stamp-session-id>1</stamp-session-id>"));
+            Xml afterStop = snd.get();
+            assertEquals("ready", afterStop.string(s + "/s:sender-session-state"));
+            long sentAtRpcStop = afterStop.number(stats + "/s:sent-packets");
+            assertTrue(sentAtRpcStop >= sent, "statistics kept by the stop");
+            Thread.sleep(500);
+            assertEquals(sentAtRpcStop, snd.get().number(stats + "/s:sent-packets"), "stopped by the operation");
+            snd.rpc(operation("clear-statistics", "<stamp-session-id>1</stamp-session-id>"));
+            assertEquals(0, snd.get().number(stats + "/s:sent-packets"), "cleared");
+            snd.rpc(operation("stamp-sender-start", "<stamp-session-id>1</stamp-session-id>"));
+            Thread.sleep(500);
+            Xml restarted = snd.get();
+            assertEquals("active", restarted.string(s + "/s:sender-session-state"));
+            assertTrue(restarted.number(stats + "/s:rcv-packets") > 0, "measuring again after the start");
+            var unknown = assertThrows(NetconfClient.RpcFailed.class,
+                    () -> snd.rpc(operation("stamp-sender-start", "<stamp-session-id>9</stamp-session-id>")));
+            assertTrue(unknown.error.message().contains("no sender session 9 is configured"), unknown.toString());
+
+            // Disabled, the session stays configured and keeps its statistics, but sends no more.
+            snd.commitOk(config(senderSession(tb, 1, 20, "<test-session-enable>false</test-session-enable>")));
+            Xml stopped = snd.get();
+            assertEquals("ready", stopped.string(s + "/s:sender-session-state"));
+            long sentAtStop = stopped.number(stats + "/s:sent-packets");
+            Thread.sleep(1500);
+            assertEquals(sentAtStop, snd.get().number(stats + "/s:sent-packets"), "no packets while disabled");
+            assertEquals(1, snd.getConfig().count("//s:sender-test-session"), "still configured");
+
+            assertEquals(0, agents.sender().terminate(), "exit code after SIGTERM");
+            assertEquals(0, agents.reflector().terminate(), "exit code after SIGTERM");
+            assertTrue(agents.reflector().fullLog().contains("stopped 1 sessions"), agents.reflector().fullLog());
+        }
+    }
+
+    /**
+     * kill -9 of the sender's agent and a restart: running comes back identical from the saved
+     * file and the session measures again within 2 s of the restart.
+     */
+    @Test
+    void killNineAndRestartResumesTheSessions() throws Exception {
+        try (Testbed tb = Testbed.up(5000, 0); Pair agents = startAgents(tb)) {
+            NetconfClient rfl = agents.reflector().client();
+            rfl.commitOk(config(reflectorSession(tb)));
+            NetconfClient snd = agents.sender().client();
+            snd.commitOk(config(senderSession(tb, 1, 50, "") + "<key-chains><key-chain><name>k</name>"
+                    + "<key>00112233445566778899aabbccddeeff</key></key-chain></key-chains>"));
+            snd.commitOk(config(senderSession(tb, 2, 50, "<ssid>2</ssid>")));
+            Thread.sleep(1000);
+            String before = snd.getConfig().toString();
+
+            agents.sender().kill9();
+            agents.sender().restart();
+            long restartedAt = agents.sender().startedAtMillis();
+            long listening = agents.sender().awaitListening(Duration.ofSeconds(60));
+            String after = snd.getConfig().toString();
+            assertEquals(canonical(before), canonical(after), "running after kill -9 and restart");
+
+            // The first reply of each session after the restart: its T4 against the restart time.
+            for (long id : new long[] {1, 2}) {
+                Xml records = snd.rpc(fetchRecords(id));
+                assertTrue(records.count("//s:record") > 0, "session " + id + " measures again: " + records);
+                long firstSeq = records.number("(//s:record)[1]/s:sequence-number");
+                assertEquals(0, firstSeq, "a new run of session " + id);
+                long t4Millis = records.number("(//s:record)[1]/s:t4") / MS;
+                long resumedAfter = t4Millis - restartedAt;
+                System.out.println("session " + id + ": first reply " + resumedAfter + " ms after the restart"
+                        + " (agent listening after " + listening + " ms)");
+                assertTrue(resumedAfter < 2000, "session " + id + " measured again " + resumedAfter
+                        + " ms after the restart\n" + agents.sender().fullLog());
+            }
+        }
+    }
+
+    private static String canonical(String xml) {
+        return xml.replaceAll("message-id=\"[^\"]*\"", "").replaceAll(">\\s+<", "><").strip();
+    }
+
+    /**
+     * A create-subscription receives threshold-crossed when the delay line is raised above the
+     * session's bound, and threshold-cleared when it is lowered again.
+     */
+    @Test
+    void subscriberIsToldWhenTheDelayCrossesAndClearsItsBound() throws Exception {
+        try (Testbed tb = Testbed.up(5000, 0); Pair agents = startAgents(tb)) {
+            agents.reflector().client().commitOk(config(reflectorSession(tb)));
+            NetconfClient snd = agents.sender().client();
+            snd.commitOk(config(senderSession(tb, 1, 50, "<thresholds><evaluation-interval>1</evaluation-interval>"
+                    + "<delay-threshold><metric>one-way-delay-far-end</metric><statistic>avg</statistic>"
+                    + "<raise>8000000</raise><clear>6500000</clear></delay-threshold></thresholds>")));
+            NetconfClient.Subscription sub = snd.subscribe(Duration.ofSeconds(60));
+            List<String> seen = new ArrayList<>();
+            assertNull(sub.await("threshold-crossed", Duration.ofSeconds(3), seen), "5 ms is below the 8 ms bound");
+
+            tb.set(12000, 0);
+            String crossed = sub.await("threshold-crossed", Duration.ofSeconds(10), seen);
+            assertNotNull(crossed, "no threshold-crossed after raising the line to 12 ms; seen: " + seen);
+            assertTrue(crossed.contains("<metric>one-way-delay-far-end</metric>"), crossed);
+            assertTrue(crossed.contains("<delay-bound>8000000</delay-bound>"), crossed);
+            long measured = Long.parseLong(crossed.replaceAll(".*<delay>(\\d+)</delay>.*", "$1"));
+            assertTrue(measured > 8 * MS, crossed);
+
+            tb.set(5000, 0);
+            String cleared = sub.await("threshold-cleared", Duration.ofSeconds(10), seen);
+            assertNotNull(cleared, "no threshold-cleared after lowering the line to 5 ms; seen: " + seen);
+            assertTrue(cleared.contains("<delay-bound>6500000</delay-bound>"), cleared);
+            long now = Long.parseLong(cleared.replaceAll(".*<delay>(\\d+)</delay>.*", "$1"));
+            assertTrue(now <= 6_500_000, cleared);
+            System.out.println("notifications: " + crossed + "\n" + cleared);
+            sub.process().destroy();
+        }
+    }
+
+    /**
+     * A commit the data plane cannot run (its UDP port is held by another program) is refused with
+     * in-use and the session's path; running is unchanged, the running session undisturbed, and no
+     * packet of the refused session appears on the wire.
+     */
+    @Test
+    void aCommitThatCannotRunIsRefusedAndLeavesNoTrace() throws Exception {
+        try (Testbed tb = Testbed.up(5000, 0); Pair agents = startAgents(tb)) {
+            NetconfClient rfl = agents.reflector().client();
+            rfl.commitOk(config(reflectorSession(tb)));
+            NetconfClient snd = agents.sender().client();
+            snd.commitOk(config(senderSession(tb, 1, 20, "")));
+            Thread.sleep(500);
+            String runningBefore = snd.getConfig().toString();
+            long portBefore = snd.get().number(senderState(1) + "/s:current-stats/s:session-sender-udp-port");
+
+            // Another program holds UDP 40000 in the sender's namespace, and 40001 at the reflector.
+            Process holder = holdUdpPort(tb, tb.senderNs(), 40000);
+            Process reflectorHolder = holdUdpPort(tb, tb.reflectorNs(), 40001);
+            Path pcap = dir.resolve("refused.pcap");
+            Process capture = startCapture(tb, tb.senderNs(), tb.senderDev(), pcap);
+
+            NetconfClient.CommitResult refused = snd.commit(config(senderSession(tb, 2, 20,
+                    "<ssid>4242</ssid><session-sender-udp-port>40000</session-sender-udp-port>")
+                    .replace("</stamp-session-sender>", "") + "<sender-test-session><stamp-session-id>3"
+                    + "</stamp-session-id><ssid>4343</ssid><interval>20000</interval><session-reflector-ip>"
+                    + tb.reflectorAddr() + "</session-reflector-ip></sender-test-session></stamp-session-sender>"));
+            Thread.sleep(500);
+            stopProcess(capture);
+
+            assertNotNull(refused.error(), "the commit must be refused");
+            System.out.println("refused: " + refused.error());
+            assertEquals("in-use", refused.error().tag(), refused.error().toString());
+            assertTrue(refused.error().path().contains("stamp-session-id='2'"), refused.error().toString());
+            assertTrue(refused.error().message().contains("sender session 2")
+                    && refused.error().message().contains("in use"), refused.error().toString());
+            assertEquals(canonical(runningBefore), canonical(snd.getConfig().toString()), "running unchanged");
+            Xml state = snd.get();
+            assertEquals(0, state.count(senderState(2)), "no state of the refused session");
+            assertEquals(0, state.count(senderState(3)), "nor of the valid one committed with it");
+            assertEquals("active", state.string(senderState(1) + "/s:sender-session-state"));
+            assertEquals(portBefore, state.number(senderState(1) + "/s:current-stats/s:session-sender-udp-port"),
+                    "session 1 kept its socket");
+
+            List<Pcap.Datagram> wire = Pcap.read(pcap);
+            assertTrue(wire.stream().anyMatch(d -> d.srcPort() == portBefore), "session 1 kept sending");
+            assertFalse(wire.stream().anyMatch(d -> d.srcPort() == 40000), "a packet from the refused port");
+            assertFalse(wire.stream().anyMatch(d -> d.payload().length >= 16
+                    && (ssid(d) == 4242 || ssid(d) == 4343)), "a packet of a refused session");
+
+            // The same at the reflector: its port is taken, the reflector session is refused.
+            NetconfClient.CommitResult refusedReflector = rfl.commit(config("<stamp-session-reflector>"
+                    + "<reflector-test-session><session-index>2</session-index>"
+                    + "<reflector-udp-port>40001</reflector-udp-port></reflector-test-session>"
+                    + "</stamp-session-reflector>"));
+            assertNotNull(refusedReflector.error());
+            assertEquals("in-use", refusedReflector.error().tag(), refusedReflector.error().toString());
+            assertTrue(refusedReflector.error().path().contains("session-index='2'"),
+                    refusedReflector.error().toString());
+            assertEquals(1, rfl.getConfig().count("//s:reflector-test-session"));
+            stopProcess(holder);
+            stopProcess(reflectorHolder);
+        }
+    }
+
+    private static int ssid(Pcap.Datagram d) {
+        return ((d.payload()[14] & 0xFF) << 8) | (d.payload()[15] & 0xFF);
+    }
+
+    private static Process holdUdpPort(Testbed tb, String ns, int port) throws Exception {
+        Process p = tb.start(ns, NetconfClient.PYTHON, "-c", "import socket, time\n"
+                + "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+                + "s.bind(('::', " + port + "))\n"
+                + "print('bound', flush=True)\n"
+                + "time.sleep(600)\n");
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("bound", r.readLine(), "holding UDP port " + port);
+        return p;
+    }
+
+    private static Process startCapture(Testbed tb, String ns, String dev, Path file) throws Exception {
+        Process p = tb.start(ns, "tcpdump", "--immediate-mode", "-i", dev, "-U", "-s", "0", "-n", "-w",
+                file.toString(), "ip6 and not icmp6");
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String line = err.readLine();
+        assertTrue(line != null && line.contains("listening on"), "tcpdump did not start: " + line);
+        return p;
+    }
+
+    private static void stopProcess(Process p) throws InterruptedException {
+        p.toHandle().descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    }
+}
