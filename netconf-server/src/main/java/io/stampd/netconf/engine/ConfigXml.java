@@ -119,7 +119,8 @@ final class ConfigXml {
         try {
             stack.enterSchemaTree(QName.create(module.get().getQNameModule(), e.getLocalName()));
         } catch (IllegalArgumentException ex) {
-            throw new IOException("module " + module.get().getName() + " has no top-level node " + e.getLocalName(), ex);
+            throw new IOException("module " + module.get().getName() + " has no top-level node "
+                    + e.getLocalName(), ex);
         }
         var holder = new NormalizationResultHolder();
         try {

@@ -112,7 +112,8 @@ public final class Engine implements AutoCloseable {
     private ConfigCommitHook ready() throws CommitVetoException {
         ConfigCommitHook h = hook;
         if (h == null) {
-            throw new CommitVetoException(null, ErrorTag.RESOURCE_DENIED, "the agent is starting or stopping; try again");
+            throw new CommitVetoException(null, ErrorTag.RESOURCE_DENIED,
+                    "the agent is starting or stopping; try again");
         }
         return h;
     }

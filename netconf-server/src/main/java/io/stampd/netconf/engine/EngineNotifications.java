@@ -35,7 +35,8 @@ final class EngineNotifications implements SessionEvents {
     @Override
     public void stateChanged(Role role, long sessionId, SessionState previous, SessionState next, String reason) {
         LOG.info("{} session {}: {} -> {}{}", role.yangName, sessionId,
-                previous == null ? "(new)" : previous.yangName, next.yangName, reason == null ? "" : " (" + reason + ")");
+                previous == null ? "(new)" : previous.yangName, next.yangName,
+                reason == null ? "" : " (" + reason + ")");
         var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("session-state-change"))
                 .withChild(leaf("role", role.yangName))
                 .withChild(leaf("session-id", Uint32.valueOf(sessionId)));
@@ -69,7 +70,8 @@ final class EngineNotifications implements SessionEvents {
     private static ContainerNode threshold(String name, ThresholdEvent e) {
         var measurement = ImmutableNodes.newChoiceBuilder().withNodeIdentifier(id("measurement"));
         if (e.isLoss()) {
-            measurement.withChild(leaf("loss-ratio", Decimal64.valueOf(e.lossPercent().setScale(5, RoundingMode.HALF_UP))))
+            measurement.withChild(leaf("loss-ratio",
+                            Decimal64.valueOf(e.lossPercent().setScale(5, RoundingMode.HALF_UP))))
                     .withChild(leaf("loss-bound", Decimal64.valueOf(e.lossBoundPercent().setScale(5,
                             RoundingMode.HALF_UP))));
         } else {

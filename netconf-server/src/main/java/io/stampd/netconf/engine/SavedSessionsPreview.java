@@ -46,7 +46,7 @@ import org.xml.sax.SAXException;
 final class SavedSessionsPreview {
     private static final String STAMP_NS = YangModels.STAMP_NAMESPACE;
     private static final String BASE_NS = YangConstants.NETCONF_NAMESPACE.toString();
-    /** The lists of stampd-stamp.yang's configuration (as parent/list: key-chain is also a leaf elsewhere) and their keys. */
+    /** The configuration's lists, as parent/list (key-chain is also a leaf elsewhere), and their keys. */
     private static final Map<String, String> LIST_KEYS = Map.of(
             "stamp-session-sender/sender-test-session", "stamp-session-id",
             "stamp-session-reflector/reflector-test-session", "session-index",
@@ -69,7 +69,8 @@ final class SavedSessionsPreview {
             if (!"config".equals(config.getLocalName()) || !BASE_NS.equals(config.getNamespaceURI())) {
                 return Optional.empty();
             }
-            var root = ImmutableNodes.newContainerBuilder().withNodeIdentifier(NodeIdentifier.create(SchemaContext.NAME));
+            var root = ImmutableNodes.newContainerBuilder()
+                    .withNodeIdentifier(NodeIdentifier.create(SchemaContext.NAME));
             for (Element stamp : children(config)) {
                 if (STAMP_NS.equals(stamp.getNamespaceURI()) && "stamp".equals(stamp.getLocalName())) {
                     root.withChild((DataContainerChild) container(stamp));
