@@ -180,8 +180,8 @@ class DataPlaneBehaviourTest {
                 assertEquals(i, recs.get(i).reflectorSeq());
             }
             SenderStatistics.Snapshot s = st.snapshot(System.nanoTime());
-            assertEquals(0, s.nearEndLost());
-            assertEquals(0, s.farEndLost());
+            assertEquals(0, s.forwardLost());
+            assertEquals(0, s.backwardLost());
 
             // A second test session served by the same (wildcard-free SSID 5) provisioned session from
             // another source port is numbered on its own, from 0 again.

@@ -133,7 +133,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                     .percentiles(new double[] {
                         decimal(e, "first-percentile", 95.0), decimal(e, "second-percentile", 99.0),
                         decimal(e, "third-percentile", 99.9)})
-                    .recordCapacity((int) number(e, "record-capacity", 1024, path))
+                    .recordCapacity((int) number(e, "record-capacity", 256, path))
                     .reflectorMode(leaf(e, "test-session-reflector-mode").map(m -> m.equals("stateful")
                             ? SenderStatistics.ReflectorMode.STATEFUL : SenderStatistics.ReflectorMode.STATELESS)
                             .orElse(SenderStatistics.ReflectorMode.AUTO))

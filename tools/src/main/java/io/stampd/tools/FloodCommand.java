@@ -96,6 +96,7 @@ final class FloodCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             StampLoadGenerator.Result r;
             long[] cpuAtStart = new long[1];
+            long[] allocAtStart = new long[1];
             try {
                 r = gen.run(() -> stop.stopped, () -> {
                     cpuAtStart[0] = processCpuNanos();
@@ -105,13 +106,17 @@ final class FloodCommand implements Callable<Integer> {
                     m.put("unix_ms", System.currentTimeMillis());
                     out.println(Json.object(m));
                     out.flush();
+                    allocAtStart[0] = threadAllocatedBytes(); // last: the marker itself allocates
                 });
+                long allocated = threadAllocatedBytes() - allocAtStart[0];
                 long cpu = processCpuNanos() - cpuAtStart[0];
                 Map<String, Object> m = summary(config, r, stop.stopped);
                 // CPU of the whole generator process (all threads, and the softirq work the kernel
                 // charged to it) over the measured phase and drain.
                 m.put("cpu_pct", cpuAtStart[0] < 0 || r.elapsedNanos() <= 0 ? null
                         : round(100.0 * cpu / r.elapsedNanos(), 1));
+                // Heap allocated by the generator thread over the measured phase and drain (0: nothing per packet).
+                m.put("allocated_bytes", allocAtStart[0] < 0 ? null : allocated);
                 out.println(Json.object(m));
                 out.flush();
             } finally {
@@ -124,6 +129,14 @@ final class FloodCommand implements Callable<Integer> {
             }
             return r.sent() > 0 ? 0 : 1;
         }
+    }
+
+    /** Heap bytes allocated so far by the calling thread, or -1 if the JVM does not tell. */
+    private static long threadAllocatedBytes() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+            return t.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     /** CPU time of this process in ns, or -1 if the JVM does not tell. */

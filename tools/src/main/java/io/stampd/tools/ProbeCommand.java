@@ -86,7 +86,7 @@ final class ProbeCommand implements Callable<Integer> {
     long spinNanos;
 
     @Option(names = "--reflector-mode", defaultValue = "auto", paramLabel = "auto|stateless|stateful",
-            description = "What the reflector's sequence numbers mean; stateful splits loss into near and far end"
+            description = "What the reflector's sequence numbers mean; stateful splits loss into forward and backward"
                     + " (default ${DEFAULT-VALUE}: stateful once its numbers differ from ours).")
     String reflectorMode;
 
@@ -232,9 +232,9 @@ final class ProbeCommand implements Callable<Integer> {
             m.put("replies_with_unrecognized_tlv", s.repliesWithUnrecognizedTlv());
             m.put("replies_with_malformed_tlv", s.repliesWithMalformedTlv());
             m.put("replies_with_integrity_failure", s.repliesWithIntegrityFailure());
-            if (s.nearEndLost() >= 0) {
-                m.put("near_end_lost", s.nearEndLost());
-                m.put("far_end_lost", s.farEndLost());
+            if (s.forwardLost() >= 0) {
+                m.put("forward_lost", s.forwardLost());
+                m.put("backward_lost", s.backwardLost());
             }
             m.put("forward", delays(s.forward(), p));
             m.put("backward", delays(s.backward(), p));
@@ -254,9 +254,9 @@ final class ProbeCommand implements Callable<Integer> {
                         + " %d failed integrity (I)%n", s.repliesWithUnrecognizedTlv(), s.repliesWithMalformedTlv(),
                         s.repliesWithIntegrityFailure());
             }
-            if (s.nearEndLost() >= 0) {
-                out.printf(Locale.ROOT, "stateful reflector: %d lost forward (near end), %d lost backward (far end)%n",
-                        s.nearEndLost(), s.farEndLost());
+            if (s.forwardLost() >= 0) {
+                out.printf(Locale.ROOT, "stateful reflector: %d lost forward, %d lost backward%n",
+                        s.forwardLost(), s.backwardLost());
             }
             out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %10s %10s %10s %10s%n", "delay (ms)", "min", "median",
                     "mean", "p" + fmt(p[0]), "p" + fmt(p[1]), "p" + fmt(p[2]), "max", "stddev");

@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +51,9 @@ final class NetconfClient {
         this.scratch = scratch;
     }
 
+    /** The NETCONF client script the demo uses too. */
     static Path script() {
-        try {
-            return Path.of(NetconfClient.class.getResource("/io/stampd/tools/stampd_nc.py").toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("stampd_nc.py is not on the test class path", e);
-        }
+        return io.stampd.tools.testing.TestEnv.projectRoot().resolve("tools/lib/stampd_nc.py");
     }
 
     private List<String> command(String... args) {

@@ -263,8 +263,8 @@ class StampNetnsTest {
             long lost = field(summary, null, "lost");
             assertEquals(100, lost, 40, "round-trip loss of 1000 packets at 10%: " + lost);
             // The reflector is stateful, so the loss is attributed to the forward direction.
-            assertEquals(lost, field(summary, null, "near_end_lost"), 2);
-            assertEquals(0, field(summary, null, "far_end_lost"), 2);
+            assertEquals(lost, field(summary, null, "forward_lost"), 2);
+            assertEquals(0, field(summary, null, "backward_lost"), 2);
         }
     }
 

@@ -6,8 +6,8 @@ import org.HdrHistogram.IntCountsHistogram;
  * Running statistics of one delay series in nanoseconds: min, max, mean and standard deviation by
  * Welford's method (numerically stable, O(1) memory), and an HdrHistogram for percentiles: 3
  * significant digits above 512 ns units (so a sub-2 ms delay is resolved to 0.5 µs and a larger
- * one to 0.1 %), sized for 10 ms up front and growing only when a larger value arrives; min, max
- * and mean stay exact to the nanosecond. Negative values (one-way
+ * one to 0.1 %), sized for 1 ms up front and growing (rarely, by doubling) only when a larger
+ * value arrives; min, max and mean stay exact to the nanosecond. Negative values (one-way
  * delays between unsynchronised clocks) are exact in min/max/mean but enter the histogram as 0,
  * since percentiles of a clock offset are not meaningful; {@link #negativeCount()} says how often.
  */
@@ -19,7 +19,8 @@ public final class DelayStatistic {
     private long max = Long.MIN_VALUE;
     private long negative;
     private static final long LOWEST_DISCERNIBLE_NANOS = 1_000;
-    private static final long INITIAL_RANGE_NANOS = 10_000_000;
+    /** 1 ms: a LAN path fits without growing; a 1,000-session agent keeps ~8 KB per series. */
+    private static final long INITIAL_RANGE_NANOS = 1_000_000;
 
     private final IntCountsHistogram histogram;
 

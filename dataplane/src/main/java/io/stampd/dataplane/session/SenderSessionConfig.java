@@ -104,7 +104,7 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         }
         percentiles = percentiles.clone();
         if (recordCapacity <= 0) {
-            recordCapacity = 1024;
+            recordCapacity = 256;
         }
         if (reflectorMode == null) {
             reflectorMode = SenderStatistics.ReflectorMode.AUTO;

@@ -6,8 +6,9 @@ package io.stampd.dataplane.session;
  *
  * <p>Loss: a test packet counts as lost once {@code lossTimeout} has passed without a reply (RFC
  * 6673 style waiting time); until then it is in flight. With a stateful reflector (its own
- * sequence counter, RFC 8762 §4.2.1) the loss splits into near-end (forward, sender → reflector)
- * and far-end (backward), counted from the first reply on.
+ * sequence counter, RFC 8762 §4.2.1) the loss splits into forward (sender → reflector) and
+ * backward, counted from the first reply on. Directions are named, not "near/far end": the
+ * reference notes call forward near-end while the YANG model (like RFC 6374) calls it far-end.
  *
  * <p>Delay variation: IPDV (RFC 5481) between consecutively numbered replies, in absolute value.
  */
@@ -258,8 +259,8 @@ public final class SenderStatistics implements SenderListener {
     public synchronized Snapshot snapshot(long monoNow) {
         long flight = inFlight(monoNow);
         long lost = Math.max(0, sent - received - flight);
-        long nearEndLost = -1;
-        long farEndLost = -1;
+        long forwardLost = -1;
+        long backwardLost = -1;
         boolean stateful = switch (expectedMode) {
             case STATEFUL -> true;
             case STATELESS -> false;
@@ -269,11 +270,11 @@ public final class SenderStatistics implements SenderListener {
             // reflector saw (highestReflectorSeq - firstReflectorSeq + 1) of our packets since firstSenderSeq
             long reachedReflector = highestReflectorSeq - firstReflectorSeq + 1;
             long sentSinceFirst = highestSeq - firstSenderSeq + 1;
-            nearEndLost = Math.max(0, sentSinceFirst - reachedReflector);
-            farEndLost = Math.max(0, reachedReflector - received);
+            forwardLost = Math.max(0, sentSinceFirst - reachedReflector);
+            backwardLost = Math.max(0, reachedReflector - received);
         }
         return new Snapshot(startUnixNanos, sent, received, lost, flight, duplicates, reordered, rejected, malformed,
-                lastSentSeq, lastRcvSeq, nearEndLost, farEndLost,
+                lastSentSeq, lastRcvSeq, forwardLost, backwardLost,
                 forward.summary(percentiles), backward.summary(percentiles), roundTrip.summary(percentiles),
                 forwardVariation.summary(percentiles), backwardVariation.summary(percentiles),
                 roundTripVariation.summary(percentiles), percentiles.clone(),
@@ -290,7 +291,7 @@ public final class SenderStatistics implements SenderListener {
     public record Snapshot(long startUnixNanos, long sent, long received, long lost, long inFlight,
                            long duplicates, long reordered, long rejected, long malformed, long lastSentSeq,
                            long lastReceivedSeq,
-                           long nearEndLost, long farEndLost,
+                           long forwardLost, long backwardLost,
                            DelayStatistic.Summary forward, DelayStatistic.Summary backward,
                            DelayStatistic.Summary roundTrip, DelayStatistic.Summary forwardVariation,
                            DelayStatistic.Summary backwardVariation, DelayStatistic.Summary roundTripVariation,

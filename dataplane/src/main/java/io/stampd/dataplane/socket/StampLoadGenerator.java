@@ -29,7 +29,11 @@ import java.util.function.BooleanSupplier;
  * slower than the rate, or was descheduled) is sent at once, at most {@link #MAX_BATCH} per call,
  * so the schedule never drifts; {@link Result#maxLagNanos()} and {@link Result#meanLagNanos()}
  * tell how far behind the bursts left. Rate 0 sends batches of {@code burst} (default 32)
- * back to back.
+ * back to back. Measured on the 2-vCPU test VM (generator pinned to one vCPU, SRv6 End hop and
+ * reflector on the same host): the mean rate over 5 s was within 0.003% of 10/25/50/100 kpps;
+ * single bursts were late by up to 4-20 ms when the vCPU was preempted (caught up at once, so the
+ * receiver then sees bursts of up to 32 packets); the generator itself tops out at about
+ * 105-135 kpps through the End hop, because the whole forward path runs on its CPU (veth).
  *
  * <p>Replies are counted when they are at least 44 octets long, come from the reflector's address
  * and port, carry the generator's SSID and echo a sender sequence number of the measured phase

@@ -115,8 +115,8 @@ class SenderStatisticsTest {
             reply(st, g[0], MS, 0, MS, g[1]);
         }
         SenderStatistics.Snapshot s = st.snapshot(10 * S);
-        assertEquals(2, s.nearEndLost());
-        assertEquals(2, s.farEndLost());
+        assertEquals(2, s.forwardLost());
+        assertEquals(2, s.backwardLost());
         assertEquals(4, s.lost());
     }
 
@@ -128,7 +128,7 @@ class SenderStatisticsTest {
         }
         reply(st, 0, MS, 0, MS, 0);
         reply(st, 3, MS, 0, MS, 3);
-        assertEquals(-1, st.snapshot(10 * S).nearEndLost());
+        assertEquals(-1, st.snapshot(10 * S).forwardLost());
     }
 
     @Test
@@ -141,8 +141,8 @@ class SenderStatisticsTest {
         reply(st, 0, MS, 0, MS, 0);
         reply(st, 1, MS, 0, MS, 1);
         SenderStatistics.Snapshot s = st.snapshot(10 * S);
-        assertEquals(0, s.nearEndLost());
-        assertEquals(0, s.farEndLost());
+        assertEquals(0, s.forwardLost());
+        assertEquals(0, s.backwardLost());
     }
 
     @Test

@@ -121,11 +121,11 @@ final class StateTree {
         long known = st.sent() - st.inFlight();
         stats.withChild(loss("two-way-loss", st.lost(), known));
         // The data plane's "near end" is the forward direction (sender to reflector), which YANG calls far end.
-        if (st.nearEndLost() >= 0) {
-            stats.withChild(loss("one-way-loss-far-end", st.nearEndLost(), known));
+        if (st.forwardLost() >= 0) {
+            stats.withChild(loss("one-way-loss-far-end", st.forwardLost(), known));
         }
-        if (st.farEndLost() >= 0) {
-            stats.withChild(loss("one-way-loss-near-end", st.farEndLost(), known));
+        if (st.backwardLost() >= 0) {
+            stats.withChild(loss("one-way-loss-near-end", st.backwardLost(), known));
         }
 
         if (c.senderAddress() != null) {

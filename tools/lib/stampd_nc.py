@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A small NETCONF client for the agent tests, on Debian's python3-ncclient.
+"""A small NETCONF client for the agent (tests and tools/demo), on Debian's python3-ncclient.
 
 usage: stampd_nc.py HOST PORT USER PASSWORD COMMAND [ARG]
 
