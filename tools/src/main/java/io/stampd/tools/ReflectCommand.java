@@ -51,7 +51,7 @@ final class ReflectCommand implements Callable<Integer> {
             description = "SRv6 return path, first hop first, ending at the sender.")
     String returnSegments;
 
-    @Option(names = "--stateful", description = "Number replies with the reflector's own counter (near/far-end loss).")
+    @Option(names = "--stateful", description = "Number replies with the reflector's own counter (forward/backward loss).")
     boolean stateful;
 
     @Option(names = "--timestamp", defaultValue = "ntp", paramLabel = "ntp|ptp", description = "Timestamp format (default ${DEFAULT-VALUE}).")

@@ -22,7 +22,7 @@ import java.util.List;
  * @param lossTimeoutNanos how long a reply may take before its test packet counts as lost
  * @param percentiles      the three reported percentiles, each in (0, 100)
  * @param recordCapacity   how many of the latest records are kept
- * @param reflectorMode    what the sender knows of the reflector's numbering (near/far-end loss)
+ * @param reflectorMode    what the sender knows of the reflector's numbering (forward/backward loss)
  */
 public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                   Inet6Address reflectorAddress, int reflectorPort,

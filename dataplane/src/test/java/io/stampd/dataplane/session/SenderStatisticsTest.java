@@ -103,7 +103,7 @@ class SenderStatisticsTest {
     }
 
     @Test
-    void statefulReflectorSplitsLossIntoNearAndFarEnd() {
+    void statefulReflectorSplitsLossIntoForwardAndBackward() {
         SenderStatistics st = stats();
         for (int i = 0; i < 10; i++) {
             send(st, i);
@@ -121,7 +121,7 @@ class SenderStatisticsTest {
     }
 
     @Test
-    void statelessReflectorGivesNoNearFarSplit() {
+    void statelessReflectorGivesNoForwardBackwardSplit() {
         SenderStatistics st = stats();
         for (int i = 0; i < 4; i++) {
             send(st, i);

@@ -120,7 +120,7 @@ final class StateTree {
         }
         long known = st.sent() - st.inFlight();
         stats.withChild(loss("two-way-loss", st.lost(), known));
-        // The data plane's "near end" is the forward direction (sender to reflector), which YANG calls far end.
+        // The data plane's forward loss (sender to reflector) is what the YANG model calls far end (RFC 6374).
         if (st.forwardLost() >= 0) {
             stats.withChild(loss("one-way-loss-far-end", st.forwardLost(), known));
         }
