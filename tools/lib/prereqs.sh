@@ -1,6 +1,6 @@
 # Sourced by tools/demo and tools/run-tests: installs the Debian packages stampd needs (as root),
 # running apt-get update once and only when something is missing.
-STAMPD_PACKAGES=(openssl curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps
+STAMPD_PACKAGES=(openssl openssh-client curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps
   python3-ncclient ansible libyang2-tools)
 
 stampd_install_prereqs() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,15 +28,18 @@ import java.util.regex.Pattern;
  * netconf.ssh.host-key = /var/lib/stampd/ssh_host_key   # default: ssh_host_key next to this file;
  *                                            # an EC P-256 key is generated there if missing
  * netconf.user.admin.password-hash = $6$...  # crypt(3) SHA-512 or SHA-256 hash: openssl passwd -6
+ * netconf.user.ops.authorized-keys = ops.pub # OpenSSH authorized_keys file (relative to this file)
  * </pre>
+ * A user may have a password, public keys, or both.
  */
 public record AgentConfig(Path file, InetAddress listenAddress, int port, Path hostKey,
-                          Map<String, String> passwordHashes) {
+                          Map<String, String> passwordHashes, Map<String, List<PublicKey>> authorizedKeys) {
 
     public static final int DEFAULT_PORT = 830;
 
     private static final String PREFIX = "netconf.";
     private static final Pattern USER_KEY = Pattern.compile("netconf\\.user\\.([^.]+)\\.password-hash");
+    private static final Pattern USER_KEYS = Pattern.compile("netconf\\.user\\.([^.]+)\\.authorized-keys");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}");
     /** SHA-256 ($5$) or SHA-512 ($6$) crypt, optionally with rounds, as produced by openssl passwd -5/-6. */
     private static final Pattern CRYPT_HASH = Pattern.compile(
@@ -53,6 +57,12 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
 
     public AgentConfig {
         passwordHashes = Map.copyOf(passwordHashes);
+        authorizedKeys = Map.copyOf(authorizedKeys);
+    }
+
+    /** Compatibility: a configuration with passwords only. */
+    public AgentConfig(Path file, InetAddress listenAddress, int port, Path hostKey, Map<String, String> passwordHashes) {
+        this(file, listenAddress, port, hostKey, passwordHashes, Map.of());
     }
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -70,8 +80,24 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
     static AgentConfig parse(Path file, Properties p) throws ConfigException {
         List<String> errors = new ArrayList<>();
         Map<String, String> users = new LinkedHashMap<>();
+        Map<String, List<PublicKey>> keyUsers = new LinkedHashMap<>();
+        Path dir = file.toAbsolutePath().getParent();
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
             String value = p.getProperty(key).strip();
+            Matcher k = USER_KEYS.matcher(key);
+            if (k.matches()) {
+                String user = k.group(1);
+                if (!USER_NAME.matcher(user).matches()) {
+                    errors.add(key + ": user name '" + user + "' has characters other than letters, digits, _ . @ -");
+                } else {
+                    try {
+                        keyUsers.put(user, AuthorizedKeys.read(dir.resolve(value)));
+                    } catch (AuthorizedKeys.BadKeysException e) {
+                        errors.add(key + ": " + e.getMessage());
+                    }
+                }
+                continue;
+            }
             Matcher m = USER_KEY.matcher(key);
             if (m.matches()) {
                 String user = m.group(1);
@@ -114,25 +140,25 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
             }
         }
 
-        Path dir = file.toAbsolutePath().getParent();
         String hk = p.getProperty("netconf.ssh.host-key");
         Path hostKey = hk == null || hk.isBlank() ? dir.resolve("ssh_host_key") : dir.resolve(hk.strip());
 
         if (!errors.isEmpty()) {
             throw new ConfigException("configuration file " + file + ":\n  " + String.join("\n  ", errors));
         }
-        if (users.isEmpty()) {
+        if (users.isEmpty() && keyUsers.isEmpty()) {
             throw new ConfigException("no NETCONF users are configured in " + file
                     + "; the agent has no built-in credentials and does not listen without them. "
                     + howToAddUser(file));
         }
-        return new AgentConfig(file, address, port, hostKey, users);
+        return new AgentConfig(file, address, port, hostKey, users, keyUsers);
     }
 
     private static String howToAddUser(Path file) {
         return "Add a user with a line like\n"
                 + "  netconf.user.admin.password-hash = <hash>\n"
-                + "to " + file + ", where <hash> is the output of 'openssl passwd -6' (SHA-512 crypt).\n"
+                + "to " + file + ", where <hash> is the output of 'openssl passwd -6' (SHA-512 crypt),\n"
+                + "and/or netconf.user.admin.authorized-keys = <file> with OpenSSH public keys.\n"
                 + "Optional settings: netconf.port (default " + DEFAULT_PORT + "), netconf.listen-address"
                 + " (default ::), netconf.ssh.host-key (default ssh_host_key next to the file, created if missing).";
     }
@@ -140,6 +166,6 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
     @Override
     public String toString() {
         return "AgentConfig[" + file + ", listen [" + listenAddress.getHostAddress() + "]:" + port + ", host key "
-                + hostKey + ", users " + passwordHashes.keySet() + "]";
+                + hostKey + ", password users " + passwordHashes.keySet() + ", key users " + authorizedKeys.keySet() + "]";
     }
 }

@@ -168,10 +168,14 @@ public final class NetconfAgent implements AutoCloseable {
                 .build();
 
         var authenticator = new CryptPasswordAuthenticator(config.passwordHashes());
+        var keyAuthenticator = new PublicKeyAuthenticator(config.authorizedKeys());
         ServerFactoryManagerConfigurator ssh = manager -> {
             manager.setKeyPairProvider(hostKeys);
             manager.setPasswordAuthenticator(authenticator);
-            manager.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
+            manager.setPublickeyAuthenticator(keyAuthenticator);
+            manager.setUserAuthFactories(List.of(
+                    org.opendaylight.netconf.shaded.sshd.server.auth.pubkey.UserAuthPublicKeyFactory.INSTANCE,
+                    UserAuthPasswordFactory.INSTANCE));
         };
         var tcp = new TcpServerParametersBuilder()
                 .setLocalBind(BindingMap.of(new LocalBindBuilder()

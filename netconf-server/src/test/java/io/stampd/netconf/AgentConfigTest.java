@@ -57,4 +57,19 @@ class AgentConfigTest {
         assertEquals(2, c.passwordHashes().size());
         assertTrue(!c.toString().contains(HASH), "toString must not print hashes");
     }
+
+    @Test
+    void authorizedKeysFilesAreReadAtLoadAndBadOnesAreNamed(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("agent.conf");
+        var missing = assertThrows(AgentConfig.ConfigException.class, () -> AgentConfig.parse(file,
+                props("netconf.user.ops.authorized-keys", "nope.pub")));
+        assertTrue(missing.getMessage().contains("netconf.user.ops.authorized-keys")
+                && missing.getMessage().contains("nope.pub") && missing.getMessage().contains("does not exist"),
+                missing.getMessage());
+        java.nio.file.Files.writeString(dir.resolve("junk.pub"), "ssh-ed25519 not-base64!! comment\n");
+        var junk = assertThrows(AgentConfig.ConfigException.class, () -> AgentConfig.parse(file,
+                props("netconf.user.ops.authorized-keys", "junk.pub")));
+        assertTrue(junk.getMessage().contains("junk.pub"), junk.getMessage());
+    }
 }

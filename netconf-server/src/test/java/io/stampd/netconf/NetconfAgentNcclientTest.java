@@ -65,6 +65,54 @@ class NetconfAgentNcclientTest {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /** ssh-keygen an ECDSA key pair in {@code dir}; returns the private key file. */
+    private static Path keygen(Path dir, String name) throws Exception {
+        Path key = dir.resolve(name);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString())
+                .redirectErrorStream(true).start();
+        require(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "ssh-keygen failed (apt-get install openssh-client)");
+        return key;
+    }
+
+    @Test
+    void publicKeyLoginWorksForAConfiguredKeyOnly() throws Exception {
+        int port = freePort();
+        Path allowed = keygen(dir, "allowed");
+        Path other = keygen(dir, "other");
+        Path config = dir.resolve("agent.conf");
+        Files.writeString(config, "netconf.port = " + port + "\n"
+                + "netconf.listen-address = ::1\n"
+                + "netconf.user.ops.authorized-keys = allowed.pub\n");
+        Path log = dir.resolve("agent.log");
+        Process agent = startAgent(config, log);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!read(log).contains(AgentMain.READY)) {
+                assertTrue(agent.isAlive(), "agent exited:\n" + read(log));
+                assertTrue(System.nanoTime() < deadline, "agent not listening after 60 s:\n" + read(log));
+                Thread.sleep(20);
+            }
+            String script = "import sys\nfrom ncclient import manager\n"
+                    + "try:\n"
+                    + "    with manager.connect(host='::1', port=int(sys.argv[1]), username='ops', key_filename=sys.argv[2],"
+                    + " hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=30) as m:\n"
+                    + "        m.get_config(source='running')\n"
+                    + "        print('LOGGED-IN')\n"
+                    + "except Exception as e:\n"
+                    + "    print('REFUSED', type(e).__name__)\n";
+            for (Path key : new Path[] {allowed, other}) {
+                Process client = new ProcessBuilder(PYTHON, "-c", script, String.valueOf(port), key.toString())
+                        .redirectErrorStream(true).start();
+                String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(client.waitFor(60, TimeUnit.SECONDS), "ncclient did not finish");
+                assertTrue(out.contains(key == allowed ? "LOGGED-IN" : "REFUSED"), key + ": " + out + "\n" + read(log));
+            }
+        } finally {
+            agent.destroy();
+            assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "agent did not stop on SIGTERM");
+        }
+    }
+
     @Test
     void ncclientConfiguresASenderSession() throws Exception {
         int port = freePort();
