@@ -3,15 +3,14 @@ package io.stampd.tools;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.socket.StampLoadGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.net.Inet6Address;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,22 +32,8 @@ final class FloodCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--reflector", paramLabel = "ADDR",
-            description = "Session-Reflector IPv6 address (default: the last segment of --segments).")
-    String reflector;
-
-    @Option(names = "--port", defaultValue = "862", description = "Reflector UDP port (default ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--source", paramLabel = "ADDR", description = "Source IPv6 address (default: chosen by the kernel).")
-    String source;
-
-    @Option(names = "--segments", paramLabel = "S1,S2,..",
-            description = "SRv6 forward path, first hop first; its last segment is the reflector.")
-    String segments;
-
-    @Option(names = "--ssid", defaultValue = "1", description = "SSID of the test packets (default ${DEFAULT-VALUE}).")
-    int ssid;
+    @Mixin
+    TargetOptions target;
 
     @Option(names = "--rate", defaultValue = "10000", paramLabel = "PPS",
             description = "Packets per second, 0 = as fast as possible (default ${DEFAULT-VALUE}).")
@@ -63,7 +48,7 @@ final class FloodCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     long warmupNanos;
 
-    @Option(names = "--count", defaultValue = "0",
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
             description = "Stop the measured phase after this many packets, 0 = at the end of --duration.")
     long count;
 
@@ -190,17 +175,8 @@ final class FloodCommand implements Callable<Integer> {
 
     private StampLoadGenerator.Config buildConfig() {
         try {
-            List<Inet6Address> path = Ipv6Addresses.parseSegments(segments, "--segments");
-            Inet6Address refl;
-            if (reflector != null) {
-                refl = Ipv6Addresses.parseUnicast(reflector, "--reflector");
-            } else if (!path.isEmpty()) {
-                refl = path.getLast();
-            } else {
-                throw new ParameterException(spec.commandLine(), "--reflector or --segments is required");
-            }
-            return new StampLoadGenerator.Config(refl, port,
-                    source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"), path, ssid, rate,
+            TargetOptions.Target t = target.resolve();
+            return new StampLoadGenerator.Config(t.reflector(), target.port, t.source(), t.path(), target.ssid, rate,
                     durationNanos, warmupNanos, count, burst, drainNanos);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(),

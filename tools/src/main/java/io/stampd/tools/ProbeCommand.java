@@ -11,13 +11,13 @@ import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
 import io.stampd.dataplane.socket.SocketDataPlane;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.net.Inet6Address;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,34 +32,20 @@ final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--reflector", paramLabel = "ADDR",
-            description = "Session-Reflector IPv6 address (default: the last segment of --segments).")
-    String reflector;
+    @Mixin
+    TargetOptions target;
 
-    @Option(names = "--port", defaultValue = "862", description = "Reflector UDP port (862 or 1024-65535; default ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--source", paramLabel = "ADDR", description = "Source IPv6 address (default: chosen by the kernel).")
-    String source;
-
-    @Option(names = "--source-port", defaultValue = "0", description = "Source UDP port (default: ephemeral).")
+    @Option(names = "--source-port", paramLabel = "PORT", defaultValue = "0", description = "Source UDP port (default: ephemeral).")
     int sourcePort;
 
-    @Option(names = "--segments", paramLabel = "S1,S2,..",
-            description = "SRv6 forward path, first hop first; its last segment is the reflector.")
-    String segments;
-
-    @Option(names = "--ssid", defaultValue = "1", description = "STAMP Session Identifier 0-65535 (default ${DEFAULT-VALUE}).")
-    int ssid;
-
-    @Option(names = "--count", defaultValue = "10", description = "Test packets to send, 0 = until interrupted (default ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Test packets to send, 0 = until interrupted (default ${DEFAULT-VALUE}).")
     long count;
 
-    @Option(names = "--interval", defaultValue = "100ms", converter = Durations.class,
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "100ms", converter = Durations.class,
             description = "Time between test packets, with unit us/ms/s, at least 1ms (default ${DEFAULT-VALUE}).")
     long intervalNanos;
 
-    @Option(names = "--timeout", defaultValue = "2s", converter = Durations.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s", converter = Durations.class,
             description = "How long to wait for a reply before counting the packet lost (default ${DEFAULT-VALUE}).")
     long timeoutNanos;
 
@@ -73,14 +59,14 @@ final class ProbeCommand implements Callable<Integer> {
             description = "UDP payload length; octets past the base packet are an Extra Padding TLV (default: base packet).")
     int length;
 
-    @Option(names = "--dscp", defaultValue = "0", description = "DSCP of the test packets (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dscp", paramLabel = "0-63", defaultValue = "0", description = "DSCP of the test packets (default ${DEFAULT-VALUE}).")
     int dscp;
 
     @Option(names = "--percentiles", defaultValue = "95,99,99.9", split = ",", paramLabel = "P1,P2,P3",
             description = "The three percentiles to report (default ${DEFAULT-VALUE}).")
     double[] percentiles;
 
-    @Option(names = "--spin", defaultValue = "200us", converter = Durations.class,
+    @Option(names = "--spin", paramLabel = "DURATION", defaultValue = "200us", converter = Durations.class,
             description = "Poll instead of sleeping this long before each send: on-time sends from a warm CPU,"
                     + " at that much CPU per packet; 0 to always sleep (default ${DEFAULT-VALUE}).")
     long spinNanos;
@@ -141,22 +127,14 @@ final class ProbeCommand implements Callable<Integer> {
 
     private SenderSessionConfig buildConfig() {
         try {
-            List<Inet6Address> path = Ipv6Addresses.parseSegments(segments, "--segments");
-            Inet6Address refl;
-            if (reflector != null) {
-                refl = Ipv6Addresses.parseUnicast(reflector, "--reflector");
-            } else if (!path.isEmpty()) {
-                refl = path.getLast();
-            } else {
-                throw new ParameterException(spec.commandLine(), "--reflector or --segments is required");
-            }
+            TargetOptions.Target t = target.resolve();
             return SenderSessionConfig.builder()
-                    .ssid(ssid)
-                    .reflectorAddress(refl)
-                    .reflectorPort(port)
-                    .senderAddress(source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"))
+                    .ssid(target.ssid)
+                    .reflectorAddress(t.reflector())
+                    .reflectorPort(target.port)
+                    .senderAddress(t.source())
                     .senderPort(sourcePort)
-                    .forwardSegments(path)
+                    .forwardSegments(t.path())
                     .packetCount(count)
                     .intervalNanos(intervalNanos)
                     .lossTimeoutNanos(timeoutNanos)

@@ -31,7 +31,7 @@ final class ReflectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", defaultValue = "862", description = "UDP port to listen on (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "862", description = "UDP port to listen on (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--source", paramLabel = "ADDR",
@@ -41,7 +41,7 @@ final class ReflectCommand implements Callable<Integer> {
     @Option(names = "--sender", paramLabel = "ADDR", description = "Accept test packets only from this sender address.")
     String sender;
 
-    @Option(names = "--sender-port", defaultValue = "0", description = "Accept test packets only from this UDP port (default: any).")
+    @Option(names = "--sender-port", paramLabel = "PORT", defaultValue = "0", description = "Accept test packets only from this UDP port (default: any).")
     int senderPort;
 
     @Option(names = "--ssid", paramLabel = "N", description = "Accept only this SSID (default: any).")
