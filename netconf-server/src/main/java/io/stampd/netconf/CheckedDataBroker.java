@@ -70,6 +70,9 @@ public final class CheckedDataBroker implements DOMDataBroker {
         return new CheckedTransaction(delegate.newReadWriteTransaction());
     }
 
+    // Transaction chains are refused on purpose, not left for later: a chain commits through its
+    // own path, which would skip the commit hook (validation and the data plane). Nothing in the
+    // agent uses them; the raw broker is there for the engine's operational writes.
     @Override
     public DOMTransactionChain createTransactionChain() {
         throw new UnsupportedOperationException("transaction chains would bypass the commit hook");

@@ -3,9 +3,6 @@ package io.stampd.tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,16 +15,8 @@ class AgentCommandTest {
     Path dir;
 
     private static String[] run(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setErr(saved);
-        }
-        return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
+        MainRun r = MainRun.of(args);
+        return new String[] {String.valueOf(r.exitCode()), r.stderr()};
     }
 
     @Test

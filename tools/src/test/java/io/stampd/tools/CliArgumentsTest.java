@@ -3,9 +3,6 @@ package io.stampd.tools;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,16 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bad command lines give one line on stderr that names the argument, and a non-zero exit code. */
 class CliArgumentsTest {
     private static String[] run(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setErr(saved);
-        }
-        return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
+        MainRun r = MainRun.of(args);
+        return new String[] {String.valueOf(r.exitCode()), r.stderr()};
     }
 
     @ParameterizedTest(name = "{0}")

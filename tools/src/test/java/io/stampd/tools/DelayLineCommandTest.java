@@ -2,9 +2,6 @@ package io.stampd.tools;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,23 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Argument handling of {@code stampd delay-line} and the struct mirrors; needs no privileges. */
 class DelayLineCommandTest {
 
-    /** Exit code and stderr of one {@link Main#run} call. */
-    private record Outcome(int exitCode, String stderr) {
+    private static MainRun run(String... args) {
+        return MainRun.of(args);
     }
 
-    private static Outcome run(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Outcome(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(saved);
-        }
-    }
-
-    private static void assertOneLineError(Outcome outcome, int exitCode, String... fragments) {
+    private static void assertOneLineError(MainRun outcome, int exitCode, String... fragments) {
         assertEquals(exitCode, outcome.exitCode(), "exit code; stderr: " + outcome.stderr());
         String text = outcome.stderr().strip();
         assertFalse(text.isEmpty(), "no error message");

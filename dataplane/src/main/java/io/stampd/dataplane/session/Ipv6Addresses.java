@@ -1,9 +1,10 @@
 package io.stampd.dataplane.session;
 
+import io.stampd.dataplane.codec.SegmentPath;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,13 +19,10 @@ public final class Ipv6Addresses {
      */
     public static Inet6Address parse(String text, String what) {
         String t = text == null ? "" : text.trim();
-        if (t.isEmpty() || !t.contains(":") || !t.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+")) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not an IPv6 address");
-        }
         InetAddress a;
         try {
-            a = InetAddress.getByName(t); // literal only: contains ':' so no DNS lookup happens
-        } catch (UnknownHostException e) {
+            a = InetAddress.ofLiteral(t); // a literal only: never a DNS lookup
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": '" + text + "' is not an IPv6 address");
         }
         if (a instanceof Inet4Address) {
@@ -46,10 +44,11 @@ public final class Ipv6Addresses {
         return a;
     }
 
-    /** Maximum number of segments accepted in a path (keeps the SRH under 1 KiB). */
-    public static final int MAX_SEGMENTS = 32;
-
-    /** Parses "S1,S2,..." (first hop first). Empty text gives an empty list. */
+    /**
+     * Parses "S1,S2,..." (first hop first); empty text gives an empty list (no SRH). Each element
+     * is parsed like any address here; the path rules (count, usable unicast) are
+     * {@link SegmentPath#validate}'s.
+     */
     public static List<Inet6Address> parseSegments(String text, String what) {
         List<Inet6Address> out = new ArrayList<>();
         if (text == null || text.isBlank()) {
@@ -67,17 +66,15 @@ public final class Ipv6Addresses {
         return out;
     }
 
+    /** Checks an optional path (empty = no SRH) with the codec's path rules, naming {@code what}. */
     public static void checkSegments(List<Inet6Address> segments, String what) {
-        if (segments.size() > MAX_SEGMENTS) {
-            throw new IllegalArgumentException(what + ": " + segments.size() + " segments, at most "
-                    + MAX_SEGMENTS + " are supported");
+        if (segments.isEmpty()) {
+            return;
         }
-        for (int i = 0; i < segments.size(); i++) {
-            Inet6Address s = segments.get(i);
-            if (s.isAnyLocalAddress() || s.isMulticastAddress()) {
-                throw new IllegalArgumentException(what + ": segment " + (i + 1) + " ("
-                        + s.getHostAddress() + ") is not a unicast address");
-            }
+        try {
+            SegmentPath.validate(segments);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
     }
 

@@ -66,12 +66,14 @@ final class RecordRing {
         return out;
     }
 
-    List<StampRecord> drain() {
-        List<StampRecord> out = new ArrayList<>((int) (written - drained));
-        for (long n = drained; n < written; n++) {
+    /** Removes and returns at most {@code max} undrained records, oldest first. */
+    List<StampRecord> drain(long max) {
+        long end = drained + Math.min(max, written - drained);
+        List<StampRecord> out = new ArrayList<>((int) (end - drained));
+        for (long n = drained; n < end; n++) {
             out.add(at(n));
         }
-        drained = written;
+        drained = end;
         return out;
     }
 

@@ -218,7 +218,12 @@ public final class SenderStatistics implements SenderListener {
 
     /** Removes and returns all records collected since the last drain (GetStampSessionResults semantics). */
     public synchronized java.util.List<StampRecord> drainRecords() {
-        return records.drain();
+        return records.drain(Long.MAX_VALUE);
+    }
+
+    /** Like {@link #drainRecords()}, at most {@code max} records, oldest first; the rest stay for the next call. */
+    public synchronized java.util.List<StampRecord> drainRecords(long max) {
+        return records.drain(max);
     }
 
     public synchronized int pendingRecords() {

@@ -47,6 +47,8 @@ final class EventLoop implements AutoCloseable {
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
     private final MemorySegment wakeBuf;
+    /** The eventfd increment (1); written once, read by whichever thread wakes the loop. */
+    private final MemorySegment wakeOne;
     private final List<ReadHandler> handlers = new ArrayList<>();
     private final List<Integer> freeTokens = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -76,6 +78,8 @@ final class EventLoop implements AutoCloseable {
         events = arena.allocate((long) Libc.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
         ctlEvent = arena.allocate(Libc.EPOLL_EVENT_SIZE, 8);
         wakeBuf = arena.allocate(8, 8);
+        wakeOne = arena.allocate(8, 8);
+        wakeOne.set(JAVA_LONG, 0, 1L);
         addFd(wakeFd, WAKE_TOKEN);
         thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
         thread.start();
@@ -230,11 +234,7 @@ final class EventLoop implements AutoCloseable {
     }
 
     private void wakeup() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1L);
-            Libc.write(wakeFd, one, 8);
-        }
+        Libc.write(wakeFd, wakeOne, 8);
     }
 
     // ---- the loop ------------------------------------------------------------------------------

@@ -32,23 +32,19 @@ final class Libc {
     static final int IPPROTO_UDP = 17;
 
     static final int SO_REUSEADDR = 2;
-    static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_TIMESTAMPNS = 35;
     static final int SCM_TIMESTAMPNS = 35;
     static final int SO_RCVBUFFORCE = 33;
 
-    static final int IPV6_UNICAST_HOPS = 16;
     static final int IPV6_V6ONLY = 26;
     static final int IPV6_RECVPKTINFO = 49;
     static final int IPV6_PKTINFO = 50;
     static final int IPV6_RECVHOPLIMIT = 51;
     static final int IPV6_HOPLIMIT = 52;
-    static final int IPV6_RECVRTHDR = 56;
     static final int IPV6_RTHDR = 57;
     static final int IPV6_RECVTCLASS = 66;
     static final int IPV6_TCLASS = 67;
-    static final int IPV6_FREEBIND = 78;
 
     static final int MSG_DONTWAIT = 64;
     static final int MSG_TRUNC = 32;
@@ -134,8 +130,6 @@ final class Libc {
             errnoCall("prctl", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle STRERROR =
             LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle IF_NAMETOINDEX =
-            errnoCall("if_nametoindex", JAVA_INT, ADDRESS);
     /** clock_gettime never blocks: a critical call avoids the thread-state transition (~10 ns). */
     private static final MethodHandle CLOCK_GETTIME = LINKER.downcallHandle(find("clock_gettime"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.critical(false));
@@ -349,16 +343,6 @@ final class Libc {
         try {
             int r = (int) PRCTL.invokeExact(s.errno, PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L);
             return r < 0 ? -s.errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    static int ifNameToIndex(String name) {
-        try (Arena a = Arena.ofConfined()) {
-            Scratch s = scratch();
-            int r = (int) IF_NAMETOINDEX.invokeExact(s.errno, a.allocateFrom(name));
-            return r;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -107,10 +107,6 @@ final class MessageBatch implements AutoCloseable {
         return Short.toUnsignedInt(names.get(Libc.NET_U16, 32L * i + Libc.SIN6_PORT));
     }
 
-    int sourceScope(int i) {
-        return names.get(Libc.INT_U, 32L * i + Libc.SIN6_SCOPE_ID);
-    }
-
     /** Destination address of the received packet (from IPV6_PKTINFO); zeros if the kernel gave none. */
     MemorySegment destinationAddress(int i) {
         return dstAddr[i];

@@ -2,6 +2,8 @@ package io.stampd.dataplane.session;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +161,20 @@ class SenderStatisticsTest {
         assertEquals(19, drained.getLast().seq());
         assertTrue(st.drainRecords().isEmpty());
         assertEquals(5, st.latestRecords(5).size());
+    }
+
+    @Test
+    void aBoundedDrainLeavesTheRestForTheNextCall() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 10; i++) {
+            send(st, i);
+            reply(st, i, MS, 0, MS, i);
+        }
+        var first = st.drainRecords(4);
+        assertEquals(List.of(0L, 1L, 2L, 3L), first.stream().map(StampRecord::seq).toList());
+        assertEquals(6, st.pendingRecords());
+        assertEquals(4, st.drainRecords(100).getFirst().seq());
+        assertEquals(0, st.pendingRecords());
     }
 
     @Test

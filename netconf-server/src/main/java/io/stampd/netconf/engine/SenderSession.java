@@ -26,7 +26,6 @@ final class SenderSession {
     private volatile boolean enabled;
     private volatile SenderHandle handle;
     private volatile SenderStatistics statistics;
-    private volatile RecordDrain drain;
     private volatile SessionState state = SessionState.READY;
     private volatile String failureReason;
     /** Stopped with stamp-sender-stop: stays stopped until started again or its configuration changes. */
@@ -38,7 +37,6 @@ final class SenderSession {
         this.thresholds = intent.thresholds();
         this.enabled = intent.enabled();
         this.statistics = NEVER_STARTED;
-        this.drain = new RecordDrain(config.recordCapacity());
         this.monitor = new ThresholdMonitor(config.id());
     }
 
@@ -51,7 +49,6 @@ final class SenderSession {
         SenderStatistics fresh = SenderStatistics.forSession(config);
         SenderHandle h = dataPlane.startSender(config, fresh);
         statistics = fresh;
-        drain = new RecordDrain(config.recordCapacity());
         monitor.reset();
         handle = h;
         state = SessionState.ACTIVE;
@@ -71,11 +68,7 @@ final class SenderSession {
     }
 
     void fail(String reason) {
-        SenderHandle h = handle;
-        handle = null;
-        if (h != null) {
-            h.close();
-        }
+        stop();
         state = SessionState.FAILED;
         failureReason = reason;
     }
@@ -100,10 +93,6 @@ final class SenderSession {
 
     SenderStatistics statistics() {
         return statistics;
-    }
-
-    RecordDrain drain() {
-        return drain;
     }
 
     SessionState state() {

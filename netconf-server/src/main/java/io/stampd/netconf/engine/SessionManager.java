@@ -159,7 +159,6 @@ public final class SessionManager implements AutoCloseable {
     synchronized void clearSender(long id) throws RequestRefused {
         SenderSession s = configuredSender(id);
         s.statistics().clear();
-        s.drain().clear();
         s.monitor().reset();
     }
 
@@ -174,7 +173,6 @@ public final class SessionManager implements AutoCloseable {
     synchronized void clearAll() {
         for (SenderSession s : senders.values()) {
             s.statistics().clear();
-            s.drain().clear();
             s.monitor().reset();
         }
         reflectors.values().forEach(ReflectorSession::clearCounters);
@@ -184,8 +182,8 @@ public final class SessionManager implements AutoCloseable {
     /** fetch-records: the records not fetched before, oldest first, at most {@code max}, and how many remain. */
     synchronized FetchedRecords fetchRecords(long id, long max) throws RequestRefused {
         SenderSession s = configuredSender(id);
-        List<StampRecord> records = s.drain().take(s.statistics(), max);
-        return new FetchedRecords(records, s.drain().pending(s.statistics()));
+        List<StampRecord> records = s.statistics().drainRecords(max);
+        return new FetchedRecords(records, s.statistics().pendingRecords());
     }
 
     record FetchedRecords(List<StampRecord> records, long remaining) {

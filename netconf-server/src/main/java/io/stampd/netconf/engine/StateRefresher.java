@@ -135,7 +135,7 @@ final class StateRefresher implements AutoCloseable {
         }
         List<StampRecord> shown = latest.size() <= stateRecords ? latest
                 : latest.subList(latest.size() - stateRecords, latest.size());
-        return new StateTree.SenderReading(s, snapshot, shown, s.drain().pending(stats));
+        return new StateTree.SenderReading(s, snapshot, shown, stats.pendingRecords());
     }
 
     @Override

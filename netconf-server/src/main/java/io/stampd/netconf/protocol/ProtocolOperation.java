@@ -79,10 +79,15 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
         return reply;
     }
 
+    /**
+     * Never called: this class overrides the outer {@code handle(Document, ...)} that would call it
+     * (it answers every request itself and never chains to OpenDaylight's operations). The
+     * abstract parent still requires it; reaching it would be a wiring bug, hence the exception.
+     */
     @Override
     protected final Element handle(Document document, XmlElement message,
                                    NetconfOperationChainedExecution subsequentOperation) {
-        throw new UnsupportedOperationException("handled by handle(Document, ...)");
+        throw new IllegalStateException("ProtocolOperation answers in handle(Document, ...); no chained call expected");
     }
 
     // -- parameters of the operation element ------------------------------------------------
