@@ -171,14 +171,11 @@ public final class TlvReflector {
         while (subTlvs.next()) {
             int sub = subTlvs.offset();
             int outcome = locationSubTlv(p, sub, subTlvs.type(), subTlvs.valueLength(), ctx);
-            if (outcome == MALFORMED) {
-                Tlv.flags(p, sub, Tlv.FLAG_M);
+            if (flagSubTlv(p, sub, outcome)) {
                 return MALFORMED;
             }
-            Tlv.flags(p, sub, outcome == UNRECOGNIZED ? Tlv.FLAG_U : 0);
         }
-        if (subTlvs.malformed()) {
-            Tlv.flags(p, subTlvs.offset(), Tlv.FLAG_M);
+        if (subTlvsEndMalformed(p)) {
             return MALFORMED;
         }
         return DONE;
@@ -366,14 +363,11 @@ public final class TlvReflector {
                 }
                 default -> outcome = UNRECOGNIZED;
             }
-            if (outcome == MALFORMED) {
-                Tlv.flags(p, sub, Tlv.FLAG_M);
+            if (flagSubTlv(p, sub, outcome)) {
                 return MALFORMED;
             }
-            Tlv.flags(p, sub, outcome == UNRECOGNIZED ? Tlv.FLAG_U : 0);
         }
-        if (subTlvs.malformed()) {
-            Tlv.flags(p, subTlvs.offset(), Tlv.FLAG_M);
+        if (subTlvsEndMalformed(p)) {
             return MALFORMED;
         }
         ctx.noReply = noReply;
@@ -391,5 +385,20 @@ public final class TlvReflector {
             }
         }
         return true;
+    }
+
+    /** Flags a processed sub-TLV (M, U or none); true if it was malformed, which ends processing. */
+    private static boolean flagSubTlv(MemorySegment p, int sub, int outcome) {
+        Tlv.flags(p, sub, outcome == MALFORMED ? Tlv.FLAG_M : outcome == UNRECOGNIZED ? Tlv.FLAG_U : 0);
+        return outcome == MALFORMED;
+    }
+
+    /** Flags M on a fragment left after the last whole sub-TLV; true if there was one. */
+    private boolean subTlvsEndMalformed(MemorySegment p) {
+        if (subTlvs.malformed()) {
+            Tlv.flags(p, subTlvs.offset(), Tlv.FLAG_M);
+            return true;
+        }
+        return false;
     }
 }
