@@ -185,9 +185,16 @@ class NetconfAgentNetnsTest {
                 assertEquals(63, state.number(r + "/s:sender-ttl"), "one SRv6 hop on the way");
             }
 
-            // The reflector agent's view of the same packets.
+            // The reflector agent's view of the same packets. Each agent publishes its state once a
+            // second on its own clock, so the reflector's snapshot may predate the sender's: read it
+            // again (bounded) until it has caught up.
             Xml reflected = rfl.get();
             long rcv = reflected.number(REFLECTOR_STATE + "[s:session-index=1]/s:rcv-packets");
+            for (int attempt = 0; attempt < 30 && rcv < received; attempt++) {
+                Thread.sleep(100);
+                reflected = rfl.get();
+                rcv = reflected.number(REFLECTOR_STATE + "[s:session-index=1]/s:rcv-packets");
+            }
             assertTrue(rcv >= received, "reflector received " + rcv + ", sender got " + received + " back");
             assertEquals(rcv, reflected.number(REFLECTOR_STATE + "[s:session-index=1]/s:sent-packets"));
             assertEquals("active", reflected.string(REFLECTOR_STATE + "[s:session-index=1]/s:reflector-session-state"));
