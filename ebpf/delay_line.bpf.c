@@ -4,8 +4,9 @@
  * netem, so the program adds a fixed one-way delay by busy-waiting in the
  * receive path and drops a configurable share of packets at random.
  *
- * It only touches IPv6 packets whose first next header is not ICMPv6, so
- * neighbour discovery (and plain ping) keeps working whatever the settings.
+ * It touches IPv6 packets except ICMPv6 other than echo request/reply, so
+ * neighbour discovery keeps working whatever the settings while ping sees
+ * the delay and loss as STAMP does.
  *
  * Busy-waiting blocks the receive queue: packets queued behind a delayed one
  * start their own wait later, so this suits low packet rates (about one
@@ -14,6 +15,7 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in6.h>
+#include <linux/icmpv6.h>
 #include <linux/ipv6.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -68,11 +70,15 @@ static long wait_round(__u64 index, void *ctx)
 	return bpf_ktime_get_ns() >= state->deadline_ns ? 1 : 0;
 }
 
-/* Non-zero for the packets the delay line applies to: IPv6, first next header not ICMPv6. */
+/*
+ * Non-zero for the packets the delay line applies to: IPv6 whose first next
+ * header is not ICMPv6, or is an ICMPv6 echo request/reply.
+ */
 static __always_inline int is_affected(void *data, void *data_end)
 {
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6;
+	struct icmp6hdr *icmp6;
 
 	if ((void *)(eth + 1) > data_end)
 		return 0;
@@ -81,7 +87,12 @@ static __always_inline int is_affected(void *data, void *data_end)
 	ip6 = (void *)(eth + 1);
 	if ((void *)(ip6 + 1) > data_end)
 		return 0;
-	return ip6->nexthdr != IPPROTO_ICMPV6;
+	if (ip6->nexthdr != IPPROTO_ICMPV6)
+		return 1;
+	icmp6 = (void *)(ip6 + 1);
+	if ((void *)(icmp6 + 1) > data_end)
+		return 0;
+	return icmp6->icmp6_type == ICMPV6_ECHO_REQUEST || icmp6->icmp6_type == ICMPV6_ECHO_REPLY;
 }
 
 SEC("xdp")

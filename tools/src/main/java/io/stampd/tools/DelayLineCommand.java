@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "delay-line",
         mixinStandardHelpOptions = true,
-        description = "Emulates link delay and random loss on received IPv6 (non-ICMPv6) packets with XDP,"
+        description = "Emulates link delay and random loss on received IPv6 packets (ICMPv6 only for echo) with XDP,"
                 + " because this kernel has no netem. Acts in the network namespace it runs in.",
         subcommands = {DelayLineCommand.Attach.class, DelayLineCommand.Set.class,
                 DelayLineCommand.Show.class, DelayLineCommand.Detach.class})
