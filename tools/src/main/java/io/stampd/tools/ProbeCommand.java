@@ -82,6 +82,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the summary.")
     boolean quiet;
 
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0s", converter = Durations.class,
+            description = "Also print the running counters this often, e.g. 100ms (default: only at the end).")
+    long statsIntervalNanos;
+
     @Override
     public Integer call() throws Exception {
         SenderSessionConfig config = buildConfig();
@@ -99,9 +103,14 @@ final class ProbeCommand implements Callable<Integer> {
                                 : " via " + String.join(",", config.forwardSegments().stream().map(Ipv6Addresses::format).toList()));
             }
             long doneSince = -1;
+            long nextCounters = System.nanoTime() + statsIntervalNanos;
             while (true) {
                 Thread.sleep(20);
                 printRecords(out, stats.drainRecords());
+                if (statsIntervalNanos > 0 && System.nanoTime() - nextCounters >= 0) {
+                    nextCounters += statsIntervalNanos;
+                    printCounters(out, stats.snapshot(System.nanoTime()));
+                }
                 if (h.finished()) {
                     long now = System.nanoTime();
                     if (doneSince < 0) {
@@ -183,6 +192,25 @@ final class ProbeCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "seq=%d forward=%s backward=%s rtt=%s ttl=%d%n", r.seq(),
                         ms(r.forwardNanos()), ms(r.backwardNanos()), ms(r.roundTripNanos()), r.senderTtl());
             }
+        }
+        out.flush();
+    }
+
+    /** The running counters, between records: a "counters" object with --json, else one line. */
+    private void printCounters(PrintWriter out, SenderStatistics.Snapshot s) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "counters");
+            m.put("sent", s.sent());
+            m.put("received", s.received());
+            m.put("duplicates", s.duplicates());
+            m.put("rejected", s.rejected());
+            m.put("malformed", s.malformed());
+            m.put("lost", s.lost());
+            out.println(Json.object(m));
+        } else {
+            out.printf(Locale.ROOT, "counters: %d sent, %d received, %d duplicates, %d rejected, %d malformed, %d lost%n",
+                    s.sent(), s.received(), s.duplicates(), s.rejected(), s.malformed(), s.lost());
         }
         out.flush();
     }

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A Session-Reflector for one provisioned session, running until interrupted. */
 @Command(name = "reflect", mixinStandardHelpOptions = true,
@@ -67,6 +68,10 @@ final class ReflectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print status as JSON objects.")
     boolean json;
 
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0s", converter = Durations.class,
+            description = "Also print the running counters this often, e.g. 100ms (default: only at exit).")
+    long statsIntervalNanos;
+
     @Override
     public Integer call() throws Exception {
         ReflectorSessionConfig config = buildConfig();
@@ -101,13 +106,26 @@ final class ReflectCommand implements Callable<Integer> {
                     port, config);
         }
         out.flush();
-        stop.await();
+        if (statsIntervalNanos > 0) {
+            while (!stop.await(statsIntervalNanos, TimeUnit.NANOSECONDS)) {
+                printCounters(out, "counters", h.counters(), dp.counters());
+            }
+        } else {
+            stop.await();
+        }
         ReflectorCounters c = h.counters();
         DataPlaneCounters d = dp.counters();
         dp.close();
+        printCounters(out, "summary", c, d);
+        stopped.countDown();
+        return 0;
+    }
+
+    /** One line of counters; {@code type} says whether it is a running ("counters") or the final ("summary") one. */
+    private void printCounters(PrintWriter out, String type, ReflectorCounters c, DataPlaneCounters d) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "summary");
+            m.put("type", type);
             m.put("received", c.received());
             m.put("reflected", c.reflected());
             m.put("rejected", c.rejected());
@@ -122,8 +140,6 @@ final class ReflectCommand implements Callable<Integer> {
                     d.malformed(), d.sendErrors(), d.userSpaceRxTimestamps());
         }
         out.flush();
-        stopped.countDown();
-        return 0;
     }
 
     private ReflectorSessionConfig buildConfig() {
