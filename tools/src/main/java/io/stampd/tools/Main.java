@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 DelayLineCommand.class,
                 FloodCommand.class,
                 AgentCommand.class,
+                TrafGenCommand.class,
+                XdpSinkCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {

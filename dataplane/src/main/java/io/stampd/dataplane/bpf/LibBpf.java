@@ -70,6 +70,37 @@ final class LibBpf {
     /** offsetof(struct bpf_object_open_opts, object_name): const char *. */
     static final long OPEN_OPTS_OBJECT_NAME = 8;
 
+    /*
+     * struct bpf_test_run_opts of libbpf 1.1 (/usr/include/bpf/bpf.h): size_t sz; const void *data_in;
+     * void *data_out; __u32 data_size_in, data_size_out; const void *ctx_in; void *ctx_out;
+     * __u32 ctx_size_in, ctx_size_out, retval; int repeat; __u32 duration, flags, cpu, batch_size.
+     */
+    static final long TEST_RUN_OPTS_SIZE = 80;
+    static final long TEST_RUN_OPTS_DATA_IN = 8;
+    static final long TEST_RUN_OPTS_DATA_SIZE_IN = 24;
+    static final long TEST_RUN_OPTS_RETVAL = 56;
+    static final long TEST_RUN_OPTS_REPEAT = 60;
+    static final long TEST_RUN_OPTS_DURATION = 64;
+    static final long TEST_RUN_OPTS_FLAGS = 68;
+    static final long TEST_RUN_OPTS_BATCH_SIZE = 76;
+    /** BPF_F_TEST_XDP_LIVE_FRAMES: frames really go out (XDP_TX/XDP_REDIRECT) instead of being returned. */
+    static final int BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1;
+
+    /* <fcntl.h>, <sched.h> */
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int CLONE_NEWNET = 0x40000000;
+
+    /* <sys/socket.h>, <linux/sockios.h>, <net/if.h>: the MAC of an interface through SIOCGIFHWADDR */
+    static final int AF_INET6 = 10;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final long SIOCGIFHWADDR = 0x8927;
+    /** sizeof(struct ifreq): char ifr_name[16], then a union (struct sockaddr ifr_hwaddr) of 24 octets. */
+    static final long IFREQ_SIZE = 40;
+    /** offsetof(struct ifreq, ifr_hwaddr.sa_data): the MAC's first octet. */
+    static final long IFREQ_HWADDR_DATA = 18;
+
     /** BPF_OBJ_NAME_LEN: the kernel keeps at most 15 characters of a program or map name. */
     static final int OBJ_NAME_LEN = 16;
 
@@ -87,6 +118,7 @@ final class LibBpf {
 
     /* <errno.h> on Linux */
     static final int ENOENT = 2;
+    static final int EINTR = 4;
     static final int EBUSY = 16;
     static final int EEXIST = 17;
     static final int ENODEV = 19;
@@ -116,6 +148,11 @@ final class LibBpf {
     private final MethodHandle ifNameToIndex;
     private final MethodHandle ifIndexToName;
     private final MethodHandle close;
+    private final MethodHandle progTestRunOpts;
+    private final MethodHandle open;
+    private final MethodHandle setns;
+    private final MethodHandle socket;
+    private final MethodHandle ioctl;
 
     private LibBpf(SymbolLookup libbpf, SymbolLookup libc) {
         objectOpenMem = downcall(libbpf, "bpf_object__open_mem", true,
@@ -149,6 +186,12 @@ final class LibBpf {
         ifNameToIndex = downcall(libc, "if_nametoindex", true, FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ifIndexToName = downcall(libc, "if_indextoname", false, FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
         close = downcall(libc, "close", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        progTestRunOpts = downcall(libbpf, "bpf_prog_test_run_opts", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        open = variadicOpen(libc);
+        setns = downcall(libc, "setns", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        socket = downcall(libc, "socket", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        ioctl = variadicIoctl(libc);
     }
 
     /** Either the loaded library or the reason it could not be loaded, decided once. */
@@ -183,6 +226,24 @@ final class LibBpf {
         return captureErrno
                 ? LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"))
                 : LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    /** open(2) is variadic (int open(const char *, int, ...)); the mode argument is passed as such. */
+    @SuppressWarnings("restricted")
+    private static MethodHandle variadicOpen(SymbolLookup libc) {
+        MemorySegment symbol = libc.find("open").orElseThrow(
+                () -> new IllegalStateException("symbol open not found"));
+        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    }
+
+    /** ioctl(2) is variadic (int ioctl(int, unsigned long, ...)); the argument pointer is passed as such. */
+    @SuppressWarnings("restricted")
+    private static MethodHandle variadicIoctl(SymbolLookup libc) {
+        MemorySegment symbol = libc.find("ioctl").orElseThrow(
+                () -> new IllegalStateException("symbol ioctl not found"));
+        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     }
 
     private static RuntimeException invocationFailure(String function, Throwable t) {
@@ -381,6 +442,71 @@ final class LibBpf {
             int ignored = (int) close.invokeExact(fd);
         } catch (Throwable t) {
             throw invocationFailure("close", t);
+        }
+    }
+
+    /* ---- BPF_PROG_RUN ---- */
+
+    /** bpf_prog_test_run_opts: 0, or the negative errno (EINTR when a signal cut a long run short). */
+    int progTestRunOpts(int progFd, MemorySegment opts) {
+        try {
+            return (int) progTestRunOpts.invokeExact(progFd, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_prog_test_run_opts", t);
+        }
+    }
+
+    /* ---- network namespaces ---- */
+
+    /** open(path, flags): the descriptor, or the negative errno. */
+    int open(String path, int flags) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            int fd = (int) open.invokeExact(state, call.allocateFrom(path), flags, 0);
+            return fd >= 0 ? fd : -(int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw invocationFailure("open", t);
+        }
+    }
+
+    /** setns(fd, nstype) for the calling thread: 0, or the negative errno. */
+    int setns(int fd, int nstype) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            int rc = (int) setns.invokeExact(state, fd, nstype);
+            return rc == 0 ? 0 : -(int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw invocationFailure("setns", t);
+        }
+    }
+
+    /**
+     * The hardware address of interface {@code name} in the calling thread's network namespace
+     * (SIOCGIFHWADDR on a throw-away socket), written to the first 6 octets of {@code macOut}.
+     * Returns 0, or the negative errno.
+     */
+    int ifHardwareAddress(String name, byte[] macOut) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            int fd = (int) socket.invokeExact(state, AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                return -(int) ERRNO.get(state, 0L);
+            }
+            try {
+                MemorySegment ifreq = call.allocate(IFREQ_SIZE, 8);
+                byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+                MemorySegment.copy(nameBytes, 0, ifreq, JAVA_BYTE, 0, Math.min(nameBytes.length, OBJ_NAME_LEN - 1));
+                int rc = (int) ioctl.invokeExact(state, fd, SIOCGIFHWADDR, ifreq);
+                if (rc < 0) {
+                    return -(int) ERRNO.get(state, 0L);
+                }
+                MemorySegment.copy(ifreq, JAVA_BYTE, IFREQ_HWADDR_DATA, macOut, 0, 6);
+                return 0;
+            } finally {
+                close(fd);
+            }
+        } catch (Throwable t) {
+            throw invocationFailure("ioctl(SIOCGIFHWADDR)", t);
         }
     }
 

@@ -34,6 +34,23 @@ public final class NetInterfaces {
                 + lib.strerror(-index) + " (errno " + -index + ")");
     }
 
+    /**
+     * The MAC address (6 octets) of interface {@code name} in the calling thread's network namespace.
+     *
+     * @throws IllegalArgumentException if there is no such interface here
+     */
+    public static byte[] macOf(String name) {
+        indexOf(name); // validates the name and gives the usual message for an unknown interface
+        byte[] mac = new byte[6];
+        LibBpf lib = LibBpf.get();
+        int rc = lib.ifHardwareAddress(name, mac);
+        if (rc < 0) {
+            throw new IllegalArgumentException("cannot read the MAC address of network interface '" + name + "': "
+                    + lib.strerror(-rc) + " (errno " + -rc + ")");
+        }
+        return mac;
+    }
+
     /** The name of interface {@code index}, empty when there is none. */
     public static Optional<String> nameOf(int index) {
         return index <= 0 ? Optional.empty() : LibBpf.get().ifIndexToName(index);

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Structures shared by traffic_gen.bpf.c and its user-space driver
+ * (dataplane: io.stampd.dataplane.bench.TrafficGenerator mirrors these layouts
+ * and checks the map value sizes against them at run time).
+ */
+#ifndef STAMPD_TRAFFIC_GEN_H
+#define STAMPD_TRAFFIC_GEN_H
+
+#include <linux/types.h>
+
+/* STAMP share is expressed in parts per million of frames. */
+#define TRAFFIC_GEN_PPM 1000000ULL
+/* Longest pause between two frames the program waits for (1 pps). */
+#define TRAFFIC_GEN_MAX_PERIOD_NS 1000000000ULL
+/* Unauthenticated STAMP base packet (RFC 8762 4.2.1/4.3.1): UDP payload octets. */
+#define TRAFFIC_GEN_STAMP_PAYLOAD 44
+/* Ethernet + IPv6 + UDP headers. */
+#define TRAFFIC_GEN_HEADERS 62
+/* Whole STAMP frame on the wire. */
+#define TRAFFIC_GEN_STAMP_FRAME (TRAFFIC_GEN_HEADERS + TRAFFIC_GEN_STAMP_PAYLOAD)
+/* Data frame bounds: headers only up to a 1500-octet IPv6 packet. */
+#define TRAFFIC_GEN_MIN_FRAME TRAFFIC_GEN_HEADERS
+#define TRAFFIC_GEN_MAX_FRAME 1514
+
+/* What the STAMP frames are. */
+enum traffic_gen_stamp_kind {
+	TRAFFIC_GEN_STAMP_SENDER = 0,    /* Session-Sender test packets, to a reflector */
+	TRAFFIC_GEN_STAMP_REFLECTOR = 1, /* Session-Reflector test packets, to a sender (collector) */
+};
+
+/*
+ * Value of the single entry of map traffic_gen_cfg (120 bytes). Addresses and
+ * MACs are in network order as they go on the wire; ports and the rest are
+ * host order. The checksum seeds are 16-bit one's complement sums of the
+ * memory (as the CPU loads it, the way bpf_csum_diff adds), prepared by user
+ * space so the program only adds what changes per frame.
+ */
+struct traffic_gen_cfg {
+	__u8 dst_mac[6];
+	__u8 src_mac[6];
+	__u32 ifindex;          /* redirect target (in the caller's namespace) */
+	__u8 src_addr[16];
+	__u8 data_dst_addr[16];
+	__u8 stamp_dst_addr[16];
+	__u64 period_ns;        /* frame i leaves at start + i * period; period 0 = unpaced */
+	__u64 start_ns;         /* CLOCK_MONOTONIC start; 0 = taken at frame 0 of each run */
+	__u32 stamp_ppm;        /* share of STAMP frames, 0..1000000 */
+	__u32 flows;            /* data source ports data_src_port .. + flows - 1, at least 1 */
+	__u16 data_src_port;
+	__u16 data_dst_port;
+	__u16 stamp_src_port;
+	__u16 stamp_dst_port;
+	__u16 data_frame_len;   /* TRAFFIC_GEN_MIN_FRAME .. TRAFFIC_GEN_MAX_FRAME */
+	__u16 ssid;             /* RFC 8972 SSID of the STAMP frames */
+	__u16 error_estimate;   /* RFC 8762 Error Estimate, host order */
+	__u8 stamp_kind;        /* enum traffic_gen_stamp_kind */
+	__u8 hop_limit;
+	__u32 data_csum_seed;   /* pseudo-header + data UDP header (source port 0) + zero payload */
+	__u32 stamp_csum_seed;  /* pseudo-header of the STAMP frames */
+	__u32 period_frac;      /* fraction of period_ns in units of 2^-16 ns, so rates are exact */
+	__u32 reserved;         /* explicit padding so both sides agree on 120 bytes */
+};
+
+/*
+ * Value of the single entry of map traffic_gen_state: the run's progress.
+ * Only the generating CPU writes it while a run lasts (BPF_PROG_RUN keeps
+ * the caller on one CPU); user space resets next_index before each run.
+ */
+struct traffic_gen_state {
+	__u64 next_index;         /* frame number within the run */
+	__u64 start_ns;           /* CLOCK_MONOTONIC of frame 0 of the run */
+	__u64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the STAMP timestamps */
+	__u32 stamp_seq;          /* next STAMP sequence number, runs on across runs */
+	__u32 reserved;
+};
+
+/* Value of the single entry of the per-CPU map traffic_gen_stats. */
+struct traffic_gen_stats {
+	__u64 built;          /* frames built (program invocations that produced a frame) */
+	__u64 data;           /* of those: data frames */
+	__u64 stamp;          /* of those: STAMP frames */
+	__u64 redirect_errors;/* bpf_redirect did not return XDP_REDIRECT, or a frame could not be built */
+};
+
+#endif /* STAMPD_TRAFFIC_GEN_H */
