@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 TrafGenCommand.class,
                 XdpSinkCommand.class,
+                io.stampd.tools.bench.pdr.BenchPdrCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {

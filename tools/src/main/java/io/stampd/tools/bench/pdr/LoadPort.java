@@ -1,0 +1,23 @@
+package io.stampd.tools.bench.pdr;
+
+/**
+ * The traffic generator and the packet counters of the topology, as the PDR search sees them.
+ * Implemented over the BPF live-frame generator and the XDP sinks.
+ */
+interface LoadPort extends AutoCloseable {
+    /** Sets the share of STAMP frames (percent) and what kind they are, for the next runs. */
+    void configure(StampRole role, double stampSharePct);
+
+    /** Sends {@code frames} frames paced at {@code ratePps}; returns the frames that left the generator. */
+    Sent send(long frames, long ratePps);
+
+    /** Data frames received by the sink so far (cumulative). */
+    long sinkPackets();
+
+    @Override
+    void close();
+
+    /** What one generator run put on the wire, and how long it took. */
+    record Sent(long frames, long stampFrames, long elapsedNanos) {
+    }
+}

@@ -1,0 +1,46 @@
+package io.stampd.tools.bench.pdr;
+
+import java.util.List;
+
+/**
+ * What a PDR run measures and how long it may take. Each round measures the baseline first and
+ * then every role at every share, so each ratio pairs two searches of the same round.
+ */
+record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long overloadPps, List<Double> sharesPct,
+               List<StampRole> roles) {
+    /** Shares of Figs. 15-16 plus 0 (Figs. 12-13) and 100 % (Fig. 14). */
+    static final List<Double> FULL_SHARES = List.of(0.0, 0.01, 0.1, 1.0, 10.0, 20.0, 50.0, 100.0);
+    static final List<Double> QUICK_SHARES = List.of(0.0, 1.0, 100.0);
+
+    static PdrPlan full() {
+        return new PdrPlan(2, 0.8, 6, 1_000, 1_500_000, FULL_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
+    }
+
+    static PdrPlan quick() {
+        return new PdrPlan(1, 0.3, 4, 1_000, 1_500_000, QUICK_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
+    }
+
+    PdrPlan {
+        if (rounds < 1 || rounds > 10) {
+            throw new IllegalArgumentException("rounds must be 1 to 10, got " + rounds);
+        }
+        if (trialSeconds < 0.1 || trialSeconds > 10) {
+            throw new IllegalArgumentException("trial duration must be 0.1 s to 10 s, got " + trialSeconds);
+        }
+        for (double s : sharesPct) {
+            if (s < 0 || s > 100) {
+                throw new IllegalArgumentException("STAMP share must be 0 to 100 %, got " + s);
+            }
+        }
+        sharesPct = List.copyOf(sharesPct);
+        roles = List.copyOf(roles);
+    }
+
+    /** The experiment a measurement belongs to: (a) 0 %, (b) 100 %, (c) the sweep in between. */
+    static String experimentOf(StampRole role, double sharePct) {
+        if (role == StampRole.NONE || sharePct == 0) {
+            return "a";
+        }
+        return sharePct == 100 ? "b" : "c";
+    }
+}

@@ -1,0 +1,21 @@
+package io.stampd.tools.bench.pdr;
+
+import java.util.Locale;
+
+/** One line of pdr.csv: the PDR search of one configuration in one round. */
+record PdrRow(String experiment, int round, StampRole role, String dataplane, double sharePct,
+              PdrSearch.Result result) {
+    static final String HEADER = "experiment,round,role,dataplane,share_pct,pdr_pps,overload_offered_pps,"
+            + "overload_delivered_pps,router_ns_per_pkt,stamp_processed_pps,trials";
+
+    String csv() {
+        Trial o = result.overload();
+        return String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%d,%d,%.0f,%.1f,%.0f,%d", experiment, round, role.label(),
+                dataplane, share(sharePct), result.pdrPps(), o.offeredPps(), o.deliveredPps(),
+                o.routerNanosPerPacket(), result.atPdr().stampProcessedPps(), result.trials());
+    }
+
+    static String share(double pct) {
+        return pct == Math.rint(pct) ? Long.toString((long) pct) : Double.toString(pct);
+    }
+}

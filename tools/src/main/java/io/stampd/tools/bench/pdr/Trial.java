@@ -1,0 +1,31 @@
+package io.stampd.tools.bench.pdr;
+
+/**
+ * One fixed-rate trial: frames offered at {@code offeredPps}, data frames that reached the sink,
+ * STAMP frames stampd processed, and the router CPU's busy time.
+ */
+record Trial(long offeredPps, long sent, long stampSent, long dataDelivered, long stampProcessed, long elapsedNanos,
+             long routerBusyNanos) {
+
+    long delivered() {
+        return dataDelivered + stampProcessed;
+    }
+
+    /** Share of the sent frames neither forwarded nor processed, 0..1. */
+    double lossRatio() {
+        return sent == 0 ? 1 : Math.max(0, 1.0 - (double) delivered() / sent);
+    }
+
+    double deliveredPps() {
+        return elapsedNanos == 0 ? 0 : delivered() * 1e9 / elapsedNanos;
+    }
+
+    double stampProcessedPps() {
+        return elapsedNanos == 0 ? 0 : stampProcessed * 1e9 / elapsedNanos;
+    }
+
+    /** Router CPU nanoseconds per delivered packet. */
+    double routerNanosPerPacket() {
+        return delivered() == 0 ? 0 : (double) routerBusyNanos / delivered();
+    }
+}

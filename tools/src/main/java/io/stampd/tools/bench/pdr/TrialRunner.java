@@ -1,0 +1,50 @@
+package io.stampd.tools.bench.pdr;
+
+/** Runs trials: generator, sink and stampd counters read around one paced run. */
+final class TrialRunner {
+    /** Lets queued packets drain before the counters are read. */
+    private static final long DRAIN_MILLIS = 150;
+
+    private final LoadPort load;
+    private final int routerCpu;
+    private final double trialSeconds;
+    private StampdProcess stampd;
+
+    TrialRunner(LoadPort load, int routerCpu, double trialSeconds) {
+        this.load = load;
+        this.routerCpu = routerCpu;
+        this.trialSeconds = trialSeconds;
+    }
+
+    /** The stampd process whose counters count as processed STAMP packets, or null for none. */
+    void use(StampdProcess process) {
+        this.stampd = process;
+    }
+
+    Trial run(long ratePps) {
+        return run(ratePps, trialSeconds);
+    }
+
+    Trial run(long ratePps, double seconds) {
+        long frames = Math.max(1, Math.round(ratePps * seconds));
+        long sinkBefore = load.sinkPackets();
+        long stampBefore = stampd == null ? 0 : stampd.freshProcessed();
+        long cpuBefore = CpuTime.busyNanos(routerCpu);
+        LoadPort.Sent sent = load.send(frames, ratePps);
+        sleepMillis(DRAIN_MILLIS);
+        long cpuAfter = CpuTime.busyNanos(routerCpu);
+        long stampAfter = stampd == null ? 0 : stampd.freshProcessed();
+        long sinkAfter = load.sinkPackets();
+        return new Trial(ratePps, sent.frames(), sent.stampFrames(), sinkAfter - sinkBefore, stampAfter - stampBefore,
+                sent.elapsedNanos(), cpuAfter - cpuBefore);
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
