@@ -97,6 +97,8 @@ class TrafficGenNetnsTest {
                 // 100,000 frames at 200 kpps take 0.5 s; loose bounds (VM timing is noisy).
                 assertTrue(paced.wallNanos() > 150_000_000L && paced.wallNanos() < 1_500_000_000L,
                         "paced run took " + paced.wallNanos() / 1e6 + " ms for 0.5 s of frames");
+                assertTrue(paced.spanNanos() > 150_000_000L && paced.spanNanos() < 1_500_000_000L,
+                        "first to last frame took " + paced.spanNanos() / 1e6 + " ms for 0.5 s of frames");
 
                 // The same loaded program again, unpaced, as the trials of a search run it.
                 before = sink.counts();
