@@ -59,7 +59,7 @@ struct traffic_gen_cfg {
 	__u32 data_csum_seed;   /* pseudo-header + data UDP header (source port 0) + zero payload */
 	__u32 stamp_csum_seed;  /* pseudo-header of the STAMP frames */
 	__u32 period_frac;      /* fraction of period_ns in units of 2^-16 ns, so rates are exact */
-	__u32 reserved;         /* explicit padding so both sides agree on 120 bytes */
+	__u32 run_frames;       /* frames of the current run: the last one's time is recorded */
 };
 
 /*
@@ -73,6 +73,8 @@ struct traffic_gen_state {
 	__u64 realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the STAMP timestamps */
 	__u32 stamp_seq;          /* next STAMP sequence number, runs on across runs */
 	__u32 reserved;
+	__u64 first_ns;           /* CLOCK_MONOTONIC when frame 0 was handed to the redirect */
+	__u64 last_ns;            /* ... and frame run_frames - 1: the run's own span */
 };
 
 /* Value of the single entry of the per-CPU map traffic_gen_stats. */

@@ -13,12 +13,13 @@ final class TrafficGenLayout {
     /** sizeof(struct traffic_gen_cfg). */
     static final int CFG_SIZE = 120;
     /** sizeof(struct traffic_gen_state). */
-    static final int STATE_SIZE = 32;
+    static final int STATE_SIZE = 48;
     /** sizeof(struct traffic_gen_stats). */
     static final int STATS_SIZE = 32;
 
     static final int CFG_PERIOD_NS = 64;
     static final int CFG_PERIOD_FRAC = 112;
+    static final int CFG_RUN_FRAMES = 116;
 
     static final int UDP_HEADER = 8;
     static final int HEADERS = 62;
@@ -43,9 +44,14 @@ final class TrafficGenLayout {
         b.put((byte) c.stampKind().wire).put((byte) c.hopLimit());
         b.putInt(dataChecksumSeed(c));
         b.putInt(stampChecksumSeed(c));
-        b.putInt(0); // period_frac
-        b.putInt(0);
+        b.putInt(0); // period_frac: set per run
+        b.putInt(0); // run_frames: set per run
         return b.array();
+    }
+
+    /** Sets run_frames of an encoded config. */
+    static void setRunFrames(byte[] cfg, int frames) {
+        ByteBuffer.wrap(cfg).order(ByteOrder.nativeOrder()).putInt(CFG_RUN_FRAMES, frames);
     }
 
     /** Sets period_ns and period_frac (2^-16 ns) of an encoded config for {@code ratePps}, 0 = unpaced. */
@@ -119,7 +125,8 @@ final class TrafficGenLayout {
     /** struct traffic_gen_state for a new run: frame 0, the given realtime offset, STAMP sequence kept. */
     static byte[] encodeState(long realtimeOffsetNanos, int stampSeq) {
         return ByteBuffer.allocate(STATE_SIZE).order(ByteOrder.nativeOrder())
-                .putLong(0).putLong(0).putLong(realtimeOffsetNanos).putInt(stampSeq).putInt(0).array();
+                .putLong(0).putLong(0).putLong(realtimeOffsetNanos).putInt(stampSeq).putInt(0)
+                .putLong(0).putLong(0).array();
     }
 
     static int stateStampSeq(byte[] state) {
@@ -128,5 +135,13 @@ final class TrafficGenLayout {
 
     static long stateNextIndex(byte[] state) {
         return ByteBuffer.wrap(state).order(ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    /** Nanoseconds from frame 0 to the run's last frame, 0 when the run ended before it. */
+    static long stateSpanNanos(byte[] state) {
+        ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.nativeOrder());
+        long first = b.getLong(32);
+        long last = b.getLong(40);
+        return first != 0 && last > first ? last - first : 0;
     }
 }

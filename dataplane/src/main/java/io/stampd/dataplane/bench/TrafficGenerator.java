@@ -119,6 +119,7 @@ public final class TrafficGenerator implements AutoCloseable {
         int batch = batchSize(current.batchSize(), ratePps);
         byte[] template = new byte[current.templateLength()];
         TrafficGenLayout.setRate(encodedConfig, ratePps);
+        TrafficGenLayout.setRunFrames(encodedConfig, (int) frames);
         config.update(BpfMap.indexKey(0), encodedConfig);
         int stampSeq = TrafficGenLayout.stateStampSeq(state.lookup(BpfMap.indexKey(0)).orElseThrow());
         return inNamespace(current, () -> {
@@ -133,8 +134,9 @@ public final class TrafficGenerator implements AutoCloseable {
             XdpLiveFrames.Outcome outcome = XdpLiveFrames.run(programFd, template, (int) frames, batch);
             long wall = System.nanoTime() - start;
             GeneratorCounters delta = counters().minus(before);
+            long span = TrafficGenLayout.stateSpanNanos(state.lookup(BpfMap.indexKey(0)).orElseThrow());
             return new TrialResult(frames, delta.built(), delta.data(), delta.stamp(), delta.errors(), ratePps,
-                    wall, outcome.interrupted());
+                    wall, span, outcome.interrupted());
         });
     }
 

@@ -10,14 +10,22 @@ package io.stampd.dataplane.bench;
  * @param stamp          of those, STAMP frames
  * @param errors         frames that could not be built or whose redirect was refused by the program
  * @param ratePps        requested rate, 0 = unpaced
- * @param wallNanos      wall-clock time of the BPF_PROG_RUN call
+ * @param wallNanos      wall-clock time of the BPF_PROG_RUN call, its set-up (page pool) included
+ * @param spanNanos      time from the first to the last frame, taken by the program; 0 when the
+ *                       run did not reach its last frame (interrupted) or had one frame
  * @param interrupted    a signal ended the run early (EINTR); the counts say what was sent
  */
 public record TrialResult(long requested, long built, long data, long stamp, long errors, long ratePps,
-                          long wallNanos, boolean interrupted) {
+                          long wallNanos, long spanNanos, boolean interrupted) {
 
-    /** Frames per second the run achieved: built frames over the wall-clock time. */
+    /**
+     * Frames per second the run achieved: the frame intervals over the program's own span from the
+     * first to the last frame; without a span, built frames over the wall-clock time.
+     */
     public double achievedPps() {
+        if (spanNanos > 0 && built > 1) {
+            return (built - 1) * 1e9 / spanNanos;
+        }
         return wallNanos <= 0 ? 0 : built * 1e9 / wallNanos;
     }
 
