@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DelayLineCommand.class,
                 FloodCommand.class,
                 AgentCommand.class,
+                io.stampd.tools.bench.BenchPlotCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {
