@@ -53,7 +53,7 @@ final class AccuracyFigure implements Figure {
                 ? "no delay line (0 µs injected)" : ChartStyle.number(d) + " µs injected").toList();
         CategoryChart chart = ChartStyle.barChart("Fig. d — delay accuracy: measured − injected, per direction (this VM)",
                 "one-way forward delay injected by the XDP delay line (backward: none)",
-                "error (µs, median over rows)");
+                "error (µs)");
         chart.getStyler().setLabelsVisible(true).setLabelsFont(ChartStyle.VALUE_FONT).setLabelsPosition(1.0);
         for (String direction : DIRECTIONS) {
             List<Measurement> own = rows.stream().filter(m -> m.direction().equals(direction)).toList();
