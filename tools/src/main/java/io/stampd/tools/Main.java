@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 TrafGenCommand.class,
                 XdpSinkCommand.class,
                 io.stampd.tools.bench.pdr.BenchPdrCommand.class,
+                io.stampd.tools.bench.BenchPlotCommand.class,
         })
 public final class Main {
     public static void main(String[] args) {
