@@ -1,6 +1,7 @@
 """Shared by the experiment runners of tools/lib/bench (accuracy, scale, control): progress on stderr,
 cleanup on exit and on Ctrl-C, the SRv6 test bed (tools/testbed), processes in its namespaces, and the
 CSV and markdown files of a results directory (bench-results/<run>/, see tools/bench)."""
+import argparse
 import math
 import os
 import secrets
@@ -34,6 +35,13 @@ class Runner:
 
     def fail(self, message):
         raise SystemExit(f"{self.name}: {message}")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """Bad arguments: one line naming the argument (see --help), exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def bench_id():
