@@ -4,6 +4,8 @@ import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 
+import java.util.Optional;
+
 /**
  * A packet I/O backend for STAMP sessions (kernel UDP sockets, AF_PACKET rings, XDP). Sessions are
  * started and stopped one at a time; starting one never disturbs the others. Implementations are
@@ -30,6 +32,14 @@ public interface DataPlane extends AutoCloseable {
 
     /** Counters of packets that belong to no session or could not be parsed. */
     DataPlaneCounters counters();
+
+    /**
+     * How late the test packets of all sender sessions left (T1 minus scheduled send time) since
+     * the data plane started; empty if this data plane does not measure it.
+     */
+    default Optional<SendTiming> sendTiming() {
+        return Optional.empty();
+    }
 
     /** Stops every session and releases sockets and programs. */
     @Override

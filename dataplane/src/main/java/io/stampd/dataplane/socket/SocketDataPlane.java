@@ -4,6 +4,8 @@ import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.SendTiming;
+import io.stampd.dataplane.SendTimingRecorder;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.TimestampFormat;
@@ -15,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +46,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
     private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
     private final LocalAddresses localAddresses = new LocalAddresses();
+    /** Written by the I/O thread at every test packet sent. */
+    final SendTimingRecorder sendTimingRecorder = new SendTimingRecorder();
     private final short ntpErrorEstimate;
     private final short ptpErrorEstimate;
 
@@ -253,6 +258,12 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     public DataPlaneCounters counters() {
         return new DataPlaneCounters(unmatched, malformed, sendErrors, internalErrors + loop.handlerFailures(),
                 userSpaceRxTimestamps);
+    }
+
+    /** Lateness of every test packet sent by this data plane, T1 against its scheduled time. */
+    @Override
+    public Optional<SendTiming> sendTiming() {
+        return Optional.of(sendTimingRecorder.snapshot());
     }
 
     private void checkOpen() {

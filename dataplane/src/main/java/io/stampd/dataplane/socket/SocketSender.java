@@ -63,6 +63,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         if (closed) {
             return -1;
         }
+        long scheduled = startMono + attempts * config.intervalNanos(); // this packet's due time
         attempts++;
         MemorySegment p = owner.txPayload;
         int len = config.packetLength();
@@ -80,6 +81,8 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
             }
         }
         owner.prepareTest(endpoint.socket, route, destination, len, config.dscp());
+        // The schedule is on the monotonic clock: read it next to T1 for the send-time error.
+        long t1Mono = System.nanoTime();
         long t1 = Libc.realtimeNanos();
         layout.timestamp(p, Timestamps.encode(t1, config.timestampFormat()));
         if (hmac != null) {
@@ -88,6 +91,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         long r = owner.sendPrepared(endpoint.socket);
         if (r >= 0) {
             seq = s + 1;
+            owner.sendTimingRecorder.record(scheduled, t1Mono);
             listener.onSent(s, t1, System.nanoTime());
         } else {
             sendErrors++;

@@ -114,11 +114,14 @@ class SocketHotPathAllocationTest {
                     .filter(x -> x.getName().equals("stampd-socket-io")).toList();
             long[] before = loops.stream().mapToLong(t -> mx.getThreadAllocatedBytes(t.threadId())).toArray();
             long r0 = st.replies;
+            long timed0 = sender.sendTiming().orElseThrow().count();
             Thread.sleep(1000);
             long r1 = st.replies;
+            long timed1 = sender.sendTiming().orElseThrow().count();
             long[] after = loops.stream().mapToLong(t -> mx.getThreadAllocatedBytes(t.threadId())).toArray();
             long packets = r1 - r0;
             assertTrue(packets > 500, "packets in the window: " + packets);
+            assertTrue(timed1 - timed0 > 500, "send-time error recorded for the packets sent in the window");
             for (int i = 0; i < loops.size(); i++) {
                 long perPacket = (after[i] - before[i]) / packets;
                 assertTrue(perPacket < 8, "I/O thread " + i + " allocated " + perPacket + " bytes per packet");

@@ -2,6 +2,7 @@ package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.session.StampRecord;
 import io.stampd.netconf.CommitVetoException;
 import io.stampd.netconf.engine.SessionEvents.Role;
@@ -36,6 +37,7 @@ public final class SessionManager implements AutoCloseable {
     private Map<Long, ReflectorSession> reflectors = new TreeMap<>();
     private volatile DesiredSessions running = DesiredSessions.NONE;
     private volatile DataPlaneCounters countersZero = ZERO;
+    private volatile SendTiming sendTimingZero = SendTiming.EMPTY;
     private boolean closed;
 
     /** A request the engine cannot carry out; the message is for the operator. */
@@ -177,6 +179,7 @@ public final class SessionManager implements AutoCloseable {
         }
         reflectors.values().forEach(ReflectorSession::clearCounters);
         countersZero = dataPlane.counters();
+        sendTimingZero = dataPlane.sendTiming().orElse(SendTiming.EMPTY);
     }
 
     /** fetch-records: the records not fetched before, oldest first, at most {@code max}, and how many remain. */
@@ -232,6 +235,12 @@ public final class SessionManager implements AutoCloseable {
         return new DataPlaneCounters(now.unmatched() - z.unmatched(), now.malformed() - z.malformed(),
                 now.sendErrors() - z.sendErrors(), now.internalErrors() - z.internalErrors(),
                 now.userSpaceRxTimestamps() - z.userSpaceRxTimestamps());
+    }
+
+    /** The send-time error since start or the last clear-statistics all, if the data plane measures it. */
+    Optional<SendTiming> sendTiming() {
+        SendTiming zero = sendTimingZero;
+        return dataPlane.sendTiming().map(now -> now.since(zero));
     }
 
     private void checkOpen() throws CommitVetoException {

@@ -96,7 +96,7 @@ final class StateRefresher implements AutoCloseable {
         }
         long t1 = System.nanoTime();
         ContainerNode state = StateTree.build(sessions.dataPlaneName(), sessions.running(),
-                sessions.dataPlaneCounters(), readings, sessions.reflectors());
+                sessions.dataPlaneCounters(), sessions.sendTiming(), readings, sessions.reflectors());
         long t2 = System.nanoTime();
         var tx = broker.newWriteOnlyTransaction();
         tx.put(LogicalDatastoreType.OPERATIONAL, STATE_PATH, state);

@@ -5,6 +5,7 @@ import static io.stampd.netconf.engine.StampNames.qname;
 
 import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.ReflectorCounters;
+import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.session.DelayStatistic;
@@ -17,6 +18,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.opendaylight.yangtools.yang.common.Decimal64;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.Uint16;
@@ -49,7 +51,8 @@ final class StateTree {
     }
 
     static ContainerNode build(String dataPlaneName, DesiredSessions running, DataPlaneCounters counters,
-                               List<SenderReading> senders, List<ReflectorSession> reflectors) {
+                               Optional<SendTiming> sendTiming, List<SenderReading> senders,
+                               List<ReflectorSession> reflectors) {
         var state = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("stamp-state"));
         var plane = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("data-plane"))
                 .withChild(leaf("type", dataPlaneName))
@@ -58,6 +61,7 @@ final class StateTree {
                 .withChild(leaf("send-errors", u64(counters.sendErrors())))
                 .withChild(leaf("internal-errors", u64(counters.internalErrors())));
         running.dataPlaneInterface().ifPresent(i -> plane.withChild(leaf("interface", i)));
+        sendTiming.ifPresent(t -> plane.withChild(sendTiming(t)));
         state.withChild(plane.build());
 
         if (!senders.isEmpty()) {
@@ -80,6 +84,15 @@ final class StateTree {
         }
         state.withChild(refl.build());
         return state.build();
+    }
+
+    private static ContainerNode sendTiming(SendTiming t) {
+        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("send-timing"))
+                .withChild(leaf("packets", u64(t.count())))
+                .withChild(leaf("p50", u64(t.percentileNanos(50))))
+                .withChild(leaf("p99", u64(t.percentileNanos(99))))
+                .withChild(leaf("max", u64(t.maxNanos())))
+                .build();
     }
 
     private static MapEntryNode sender(SenderReading reading) {

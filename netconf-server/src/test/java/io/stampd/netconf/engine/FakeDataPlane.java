@@ -5,6 +5,8 @@ import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.SendTiming;
+import io.stampd.dataplane.SendTimingRecorder;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
@@ -12,6 +14,7 @@ import io.stampd.dataplane.session.SenderSessionConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** A data plane that records what it is asked to run, and refuses the ports it is told are taken. */
@@ -20,6 +23,8 @@ final class FakeDataPlane implements DataPlane {
     final Set<Integer> takenPorts = new HashSet<>();
     final List<FakeSender> senders = new ArrayList<>();
     final List<FakeReflector> reflectors = new ArrayList<>();
+    /** The send-time error a test feeds in; null: this data plane does not measure it. */
+    SendTimingRecorder sendTiming;
 
     @Override
     public String name() {
@@ -61,6 +66,11 @@ final class FakeDataPlane implements DataPlane {
     @Override
     public DataPlaneCounters counters() {
         return new DataPlaneCounters(0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public Optional<SendTiming> sendTiming() {
+        return Optional.ofNullable(sendTiming).map(SendTimingRecorder::snapshot);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.stampd.netconf.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stampd.dataplane.SendTimingRecorder;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -31,7 +33,6 @@ import org.opendaylight.yangtools.yang.data.codec.xml.XMLStreamNormalizedNodeStr
 class StateTreeTest {
     @Test
     void stateOfMeasuringSessionsFitsTheModel() throws Exception {
-        var models = YangModels.load();
         var plane = new FakeDataPlane();
         var manager = new SessionManager(plane, SessionEvents.IGNORE);
         SenderSessionConfig c = SenderSessionConfig.builder().id(7).ssid(7)
@@ -56,10 +57,57 @@ class StateTreeTest {
             }
         }
         var snapshot = stats.snapshot(20 * 10_000_000L + 3_000_000_000L);
-        ContainerNode state = StateTree.build("socket", desired, plane.counters(),
+        ContainerNode state = StateTree.build("socket", desired, plane.counters(), manager.sendTiming(),
                 List.of(new StateTree.SenderReading(s, snapshot, stats.latestRecords(10), 19)),
                 manager.reflectors());
 
+        String text = acceptedAsXml(state);
+        for (String expected : new String[] {"<sender-session-state>active</sender-session-state>",
+            "<sent-packets>20</sent-packets>", "<rcv-packets>19</rcv-packets>", "<loss-count>1</loss-count>",
+            "<loss-ratio>5.0</loss-ratio>", "<min>5000000</min>", "<percentile>99.9</percentile>",
+            "<pending-records>19</pending-records>", "<sender-ttl>63</sender-ttl>",
+            "<reflector-session-state>active</reflector-session-state>", "<session-sender-udp-port>50007",
+            "<start-time>2026-11-18T"}) {
+            assertTrue(text.contains(expected), expected + " in " + text);
+        }
+        assertEquals(10, text.split("<record>", -1).length - 1, "the latest 10 records");
+        assertFalse(text.contains("send-timing"), "a data plane that does not measure it shows no send-timing");
+    }
+
+    /**
+     * The data plane's send-time error is node-wide state under data-plane, in nanoseconds, and
+     * clear-statistics all starts it again from zero.
+     */
+    @Test
+    void sendTimingOfTheDataPlaneFitsTheModelAndIsCleared() throws Exception {
+        var plane = new FakeDataPlane();
+        plane.sendTiming = new SendTimingRecorder();
+        var manager = new SessionManager(plane, SessionEvents.IGNORE);
+        for (int i = 1; i <= 100; i++) {
+            plane.sendTiming.record(0, i * 1000L); // 1 .. 100 µs late
+        }
+        String text = acceptedAsXml(StateTree.build("socket", DesiredSessions.NONE, plane.counters(),
+                manager.sendTiming(), List.of(), List.of()));
+        String timing = text.substring(text.indexOf("<send-timing>"), text.indexOf("</send-timing>"));
+        for (String expected : new String[] {"<packets>100</packets>", "<p50>50", "<p99>99", "<max>100"}) {
+            assertTrue(timing.contains(expected), expected + " in " + timing);
+        }
+
+        manager.clearAll();
+        assertEquals(0, manager.sendTiming().orElseThrow().count(), "cleared by clear-statistics all");
+        plane.sendTiming.record(0, 2_000_000);
+        plane.sendTiming.record(0, 3_000_000);
+        var afterClear = manager.sendTiming().orElseThrow();
+        assertEquals(2, afterClear.count());
+        assertTrue(afterClear.percentileNanos(50) >= 1_990_000, "only the packets since the clear: " + afterClear);
+        text = acceptedAsXml(StateTree.build("socket", DesiredSessions.NONE, plane.counters(),
+                manager.sendTiming(), List.of(), List.of()));
+        assertTrue(text.contains("<packets>2</packets>"), text);
+    }
+
+    /** Stores {@code state} in an operational datastore of the model (which validates it) and returns its XML. */
+    private static String acceptedAsXml(ContainerNode state) throws Exception {
+        var models = YangModels.load();
         var executor = Executors.newSingleThreadExecutor();
         var store = new InMemoryDOMDataStore("OPERATIONAL", LogicalDatastoreType.OPERATIONAL, executor, 100, false);
         store.onModelContextUpdated(models.context());
@@ -78,15 +126,6 @@ class StateTreeTest {
                 models.context()));
         writer.write(state);
         writer.flush();
-        String text = out.toString();
-        for (String expected : new String[] {"<sender-session-state>active</sender-session-state>",
-            "<sent-packets>20</sent-packets>", "<rcv-packets>19</rcv-packets>", "<loss-count>1</loss-count>",
-            "<loss-ratio>5.0</loss-ratio>", "<min>5000000</min>", "<percentile>99.9</percentile>",
-            "<pending-records>19</pending-records>", "<sender-ttl>63</sender-ttl>",
-            "<reflector-session-state>active</reflector-session-state>", "<session-sender-udp-port>50007",
-            "<start-time>2026-11-18T"}) {
-            assertTrue(text.contains(expected), expected + " in " + text);
-        }
-        assertEquals(10, text.split("<record>", -1).length - 1, "the latest 10 records");
+        return out.toString();
     }
 }
