@@ -48,6 +48,18 @@ final class PdrResults {
         return new PdrResults(runs);
     }
 
+    /**
+     * Every stampd configuration whatever its experiment: the share sweep's lines run from 0 %
+     * (experiment a's attached runs) to 100 % (experiment b's), which the runner measures once.
+     */
+    List<Run> allStampdRuns() {
+        List<Run> result = runs.stream().filter(r -> !r.isBaseline()).toList();
+        if (result.isEmpty()) {
+            throw new NothingToPlotException(FILE + " has no rows with stampd running");
+        }
+        return result;
+    }
+
     /** The stampd configurations of {@code experiment} (no baseline rows). */
     List<Run> stampdRuns(String experiment) {
         List<Run> result = runs.stream().filter(r -> r.experiment.equals(experiment) && !r.isBaseline()).toList();

@@ -47,7 +47,7 @@ final class ShareSweepFigure implements Figure {
     @Override
     public Chart<?, ?> draw(Path csv) {
         PdrResults pdr = PdrResults.read(csv);
-        List<Run> runs = pdr.stampdRuns(id());
+        List<Run> runs = pdr.allStampdRuns();
         Spread baseline = Spread.of(pdr.baselineRuns(id()).stream().map(Run::pdrKpps).toList());
         XYChart chart = ChartStyle.lineChart("Fig. c — PDR@0.5% vs STAMP share (this VM)",
                 "STAMP share of offered packets (%, log scale; 0 % drawn at the left end)", PdrBars.Y_TITLE);

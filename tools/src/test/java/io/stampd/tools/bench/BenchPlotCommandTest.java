@@ -80,8 +80,8 @@ class BenchPlotCommandTest {
 
     @Test
     void skipsFiguresWhoseCsvIsMissingOrHasNoRowsForThem() throws IOException {
-        // A quick run: experiments a and b only, no accuracy/scale CSVs.
-        SampleResults.writePdr(dir, 1, List.of("a", "b"));
+        // Experiment a only (no 100 % STAMP rows), no accuracy/scale CSVs.
+        SampleResults.writePdr(dir, 1, List.of("a"));
 
         Run run = Run.of("bench-plot", "--dir", dir.toString());
 
@@ -89,9 +89,10 @@ class BenchPlotCommandTest {
         List<String> lines = run.stdout().lines().toList();
         assertEquals(5, lines.size(), run.stdout());
         assertTrue(lines.get(0).startsWith("wrote ") && lines.get(0).contains("fig-a-zero-stamp.png"), lines.get(0));
-        assertTrue(lines.get(1).startsWith("wrote ") && lines.get(1).contains("fig-b-full-stamp.png"), lines.get(1));
-        assertEquals("skipped fig-c-share-sweep.png: pdr.csv has no experiment c rows with stampd running",
-                lines.get(2));
+        assertEquals("skipped fig-b-full-stamp.png: pdr.csv has no experiment b rows with stampd running",
+                lines.get(1));
+        // The sweep takes its 0 % points from experiment a.
+        assertTrue(lines.get(2).startsWith("wrote ") && lines.get(2).contains("fig-c-share-sweep.png"), lines.get(2));
         assertEquals("skipped fig-d-accuracy.png: " + dir.resolve("accuracy.csv") + " not found", lines.get(3));
         assertEquals("skipped fig-e-scale.png: " + dir.resolve("scale.csv") + " not found", lines.get(4));
         assertLooksLikeAChart(dir.resolve("fig-a-zero-stamp.png"));
