@@ -2,7 +2,7 @@ package io.stampd.dataplane.bpf;
 
 import java.util.Optional;
 
-/** Interface names and indexes of the network namespace the process runs in. */
+/** Interface names, indexes and MACs of the calling thread's network namespace (see {@link NetNamespace}). */
 public final class NetInterfaces {
     /** IFNAMSIZ - 1. */
     private static final int MAX_NAME_LENGTH = 15;
