@@ -175,6 +175,14 @@ static __always_inline int clear_data_payload(__u8 *payload, void *data_end)
 	return 0;
 }
 
+/* Lateness beyond which the schedule restarts (traffic_gen.h, TRAFFIC_GEN_MAX_LAG_*). */
+static __always_inline __u64 max_lag_ns(const struct traffic_gen_cfg *cfg)
+{
+	__u64 lag = TRAFFIC_GEN_MAX_LAG_PERIODS * cfg->period_ns;
+
+	return lag > TRAFFIC_GEN_MAX_LAG_NS ? lag : TRAFFIC_GEN_MAX_LAG_NS;
+}
+
 SEC("xdp")
 int traffic_gen(struct xdp_md *ctx)
 {
@@ -280,8 +288,13 @@ int traffic_gen(struct xdp_md *ctx)
 		/* index < 2^32 and period_frac < 2^16: neither product overflows. */
 		wait.deadline_ns = state->start_ns + index * cfg->period_ns
 				   + ((index * cfg->period_frac) >> 16);
-		if (now < wait.deadline_ns)
+		if (now < wait.deadline_ns) {
 			bpf_loop(WAIT_MAX_ROUNDS, wait_round, &wait, 0);
+		} else if (now - wait.deadline_ns > max_lag_ns(cfg)) {
+			/* Stalled: restart the schedule at this frame rather than burst the backlog. */
+			state->start_ns += now - wait.deadline_ns;
+			stats->resyncs++;
+		}
 	}
 
 	/* Two clock reads per run, not per frame: the span gives the rate without the syscall's set-up. */

@@ -11,6 +11,15 @@
 
 /* STAMP share is expressed in parts per million of frames. */
 #define TRAFFIC_GEN_PPM 1000000ULL
+/*
+ * How late a paced frame may be before the schedule restarts from it instead
+ * of catching up: a generator stalled by a preempted CPU would otherwise send
+ * the backlog back to back, a burst the receiver's 256-frame ring cannot take,
+ * and the trial would measure the stall, not the receiver. Frames of one batch
+ * leave together anyway, so the bound is the larger of 32 periods and 50 us.
+ */
+#define TRAFFIC_GEN_MAX_LAG_PERIODS 32
+#define TRAFFIC_GEN_MAX_LAG_NS 50000ULL
 /* Longest pause between two frames the program waits for (1 pps). */
 #define TRAFFIC_GEN_MAX_PERIOD_NS 1000000000ULL
 /* Unauthenticated STAMP base packet (RFC 8762 4.2.1/4.3.1): UDP payload octets. */
@@ -83,6 +92,7 @@ struct traffic_gen_stats {
 	__u64 data;           /* of those: data frames */
 	__u64 stamp;          /* of those: STAMP frames */
 	__u64 redirect_errors;/* bpf_redirect did not return XDP_REDIRECT, or a frame could not be built */
+	__u64 resyncs;        /* paced frames found over TRAFFIC_GEN_MAX_LAG late: the schedule restarted there */
 };
 
 #endif /* STAMPD_TRAFFIC_GEN_H */

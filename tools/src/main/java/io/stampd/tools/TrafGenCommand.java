@@ -149,14 +149,16 @@ final class TrafGenCommand implements Callable<Integer> {
             m.put("wall_s", r.wallNanos() / 1e9);
             m.put("span_s", r.spanNanos() / 1e9);
             m.put("achieved_pps", Math.round(r.achievedPps()));
+            m.put("resyncs", r.resyncs());
             m.put("interrupted", r.interrupted());
             out.println(Json.object(m));
         } else {
             out.println(String.format(Locale.ROOT,
                     "trafgen %s: %d frames built (%d data, %d STAMP, %d errors) of %d in %.6f s (first to last"
-                            + " frame %.6f s): %.0f pps (%s)%s",
+                            + " frame %.6f s): %.0f pps (%s)%s%s",
                     dev, r.built(), r.data(), r.stamp(), r.errors(), r.requested(), r.wallNanos() / 1e9,
                     r.spanNanos() / 1e9, r.achievedPps(), rate == 0 ? "unpaced" : "requested " + rate + " pps",
+                    r.resyncs() > 0 ? ", " + r.resyncs() + " pacing restarts after stalls" : "",
                     r.interrupted() ? ", interrupted" : ""));
         }
         out.flush();

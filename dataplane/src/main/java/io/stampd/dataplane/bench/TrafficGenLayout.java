@@ -15,7 +15,7 @@ final class TrafficGenLayout {
     /** sizeof(struct traffic_gen_state). */
     static final int STATE_SIZE = 48;
     /** sizeof(struct traffic_gen_stats). */
-    static final int STATS_SIZE = 32;
+    static final int STATS_SIZE = 40;
 
     static final int CFG_PERIOD_NS = 64;
     static final int CFG_PERIOD_FRAC = 112;

@@ -136,7 +136,7 @@ public final class TrafficGenerator implements AutoCloseable {
             GeneratorCounters delta = counters().minus(before);
             long span = TrafficGenLayout.stateSpanNanos(state.lookup(BpfMap.indexKey(0)).orElseThrow());
             return new TrialResult(frames, delta.built(), delta.data(), delta.stamp(), delta.errors(), ratePps,
-                    wall, span, outcome.interrupted());
+                    wall, span, delta.resyncs(), outcome.interrupted());
         });
     }
 

@@ -13,10 +13,12 @@ package io.stampd.dataplane.bench;
  * @param wallNanos      wall-clock time of the BPF_PROG_RUN call, its set-up (page pool) included
  * @param spanNanos      time from the first to the last frame, taken by the program; 0 when the
  *                       run did not reach its last frame (interrupted) or had one frame
+ * @param resyncs        paced frames found so late (a stalled CPU) that the schedule restarted from
+ *                       them instead of sending the backlog in one burst; each one lowers the rate
  * @param interrupted    a signal ended the run early (EINTR); the counts say what was sent
  */
 public record TrialResult(long requested, long built, long data, long stamp, long errors, long ratePps,
-                          long wallNanos, long spanNanos, boolean interrupted) {
+                          long wallNanos, long spanNanos, long resyncs, boolean interrupted) {
 
     /**
      * Frames per second the run achieved: the frame intervals over the program's own span from the

@@ -96,7 +96,7 @@ final class BpfLoadPort implements LoadPort {
         if (r.interrupted()) {
             throw new IllegalStateException("the generator's run was interrupted by a signal");
         }
-        return new Sent(r.sent(), r.stamp(), r.wallNanos());
+        return new Sent(r.sent(), r.stamp(), r.spanNanos() > 0 ? r.spanNanos() : r.wallNanos(), r.resyncs());
     }
 
     @Override

@@ -17,7 +17,10 @@ interface LoadPort extends AutoCloseable {
     @Override
     void close();
 
-    /** What one generator run put on the wire, and how long it took. */
-    record Sent(long frames, long stampFrames, long elapsedNanos) {
+    /**
+     * What one generator run put on the wire, how long it took, and how often a stalled generator
+     * restarted its schedule (each restart lowers the offered rate a little; none is a burst).
+     */
+    record Sent(long frames, long stampFrames, long elapsedNanos, long resyncs) {
     }
 }

@@ -2,7 +2,11 @@ package io.stampd.tools.bench.pdr;
 
 import java.util.Locale;
 
-/** One line of pdr.csv: the PDR search of one configuration in one round. */
+/**
+ * One line of pdr.csv: the PDR search of one configuration in one round. Rates are what the
+ * generator really offered; router_ns_per_pkt is the router CPU's busy time per delivered packet
+ * in the trial at the PDR (at overload the CPU is saturated whatever it does).
+ */
 record PdrRow(String experiment, int round, StampRole role, String dataplane, double sharePct,
               PdrSearch.Result result) {
     static final String HEADER = "experiment,round,role,dataplane,share_pct,pdr_pps,overload_offered_pps,"
@@ -11,8 +15,8 @@ record PdrRow(String experiment, int round, StampRole role, String dataplane, do
     String csv() {
         Trial o = result.overload();
         return String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%d,%d,%.0f,%.1f,%.0f,%d", experiment, round, role.label(),
-                dataplane, share(sharePct), result.pdrPps(), o.offeredPps(), o.deliveredPps(),
-                o.routerNanosPerPacket(), result.atPdr().stampProcessedPps(), result.trials());
+                dataplane, share(sharePct), result.pdrPps(), Math.round(o.offeredPps()), o.deliveredPps(),
+                result.atPdr().routerNanosPerPacket(), result.atPdr().stampProcessedPps(), result.trials());
     }
 
     static String share(double pct) {

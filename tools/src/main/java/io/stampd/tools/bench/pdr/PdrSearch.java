@@ -29,8 +29,14 @@ final class PdrSearch {
         this.progress = progress;
     }
 
-    /** PDR (0 when even the lowest rate loses too much), the overload trial and the trial count. */
+    /**
+     * PDR (0 when even the lowest rate loses too much): the rate the generator really offered in
+     * the fastest passing trial; the overload trial and the trial count.
+     */
     record Result(long pdrPps, Trial atPdr, Trial overload, int trials) {
+        static Result of(Trial atPdr, Trial overload, int trials) {
+            return new Result(Math.round(atPdr.offeredPps()), atPdr, overload, trials);
+        }
     }
 
     Result search() {
@@ -39,7 +45,7 @@ final class PdrSearch {
         count++;
         report("overload", overload);
         if (passes(overload)) {
-            return new Result(overloadPps, overload, overload, count);
+            return Result.of(overload, overload, count);
         }
         long lo = minPps;
         long hi = overloadPps;
@@ -74,7 +80,7 @@ final class PdrSearch {
             }
             best = t;
         }
-        return new Result(lo, best, overload, count);
+        return Result.of(best, overload, count);
     }
 
     private static boolean passes(Trial t) {
@@ -101,8 +107,10 @@ final class PdrSearch {
 
     private void report(String what, Trial t) {
         progress.accept(String.format(java.util.Locale.ROOT,
-                "  %-9s offered %9d pps: sent %9d, delivered %9d (stamp %8d), loss %6.3f %%, %6.0f ns/pkt",
-                what, t.offeredPps(), t.sent(), t.delivered(), t.stampProcessed(), 100 * t.lossRatio(),
-                t.routerNanosPerPacket()));
+                "  %-9s requested %8d pps, offered %8.0f: sent %8d, delivered %8d (stamp %8d), loss %6.3f %%,"
+                        + " %5.0f ns/pkt%s",
+                what, t.requestedPps(), t.offeredPps(), t.sent(), t.delivered(), t.stampProcessed(), 100 * t.lossRatio(),
+                t.routerNanosPerPacket(),
+                t.generatorResyncs() > 0 ? ", generator stalled " + t.generatorResyncs() + "x" : ""));
     }
 }

@@ -1,11 +1,18 @@
 package io.stampd.tools.bench.pdr;
 
 /**
- * One fixed-rate trial: frames offered at {@code offeredPps}, data frames that reached the sink,
- * STAMP frames stampd processed, and the router CPU's busy time.
+ * One fixed-rate trial: frames requested at {@code requestedPps}, data frames that reached the
+ * sink, STAMP frames stampd processed, and the router CPU's busy time. The rate the router was
+ * really offered is what the generator achieved ({@link #offeredPps()}): a generator that stalls
+ * restarts its schedule instead of bursting, which lowers it.
  */
-record Trial(long offeredPps, long sent, long stampSent, long dataDelivered, long stampProcessed, long elapsedNanos,
-             long routerBusyNanos) {
+record Trial(long requestedPps, long sent, long stampSent, long dataDelivered, long stampProcessed, long elapsedNanos,
+             long routerBusyNanos, long generatorResyncs) {
+
+    /** Frames per second the generator really sent, first to last frame. */
+    double offeredPps() {
+        return elapsedNanos == 0 ? 0 : sent * 1e9 / elapsedNanos;
+    }
 
     long delivered() {
         return dataDelivered + stampProcessed;

@@ -36,7 +36,7 @@ final class TrialRunner {
         long stampAfter = stampd == null ? 0 : stampd.freshProcessed();
         long sinkAfter = load.sinkPackets();
         return new Trial(ratePps, sent.frames(), sent.stampFrames(), sinkAfter - sinkBefore, stampAfter - stampBefore,
-                sent.elapsedNanos(), cpuAfter - cpuBefore);
+                sent.elapsedNanos(), cpuAfter - cpuBefore, sent.resyncs());
     }
 
     private static void sleepMillis(long ms) {

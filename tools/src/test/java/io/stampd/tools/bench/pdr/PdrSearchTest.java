@@ -89,7 +89,7 @@ class PdrSearchTest {
                 got = got * 9 / 10;
             }
             sink += got;
-            return new Sent(frames, 0, Math.round(frames * 1e9 / ratePps));
+            return new Sent(frames, 0, Math.round(frames * 1e9 / ratePps), 0);
         }
 
         @Override
