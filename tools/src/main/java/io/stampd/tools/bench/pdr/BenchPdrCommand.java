@@ -35,10 +35,10 @@ public final class BenchPdrCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 2; quick: 1).")
     Integer rounds;
 
-    @Option(names = "--trial", paramLabel = "SECONDS", description = "Seconds per trial (default: 0.8; quick: 0.3).")
+    @Option(names = "--trial", paramLabel = "SECONDS", description = "Seconds per trial (default: 0.5; quick: 0.3).")
     Double trialSeconds;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Bisection steps per search (default: 6; quick: 4).")
+    @Option(names = "--steps", paramLabel = "N", description = "Bisection steps per search (default: 5; quick: 4).")
     Integer steps;
 
     @Option(names = "--shares", split = ",", paramLabel = "PCT,..",

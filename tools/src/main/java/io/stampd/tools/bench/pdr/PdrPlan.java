@@ -13,7 +13,7 @@ record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long ove
     static final List<Double> QUICK_SHARES = List.of(0.0, 1.0, 100.0);
 
     static PdrPlan full() {
-        return new PdrPlan(2, 0.8, 6, 1_000, 1_500_000, FULL_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
+        return new PdrPlan(2, 0.5, 5, 1_000, 1_500_000, FULL_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
     }
 
     static PdrPlan quick() {
