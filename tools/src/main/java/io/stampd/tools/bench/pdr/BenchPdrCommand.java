@@ -32,7 +32,7 @@ public final class BenchPdrCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smoke run: 1 round, 3 shares, short trials.")
     boolean quick;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 2; quick: 1).")
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 3; quick: 1).")
     Integer rounds;
 
     @Option(names = "--trial", paramLabel = "SECONDS", description = "Seconds per trial (default: 0.5; quick: 0.3).")

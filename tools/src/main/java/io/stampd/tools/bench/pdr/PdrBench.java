@@ -42,10 +42,7 @@ final class PdrBench {
             out.println(PdrRow.HEADER);
             out.flush();
             for (int round = 1; round <= plan.rounds(); round++) {
-                progress.accept("round " + round + " of " + plan.rounds() + ": baseline (no stampd)");
-                trials.use(null);
-                load.configure(StampRole.NONE, 0);
-                record(out, rows, new PdrRow("a", round, StampRole.NONE, "baseline", 0, search(trials)));
+                baseline(out, rows, trials, round, "first");
                 for (StampRole role : plan.roles()) {
                     try (StampdProcess stampd = StampdProcess.start(root, topo, role)) {
                         trials.use(stampd);
@@ -61,12 +58,24 @@ final class PdrBench {
                         trials.use(null);
                     }
                 }
+                baseline(out, rows, trials, round, "again");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + csv, e);
         }
         writeSummary(outDir.resolve("pdr.md"), rows);
         return rows;
+    }
+
+    /**
+     * The baseline (no stampd) at the start and at the end of each round: the router's capacity
+     * drifts on this VM, and the round's ratios divide by the mean of the two.
+     */
+    private void baseline(PrintWriter out, List<PdrRow> rows, TrialRunner trials, int round, String when) {
+        progress.accept("round " + round + " of " + plan.rounds() + ": baseline (no stampd), " + when);
+        trials.use(null);
+        load.configure(StampRole.NONE, 0);
+        record(out, rows, new PdrRow("a", round, StampRole.NONE, "baseline", 0, search(trials)));
     }
 
     private PdrSearch.Result search(TrialRunner trials) {

@@ -3,8 +3,8 @@ package io.stampd.tools.bench.pdr;
 import java.util.List;
 
 /**
- * What a PDR run measures and how long it may take. Each round measures the baseline first and
- * then every role at every share, so each ratio pairs two searches of the same round.
+ * What a PDR run measures and how long it may take. Each round measures the baseline, then every
+ * role at every share, then the baseline again, so each ratio pairs searches of the same round.
  */
 record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long overloadPps, List<Double> sharesPct,
                List<StampRole> roles) {
@@ -13,7 +13,7 @@ record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long ove
     static final List<Double> QUICK_SHARES = List.of(0.0, 1.0, 100.0);
 
     static PdrPlan full() {
-        return new PdrPlan(2, 0.5, 5, 1_000, 1_500_000, FULL_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
+        return new PdrPlan(3, 0.5, 5, 1_000, 1_500_000, FULL_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
     }
 
     static PdrPlan quick() {
