@@ -47,6 +47,7 @@ final class PdrBench {
                     try (StampdProcess stampd = StampdProcess.start(root, topo, role)) {
                         trials.use(stampd);
                         warmUp(trials, role);
+                        stampd.awaitIdle();
                         for (double share : plan.sharesPct()) {
                             progress.accept(String.format(Locale.ROOT, "round %d: %s %s, %s %% STAMP", round, DATAPLANE,
                                     role.label(), PdrRow.share(share)));

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,35 @@ final class StampdProcess implements AutoCloseable {
             sleepMillis(5);
         }
         return processed;
+    }
+
+    /**
+     * Waits (at most 15 s) until the JVM has settled: below 4 % of a CPU over two 250 ms samples.
+     * A fresh JVM keeps compiling for seconds after its first packets, on the router's CPU where
+     * it is pinned, and the first search after a start would measure that instead of stampd.
+     */
+    void awaitIdle() {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long before = cpuTicks(stat);
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline && process.isAlive()) {
+            sleepMillis(250);
+            long now = cpuTicks(stat);
+            quiet = now - before <= 1 ? quiet + 1 : 0;
+            before = now;
+        }
+    }
+
+    /** utime + stime of the process, in clock ticks (10 ms). */
+    private static long cpuTicks(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private void awaitCounters() {
