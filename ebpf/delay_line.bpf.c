@@ -20,19 +20,8 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "busy_wait.h"
 #include "delay_line.h"
-
-/* bpf_loop refuses more iterations than this per call (BPF_MAX_LOOPS). */
-#define WAIT_LOOP_ITERATIONS (1U << 23)
-/*
- * Upper bound of inner loops (rounds) per packet, so the wait provably ends.
- * The deadline (at most DELAY_LINE_MAX_DELAY_NS after arrival) is what
- * normally ends it. A round took ~0.33 s on the test VM (~40 ns per clock
- * read); 128 rounds still last over 1 s on a machine where a read takes only
- * 1 ns. The rounds run in an outer bpf_loop, not a C loop, because the
- * verifier walks a C loop once per iteration (128 exceeded its budget).
- */
-#define WAIT_MAX_ROUNDS 128
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -48,27 +37,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct delay_line_stats);
 } delay_line_stats SEC(".maps");
-
-struct wait_state {
-	__u64 deadline_ns;
-};
-
-/* bpf_loop callback: returning 1 ends the loop once the deadline is reached. */
-static long wait_step(__u64 index, void *ctx)
-{
-	struct wait_state *state = ctx;
-
-	return bpf_ktime_get_ns() >= state->deadline_ns ? 1 : 0;
-}
-
-/* Outer bpf_loop callback: one inner loop of clock reads; stops the outer loop at the deadline. */
-static long wait_round(__u64 index, void *ctx)
-{
-	struct wait_state *state = ctx;
-
-	bpf_loop(WAIT_LOOP_ITERATIONS, wait_step, state, 0);
-	return bpf_ktime_get_ns() >= state->deadline_ns ? 1 : 0;
-}
 
 /*
  * Non-zero for the packets the delay line applies to: IPv6 whose first next
@@ -104,7 +72,6 @@ int delay_line(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct delay_line_stats *stats;
 	struct delay_line_cfg *cfg;
-	struct wait_state wait;
 	__u32 key = 0;
 	__u64 delay_ns;
 	__u32 loss_ppm;
@@ -129,10 +96,7 @@ int delay_line(struct xdp_md *ctx)
 
 	if (delay_ns > DELAY_LINE_MAX_DELAY_NS)
 		delay_ns = DELAY_LINE_MAX_DELAY_NS;
-	wait.deadline_ns = arrival_ns + delay_ns;
-	if (bpf_ktime_get_ns() < wait.deadline_ns)
-		bpf_loop(WAIT_MAX_ROUNDS, wait_round, &wait, 0);
-	if (bpf_ktime_get_ns() < wait.deadline_ns)
+	if (busy_wait_until(arrival_ns + delay_ns))
 		stats->wait_exhausted++;
 	stats->passed++;
 	return XDP_PASS;

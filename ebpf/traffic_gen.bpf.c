@@ -29,16 +29,9 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "busy_wait.h"
 #include "traffic_gen.h"
 
-/* bpf_loop refuses more iterations than this per call (BPF_MAX_LOOPS). */
-#define WAIT_LOOP_ITERATIONS (1U << 23)
-/*
- * Upper bound of inner loops (rounds) per frame, so the wait provably ends
- * (as in delay_line.bpf.c): a round of 2^23 clock reads lasts far longer than
- * TRAFFIC_GEN_MAX_PERIOD_NS / 128 on any machine.
- */
-#define WAIT_MAX_ROUNDS 128
 /* Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
 #define NTP_UNIX_OFFSET 2208988800ULL
 #define NSEC_PER_SEC 1000000000ULL
@@ -66,27 +59,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct traffic_gen_stats);
 } traffic_gen_stats SEC(".maps");
-
-struct wait_state {
-	__u64 deadline_ns;
-};
-
-/* bpf_loop callback: returning 1 ends the loop once the deadline is reached. */
-static long wait_step(__u64 index, void *ctx)
-{
-	struct wait_state *state = ctx;
-
-	return bpf_ktime_get_ns() >= state->deadline_ns ? 1 : 0;
-}
-
-/* Outer bpf_loop callback: one inner loop of clock reads; stops the outer loop at the deadline. */
-static long wait_round(__u64 index, void *ctx)
-{
-	struct wait_state *state = ctx;
-
-	bpf_loop(WAIT_LOOP_ITERATIONS, wait_step, state, 0);
-	return bpf_ktime_get_ns() >= state->deadline_ns ? 1 : 0;
-}
 
 /* One's complement fold of a 32-bit sum (memory order) into the 16-bit UDP checksum field. */
 static __always_inline __u16 csum_finish(__u64 sum)
@@ -189,7 +161,6 @@ int traffic_gen(struct xdp_md *ctx)
 	struct traffic_gen_stats *stats;
 	struct traffic_gen_state *state;
 	struct traffic_gen_cfg *cfg;
-	struct wait_state wait;
 	struct ethhdr *eth;
 	struct ipv6hdr *ip6;
 	struct udphdr *udp;
@@ -286,13 +257,14 @@ int traffic_gen(struct xdp_md *ctx)
 		if (index == 0)
 			state->start_ns = cfg->start_ns ? cfg->start_ns : now;
 		/* index < 2^32 and period_frac < 2^16: neither product overflows. */
-		wait.deadline_ns = state->start_ns + index * cfg->period_ns
-				   + ((index * cfg->period_frac) >> 16);
-		if (now < wait.deadline_ns) {
-			bpf_loop(WAIT_MAX_ROUNDS, wait_round, &wait, 0);
-		} else if (now - wait.deadline_ns > max_lag_ns(cfg)) {
+		__u64 deadline_ns = state->start_ns + index * cfg->period_ns
+				    + ((index * cfg->period_frac) >> 16);
+
+		if (now < deadline_ns) {
+			busy_wait_until(deadline_ns);
+		} else if (now - deadline_ns > max_lag_ns(cfg)) {
 			/* Stalled: restart the schedule at this frame rather than burst the backlog. */
-			state->start_ns += now - wait.deadline_ns;
+			state->start_ns += now - deadline_ns;
 			stats->resyncs++;
 		}
 	}

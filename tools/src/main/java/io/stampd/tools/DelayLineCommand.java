@@ -146,18 +146,8 @@ public final class DelayLineCommand implements Callable<Integer> {
         @Mixin
         ImpairmentOptions impairment;
 
-        Xdp.Mode mode = Xdp.Mode.NATIVE;
-
-        @Option(names = "--mode", paramLabel = "MODE", defaultValue = "native",
-                description = "XDP mode: native (default), generic or auto.")
-        void setMode(String value) {
-            try {
-                mode = Xdp.Mode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--mode must be native, generic or auto, got '"
-                        + value + "'");
-            }
-        }
+        @Mixin
+        XdpModeOption xdpMode;
 
         @Override
         public Integer call() {
@@ -176,12 +166,12 @@ public final class DelayLineCommand implements Callable<Integer> {
                 requireValueSize(cfg, Config.SIZE);
                 requireValueSize(object.map(STATS_MAP), Stats.SIZE);
                 cfg.update(BpfMap.indexKey(0), config.encode());
-                Xdp.attach(ifindex, object.programFd(PROGRAM), mode);
+                Xdp.attach(ifindex, object.programFd(PROGRAM), xdpMode.mode);
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("DEV=" + device.dev);
-            out.println("PROG_ID=" + Xdp.attachedProgramId(ifindex, mode));
-            out.println("MODE=" + mode);
+            out.println("PROG_ID=" + Xdp.attachedProgramId(ifindex, xdpMode.mode));
+            out.println("MODE=" + xdpMode.mode);
             printConfig(out, config);
             out.flush();
             return 0;
@@ -282,20 +272,10 @@ public final class DelayLineCommand implements Callable<Integer> {
     /** Finds the delay line on {@code dev}; fails if nothing, or another program, is attached. */
     static Attached findAttached(String dev) {
         int ifindex = NetInterfaces.indexOf(dev);
-        for (Xdp.Mode mode : new Xdp.Mode[] {Xdp.Mode.NATIVE, Xdp.Mode.GENERIC}) {
-            int id = Xdp.attachedProgramId(ifindex, mode);
-            if (id == 0) {
-                continue;
-            }
-            BpfProgramInfo program = BpfProgramInfo.ofId(id);
-            if (!program.isNamed(PROGRAM)) {
-                throw new IllegalStateException("interface " + dev + " has XDP program '" + program.name()
-                        + "' (id " + id + ") attached, not " + PROGRAM);
-            }
-            return new Attached(dev, ifindex, mode, program);
-        }
-        throw new IllegalStateException("no " + PROGRAM + " XDP program is attached to " + dev
-                + " (run 'stampd delay-line attach --dev " + dev + "' first)");
+        return Xdp.findNamed(dev, ifindex, PROGRAM)
+                .map(found -> new Attached(dev, ifindex, found.mode(), found.program()))
+                .orElseThrow(() -> new IllegalStateException("no " + PROGRAM + " XDP program is attached to " + dev
+                        + " (run 'stampd delay-line attach --dev " + dev + "' first)"));
     }
 
     private static Config readConfig(BpfMap cfg) {

@@ -39,18 +39,8 @@ public final class XdpSinkCommand implements Callable<Integer> {
         @Mixin
         DelayLineCommand.DeviceOption device;
 
-        Xdp.Mode mode = Xdp.Mode.NATIVE;
-
-        @Option(names = "--mode", paramLabel = "MODE", defaultValue = "native",
-                description = "XDP mode: native (default), generic or auto.")
-        void setMode(String value) {
-            try {
-                mode = Xdp.Mode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--mode must be native, generic or auto, got '"
-                        + value + "'");
-            }
-        }
+        @Mixin
+        XdpModeOption xdpMode;
 
         int port = 862;
 
@@ -65,7 +55,7 @@ public final class XdpSinkCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            XdpSink sink = XdpSink.attach(device.dev, mode, port);
+            XdpSink sink = XdpSink.attach(device.dev, xdpMode.mode, port);
             print(spec.commandLine().getOut(), sink, false);
             return 0;
         }

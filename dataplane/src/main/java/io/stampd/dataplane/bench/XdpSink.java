@@ -93,19 +93,8 @@ public final class XdpSink {
      */
     public static Optional<XdpSink> find(String dev) {
         int ifindex = NetInterfaces.indexOf(dev);
-        for (Xdp.Mode mode : new Xdp.Mode[] {Xdp.Mode.NATIVE, Xdp.Mode.GENERIC}) {
-            int id = Xdp.attachedProgramId(ifindex, mode);
-            if (id == 0) {
-                continue;
-            }
-            BpfProgramInfo program = BpfProgramInfo.ofId(id);
-            if (!program.isNamed(PROGRAM)) {
-                throw new IllegalStateException("interface " + dev + " has XDP program '" + program.name()
-                        + "' (id " + id + ") attached, not " + PROGRAM);
-            }
-            return Optional.of(new XdpSink(dev, ifindex, mode, program));
-        }
-        return Optional.empty();
+        return Xdp.findNamed(dev, ifindex, PROGRAM)
+                .map(found -> new XdpSink(dev, ifindex, found.mode(), found.program()));
     }
 
     public String device() {

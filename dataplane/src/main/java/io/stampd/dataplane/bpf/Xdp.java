@@ -3,6 +3,7 @@ package io.stampd.dataplane.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -120,5 +121,31 @@ public final class Xdp {
 
     private static String where(int ifindex, Mode mode) {
         return "interface " + NetInterfaces.describe(ifindex) + ", " + mode + " mode";
+    }
+
+    /** An XDP program found attached to an interface, and the mode it runs in. */
+    public record AttachedProgram(Mode mode, BpfProgramInfo program) {
+    }
+
+    /**
+     * The XDP program named {@code name} attached to {@code dev} (index {@code ifindex}), native or
+     * generic; empty when no XDP program is attached.
+     *
+     * @throws IllegalStateException if another program is attached there
+     */
+    public static Optional<AttachedProgram> findNamed(String dev, int ifindex, String name) {
+        for (Mode mode : new Mode[] {Mode.NATIVE, Mode.GENERIC}) {
+            int id = attachedProgramId(ifindex, mode);
+            if (id == 0) {
+                continue;
+            }
+            BpfProgramInfo program = BpfProgramInfo.ofId(id);
+            if (!program.isNamed(name)) {
+                throw new IllegalStateException("interface " + dev + " has XDP program '" + program.name()
+                        + "' (id " + id + ") attached, not " + name);
+            }
+            return Optional.of(new AttachedProgram(mode, program));
+        }
+        return Optional.empty();
     }
 }
