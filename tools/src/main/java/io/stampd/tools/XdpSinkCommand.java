@@ -1,7 +1,6 @@
 package io.stampd.tools;
 
 import io.stampd.dataplane.bench.XdpSink;
-import io.stampd.dataplane.bpf.Xdp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
