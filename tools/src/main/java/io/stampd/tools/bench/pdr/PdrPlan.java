@@ -22,14 +22,21 @@ record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long ove
 
     PdrPlan {
         if (rounds < 1 || rounds > 10) {
-            throw new IllegalArgumentException("rounds must be 1 to 10, got " + rounds);
+            throw new IllegalArgumentException("--rounds must be 1 to 10, got " + rounds);
         }
         if (trialSeconds < 0.1 || trialSeconds > 10) {
-            throw new IllegalArgumentException("trial duration must be 0.1 s to 10 s, got " + trialSeconds);
+            throw new IllegalArgumentException("--trial must be 0.1 to 10 seconds, got " + trialSeconds);
+        }
+        if (steps < 1 || steps > 16) {
+            throw new IllegalArgumentException("--steps must be 1 to 16, got " + steps);
+        }
+        if (overloadPps <= minPps || overloadPps > 100_000_000) {
+            throw new IllegalArgumentException("--overload must be above " + minPps + " and at most 100000000 pps, got "
+                    + overloadPps);
         }
         for (double s : sharesPct) {
             if (s < 0 || s > 100) {
-                throw new IllegalArgumentException("STAMP share must be 0 to 100 %, got " + s);
+                throw new IllegalArgumentException("--shares: a STAMP share must be 0 to 100 (percent), got " + s);
             }
         }
         sharesPct = List.copyOf(sharesPct);
