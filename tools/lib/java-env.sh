@@ -7,7 +7,10 @@ stampd_pick_java() {
   local c v
   for c in "${candidates[@]}"; do
     [ -x "$c/bin/java" ] || continue
-    v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    # The JDK's release file names its version; reading it spares a JVM start on every launch.
+    v=""
+    [ -f "$c/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$c/release")
+    [ -n "$v" ] || v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
     if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$c"
       export PATH="$JAVA_HOME/bin:$PATH"
