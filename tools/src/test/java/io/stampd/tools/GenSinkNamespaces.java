@@ -1,5 +1,7 @@
 package io.stampd.tools;
 
+import io.stampd.tools.testing.StartedProcesses;
+
 import io.stampd.tools.testing.TestEnv;
 
 import java.io.File;
@@ -33,7 +35,7 @@ final class GenSinkNamespaces implements AutoCloseable {
     final String sinkNs;
     final String genDev;
     final String sinkDev;
-    private final List<Process> started = new ArrayList<>();
+    private final StartedProcesses started = new StartedProcesses();
     private boolean closed;
 
     private GenSinkNamespaces(String id) {
@@ -78,7 +80,7 @@ final class GenSinkNamespaces implements AutoCloseable {
     Process start(String ns, String... cmd) {
         try {
             Process p = new ProcessBuilder(inNamespace(ns, cmd)).start();
-            started.add(p);
+            started.track(p);
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", cmd), e);
@@ -135,15 +137,7 @@ final class GenSinkNamespaces implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        started.killAll();
         run(List.of("ip", "netns", "del", genNs));
         run(List.of("ip", "netns", "del", sinkNs));
     }

@@ -92,7 +92,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         if (r >= 0) {
             seq = s + 1;
             owner.sendTimingRecorder.record(scheduled, t1Mono);
-            listener.onSent(s, t1, System.nanoTime());
+            listener.onSent(s, t1, t1Mono); // the clock read next to T1 serves the loss timeout too
         } else {
             sendErrors++;
         }

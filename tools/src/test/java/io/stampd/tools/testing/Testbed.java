@@ -36,7 +36,7 @@ public final class Testbed implements AutoCloseable {
 
     private final Path root;
     private final Map<String, String> values;
-    private final List<Process> started = new ArrayList<>();
+    private final StartedProcesses started = new StartedProcesses();
     private boolean closed;
 
     private Testbed(Path root, Map<String, String> values) {
@@ -188,7 +188,7 @@ public final class Testbed implements AutoCloseable {
         checkOpen();
         try {
             Process process = new ProcessBuilder(inNamespace(ns, cmd)).start();
-            started.add(process);
+            started.track(process);
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", cmd) + " in " + ns, e);
@@ -202,15 +202,7 @@ public final class Testbed implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Process process : started) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        started.killAll();
         Result result = run(DEFAULT_TIMEOUT, List.of(root.resolve("tools/testbed").toString(), "down", "--id", id()));
         if (result.exitCode() != 0) {
             throw new IllegalStateException("testbed down --id " + id() + " failed (exit " + result.exitCode()
