@@ -85,7 +85,7 @@ public final class SenderStatistics implements SenderListener {
      * 1 s with a 2 s timeout tracks 64 numbers, one at 1 ms tracks 4096. That keeps 1,000 idle-ish
      * sessions small while fast ones still see every late reply.
      */
-    static int windowFor(long intervalNanos, long lossTimeoutNanos) {
+    public static int windowFor(long intervalNanos, long lossTimeoutNanos) {
         long inFlight = lossTimeoutNanos / Math.max(1, intervalNanos) + 2;
         int w = MIN_WINDOW;
         while (w < inFlight * 2 && w < MAX_WINDOW) {

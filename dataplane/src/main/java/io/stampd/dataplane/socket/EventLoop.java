@@ -28,9 +28,10 @@ final class EventLoop implements AutoCloseable {
     private static final int WAKE_TOKEN = -1;
     private static final int MAX_TIMERS_PER_TURN = 64;
 
-    /** Something to do when a socket becomes readable. */
+    /** Something to do when a socket becomes readable or has something on its error queue. */
     interface ReadHandler {
-        void onReadable();
+        /** {@code events}: the epoll bits reported (EPOLLIN, EPOLLERR, ...). */
+        void onReady(int events);
     }
 
     /** A timer: {@link #fire} runs at its deadline and returns the next deadline (System.nanoTime), or -1. */
@@ -276,7 +277,8 @@ final class EventLoop implements AutoCloseable {
             }
             int n = Libc.epollWait(epfd, events, MAX_EVENTS, timeout);
             for (int i = 0; i < n; i++) {
-                int token = (int) events.get(Libc.LONG_U, (long) Libc.EPOLL_EVENT_SIZE * i + 4);
+                long at = (long) Libc.EPOLL_EVENT_SIZE * i;
+                int token = (int) events.get(Libc.LONG_U, at + 4);
                 if (token == WAKE_TOKEN) {
                     Libc.read(wakeFd, wakeBuf, 8);
                     continue;
@@ -284,7 +286,7 @@ final class EventLoop implements AutoCloseable {
                 ReadHandler h = token < handlers.size() ? handlers.get(token) : null;
                 if (h != null) {
                     try {
-                        h.onReadable();
+                        h.onReady(events.get(Libc.INT_U, at));
                     } catch (Throwable e) {
                         failure("receive", e);
                     }

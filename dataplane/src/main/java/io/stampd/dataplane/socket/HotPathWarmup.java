@@ -3,23 +3,47 @@ package io.stampd.dataplane.socket;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.codec.Timestamps;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderListener;
+import io.stampd.dataplane.session.SenderSessionConfig;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 
 /**
- * Runs the per-packet code paths (clock, codec, and the system-call downcalls on an invalid
- * descriptor, which fail at once with EBADF) until the JIT has compiled them. Without it the first
- * few hundred packets of a low-rate session run interpreted FFM stubs between reading T1/T3 and
- * the system call, and their delays read tens of microseconds high.
+ * Runs the per-packet code of the data plane until the JIT has compiled it: the clock and codec,
+ * the system-call downcalls, and the real reflector and sender paths (match, reflect, queue, stamp
+ * T3, send; schedule, build, send; demultiplex a reply) on throw-away sessions whose socket is an
+ * invalid descriptor, so every system call fails at once with EBADF and nothing reaches a network.
+ * Without it the first few hundred packets of a low-rate session run in the interpreter, where
+ * the stretch between reading T3 and the system call took 20-40 µs instead of about one, all of
+ * it counted as backward delay.
+ *
+ * <p>Runs in the data plane's constructor, before its I/O thread handles any socket; the counters
+ * the throw-away sessions touched are reset afterwards.
  */
 final class HotPathWarmup {
     private static final int ROUNDS = 20_000;
+    private static final Inet6Address PEER = loopback();
+    private static final int PEER_PORT = 40_000;
 
     private HotPathWarmup() {
     }
 
-    static void run(MemorySegment msghdr, MessageBatch batch) {
+    static void run(SocketDataPlane owner, MemorySegment msghdr) {
+        primitives(msghdr, owner.rxBatch);
+        UdpSocket dead = UdpSocket.invalid("warm-up");
+        reflector(owner, dead);
+        sender(owner, dead);
+        owner.resetCounters();
+    }
+
+    /** Clock, codec and the bare downcalls. */
+    private static void primitives(MemorySegment msghdr, MessageBatch batch) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(128, 8);
             long sink = 0;
@@ -35,6 +59,85 @@ final class HotPathWarmup {
             if (sink == 42) {
                 System.out.print(""); // keeps the loop's results alive
             }
+        }
+    }
+
+    /** Stateless and stateful reflector sessions answering a Session-Sender packet. */
+    private static void reflector(SocketDataPlane owner, UdpSocket dead) {
+        ReflectorEndpoint ep = new ReflectorEndpoint(owner, dead, SenderSessionConfig.DEFAULT_REFLECTOR_PORT);
+        ep.add(new SocketReflectorSession(owner, new ReflectorSessionConfig(0, 1, null, 0, null,
+                SenderSessionConfig.DEFAULT_REFLECTOR_PORT, List.of(), TimestampFormat.NTP, false, null)));
+        ep.add(new SocketReflectorSession(owner, new ReflectorSessionConfig(0, 2, null, 0, null,
+                SenderSessionConfig.DEFAULT_REFLECTOR_PORT, List.of(), TimestampFormat.PTP, true, null)));
+        MessageBatch rx = owner.rxBatch;
+        for (int i = 0; i < ROUNDS; i++) {
+            receivedPacket(rx);
+            StampLayout.UNAUTHENTICATED.writeSender(rx.payload(0), i, Timestamps.encode(Libc.realtimeNanos(),
+                    TimestampFormat.NTP), (short) 1, 1 + (i & 1));
+            ep.handle(rx, 0);
+            ep.afterBatch(rx);
+        }
+    }
+
+    /** A sender session sending (with a transmit-timestamp key) and taking a reply. */
+    private static void sender(SocketDataPlane owner, UdpSocket dead) {
+        SenderSessionConfig config = SenderSessionConfig.builder().ssid(1).reflectorAddress(PEER)
+                .reflectorPort(PEER_PORT).intervalNanos(SenderSessionConfig.MIN_INTERVAL_NANOS).build();
+        SocketSender s = new SocketSender(owner, config, IGNORE);
+        SenderEndpoint ep = new SenderEndpoint(owner, dead, new SenderEndpoint.Key(null, 0),
+                TransmitTimestamps.assumedOn(dead));
+        ep.add(s);
+        MessageBatch rx = owner.rxBatch;
+        for (int i = 0; i < ROUNDS; i++) {
+            s.fire(System.nanoTime());
+            ep.transmitTimestamps.drain();
+            receivedPacket(rx);
+            MemorySegment p = rx.payload(0);
+            StampLayout.UNAUTHENTICATED.writeSender(p, i, Timestamps.encode(Libc.realtimeNanos(), TimestampFormat.NTP),
+                    (short) 1, 1);
+            StampLayout.UNAUTHENTICATED.reflectInPlace(p, i, Timestamps.encode(Libc.realtimeNanos(), TimestampFormat.NTP),
+                    (short) 1, 64);
+            ep.handle(rx, 0);
+        }
+        ep.close();
+    }
+
+    /** Slot 0 of {@code rx} as if the kernel had just received a base packet from the peer. */
+    private static void receivedPacket(MessageBatch rx) {
+        rx.length[0] = StampLayout.UNAUTHENTICATED.baseLength;
+        rx.flags[0] = 0;
+        rx.rxTimeNanos[0] = Libc.realtimeNanos();
+        rx.hopLimit[0] = 64;
+        rx.trafficClass[0] = 0;
+        rx.ifIndex[0] = 0;
+        Sockaddr.write(rx.name(0), PEER, PEER_PORT);
+        rx.destinationAddress(0).fill((byte) 0);
+    }
+
+    private static final SenderListener IGNORE = new SenderListener() {
+        @Override
+        public void onSent(long seq, long t1, long monoNanos) {
+        }
+
+        @Override
+        public void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
+                            long monoNanos) {
+        }
+
+        @Override
+        public void onRejected(String reason) {
+        }
+
+        @Override
+        public void onMalformed(String reason) {
+        }
+    };
+
+    private static Inet6Address loopback() {
+        try {
+            return (Inet6Address) InetAddress.getByName("::1");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -36,6 +36,17 @@ final class Libc {
     static final int SO_TIMESTAMPNS = 35;
     static final int SCM_TIMESTAMPNS = 35;
     static final int SO_RCVBUFFORCE = 33;
+    static final int SO_TIMESTAMPING = 37;
+    static final int SCM_TIMESTAMPING = 37;
+    /** Linux 6.13+: a cmsg that sets the SOF_TIMESTAMPING_OPT_ID key of one sendmsg. */
+    static final int SCM_TS_OPT_ID = 81;
+    static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+    static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    static final int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
+    static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
+    static final int SCM_TSTAMP_SND = 0;
+    static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
+    static final int IPV6_RECVERR = 25;
 
     static final int IPV6_V6ONLY = 26;
     static final int IPV6_RECVPKTINFO = 49;
@@ -49,8 +60,10 @@ final class Libc {
     static final int MSG_DONTWAIT = 64;
     static final int MSG_TRUNC = 32;
     static final int MSG_CTRUNC = 8;
+    static final int MSG_ERRQUEUE = 0x2000;
 
     static final int EPOLLIN = 1;
+    static final int EPOLLERR = 8;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLL_CTL_DEL = 2;
     static final int EPOLL_CLOEXEC = 524288;
@@ -59,6 +72,8 @@ final class Libc {
 
     static final int EAGAIN = 11;
     static final int EINTR = 4;
+    static final int EINVAL = 22;
+    static final int ENOMSG = 42;
     static final int EADDRINUSE = 98;
 
     static final int CLOCK_REALTIME = 0;

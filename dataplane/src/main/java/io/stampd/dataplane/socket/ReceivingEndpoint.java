@@ -39,7 +39,11 @@ abstract class ReceivingEndpoint<S> implements EventLoop.ReadHandler {
     }
 
     @Override
-    public final void onReadable() {
+    public final void onReady(int events) {
+        // The error queue first: a test packet's transmit timestamp is queued before its reply.
+        if ((events & Libc.EPOLLERR) != 0 && drainErrorQueue() && (events & Libc.EPOLLIN) == 0) {
+            return;
+        }
         MessageBatch rx = owner.rxBatch;
         for (int round = 0; round < MAX_BATCHES_PER_WAKEUP; round++) {
             int n = rx.receive(socket.fd);
@@ -58,6 +62,14 @@ abstract class ReceivingEndpoint<S> implements EventLoop.ReadHandler {
                 return;
             }
         }
+    }
+
+    /**
+     * Reads the socket's error queue; returns false if this endpoint has none to read, in which
+     * case the receive below picks up (and clears) a pending socket error.
+     */
+    boolean drainErrorQueue() {
+        return false;
     }
 
     /** Processes datagram {@code i} of the batch. */

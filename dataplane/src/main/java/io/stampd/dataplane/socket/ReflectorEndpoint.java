@@ -9,16 +9,22 @@ import java.lang.foreign.MemorySegment;
  * IPV6_PKTINFO) and the sessions provisioned on it. Reflection happens in place in the receive
  * buffer: the reply is exactly as long as the request, so the reflector never sends more than it
  * received. Replies go out in batches (sendmmsg); a batch is cut where the return path changes,
- * because the SRH is a sticky socket option.
+ * because the SRH is a sticky socket option. T3 is written into the queued replies right before
+ * the system call that sends them, after every other decision about them.
  */
 final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> {
     final int port;
     private final ReflectorTlvHandler tlvs;
+    /** The session and receive slot of each reply queued in the batch, in queue order. */
+    private final SocketReflectorSession[] queuedSession;
+    private final int[] queuedSlot;
 
     ReflectorEndpoint(SocketDataPlane owner, UdpSocket socket, int port) {
         super(owner, socket, SocketReflectorSession[]::new);
         this.port = port;
         this.tlvs = new ReflectorTlvHandler(owner, socket);
+        this.queuedSession = new SocketReflectorSession[owner.rxBatch.slots];
+        this.queuedSlot = new int[owner.rxBatch.slots];
     }
 
     @Override
@@ -30,8 +36,31 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
     @Override
     void afterBatch(MessageBatch rx) {
         if (rx.pendingSends() > 0) {
-            rx.flush(socket.fd, owner);
+            stampAndSend(rx);
         }
+    }
+
+    /**
+     * Writes T3 into every queued reply and sends them. One clock reading for the batch, taken
+     * right before the system call: what lies between T3 and the wire is only the HMACs (which
+     * cover T3) and the kernel's send path.
+     */
+    private void stampAndSend(MessageBatch rx) {
+        int n = rx.pendingSends();
+        long t3 = Libc.realtimeNanos();
+        for (int k = 0; k < n; k++) {
+            SocketReflectorSession s = queuedSession[k];
+            queuedSession[k] = null;
+            MemorySegment p = rx.payload(queuedSlot[k]);
+            long t3Wire = Timestamps.encode(t3, s.config.timestampFormat());
+            s.layout.timestamp(p, t3Wire);
+            if (s.hmac != null) {
+                s.hmac.sign(p);
+            }
+            s.previousReplyT3Wire = t3Wire;
+            s.replyQueued = false;
+        }
+        rx.flush(socket.fd, owner);
     }
 
     @Override
@@ -79,6 +108,10 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         int tclass = rx.trafficClass[i] >= 0 ? rx.trafficClass[i] & 0xFC : -1;
         int ifindex = 0;
         if (len > s.layout.baseLength) {
+            if (s.replyQueued) {
+                // Follow-Up Telemetry reports the previous reply's T3: it must have been sent.
+                stampAndSend(rx);
+            }
             ReflectorTlvHandler.Decision d = tlvs.process(s, rx, i, len);
             if (d.noReply) {
                 // The sender asked for no reply (Return Path control code 0): nothing is reflected,
@@ -103,26 +136,23 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         }
         if (route != socket.installedRoute()) {
             if (rx.pendingSends() > 0) {
-                rx.flush(socket.fd, owner);
+                stampAndSend(rx);
             }
             if (socket.useRoute(route) < 0) {
                 owner.sendErrors++;
                 return;
             }
         }
-        // T3 as late as possible: after every other decision, right before queueing the reply.
-        long t3Wire = Timestamps.encode(Libc.realtimeNanos(), s.config.timestampFormat());
-        s.layout.timestamp(p, t3Wire);
-        if (s.hmac != null) {
-            s.hmac.sign(p);
-        }
-        rx.queueReply(i, len, isZero(replySource) ? null : replySource, ifindex, tclass);
+        int k = rx.pendingSends();
+        queuedSession[k] = s;
+        queuedSlot[k] = i;
+        s.replyQueued = true;
+        rx.queueReply(i, len, isZero(replySource) ? null : replySource, ifindex, tclass); // T3: stampAndSend
         s.reflected++;
         s.lastSenderSeq = senderSeq;
         s.lastReflectorSeq = reflectorSeq;
         s.previousReplyValid = true;
         s.previousReplySeq = reflectorSeq;
-        s.previousReplyT3Wire = t3Wire;
     }
 
     private static boolean isZero(MemorySegment a) {

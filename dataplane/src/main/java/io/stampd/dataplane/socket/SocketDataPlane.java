@@ -43,6 +43,10 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private final MemorySegment txIov;
     private final MemorySegment txControl;
     private int txRouteError;
+    private int txDscp;
+    private int txKey;
+    private boolean txKeyed;
+    private boolean keyRefusedLogged;
     private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
     private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
     private final LocalAddresses localAddresses = new LocalAddresses();
@@ -56,6 +60,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     volatile long sendErrors;
     volatile long internalErrors;
     volatile long userSpaceRxTimestamps;
+    volatile long kernelTxTimestamps;
+    volatile long userSpaceTxTimestamps;
     private volatile boolean closed;
 
     /** Default poll window before a send: see {@link #SocketDataPlane(int, long)}. */
@@ -75,7 +81,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         txPayload = arena.allocate(9216, 64);
         txIov = arena.allocate(Libc.IOVEC_SIZE, 8);
         txHdr = arena.allocate(Libc.MMSGHDR_SIZE, 8);
-        txControl = arena.allocate(32, 8);
+        txControl = arena.allocate(64, 8);
         txIov.set(ADDRESS, 0, txPayload);
         txHdr.set(ADDRESS, Libc.MSG_IOV, txIov);
         txHdr.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
@@ -83,7 +89,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         // Software timestamps of an unsynchronised host clock: advertise 1 ms, S = 0 (RFC 8762 §4.2.1).
         ntpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.NTP, 1_000_000);
         ptpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.PTP, 1_000_000);
-        HotPathWarmup.run(txHdr, rxBatch);
+        HotPathWarmup.run(this, txHdr);
         loop = new EventLoop("stampd-socket-io");
         loop.spinNanos(spinNanos);
         loop.call(() -> {
@@ -117,7 +123,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             if (ep == null) {
                 UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(), RECEIVE_BUFFER,
                         "sender session " + config.id());
-                ep = new SenderEndpoint(this, sock, key);
+                ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock));
                 created = true;
             } else {
                 for (SocketSender other : ep.sessions) {
@@ -150,7 +156,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             if (ep != null && ep.remove(s)) {
                 loop.unregister(ep.socket.fd, ep.token);
                 senderEndpoints.values().remove(ep);
-                ep.socket.close();
+                ep.close();
             }
             return null;
         });
@@ -213,35 +219,82 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
 
     /**
      * Prepares the send of the test packet in {@link #txPayload} (routing header, destination,
-     * traffic class) so that {@link #sendPrepared} is only the system call. Loop thread only.
+     * traffic class, transmit-timestamp key) so that {@link #sendPrepared} is only the system
+     * call. Loop thread only.
      */
-    void prepareTest(UdpSocket socket, RoutingHeader route, MemorySegment destination, int length, int dscp) {
+    void prepareTest(UdpSocket socket, RoutingHeader route, MemorySegment destination, int length, int dscp,
+                     boolean withKey, int key) {
         txRouteError = socket.useRoute(route);
         txHdr.set(ADDRESS, Libc.MSG_NAME, destination);
         txIov.set(JAVA_LONG, 8, length);
-        if (dscp > 0) {
-            txControl.set(JAVA_LONG, 0, Libc.CMSG_HDR + 4);
-            txControl.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
-            txControl.set(JAVA_INT, 12, Libc.IPV6_TCLASS);
-            txControl.set(JAVA_INT, 16, dscp << 2);
-            txHdr.set(ADDRESS, Libc.MSG_CONTROL, txControl);
-            txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, Libc.CMSG_HDR + 8);
-        } else {
-            txHdr.set(ADDRESS, Libc.MSG_CONTROL, MemorySegment.NULL);
-            txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, 0);
-        }
+        txDscp = dscp;
+        txKey = key;
+        setControl(withKey);
     }
 
-    /** Sends what {@link #prepareTest} prepared; returns octets sent or -errno. */
-    long sendPrepared(UdpSocket socket) {
+    private void setControl(boolean withKey) {
+        long used = 0;
+        if (txDscp > 0) {
+            used = cmsgInt(used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, txDscp << 2);
+        }
+        if (withKey) {
+            used = cmsgInt(used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, txKey);
+        }
+        txKeyed = withKey;
+        txHdr.set(ADDRESS, Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : txControl);
+        txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, used);
+    }
+
+    /** Appends a cmsg carrying one int at {@code at} in {@link #txControl}; returns the new length. */
+    private long cmsgInt(long at, int level, int type, int value) {
+        txControl.set(JAVA_LONG, at, Libc.CMSG_HDR + 4);
+        txControl.set(JAVA_INT, at + 8, level);
+        txControl.set(JAVA_INT, at + 12, type);
+        txControl.set(JAVA_INT, at + Libc.CMSG_HDR, value);
+        return at + Libc.CMSG_HDR + 8;
+    }
+
+    /**
+     * Sends what {@link #prepareTest} prepared from {@code endpoint}; returns octets sent or
+     * -errno. A kernel that does not know the transmit-timestamp key cmsg (Linux before 6.13)
+     * refuses it with EINVAL: the endpoint then goes without kernel transmit timestamps and the
+     * packet is sent again without the key.
+     */
+    long sendPrepared(SenderEndpoint endpoint) {
         if (txRouteError < 0) {
             return txRouteError;
         }
+        long n = sendmsg(endpoint.socket.fd);
+        if (n == -Libc.EINVAL && txKeyed) {
+            endpoint.transmitTimestamps.disable();
+            if (!keyRefusedLogged) {
+                keyRefusedLogged = true;
+                LOG.warning("the kernel refuses SCM_TS_OPT_ID (Linux before 6.13): T1 stays the user-space "
+                        + "clock reading before the system call, not the kernel transmit timestamp");
+            }
+            setControl(false);
+            n = sendmsg(endpoint.socket.fd);
+        }
+        return n;
+    }
+
+    private long sendmsg(int fd) {
         long n;
         do {
-            n = Libc.sendmsg(socket.fd, txHdr, Libc.MSG_DONTWAIT);
+            n = Libc.sendmsg(fd, txHdr, Libc.MSG_DONTWAIT);
         } while (n == -Libc.EINTR);
         return n;
+    }
+
+    /** Zeroes the node-wide counters (after the warm-up's throw-away sessions touched them). */
+    void resetCounters() {
+        unmatched = 0;
+        malformed = 0;
+        sendErrors = 0;
+        internalErrors = 0;
+        userSpaceRxTimestamps = 0;
+        kernelTxTimestamps = 0;
+        userSpaceTxTimestamps = 0;
     }
 
     @Override
@@ -257,7 +310,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     @Override
     public DataPlaneCounters counters() {
         return new DataPlaneCounters(unmatched, malformed, sendErrors, internalErrors + loop.handlerFailures(),
-                userSpaceRxTimestamps);
+                userSpaceRxTimestamps, kernelTxTimestamps, userSpaceTxTimestamps);
     }
 
     /** Lateness of every test packet sent by this data plane, T1 against its scheduled time. */
@@ -283,7 +336,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                 for (SocketSender s : ep.sessions) {
                     loop.cancel(s);
                 }
-                ep.socket.close();
+                ep.close();
             }
             for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
                 ep.socket.close();

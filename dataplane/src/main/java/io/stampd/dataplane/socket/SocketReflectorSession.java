@@ -32,6 +32,8 @@ final class SocketReflectorSession implements ReflectorHandle {
     boolean previousReplyValid;
     long previousReplySeq;
     long previousReplyT3Wire;
+    /** A reply of this session waits in the endpoint's batch for its T3 and the system call. */
+    boolean replyQueued;
 
     SocketReflectorSession(SocketDataPlane owner, ReflectorSessionConfig config) {
         this.owner = owner;

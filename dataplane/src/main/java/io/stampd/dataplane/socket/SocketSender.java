@@ -10,6 +10,7 @@ import io.stampd.dataplane.codec.Tlv;
 import io.stampd.dataplane.codec.TlvCursor;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.session.SenderStatistics;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,6 +37,10 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
     private volatile long seq;
     private long lastReflectorSeq;
     private final TlvCursor tlvs = new TlvCursor();
+    /** Kernel transmit times of the recent packets, by sequence number (slot = seq & mask). */
+    private final long[] transmittedSeq;
+    private final long[] transmittedAt;
+    private final int transmittedMask;
     private volatile long sendErrors;
     private volatile boolean finished;
     private volatile boolean closed;
@@ -51,6 +56,11 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         Sockaddr.write(destination, config.reflectorAddress(), config.reflectorPort());
         this.reflectorAddress = config.reflectorAddress().getAddress();
         this.errorEstimate = owner.errorEstimate(config.timestampFormat());
+        int window = SenderStatistics.windowFor(config.intervalNanos(), config.lossTimeoutNanos());
+        this.transmittedSeq = new long[window];
+        this.transmittedAt = new long[window];
+        this.transmittedMask = window - 1;
+        java.util.Arrays.fill(transmittedSeq, -1);
     }
 
     void start(long nowMono) {
@@ -80,7 +90,9 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
                 SenderTlvWriter.hmac(p, padEnd, layout.baseLength, hmac);
             }
         }
-        owner.prepareTest(endpoint.socket, route, destination, len, config.dscp());
+        TransmitTimestamps stamps = endpoint.transmitTimestamps;
+        boolean keyed = stamps.enabled();
+        owner.prepareTest(endpoint.socket, route, destination, len, config.dscp(), keyed, keyed ? stamps.key(this, s) : 0);
         // The schedule is on the monotonic clock: read it next to T1 for the send-time error.
         long t1Mono = System.nanoTime();
         long t1 = Libc.realtimeNanos();
@@ -88,8 +100,11 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         if (hmac != null) {
             hmac.sign(p);
         }
-        long r = owner.sendPrepared(endpoint.socket);
+        long r = owner.sendPrepared(endpoint);
         if (r >= 0) {
+            if (keyed) {
+                stamps.sent();
+            }
             seq = s + 1;
             owner.sendTimingRecorder.record(scheduled, t1Mono);
             listener.onSent(s, t1, t1Mono); // the clock read next to T1 serves the loss timeout too
@@ -127,16 +142,40 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
             return false;
         }
         long t1 = Timestamps.decode(t1Wire, config.timestampFormat());
-        long t2 = Timestamps.decode(t2Wire, reflectorFormat);
         long t3 = Timestamps.decode(t3Wire, reflectorFormat);
         long t4 = rxNanos != 0 ? rxNanos : Libc.realtimeNanos();
         // Sequence numbers are 32 bits on the wire and wrap (after 49 days at 1 ms); the listener
         // sees them unwrapped to 64 bits, next to the ones sent (ours) or seen last (reflector's).
         long senderSeq = SequenceNumbers.unwrap(seq - 1, layout.senderSeq(p));
+        t1 = transmitTime(senderSeq, t1);
+        long t2 = Timestamps.decode(t2Wire, reflectorFormat);
         long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, layout.seq(p));
         lastReflectorSeq = reflectorSeq;
         listener.onReply(senderSeq, t1, t2, t3, t4, layout.senderTtl(p), reflectorSeq, System.nanoTime());
         return true;
+    }
+
+    /** The kernel's transmit timestamp of packet {@code seq} (I/O thread, from the error queue). */
+    void onTransmitted(long seq, long nanos) {
+        int slot = (int) (seq & transmittedMask);
+        transmittedSeq[slot] = seq;
+        transmittedAt[slot] = nanos;
+    }
+
+    /**
+     * T1 of a reply's packet: the kernel transmit time if it came, else the user-space reading the
+     * packet carries. A transmit time more than a second away from that reading is not this
+     * packet's (a clock step in between) and is not used.
+     */
+    private long transmitTime(long senderSeq, long wireT1) {
+        int slot = (int) (senderSeq & transmittedMask);
+        long at = transmittedAt[slot];
+        if (transmittedSeq[slot] == senderSeq && Math.abs(at - wireT1) < 1_000_000_000L) {
+            owner.kernelTxTimestamps++;
+            return at;
+        }
+        owner.userSpaceTxTimestamps++;
+        return wireT1;
     }
 
     /**

@@ -71,6 +71,11 @@ final class UdpSocket implements AutoCloseable {
         }
     }
 
+    /** A socket object on no descriptor (-1): every system call on it fails with EBADF. For the warm-up. */
+    static UdpSocket invalid(String owner) {
+        return new UdpSocket(-1, 0, owner);
+    }
+
     private static void option(int fd, int level, int name, int value, String owner, String what) {
         int r = Libc.setsockoptInt(fd, level, name, value);
         if (r < 0) {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
-    private static final DataPlaneCounters ZERO = new DataPlaneCounters(0, 0, 0, 0, 0);
+    private static final DataPlaneCounters ZERO = new DataPlaneCounters(0, 0, 0, 0, 0, 0, 0);
 
     private final DataPlane dataPlane;
     private final SessionEvents events;
@@ -232,9 +232,7 @@ public final class SessionManager implements AutoCloseable {
     DataPlaneCounters dataPlaneCounters() {
         DataPlaneCounters now = dataPlane.counters();
         DataPlaneCounters z = countersZero;
-        return new DataPlaneCounters(now.unmatched() - z.unmatched(), now.malformed() - z.malformed(),
-                now.sendErrors() - z.sendErrors(), now.internalErrors() - z.internalErrors(),
-                now.userSpaceRxTimestamps() - z.userSpaceRxTimestamps());
+        return now.since(z);
     }
 
     /** The send-time error since start or the last clear-statistics all, if the data plane measures it. */

@@ -65,7 +65,7 @@ final class FakeDataPlane implements DataPlane {
 
     @Override
     public DataPlaneCounters counters() {
-        return new DataPlaneCounters(0, 0, 0, 0, 0);
+        return new DataPlaneCounters(0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

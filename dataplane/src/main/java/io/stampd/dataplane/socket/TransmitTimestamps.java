@@ -1,0 +1,162 @@
+package io.stampd.dataplane.socket;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Kernel transmit timestamps of one Session-Sender socket, so that a session's T1 is the time its
+ * test packet left (the driver's software transmit timestamp, skb_tx_timestamp) rather than the
+ * clock reading user space wrote into the packet before the system call. On a VM that system call
+ * alone (socket layer, IPv6 output, routing header) takes 20-50 µs, all of which used to count as
+ * forward delay.
+ *
+ * <p>Each test packet is sent with an SCM_TS_OPT_ID key chosen here ({@link #key}); the kernel
+ * returns the timestamp on the socket's error queue with that key (OPT_TSONLY: no copy of the
+ * packet), and {@link #drain} hands it to the session that sent the packet. Linux before 6.13 does
+ * not take the key cmsg; the data plane then {@link #disable}s this and T1 stays the user-space
+ * reading. One per sender endpoint, I/O thread only, no allocation per packet.
+ */
+final class TransmitTimestamps implements AutoCloseable {
+    /** Keys in flight between sendmsg and the error queue: far more than one loop turn sends. */
+    private static final int RING = 1024;
+    private static final int BATCH = 16;
+    private static final int CONTROL = 256;
+    static final int FLAGS = Libc.SOF_TIMESTAMPING_TX_SOFTWARE | Libc.SOF_TIMESTAMPING_SOFTWARE
+            | Libc.SOF_TIMESTAMPING_OPT_ID | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
+
+    private final int fd;
+    private final SocketSender[] senders = new SocketSender[RING];
+    private final long[] seqs = new long[RING];
+    private final int[] keys = new int[RING];
+    private int nextKey;
+    private boolean enabled;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment hdrs;
+    private final MemorySegment control;
+
+    private TransmitTimestamps(int fd, boolean enabled) {
+        this.fd = fd;
+        this.enabled = enabled;
+        hdrs = arena.allocate((long) Libc.MMSGHDR_SIZE * BATCH, 8);
+        control = arena.allocate((long) CONTROL * BATCH, 8);
+        for (int i = 0; i < BATCH; i++) {
+            long h = (long) Libc.MMSGHDR_SIZE * i;
+            hdrs.set(ADDRESS, h + Libc.MSG_NAME, MemorySegment.NULL);
+            hdrs.set(ADDRESS, h + Libc.MSG_IOV, MemorySegment.NULL);
+            hdrs.set(JAVA_LONG, h + Libc.MSG_IOVLEN, 0);
+            hdrs.set(ADDRESS, h + Libc.MSG_CONTROL, control.asSlice((long) CONTROL * i, CONTROL));
+        }
+    }
+
+    /** Switches transmit timestamps on for {@code socket}; if the kernel refuses, they stay off. */
+    static TransmitTimestamps on(UdpSocket socket) {
+        boolean ok = Libc.setsockoptInt(socket.fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, FLAGS) == 0;
+        return new TransmitTimestamps(socket.fd, ok);
+    }
+
+    /** Keyed sends on {@code socket} without asking the kernel: the warm-up's invalid descriptor. */
+    static TransmitTimestamps assumedOn(UdpSocket socket) {
+        return new TransmitTimestamps(socket.fd, true);
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Turns them off for good (the kernel refused the key cmsg). */
+    void disable() {
+        enabled = false;
+        Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, 0);
+    }
+
+    /** The key for the packet {@code seq} of {@code s} about to be sent; {@link #sent} once it was. */
+    int key(SocketSender s, long seq) {
+        int k = nextKey;
+        int slot = k & (RING - 1);
+        senders[slot] = s;
+        seqs[slot] = seq;
+        keys[slot] = k;
+        return k;
+    }
+
+    /** The packet of the last {@link #key} went out: the next one gets a new key. */
+    void sent() {
+        nextKey++;
+    }
+
+    /** Forgets the packets of {@code s} (the session stopped). */
+    void forget(SocketSender s) {
+        for (int i = 0; i < RING; i++) {
+            if (senders[i] == s) {
+                senders[i] = null;
+            }
+        }
+    }
+
+    /** Reads the error queue dry and reports each transmit timestamp to its session. */
+    void drain() {
+        while (true) {
+            for (int i = 0; i < BATCH; i++) {
+                long h = (long) Libc.MMSGHDR_SIZE * i;
+                hdrs.set(JAVA_INT, h + Libc.MSG_NAMELEN, 0);
+                hdrs.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, CONTROL);
+                hdrs.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
+            }
+            int n = Libc.recvmmsg(fd, hdrs, BATCH, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT);
+            for (int i = 0; i < n; i++) {
+                long h = (long) Libc.MMSGHDR_SIZE * i;
+                parse((long) CONTROL * i, Math.min(CONTROL, hdrs.get(JAVA_LONG, h + Libc.MSG_CONTROLLEN)));
+            }
+            if (n < BATCH) {
+                return;
+            }
+        }
+    }
+
+    /** One error-queue message: a software timestamp cmsg and the extended error naming its key. */
+    private void parse(long base, long end) {
+        long nanos = 0;
+        long key = -1;
+        long off = 0;
+        while (off + Libc.CMSG_HDR <= end) {
+            long len = control.get(JAVA_LONG, base + off);
+            if (len < Libc.CMSG_HDR || off + len > end) {
+                break;
+            }
+            int level = control.get(JAVA_INT, base + off + 8);
+            int type = control.get(JAVA_INT, base + off + 12);
+            long data = base + off + Libc.CMSG_HDR;
+            if (level == Libc.SOL_SOCKET && type == Libc.SCM_TIMESTAMPING && len >= Libc.CMSG_HDR + 16) {
+                // struct scm_timestamping: ts[0] is the software timestamp
+                nanos = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + 8);
+            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_RECVERR && len >= Libc.CMSG_HDR + 16) {
+                // struct sock_extended_err: errno, origin, type, code, pad, info, data (the key)
+                int errno = control.get(JAVA_INT, data);
+                int origin = control.get(java.lang.foreign.ValueLayout.JAVA_BYTE, data + 4);
+                int info = control.get(JAVA_INT, data + 8);
+                if (errno == Libc.ENOMSG && origin == Libc.SO_EE_ORIGIN_TIMESTAMPING && info == Libc.SCM_TSTAMP_SND) {
+                    key = Integer.toUnsignedLong(control.get(JAVA_INT, data + 12));
+                }
+            }
+            off += (len + 7) & ~7L;
+        }
+        if (nanos == 0 || key < 0) {
+            return;
+        }
+        int slot = (int) key & (RING - 1);
+        SocketSender s = senders[slot];
+        if (s != null && keys[slot] == (int) key) {
+            senders[slot] = null;
+            s.onTransmitted(seqs[slot], nanos);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
