@@ -1,6 +1,7 @@
 package io.stampd.tools;
 
 import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
@@ -94,7 +95,7 @@ final class ProbeCommand implements Callable<Integer> {
         AtomicBoolean summarised = new AtomicBoolean();
         try (DataPlane dp = new SocketDataPlane(32, spinNanos)) {
             SenderHandle h = dp.startSender(config, stats);
-            Thread hook = new Thread(() -> summarise(out, config, stats, summarised));
+            Thread hook = new Thread(() -> summarise(out, config, stats, dp, summarised));
             Runtime.getRuntime().addShutdownHook(hook);
             if (!json) {
                 System.err.printf("STAMP probe to [%s]:%d from port %d, ssid %d%s%n",
@@ -124,7 +125,7 @@ final class ProbeCommand implements Callable<Integer> {
             }
             h.close();
             printRecords(out, stats.drainRecords());
-            summarise(out, config, stats, summarised);
+            summarise(out, config, stats, dp, summarised);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
@@ -215,11 +216,13 @@ final class ProbeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void summarise(PrintWriter out, SenderSessionConfig c, SenderStatistics stats, AtomicBoolean done) {
+    private void summarise(PrintWriter out, SenderSessionConfig c, SenderStatistics stats, DataPlane dp,
+                           AtomicBoolean done) {
         if (!done.compareAndSet(false, true)) {
             return;
         }
         SenderStatistics.Snapshot s = stats.snapshot(System.nanoTime());
+        DataPlaneCounters d = dp.counters();
         double[] p = s.percentiles();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -242,6 +245,8 @@ final class ProbeCommand implements Callable<Integer> {
                 m.put("forward_lost", s.forwardLost());
                 m.put("backward_lost", s.backwardLost());
             }
+            m.put("t1_kernel_transmit", d.kernelTxTimestamps());
+            m.put("t1_user_space", d.userSpaceTxTimestamps());
             m.put("forward", delays(s.forward(), p));
             m.put("backward", delays(s.backward(), p));
             m.put("rtt", delays(s.roundTrip(), p));
@@ -263,6 +268,11 @@ final class ProbeCommand implements Callable<Integer> {
             if (s.forwardLost() >= 0) {
                 out.printf(Locale.ROOT, "stateful reflector: %d lost forward, %d lost backward%n",
                         s.forwardLost(), s.backwardLost());
+            }
+            if (d.userSpaceTxTimestamps() > 0) {
+                out.printf(Locale.ROOT, "T1 of %d replies is the clock reading before the send system call (no kernel"
+                        + " transmit timestamp): their forward delay includes the sender's send path%n",
+                        d.userSpaceTxTimestamps());
             }
             out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %10s %10s %10s %10s%n", "delay (ms)", "min", "median",
                     "mean", "p" + fmt(p[0]), "p" + fmt(p[1]), "p" + fmt(p[2]), "max", "stddev");

@@ -114,18 +114,23 @@ class StampNetnsTest {
         assertEquals(200, field(summary, null, "received"), summary);
         assertEquals(0, field(summary, null, "lost"));
         assertEquals(200, probe.stdout().lines().filter(l -> l.contains("\"type\":\"record\"")).count());
+        if (TestEnv.kernelAtLeast(6, 13)) {
+            assertEquals(200, field(summary, null, "t1_kernel_transmit"), "T1 from kernel transmit timestamps: " + summary);
+        }
         return new Medians(field(summary, "forward", "median_ns"), field(summary, "backward", "median_ns"),
                 field(summary, "rtt", "median_ns"));
     }
 
     /**
      * 200 packets at 10 ms over the SRv6 path with a 5 ms forward delay line: forward and
-     * round-trip medians 5 ms ± 100 µs above the path's own latency, backward below 200 µs, no loss.
+     * round-trip medians 5 ms ± 100 µs, backward below 200 µs, no loss (issue 2).
      *
-     * <p>The path itself (two veth hops and an End SID) costs 50-180 µs round trip on this 2-vCPU
-     * VM at 10 ms spacing, more than at higher rates, because an idle vCPU's caches go cold. So the
-     * delay is measured as what the line adds to a baseline run without it, in the same test bed
-     * and the same minute; the absolute medians must still lie in [5 ms - 100 µs, 5 ms + 250 µs].
+     * <p>What makes the absolute bound hold on a 2-vCPU VM, where the path itself (two veth hops
+     * and an End SID) costs 15-40 µs each way: T1 is the kernel's transmit timestamp (not the clock
+     * reading before a 20-50 µs send system call), T3 is written right before the reflector's
+     * sendmmsg, and the warm-up has compiled both paths before the first packet. A run without the
+     * line in the same test bed and minute is measured too, and what the line adds must also be
+     * 5 ms ± 100 µs.
      */
     @Test
     void fiveMillisecondForwardDelayIsMeasuredOverTheSrv6Path() throws Exception {
@@ -138,14 +143,12 @@ class StampNetnsTest {
             Medians delayed = probe200(tb);
             reflector.stop();
 
-            String runs = "baseline: " + baseline + "; 5 ms line: " + delayed;
+            String runs = "5 ms line: " + delayed + "; no line: " + baseline;
+            assertEquals(5 * MS, delayed.forward(), 100_000, "forward median, " + runs);
+            assertTrue(delayed.backward() >= 0 && delayed.backward() < 200_000, "backward median, " + runs);
+            assertEquals(5 * MS, delayed.roundTrip(), 100_000, "round-trip median, " + runs);
             assertEquals(5 * MS, delayed.forward() - baseline.forward(), 100_000, "forward delay added, " + runs);
             assertEquals(5 * MS, delayed.roundTrip() - baseline.roundTrip(), 100_000, "round-trip added, " + runs);
-            assertTrue(delayed.backward() >= 0 && delayed.backward() < 200_000, "backward median, " + runs);
-            assertTrue(delayed.forward() > 5 * MS - 100_000 && delayed.forward() < 5 * MS + 250_000,
-                    "absolute forward median, " + runs);
-            assertTrue(delayed.roundTrip() > 5 * MS - 100_000 && delayed.roundTrip() < 5 * MS + 250_000,
-                    "absolute round-trip median, " + runs);
         }
     }
 

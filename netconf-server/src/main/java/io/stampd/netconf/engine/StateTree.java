@@ -59,7 +59,12 @@ final class StateTree {
                 .withChild(leaf("unmatched-packets", u64(counters.unmatched())))
                 .withChild(leaf("malformed-packets", u64(counters.malformed())))
                 .withChild(leaf("send-errors", u64(counters.sendErrors())))
-                .withChild(leaf("internal-errors", u64(counters.internalErrors())));
+                .withChild(leaf("internal-errors", u64(counters.internalErrors())))
+                .withChild(ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("timestamp-sources"))
+                        .withChild(leaf("kernel-transmit", u64(counters.kernelTxTimestamps())))
+                        .withChild(leaf("user-space-transmit", u64(counters.userSpaceTxTimestamps())))
+                        .withChild(leaf("user-space-receive", u64(counters.userSpaceRxTimestamps())))
+                        .build());
         running.dataPlaneInterface().ifPresent(i -> plane.withChild(leaf("interface", i)));
         sendTiming.ifPresent(t -> plane.withChild(sendTiming(t)));
         state.withChild(plane.build());

@@ -109,6 +109,14 @@ public final class TestEnv {
                 + Path.of("").toAbsolutePath() + " and STAMPD_HOME is " + (home == null ? "unset" : "'" + home + "'"));
     }
 
+    /** Is the running Linux kernel at least major.minor (os.version, e.g. "6.18.44-fc")? */
+    public static boolean kernelAtLeast(int major, int minor) {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int kMajor = Integer.parseInt(v[0]);
+        int kMinor = Integer.parseInt(v[1]);
+        return kMajor > major || (kMajor == major && kMinor >= minor);
+    }
+
     /** The command's path in PATH or the sbin directories, or null. */
     static Path findCommand(String name) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
