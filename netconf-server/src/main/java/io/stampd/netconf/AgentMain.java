@@ -4,6 +4,7 @@ import io.stampd.dataplane.socket.SocketDataPlane;
 import io.stampd.netconf.engine.Engine;
 import io.stampd.netconf.engine.EngineSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,6 +95,7 @@ public final class AgentMain {
                 r -> Thread.ofPlatform().daemon().name("stampd-dataplane-start").start(r));
         Engine engine = new Engine(settings, dataPlane);
         engine.resumeSavedSessionsEarly(t0);
+        engine.awaitEarlyResume(Duration.ofSeconds(10));
         NetconfAgent agent;
         try {
             agent = NetconfAgent.start(config, engine.commitHook(), engine::attach);

@@ -276,7 +276,8 @@ class NetconfAgentNetnsTest {
                 long t4Millis = records.number("(//s:record)[1]/s:t4") / MS;
                 long resumedAfter = t4Millis - restartedAt;
                 System.out.println("session " + id + ": first reply " + resumedAfter + " ms after the restart"
-                        + " (agent listening after " + listening + " ms)");
+                        + " (agent listening after " + listening + " ms); "
+                        + agents.sender().log(0).lines().filter(l -> l.contains("resumed the")).reduce((a, b) -> b).orElse(""));
                 assertTrue(resumedAfter < 2000, "session " + id + " measured again " + resumedAfter
                         + " ms after the restart\n" + agents.sender().fullLog());
             }

@@ -144,6 +144,7 @@ class StampNetnsTest {
             reflector.stop();
 
             String runs = "5 ms line: " + delayed + "; no line: " + baseline;
+            System.out.println("StampNetnsTest medians, " + runs);
             assertEquals(5 * MS, delayed.forward(), 100_000, "forward median, " + runs);
             assertTrue(delayed.backward() >= 0 && delayed.backward() < 200_000, "backward median, " + runs);
             assertEquals(5 * MS, delayed.roundTrip(), 100_000, "round-trip median, " + runs);

@@ -61,6 +61,7 @@ final class Libc {
     static final int MSG_TRUNC = 32;
     static final int MSG_CTRUNC = 8;
     static final int MSG_ERRQUEUE = 0x2000;
+    static final int MSG_PROBE = 0x10;
 
     static final int EPOLLIN = 1;
     static final int EPOLLERR = 8;

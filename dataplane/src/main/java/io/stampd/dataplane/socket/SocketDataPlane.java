@@ -43,10 +43,6 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private final MemorySegment txIov;
     private final MemorySegment txControl;
     private int txRouteError;
-    private int txDscp;
-    private int txKey;
-    private boolean txKeyed;
-    private boolean keyRefusedLogged;
     private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
     private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
     private final LocalAddresses localAddresses = new LocalAddresses();
@@ -89,7 +85,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         // Software timestamps of an unsynchronised host clock: advertise 1 ms, S = 0 (RFC 8762 §4.2.1).
         ntpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.NTP, 1_000_000);
         ptpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.PTP, 1_000_000);
-        HotPathWarmup.run(this, txHdr);
+        HotPathWarmup.run(this);
         loop = new EventLoop("stampd-socket-io");
         loop.spinNanos(spinNanos);
         loop.call(() -> {
@@ -227,20 +223,13 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         txRouteError = socket.useRoute(route);
         txHdr.set(ADDRESS, Libc.MSG_NAME, destination);
         txIov.set(JAVA_LONG, 8, length);
-        txDscp = dscp;
-        txKey = key;
-        setControl(withKey);
-    }
-
-    private void setControl(boolean withKey) {
         long used = 0;
-        if (txDscp > 0) {
-            used = cmsgInt(used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, txDscp << 2);
+        if (dscp > 0) {
+            used = cmsgInt(used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
         }
         if (withKey) {
-            used = cmsgInt(used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, txKey);
+            used = cmsgInt(used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
         }
-        txKeyed = withKey;
         txHdr.set(ADDRESS, Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : txControl);
         txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, used);
     }
@@ -254,34 +243,14 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         return at + Libc.CMSG_HDR + 8;
     }
 
-    /**
-     * Sends what {@link #prepareTest} prepared from {@code endpoint}; returns octets sent or
-     * -errno. A kernel that does not know the transmit-timestamp key cmsg (Linux before 6.13)
-     * refuses it with EINVAL: the endpoint then goes without kernel transmit timestamps and the
-     * packet is sent again without the key.
-     */
-    long sendPrepared(SenderEndpoint endpoint) {
+    /** Sends what {@link #prepareTest} prepared; returns octets sent or -errno. */
+    long sendPrepared(UdpSocket socket) {
         if (txRouteError < 0) {
             return txRouteError;
         }
-        long n = sendmsg(endpoint.socket.fd);
-        if (n == -Libc.EINVAL && txKeyed) {
-            endpoint.transmitTimestamps.disable();
-            if (!keyRefusedLogged) {
-                keyRefusedLogged = true;
-                LOG.warning("the kernel refuses SCM_TS_OPT_ID (Linux before 6.13): T1 stays the user-space "
-                        + "clock reading before the system call, not the kernel transmit timestamp");
-            }
-            setControl(false);
-            n = sendmsg(endpoint.socket.fd);
-        }
-        return n;
-    }
-
-    private long sendmsg(int fd) {
         long n;
         do {
-            n = Libc.sendmsg(fd, txHdr, Libc.MSG_DONTWAIT);
+            n = Libc.sendmsg(socket.fd, txHdr, Libc.MSG_DONTWAIT);
         } while (n == -Libc.EINTR);
         return n;
     }

@@ -100,11 +100,8 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         if (hmac != null) {
             hmac.sign(p);
         }
-        long r = owner.sendPrepared(endpoint);
+        long r = owner.sendPrepared(endpoint.socket);
         if (r >= 0) {
-            if (keyed) {
-                stamps.sent();
-            }
             seq = s + 1;
             owner.sendTimingRecorder.record(scheduled, t1Mono);
             listener.onSent(s, t1, t1Mono); // the clock read next to T1 serves the loss timeout too

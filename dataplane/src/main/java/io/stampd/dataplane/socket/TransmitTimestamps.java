@@ -17,8 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Each test packet is sent with an SCM_TS_OPT_ID key chosen here ({@link #key}); the kernel
  * returns the timestamp on the socket's error queue with that key (OPT_TSONLY: no copy of the
  * packet), and {@link #drain} hands it to the session that sent the packet. Linux before 6.13 does
- * not take the key cmsg; the data plane then {@link #disable}s this and T1 stays the user-space
- * reading. One per sender endpoint, I/O thread only, no allocation per packet.
+ * not take the key cmsg: {@link #on} finds that out with a probe that sends nothing, and leaves
+ * transmit timestamps off, so T1 stays the user-space reading. One per sender endpoint, I/O thread
+ * only, no allocation per packet.
  */
 final class TransmitTimestamps implements AutoCloseable {
     /** Keys in flight between sendmsg and the error queue: far more than one loop turn sends. */
@@ -33,7 +34,7 @@ final class TransmitTimestamps implements AutoCloseable {
     private final long[] seqs = new long[RING];
     private final int[] keys = new int[RING];
     private int nextKey;
-    private boolean enabled;
+    private final boolean enabled;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment hdrs;
     private final MemorySegment control;
@@ -52,10 +53,47 @@ final class TransmitTimestamps implements AutoCloseable {
         }
     }
 
-    /** Switches transmit timestamps on for {@code socket}; if the kernel refuses, they stay off. */
+    /**
+     * Switches transmit timestamps on for {@code socket} if the kernel takes both the socket option
+     * and the per-packet key; otherwise they stay off.
+     */
     static TransmitTimestamps on(UdpSocket socket) {
         boolean ok = Libc.setsockoptInt(socket.fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, FLAGS) == 0;
+        if (ok && !kernelTakesKeys(socket.fd)) {
+            Libc.setsockoptInt(socket.fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, 0);
+            ok = false;
+        }
         return new TransmitTimestamps(socket.fd, ok);
+    }
+
+    /**
+     * Does the kernel know SCM_TS_OPT_ID? A sendmsg with MSG_PROBE builds no packet, but the
+     * kernel parses the control messages first and refuses an unknown one with EINVAL, before it
+     * looks at the route (which may fail here with another errno: that still means yes).
+     */
+    private static boolean kernelTakesKeys(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocate(Libc.SOCKADDR_IN6_SIZE, 8);
+            name.set(java.lang.foreign.ValueLayout.JAVA_BYTE, Libc.SIN6_ADDR + 15, (byte) 1); // ::1
+            name.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+            name.set(Libc.NET_U16, Libc.SIN6_PORT, (short) 9);
+            MemorySegment payload = a.allocate(1);
+            MemorySegment iov = a.allocate(Libc.IOVEC_SIZE, 8);
+            iov.set(ADDRESS, 0, payload);
+            iov.set(JAVA_LONG, 8, 1);
+            MemorySegment control = a.allocate(Libc.CMSG_HDR + 8, 8);
+            control.set(JAVA_LONG, 0, Libc.CMSG_HDR + 4);
+            control.set(JAVA_INT, 8, Libc.SOL_SOCKET);
+            control.set(JAVA_INT, 12, Libc.SCM_TS_OPT_ID);
+            MemorySegment hdr = a.allocate(Libc.MMSGHDR_SIZE, 8);
+            hdr.set(ADDRESS, Libc.MSG_NAME, name);
+            hdr.set(JAVA_INT, Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
+            hdr.set(ADDRESS, Libc.MSG_IOV, iov);
+            hdr.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
+            hdr.set(ADDRESS, Libc.MSG_CONTROL, control);
+            hdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, Libc.CMSG_HDR + 8);
+            return Libc.sendmsg(fd, hdr, Libc.MSG_PROBE | Libc.MSG_DONTWAIT) != -Libc.EINVAL;
+        }
     }
 
     /** Keyed sends on {@code socket} without asking the kernel: the warm-up's invalid descriptor. */
@@ -67,25 +105,17 @@ final class TransmitTimestamps implements AutoCloseable {
         return enabled;
     }
 
-    /** Turns them off for good (the kernel refused the key cmsg). */
-    void disable() {
-        enabled = false;
-        Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, 0);
-    }
-
-    /** The key for the packet {@code seq} of {@code s} about to be sent; {@link #sent} once it was. */
+    /**
+     * The key to send packet {@code seq} of {@code s} with. Every call takes a new key: one whose
+     * packet the kernel refused just never comes back.
+     */
     int key(SocketSender s, long seq) {
-        int k = nextKey;
+        int k = nextKey++;
         int slot = k & (RING - 1);
         senders[slot] = s;
         seqs[slot] = seq;
         keys[slot] = k;
         return k;
-    }
-
-    /** The packet of the last {@link #key} went out: the next one gets a new key. */
-    void sent() {
-        nextKey++;
     }
 
     /** Forgets the packets of {@code s} (the session stopped). */

@@ -8,6 +8,7 @@ import io.stampd.netconf.ConfigCommitHook;
 import io.stampd.netconf.NetconfAgent;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class Engine implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile ConfigCommitHook hook;
     private CompletableFuture<Void> earlyResume = CompletableFuture.completedFuture(null);
+    /** Completes with whether the saved running configuration has sessions to resume. */
+    private CompletableFuture<Boolean> savedSessions = CompletableFuture.completedFuture(false);
     private boolean closed;
 
     /** @param dataPlane the node's data plane, possibly still being created (it warms up in parallel) */
@@ -71,6 +74,8 @@ public final class Engine implements AutoCloseable {
         // Reading the file and warming up the data plane, side by side with the YANG parser.
         var previewed = CompletableFuture.supplyAsync(() -> SavedSessionsPreview.read(file),
                 r -> Thread.ofPlatform().daemon().name("stampd-preview").start(r));
+        savedSessions = previewed.handle((read, e) -> read != null && read
+                .map(p -> !p.senders().isEmpty() || !p.reflectors().isEmpty()).orElse(false));
         earlyResume = sessions.thenAcceptBoth(previewed, (manager, read) -> read.ifPresent(preview -> {
             if (preview.senders().isEmpty() && preview.reflectors().isEmpty()) {
                 return;
@@ -84,6 +89,24 @@ public final class Engine implements AutoCloseable {
                     e.toString());
             return null;
         });
+    }
+
+    /**
+     * Waits (at most {@code limit}) for the early resume if the saved running configuration has
+     * sessions: after a restart, measuring again comes before the management plane, whose YANG
+     * parsing would otherwise take CPU from the data plane's warm-up on a small machine. Returns at
+     * once when there is nothing to resume; a failed or slow resume is left to {@link #attach}.
+     */
+    public void awaitEarlyResume(Duration limit) {
+        try {
+            if (savedSessions.get(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                earlyResume.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // attach() reports it, or starts the sessions once the models are parsed
+        }
     }
 
     /** The hook to give the NETCONF server: refuses commits until {@link #attach} is done. */
