@@ -77,6 +77,11 @@ final class ProbeCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}: stateful once its numbers differ from ours).")
     String reflectorMode;
 
+    @Option(names = "--follow-up", description = "Ask the reflector (it must be stateful) for Follow-Up Telemetry"
+            + " (RFC 8972): the time each reply really left it, used as that reply's T3, so the backward delay"
+            + " leaves out the reflector's send path. Each record then appears one reply later.")
+    boolean followUp;
+
     @Option(names = "--json", description = "One JSON object per record, then a summary object.")
     boolean json;
 
@@ -124,6 +129,7 @@ final class ProbeCommand implements Callable<Integer> {
                 }
             }
             h.close();
+            stats.flushPending();
             printRecords(out, stats.drainRecords());
             summarise(out, config, stats, dp, summarised);
             try {
@@ -155,6 +161,7 @@ final class ProbeCommand implements Callable<Integer> {
                     .percentiles(percentiles)
                     .recordCapacity(65536)
                     .reflectorMode(parseMode(reflectorMode))
+                    .followUpTelemetry(followUp)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage()));
@@ -221,6 +228,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (!done.compareAndSet(false, true)) {
             return;
         }
+        stats.flushPending(); // the last reply's follow-up will not come
         SenderStatistics.Snapshot s = stats.snapshot(System.nanoTime());
         DataPlaneCounters d = dp.counters();
         double[] p = s.percentiles();
@@ -246,6 +254,7 @@ final class ProbeCommand implements Callable<Integer> {
                 m.put("backward_lost", s.backwardLost());
             }
             m.put("t1_kernel_transmit", d.kernelTxTimestamps());
+            m.put("t3_follow_up", stats.followUps());
             m.put("t1_user_space", d.userSpaceTxTimestamps());
             m.put("forward", delays(s.forward(), p));
             m.put("backward", delays(s.backward(), p));

@@ -108,7 +108,7 @@ class StampNetnsTest {
     private static Medians probe200(Testbed tb) {
         Testbed.Result probe = tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe", "--json",
                 "--source", tb.senderAddr(), "--segments", String.join(",", tb.forwardSegments()),
-                "--count", "200", "--interval", "10ms", "--spin", "2ms").requireSuccess();
+                "--count", "200", "--interval", "10ms", "--spin", "2ms", "--follow-up").requireSuccess();
         String summary = summaryOf(probe.stdout());
         assertEquals(200, field(summary, null, "sent"));
         assertEquals(200, field(summary, null, "received"), summary);
@@ -117,6 +117,8 @@ class StampNetnsTest {
         if (TestEnv.kernelAtLeast(6, 13)) {
             assertEquals(200, field(summary, null, "t1_kernel_transmit"), "T1 from kernel transmit timestamps: " + summary);
         }
+        // Every reply but the first reports its predecessor's transmit time: allow a few mismatches.
+        assertTrue(field(summary, null, "t3_follow_up") >= 190, "T3 from Follow-Up Telemetry: " + summary);
         return new Medians(field(summary, "forward", "median_ns"), field(summary, "backward", "median_ns"),
                 field(summary, "rtt", "median_ns"));
     }
@@ -126,9 +128,9 @@ class StampNetnsTest {
      * round-trip medians 5 ms ± 100 µs, backward below 200 µs, no loss (issue 2).
      *
      * <p>What makes the absolute bound hold on a 2-vCPU VM, where the path itself (two veth hops
-     * and an End SID) costs 15-40 µs each way: T1 is the kernel's transmit timestamp (not the clock
-     * reading before a 20-50 µs send system call), T3 is written right before the reflector's
-     * sendmmsg, and the warm-up has compiled both paths before the first packet. A run without the
+     * and an End SID) costs 15-40 µs each way and a send system call 15-90 µs: T1 is the kernel's
+     * transmit timestamp of the test packet, and T3 the kernel's transmit timestamp of the reply,
+     * which a stateful reflector reports in the next reply's Follow-Up Telemetry (RFC 8972 §4.7). A run without the
      * line in the same test bed and minute goes into the messages, to tell a slow path from a
      * measurement error.
      */
@@ -137,7 +139,7 @@ class StampNetnsTest {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
         try (Testbed tb = Testbed.up(0, 0)) {
             // Busy polling keeps the reflector's vCPU awake and the probe polls 2 ms before each send.
-            Reflector reflector = startReflector(tb, "--busy-poll");
+            Reflector reflector = startReflector(tb, "--busy-poll", "--stateful");
             Medians baseline = probe200(tb);
             tb.set(5000, 0);
             Medians delayed = probe200(tb);

@@ -42,6 +42,8 @@ public final class ReflectContext {
     public long previousReplyTimestamp;
     /** Timestamping method of {@link #previousReplyTimestamp} (TimestampInformationTlv.METHOD_*). */
     public int previousReplyTimestampMethod;
+    /** Out: the packet asked a stateful reflector for Follow-Up Telemetry (the next reply will report this one's transmit time). */
+    public boolean followUpRequested;
     /** Owner check for Destination Node Address; null treats every address as foreign. */
     public LocalAddressCheck localAddresses;
     /** Class of Service policy: may the reply carry the DSCP the sender asked for (DSCP1)? */
@@ -86,5 +88,6 @@ public final class ReflectContext {
         malformed = false;
         malformedOffset = -1;
         integrityFailed = false;
+        followUpRequested = false;
     }
 }

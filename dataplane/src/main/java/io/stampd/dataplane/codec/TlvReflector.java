@@ -255,6 +255,7 @@ public final class TlvReflector {
             return MALFORMED;
         }
         boolean report = ctx.stateful && ctx.previousReplyValid;
+        ctx.followUpRequested = ctx.stateful;
         p.set(StampLayout.U32, at + FollowUpTelemetryTlv.SEQUENCE_NUMBER, report ? ctx.previousReplySeq : 0);
         p.set(StampLayout.U64, at + FollowUpTelemetryTlv.TIMESTAMP, report ? ctx.previousReplyTimestamp : 0L);
         p.set(StampLayout.U32, at + FollowUpTelemetryTlv.TIMESTAMP_MODE,

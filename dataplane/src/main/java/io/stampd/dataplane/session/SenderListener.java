@@ -12,6 +12,14 @@ public interface SenderListener {
     void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
                  long monoNanos);
 
+    /**
+     * A valid reply carried Follow-Up Telemetry (RFC 8972 §4.7): the reflector's reply numbered
+     * {@code reflectorSeq} (32 bits) left at {@code transmitNanos} (Unix ns), more exactly than
+     * the T3 it carried. Called before onReply of the reply that brought it.
+     */
+    default void onFollowUp(long reflectorSeq, long transmitNanos) {
+    }
+
     /** A reply that names this session failed verification (bad HMAC) and was dropped. */
     void onRejected(String reason);
 

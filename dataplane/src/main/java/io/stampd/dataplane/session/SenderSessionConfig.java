@@ -23,19 +23,23 @@ import java.util.List;
  * @param percentiles      the three reported percentiles, each in (0, 100)
  * @param recordCapacity   how many of the latest records are kept
  * @param reflectorMode    what the sender knows of the reflector's numbering (forward/backward loss)
+ * @param followUpTelemetry ask a stateful reflector for the transmit time of its previous reply
+ *                         (RFC 8972 §4.7 Follow-Up Telemetry TLV) and use it as that reply's T3
  */
 public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                   Inet6Address reflectorAddress, int reflectorPort,
                                   List<Inet6Address> forwardSegments, long intervalNanos, long packetCount,
                                   TimestampFormat timestampFormat, byte[] hmacKey, int packetLength, int dscp,
                                   long lossTimeoutNanos, double[] percentiles, int recordCapacity,
-                                  SenderStatistics.ReflectorMode reflectorMode) {
+                                  SenderStatistics.ReflectorMode reflectorMode, boolean followUpTelemetry) {
 
     public static final int DEFAULT_REFLECTOR_PORT = 862;
     public static final long MIN_INTERVAL_NANOS = 1_000_000L;
     public static final int MAX_PACKET_LENGTH = 9000;
     /** Octets of the HMAC TLV (header and 16-octet HMAC). */
     public static final int HMAC_TLV_LENGTH = 20;
+    /** Octets of the Follow-Up Telemetry TLV (header and 16-octet value). */
+    public static final int FOLLOW_UP_TLV_LENGTH = 20;
 
     public SenderSessionConfig {
         Ports.checkSessionId(id, "session id");
@@ -70,6 +74,12 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         }
         hmacKey = hmacKey == null ? null : hmacKey.clone();
         int base = StampLayout.of(hmacKey != null).baseLength;
+        if (followUpTelemetry) {
+            checkFollowUpLength(packetLength, base, hmacKey != null);
+            if (packetLength == 0) {
+                packetLength = base + FOLLOW_UP_TLV_LENGTH + (hmacKey != null ? HMAC_TLV_LENGTH : 0);
+            }
+        }
         if (packetLength == 0) {
             packetLength = base;
         }
@@ -111,6 +121,24 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         }
     }
 
+    /**
+     * With Follow-Up Telemetry the packet carries that TLV right after the base packet, then any
+     * padding, then (authenticated) the HMAC TLV: a given length must leave room for both, and
+     * padding of at least a TLV header or none.
+     */
+    private static void checkFollowUpLength(int packetLength, int base, boolean authenticated) {
+        if (packetLength == 0) {
+            return;
+        }
+        int fixed = FOLLOW_UP_TLV_LENGTH + (authenticated ? HMAC_TLV_LENGTH : 0);
+        int padding = packetLength - base - fixed;
+        if (padding < 0 || (padding > 0 && padding < 4)) {
+            throw new IllegalArgumentException("packet length " + packetLength + " has no room for the Follow-Up"
+                    + " Telemetry TLV: it needs " + (base + fixed) + " octets" + (authenticated ? " (with the HMAC TLV)"
+                    : "") + ", or at least " + (base + fixed + 4) + " with padding");
+        }
+    }
+
     public boolean authenticated() {
         return hmacKey != null;
     }
@@ -134,7 +162,8 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         return "sender session " + id + " (ssid " + ssid + ") to [" + Ipv6Addresses.format(reflectorAddress) + "]:"
                 + reflectorPort + (forwardSegments.isEmpty() ? "" : " via " + forwardSegments.stream()
                 .map(Ipv6Addresses::format).toList()) + " every " + intervalNanos / 1000 + " us"
-                + (hmacKey != null ? ", authenticated" : "") + ", percentiles " + Arrays.toString(percentiles);
+                + (hmacKey != null ? ", authenticated" : "") + (followUpTelemetry ? ", follow-up telemetry" : "")
+                + ", percentiles " + Arrays.toString(percentiles);
     }
 
     public static Builder builder() {
@@ -160,6 +189,7 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         private double[] percentiles;
         private int recordCapacity;
         private SenderStatistics.ReflectorMode reflectorMode;
+        private boolean followUpTelemetry;
 
         public Builder id(long v) { id = v; return this; }
         public Builder ssid(int v) { ssid = v; return this; }
@@ -178,11 +208,12 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         public Builder percentiles(double[] v) { percentiles = v; return this; }
         public Builder recordCapacity(int v) { recordCapacity = v; return this; }
         public Builder reflectorMode(SenderStatistics.ReflectorMode v) { reflectorMode = v; return this; }
+        public Builder followUpTelemetry(boolean v) { followUpTelemetry = v; return this; }
 
         public SenderSessionConfig build() {
             return new SenderSessionConfig(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort,
                     forwardSegments, intervalNanos, packetCount, timestampFormat, hmacKey, packetLength, dscp,
-                    lossTimeoutNanos, percentiles, recordCapacity, reflectorMode);
+                    lossTimeoutNanos, percentiles, recordCapacity, reflectorMode, followUpTelemetry);
         }
     }
 }

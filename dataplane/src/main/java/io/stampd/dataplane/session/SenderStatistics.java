@@ -11,6 +11,12 @@ package io.stampd.dataplane.session;
  * reference notes call forward near-end while the YANG model (like RFC 6374) calls it far-end.
  *
  * <p>Delay variation: IPDV (RFC 5481) between consecutively numbered replies, in absolute value.
+ *
+ * <p>Follow-Up Telemetry (RFC 8972 §4.7): a session that asks for it holds each reply's delays
+ * back until the next reply, which reports the reflector's transmit time of this one; that time
+ * replaces the T3 the reply carried (read before the reflector's send system call). A reply with
+ * no follow-up (the last one, or the next reply lost) is recorded with its own T3 once the next
+ * reply arrives or {@code followUpHoldNanos} have passed.
  */
 public final class SenderStatistics implements SenderListener {
     /** Largest loss-tracking window: sequence numbers sent in one loss timeout must fit. */
@@ -76,6 +82,13 @@ public final class SenderStatistics implements SenderListener {
 
     private long startUnixNanos;
 
+    /** 0: no Follow-Up Telemetry; else how long a reply waits for the follow-up of its T3. */
+    private long followUpHoldNanos;
+    private boolean pendingValid;
+    private long pendingSeq, pendingT1, pendingT2, pendingT3, pendingT4, pendingReflectorSeq, pendingSince;
+    private int pendingTtl;
+    private long followUps;
+
     public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos) {
         this(ssid, percentiles, recordCapacity, lossTimeoutNanos, ReflectorMode.AUTO, MAX_WINDOW);
     }
@@ -113,8 +126,12 @@ public final class SenderStatistics implements SenderListener {
     }
 
     public static SenderStatistics forSession(SenderSessionConfig c) {
-        return new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
+        SenderStatistics s = new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
                 c.reflectorMode(), windowFor(c.intervalNanos(), c.lossTimeoutNanos()));
+        if (c.followUpTelemetry()) {
+            s.followUpHoldNanos = Math.min(c.lossTimeoutNanos(), 2 * c.intervalNanos());
+        }
+        return s;
     }
 
     @Override
@@ -152,6 +169,79 @@ public final class SenderStatistics implements SenderListener {
         }
         lastRcvSeq = senderSeq;
 
+        if (firstSenderSeq < 0) {
+            firstSenderSeq = senderSeq;
+            firstReflectorSeq = reflectorSeq;
+        }
+        if (reflectorSeq > highestReflectorSeq) {
+            highestReflectorSeq = reflectorSeq;
+        }
+        // A stateless reflector echoes our sequence numbers; a stateful one counts on its own and
+        // can never be ahead of us.
+        if (reflectorSeq != senderSeq) {
+            sawOwnNumbering = true;
+        }
+        if (reflectorSeq - firstReflectorSeq > senderSeq - firstSenderSeq) {
+            reflectorLooksStateful = false;
+        }
+        if (followUpHoldNanos == 0) {
+            recordDelays(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
+            return;
+        }
+        recordPending(); // its follow-up did not come with this reply
+        pendingValid = true;
+        pendingSeq = senderSeq;
+        pendingT1 = t1;
+        pendingT2 = t2;
+        pendingT3 = t3;
+        pendingT4 = t4;
+        pendingTtl = senderTtl;
+        pendingReflectorSeq = reflectorSeq;
+        pendingSince = monoNanos;
+    }
+
+    /**
+     * The held reply numbered {@code reflectorSeq} by the reflector left it at {@code transmitNanos}:
+     * that becomes its T3. A time before the T3 it carried, or more than a second after it, is
+     * not that reply's (another session's, or a clock step) and is ignored.
+     */
+    @Override
+    public synchronized void onFollowUp(long reflectorSeq, long transmitNanos) {
+        if (!pendingValid || (pendingReflectorSeq & 0xFFFF_FFFFL) != (reflectorSeq & 0xFFFF_FFFFL)
+                || transmitNanos < pendingT3 || transmitNanos - pendingT3 > 1_000_000_000L) {
+            return;
+        }
+        pendingT3 = transmitNanos;
+        followUps++;
+        recordPending();
+    }
+
+    /** Records the held reply, if any. */
+    private void recordPending() {
+        if (pendingValid) {
+            pendingValid = false;
+            recordDelays(pendingSeq, pendingT1, pendingT2, pendingT3, pendingT4, pendingTtl, pendingReflectorSeq);
+        }
+    }
+
+    /** Records a held reply that waited {@code followUpHoldNanos} for a follow-up in vain. */
+    private void recordStalePending(long monoNow) {
+        if (pendingValid && monoNow - pendingSince >= followUpHoldNanos) {
+            recordPending();
+        }
+    }
+
+    /** Records the held reply now, whatever follows (the session ended). */
+    public synchronized void flushPending() {
+        recordPending();
+    }
+
+    /** Replies whose T3 is the reflector's follow-up transmit time. */
+    public synchronized long followUps() {
+        return followUps;
+    }
+
+    private void recordDelays(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq) {
         long fwd = t2 - t1;
         long bwd = t4 - t3;
         long rtt = (t4 - t1) - (t3 - t2);
@@ -170,21 +260,6 @@ public final class SenderStatistics implements SenderListener {
             prevRoundTrip = rtt;
         }
 
-        if (firstSenderSeq < 0) {
-            firstSenderSeq = senderSeq;
-            firstReflectorSeq = reflectorSeq;
-        }
-        if (reflectorSeq > highestReflectorSeq) {
-            highestReflectorSeq = reflectorSeq;
-        }
-        // A stateless reflector echoes our sequence numbers; a stateful one counts on its own and
-        // can never be ahead of us.
-        if (reflectorSeq != senderSeq) {
-            sawOwnNumbering = true;
-        }
-        if (reflectorSeq - firstReflectorSeq > senderSeq - firstSenderSeq) {
-            reflectorLooksStateful = false;
-        }
         records.add(ssid, senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
     }
 
@@ -213,16 +288,19 @@ public final class SenderStatistics implements SenderListener {
 
     /** The newest records, oldest first, at most {@code max}. */
     public synchronized java.util.List<StampRecord> latestRecords(int max) {
+        recordStalePending(System.nanoTime());
         return records.latest(max);
     }
 
     /** Removes and returns all records collected since the last drain (GetStampSessionResults semantics). */
     public synchronized java.util.List<StampRecord> drainRecords() {
+        recordStalePending(System.nanoTime());
         return records.drain(Long.MAX_VALUE);
     }
 
     /** Like {@link #drainRecords()}, at most {@code max} records, oldest first; the rest stay for the next call. */
     public synchronized java.util.List<StampRecord> drainRecords(long max) {
+        recordStalePending(System.nanoTime());
         return records.drain(max);
     }
 
@@ -243,6 +321,8 @@ public final class SenderStatistics implements SenderListener {
         java.util.Arrays.fill(answered, true); // replies to packets sent before the clear are not counted
         reflectorLooksStateful = true;
         sawOwnNumbering = false;
+        pendingValid = false;
+        followUps = 0;
         records.clear();
     }
 
@@ -262,6 +342,7 @@ public final class SenderStatistics implements SenderListener {
     }
 
     public synchronized Snapshot snapshot(long monoNow) {
+        recordStalePending(monoNow);
         long flight = inFlight(monoNow);
         long lost = Math.max(0, sent - received - flight);
         long forwardLost = -1;

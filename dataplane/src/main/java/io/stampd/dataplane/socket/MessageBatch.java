@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class MessageBatch implements AutoCloseable {
     static final int RECV_CONTROL = 256;
-    static final int SEND_CONTROL = 64;
+    static final int SEND_CONTROL = 128;
 
     final int slots;
     final int bufferSize;
@@ -166,9 +166,9 @@ final class MessageBatch implements AutoCloseable {
      * Queues slot i's buffer ({@code len} octets) as a reply to the address it came from. With a
      * non-null {@code source}, the reply leaves from that address, with a non-zero
      * {@code ifindex} through that interface (IPV6_PKTINFO); a non-negative {@code tclass} sets the
-     * traffic class.
+     * traffic class. {@code stamp}: the kernel reports its transmit time with {@code key}.
      */
-    void queueReply(int i, int len, MemorySegment source, int ifindex, int tclass) {
+    void queueReply(int i, int len, MemorySegment source, int ifindex, int tclass, boolean stamp, int key) {
         int k = pendingSends++;
         long h = (long) Libc.MMSGHDR_SIZE * k;
         MemorySegment iov = sendIovSlots[k];
@@ -200,9 +200,22 @@ final class MessageBatch implements AutoCloseable {
             sendControl.set(JAVA_INT, c + used + Libc.CMSG_HDR, tclass);
             used += Libc.CMSG_HDR + 8;
         }
+        if (stamp) {
+            used = cmsgInt(c, used, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, TransmitTimestamps.STAMP_THIS_PACKET);
+            used = cmsgInt(c, used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
+        }
         sendHdrs.set(ADDRESS, h + Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : sendControlSlots[i]);
         sendHdrs.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, used);
         sendHdrs.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
+    }
+
+    /** Appends a cmsg of one int at {@code c + used} of the send control area; returns the new length. */
+    private long cmsgInt(long c, long used, int level, int type, int value) {
+        sendControl.set(JAVA_LONG, c + used, Libc.CMSG_HDR + 4);
+        sendControl.set(JAVA_INT, c + used + 8, level);
+        sendControl.set(JAVA_INT, c + used + 12, type);
+        sendControl.set(JAVA_INT, c + used + Libc.CMSG_HDR, value);
+        return used + Libc.CMSG_HDR + 8;
     }
 
     int pendingSends() {

@@ -18,6 +18,8 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
     /** The session and receive slot of each reply queued in the batch, in queue order. */
     private final SocketReflectorSession[] queuedSession;
     private final int[] queuedSlot;
+    /** Transmit times of the replies that Follow-Up Telemetry will report. */
+    final TransmitTimestamps transmitTimestamps;
 
     ReflectorEndpoint(SocketDataPlane owner, UdpSocket socket, int port) {
         super(owner, socket, SocketReflectorSession[]::new);
@@ -25,6 +27,25 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         this.tlvs = new ReflectorTlvHandler(owner, socket);
         this.queuedSession = new SocketReflectorSession[owner.rxBatch.slots];
         this.queuedSlot = new int[owner.rxBatch.slots];
+        this.transmitTimestamps = TransmitTimestamps.on(socket, false);
+    }
+
+    @Override
+    boolean drainErrorQueue() {
+        transmitTimestamps.drain();
+        return true;
+    }
+
+    @Override
+    boolean remove(SocketReflectorSession s) {
+        transmitTimestamps.forget(s);
+        return super.remove(s);
+    }
+
+    /** Closes the socket and what belongs to it. */
+    void close() {
+        socket.close();
+        transmitTimestamps.close();
     }
 
     @Override
@@ -107,10 +128,14 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         MemorySegment replySource = dst;
         int tclass = rx.trafficClass[i] >= 0 ? rx.trafficClass[i] & 0xFC : -1;
         int ifindex = 0;
+        boolean stamp = false;
         if (len > s.layout.baseLength) {
             if (s.replyQueued) {
                 // Follow-Up Telemetry reports the previous reply's T3: it must have been sent.
                 stampAndSend(rx);
+            }
+            if (s.transmitPending) {
+                transmitTimestamps.drain(); // its transmit time, if the loop has not read it yet
             }
             ReflectorTlvHandler.Decision d = tlvs.process(s, rx, i, len);
             if (d.noReply) {
@@ -133,6 +158,7 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
             if (d.tclass >= 0) {
                 tclass = d.tclass;
             }
+            stamp = d.stampTransmit && transmitTimestamps.enabled();
         }
         if (route != socket.installedRoute()) {
             if (rx.pendingSends() > 0) {
@@ -147,7 +173,9 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         queuedSession[k] = s;
         queuedSlot[k] = i;
         s.replyQueued = true;
-        rx.queueReply(i, len, isZero(replySource) ? null : replySource, ifindex, tclass); // T3: stampAndSend
+        s.transmitPending = stamp;
+        rx.queueReply(i, len, isZero(replySource) ? null : replySource, ifindex, tclass, stamp,
+                stamp ? transmitTimestamps.key(s, reflectorSeq) : 0); // T3: stampAndSend
         s.reflected++;
         s.lastSenderSeq = senderSeq;
         s.lastReflectorSeq = reflectorSeq;

@@ -23,6 +23,8 @@ final class ReflectorTlvHandler {
         int tclass;
         /** Return Path Control Code 1: leave through the interface the request came in on. */
         boolean sameLink;
+        /** The next request will ask for this reply's transmit time (Follow-Up Telemetry). */
+        boolean stampTransmit;
     }
 
     private final TlvReflector reflector = new TlvReflector();
@@ -56,7 +58,7 @@ final class ReflectorTlvHandler {
         ctx.stateful = s.config.stateful();
         ctx.previousReplyValid = s.previousReplyValid;
         ctx.previousReplySeq = (int) s.previousReplySeq;
-        ctx.previousReplyTimestamp = s.previousReplyT3Wire;
+        ctx.previousReplyTimestamp = s.previousReplyTimestampWire();
         ctx.previousReplyTimestampMethod = TimestampInformationTlv.METHOD_SW_LOCAL;
         ctx.hmac = s.hmac;
         reflector.process(p, s.layout.baseLength, length, ctx);
@@ -64,6 +66,7 @@ final class ReflectorTlvHandler {
         Decision d = decision;
         d.noReply = ctx.noReply;
         d.sameLink = ctx.replyOnSameLink;
+        d.stampTransmit = ctx.followUpRequested;
         d.route = null;
         d.replySource = null;
         d.tclass = ctx.replyDscp >= 0 ? ctx.replyDscp << 2 : -1;

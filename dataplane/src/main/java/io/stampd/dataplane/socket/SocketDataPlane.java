@@ -119,7 +119,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             if (ep == null) {
                 UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(), RECEIVE_BUFFER,
                         "sender session " + config.id());
-                ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock));
+                ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock, true));
                 created = true;
             } else {
                 for (SocketSender other : ep.sessions) {
@@ -207,7 +207,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             if (ep != null && ep.remove(s)) {
                 loop.unregister(ep.socket.fd, ep.token);
                 reflectorEndpoints.remove(ep.port);
-                ep.socket.close();
+                ep.close();
             }
             return null;
         });
@@ -308,7 +308,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                 ep.close();
             }
             for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
-                ep.socket.close();
+                ep.close();
             }
             senderEndpoints.clear();
             reflectorEndpoints.clear();

@@ -9,7 +9,7 @@ import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.lang.foreign.MemorySegment;
 
 /** One provisioned reflector session on the socket data plane: its match fields, state and counters. */
-final class SocketReflectorSession implements ReflectorHandle {
+final class SocketReflectorSession implements ReflectorHandle, TransmitTimestamps.Transmitted {
     final ReflectorSessionConfig config;
     final StampLayout layout;
     final StampHmac hmac;
@@ -34,6 +34,11 @@ final class SocketReflectorSession implements ReflectorHandle {
     long previousReplyT3Wire;
     /** A reply of this session waits in the endpoint's batch for its T3 and the system call. */
     boolean replyQueued;
+    /** The kernel's transmit time of this session's reply numbered {@link #transmittedSeq}. */
+    long transmittedSeq = -1;
+    long transmittedAt;
+    /** A reply was sent asking for its transmit time, which has not come back yet. */
+    boolean transmitPending;
 
     SocketReflectorSession(SocketDataPlane owner, ReflectorSessionConfig config) {
         this.owner = owner;
@@ -53,6 +58,23 @@ final class SocketReflectorSession implements ReflectorHandle {
                 && (config.senderPort() == 0 || config.senderPort() == srcPort)
                 && (senderAddress == null || Sockaddr.sameAddress(src, 0, senderAddress))
                 && (reflectorAddress == null || Sockaddr.sameAddress(dst, 0, reflectorAddress));
+    }
+
+    @Override
+    public void onTransmitted(long seq, long nanos) {
+        transmittedSeq = seq;
+        transmittedAt = nanos;
+        transmitPending = false;
+    }
+
+    /**
+     * What Follow-Up Telemetry reports for the previous reply: its kernel transmit time if it came,
+     * else the T3 it carried; in this session's timestamp wire format.
+     */
+    long previousReplyTimestampWire() {
+        return transmittedSeq == previousReplySeq
+                ? io.stampd.dataplane.codec.Timestamps.encode(transmittedAt, config.timestampFormat())
+                : previousReplyT3Wire;
     }
 
     @Override

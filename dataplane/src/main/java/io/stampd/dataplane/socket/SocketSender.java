@@ -2,6 +2,7 @@ package io.stampd.dataplane.socket;
 
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.ErrorEstimate;
+import io.stampd.dataplane.codec.FollowUpTelemetryTlv;
 import io.stampd.dataplane.codec.SenderTlvWriter;
 import io.stampd.dataplane.codec.StampHmac;
 import io.stampd.dataplane.codec.StampLayout;
@@ -20,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  * packet {@code k} at {@code start + k × interval} (no drift), and the reply side that turns a
  * Session-Reflector packet into (T1, T2, T3, T4) for the listener.
  */
-final class SocketSender extends EventLoop.Timer implements SenderHandle {
+final class SocketSender extends EventLoop.Timer implements SenderHandle, TransmitTimestamps.Transmitted {
     final SenderSessionConfig config;
     final SenderListener listener;
     final StampLayout layout;
@@ -37,6 +38,8 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
     private volatile long seq;
     private long lastReflectorSeq;
     private final TlvCursor tlvs = new TlvCursor();
+    /** Offset of the Follow-Up Telemetry TLV in the reply being handled, or -1. */
+    private int followUpTlv = -1;
     /** Kernel transmit times of the recent packets, by sequence number (slot = seq & mask). */
     private final long[] transmittedSeq;
     private final long[] transmittedAt;
@@ -82,9 +85,13 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         // HMAC, which covers it), so that the wire time follows it as closely as possible.
         layout.writeSender(p, (int) s, 0L, errorEstimate, config.ssid());
         if (len > layout.baseLength) {
+            int at = layout.baseLength;
+            if (config.followUpTelemetry()) {
+                at = SenderTlvWriter.followUpTelemetry(p, at);
+            }
             int padEnd = hmac != null ? len - SenderSessionConfig.HMAC_TLV_LENGTH : len;
-            if (padEnd > layout.baseLength) {
-                SenderTlvWriter.extraPadding(p, layout.baseLength, padEnd - layout.baseLength);
+            if (padEnd > at) {
+                SenderTlvWriter.extraPadding(p, at, padEnd - at);
             }
             if (hmac != null) {
                 SenderTlvWriter.hmac(p, padEnd, layout.baseLength, hmac);
@@ -125,6 +132,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
             listener.onRejected("HMAC verification failed");
             return false;
         }
+        followUpTlv = -1;
         if (length > layout.baseLength && !checkTlvs(p, length)) {
             return false;
         }
@@ -148,12 +156,29 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
         long t2 = Timestamps.decode(t2Wire, reflectorFormat);
         long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, layout.seq(p));
         lastReflectorSeq = reflectorSeq;
+        if (followUpTlv >= 0) {
+            followUp(p, reflectorFormat);
+        }
         listener.onReply(senderSeq, t1, t2, t3, t4, layout.senderTtl(p), reflectorSeq, System.nanoTime());
         return true;
     }
 
+    /**
+     * Reports the reply's Follow-Up Telemetry: the transmit time of the reflector's previous reply
+     * (in the reflector's timestamp format). All zeros means it has none to report.
+     */
+    private void followUp(MemorySegment p, io.stampd.dataplane.codec.TimestampFormat reflectorFormat) {
+        long wire = FollowUpTelemetryTlv.timestamp(p, followUpTlv);
+        if (wire == 0 || (reflectorFormat == io.stampd.dataplane.codec.TimestampFormat.PTP
+                && !Timestamps.isValidPtp(wire))) {
+            return;
+        }
+        listener.onFollowUp(FollowUpTelemetryTlv.sequenceNumber(p, followUpTlv), Timestamps.decode(wire, reflectorFormat));
+    }
+
     /** The kernel's transmit timestamp of packet {@code seq} (I/O thread, from the error queue). */
-    void onTransmitted(long seq, long nanos) {
+    @Override
+    public void onTransmitted(long seq, long nanos) {
         int slot = (int) (seq & transmittedMask);
         transmittedSeq[slot] = seq;
         transmittedAt[slot] = nanos;
@@ -188,6 +213,9 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle {
             flags |= tlvs.flags();
             if (tlvs.type() == Tlv.TYPE_HMAC && tlvs.isLast()) {
                 hmacTlv = tlvs.offset();
+            } else if (tlvs.type() == FollowUpTelemetryTlv.TYPE && tlvs.valueLength() == FollowUpTelemetryTlv.VALUE_LENGTH
+                    && (tlvs.flags() & (Tlv.FLAG_U | Tlv.FLAG_M | Tlv.FLAG_I)) == 0) {
+                followUpTlv = tlvs.offset();
             }
         }
         if (tlvs.malformed()) {

@@ -365,7 +365,7 @@ public final class StampLoadGenerator implements AutoCloseable, MessageBatch.Sen
         long t1 = Timestamps.encode(Libc.realtimeNanos(), TimestampFormat.NTP);
         for (int i = 0; i < n; i++) {
             LAYOUT.writeSender(tx.payload(i), (int) seq++, t1, errorEstimate, config.ssid());
-            tx.queueReply(i, LAYOUT.baseLength, null, 0, -1);
+            tx.queueReply(i, LAYOUT.baseLength, null, 0, -1, false, 0);
         }
         tx.flush(socket.fd, this);
     }

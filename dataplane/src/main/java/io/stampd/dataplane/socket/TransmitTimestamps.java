@@ -8,8 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Kernel transmit timestamps of one Session-Sender socket, so that a session's T1 is the time its
- * test packet left (the driver's software transmit timestamp, skb_tx_timestamp) rather than the
+ * Kernel transmit timestamps of one socket. On a Session-Sender socket they make a session's T1 the
+ * time its test packet left (the driver's software transmit timestamp, skb_tx_timestamp) rather than the
  * clock reading user space wrote into the packet before the system call. On a VM that system call
  * alone (socket layer, IPv6 output, routing header) takes 20-50 µs, all of which used to count as
  * forward delay.
@@ -18,7 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * returns the timestamp on the socket's error queue with that key (OPT_TSONLY: no copy of the
  * packet), and {@link #drain} hands it to the session that sent the packet. Linux before 6.13 does
  * not take the key cmsg: {@link #on} finds that out with a probe that sends nothing, and leaves
- * transmit timestamps off, so T1 stays the user-space reading. One per sender endpoint, I/O thread
+ * transmit timestamps off, so T1 stays the user-space reading. On a reflector socket they give
+ * Follow-Up Telemetry (RFC 8972 §4.7) the time a reply really left. One per endpoint, I/O thread
  * only, no allocation per packet.
  */
 final class TransmitTimestamps implements AutoCloseable {
@@ -26,11 +27,19 @@ final class TransmitTimestamps implements AutoCloseable {
     private static final int RING = 1024;
     private static final int BATCH = 16;
     private static final int CONTROL = 256;
-    static final int FLAGS = Libc.SOF_TIMESTAMPING_TX_SOFTWARE | Libc.SOF_TIMESTAMPING_SOFTWARE
-            | Libc.SOF_TIMESTAMPING_OPT_ID | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
+    /** Reporting options; the request to stamp (TX_SOFTWARE) is per socket or per packet. */
+    private static final int REPORTING = Libc.SOF_TIMESTAMPING_SOFTWARE | Libc.SOF_TIMESTAMPING_OPT_ID
+            | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
+    /** The per-packet request, as a SO_TIMESTAMPING cmsg carries it. */
+    static final int STAMP_THIS_PACKET = Libc.SOF_TIMESTAMPING_TX_SOFTWARE;
+
+    /** Who gets the transmit time of a packet it sent. */
+    interface Transmitted {
+        void onTransmitted(long seq, long nanos);
+    }
 
     private final int fd;
-    private final SocketSender[] senders = new SocketSender[RING];
+    private final Transmitted[] senders = new Transmitted[RING];
     private final long[] seqs = new long[RING];
     private final int[] keys = new int[RING];
     private int nextKey;
@@ -55,10 +64,13 @@ final class TransmitTimestamps implements AutoCloseable {
 
     /**
      * Switches transmit timestamps on for {@code socket} if the kernel takes both the socket option
-     * and the per-packet key; otherwise they stay off.
+     * and the per-packet key; otherwise they stay off. {@code everyPacket}: the kernel stamps every
+     * packet sent (a sender's test packets); otherwise only those sent with a
+     * {@link #STAMP_THIS_PACKET} cmsg (the reflector's replies that a follow-up will report).
      */
-    static TransmitTimestamps on(UdpSocket socket) {
-        boolean ok = Libc.setsockoptInt(socket.fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, FLAGS) == 0;
+    static TransmitTimestamps on(UdpSocket socket, boolean everyPacket) {
+        int flags = REPORTING | (everyPacket ? Libc.SOF_TIMESTAMPING_TX_SOFTWARE : 0);
+        boolean ok = Libc.setsockoptInt(socket.fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, flags) == 0;
         if (ok && !kernelTakesKeys(socket.fd)) {
             Libc.setsockoptInt(socket.fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, 0);
             ok = false;
@@ -109,7 +121,7 @@ final class TransmitTimestamps implements AutoCloseable {
      * The key to send packet {@code seq} of {@code s} with. Every call takes a new key: one whose
      * packet the kernel refused just never comes back.
      */
-    int key(SocketSender s, long seq) {
+    int key(Transmitted s, long seq) {
         int k = nextKey++;
         int slot = k & (RING - 1);
         senders[slot] = s;
@@ -119,7 +131,7 @@ final class TransmitTimestamps implements AutoCloseable {
     }
 
     /** Forgets the packets of {@code s} (the session stopped). */
-    void forget(SocketSender s) {
+    void forget(Transmitted s) {
         for (int i = 0; i < RING; i++) {
             if (senders[i] == s) {
                 senders[i] = null;
@@ -178,7 +190,7 @@ final class TransmitTimestamps implements AutoCloseable {
             return;
         }
         int slot = (int) key & (RING - 1);
-        SocketSender s = senders[slot];
+        Transmitted s = senders[slot];
         if (s != null && keys[slot] == (int) key) {
             senders[slot] = null;
             s.onTransmitted(seqs[slot], nanos);
