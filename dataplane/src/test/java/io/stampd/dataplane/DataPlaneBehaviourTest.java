@@ -166,6 +166,30 @@ class DataPlaneBehaviourTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
+    void withFollowUpTelemetryEveryReplyButTheLastGetsTheTransmitTimeTheNextOneReports(DataPlanes.Factory f)
+            throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get()) {
+            dp.startReflector(reflector(port, 5, true, null));
+            SenderSessionConfig c = sender(port).followUpTelemetry(true).build();
+            SenderStatistics st = SenderStatistics.forSession(c);
+            SenderHandle h = dp.startSender(c, st);
+            await(() -> st.snapshot(System.nanoTime()).received() == 20, 5000);
+            await(h::finished, 1000);
+            st.flushPending();
+            assertEquals(19, st.followUps(), "reply k reports the transmit time of reply k-1");
+            List<StampRecord> records = st.drainRecords();
+            assertEquals(20, records.size());
+            for (StampRecord rec : records) {
+                assertTrue(rec.t2() < rec.t3() && rec.t3() <= rec.t4(), rec.toString());
+                assertEquals(c.packetLength(), 64);
+            }
+            assertEquals(0, st.snapshot(System.nanoTime()).repliesWithUnrecognizedTlv());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
     void statefulReflectorNumbersRepliesOnItsOwn(DataPlanes.Factory f) throws Exception {
         int port = freePort();
         try (DataPlane dp = f.create().get()) {

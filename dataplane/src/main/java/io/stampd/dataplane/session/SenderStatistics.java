@@ -16,7 +16,7 @@ package io.stampd.dataplane.session;
  * back until the next reply, which reports the reflector's transmit time of this one; that time
  * replaces the T3 the reply carried (read before the reflector's send system call). A reply with
  * no follow-up (the last one, or the next reply lost) is recorded with its own T3 once the next
- * reply arrives or {@code followUpHoldNanos} have passed.
+ * reply arrives, or at the first {@link #snapshot} after {@code followUpHoldNanos}.
  */
 public final class SenderStatistics implements SenderListener {
     /** Largest loss-tracking window: sequence numbers sent in one loss timeout must fit. */
@@ -288,19 +288,16 @@ public final class SenderStatistics implements SenderListener {
 
     /** The newest records, oldest first, at most {@code max}. */
     public synchronized java.util.List<StampRecord> latestRecords(int max) {
-        recordStalePending(System.nanoTime());
         return records.latest(max);
     }
 
     /** Removes and returns all records collected since the last drain (GetStampSessionResults semantics). */
     public synchronized java.util.List<StampRecord> drainRecords() {
-        recordStalePending(System.nanoTime());
         return records.drain(Long.MAX_VALUE);
     }
 
     /** Like {@link #drainRecords()}, at most {@code max} records, oldest first; the rest stay for the next call. */
     public synchronized java.util.List<StampRecord> drainRecords(long max) {
-        recordStalePending(System.nanoTime());
         return records.drain(max);
     }
 

@@ -215,4 +215,52 @@ class SenderStatisticsTest {
         assertEquals(9_000_000, s.forward().percentiles()[1], 9_000_000 / 500);
         assertEquals(9_900_000, s.forward().percentiles()[2], 9_900_000 / 500);
     }
+
+    private static SenderStatistics followUpStats() {
+        return SenderStatistics.forSession(SenderSessionConfig.builder()
+                .reflectorAddress(io.stampd.dataplane.session.Ipv6Addresses.parse("fd00::1", "test"))
+                .ssid(7).intervalNanos(10 * MS).lossTimeoutNanos(2 * S).followUpTelemetry(true).recordCapacity(16)
+                .build());
+    }
+
+    @Test
+    void followUpTelemetryReplacesT3OfTheHeldReplyAndRecordsItThen() {
+        SenderStatistics st = followUpStats();
+        send(st, 0);
+        send(st, 1);
+        reply(st, 0, 5 * MS, 30_000, 100_000, 40); // carried T3 = T2 + 30 us, backward 100 us
+        assertEquals(1, st.snapshot(1 * MS).received(), "the reply counts at once");
+        assertEquals(0, st.drainRecords().size(), "its delays wait for the follow-up");
+        long t3Carried = 1000 * S + 5 * MS + 30_000;
+        st.onFollowUp(40, t3Carried + 60_000); // it really left 60 us later
+        reply(st, 1, 5 * MS, 30_000, 100_000, 41);
+        List<StampRecord> records = st.drainRecords();
+        assertEquals(1, records.size());
+        assertEquals(t3Carried + 60_000, records.get(0).t3());
+        assertEquals(40_000, records.get(0).backwardNanos());
+        assertEquals(5 * MS + 40_000, records.get(0).roundTripNanos());
+        assertEquals(1, st.followUps());
+        st.flushPending(); // the last reply keeps the T3 it carried
+        records = st.drainRecords();
+        assertEquals(1, records.size());
+        assertEquals(100_000, records.get(0).backwardNanos());
+        assertEquals(2, st.snapshot(100 * MS).backward().count());
+    }
+
+    @Test
+    void aFollowUpForAnotherReplyOrTooEarlyIsIgnoredAndAHeldReplyIsRecordedAfterTheHoldTime() {
+        SenderStatistics st = followUpStats();
+        send(st, 0);
+        reply(st, 0, 5 * MS, 30_000, 100_000, 40);
+        long t3Carried = 1000 * S + 5 * MS + 30_000;
+        st.onFollowUp(39, t3Carried + 10_000); // not the held reply's number
+        st.onFollowUp(40, t3Carried - 1); // before the T3 it carried: not its transmit time
+        assertEquals(0, st.followUps());
+        long arrived = 5 * MS + 130_000;
+        assertEquals(0, st.snapshot(arrived + 19 * MS).backward().count(), "held for two intervals");
+        assertEquals(1, st.snapshot(arrived + 20 * MS).backward().count(), "then recorded as it came");
+        assertEquals(100_000, st.snapshot(arrived + 20 * MS).backward().min());
+        st.onFollowUp(40, t3Carried + 10_000); // too late: already recorded
+        assertEquals(0, st.followUps());
+    }
 }

@@ -50,6 +50,18 @@ class SessionConfigTest {
     }
 
     @Test
+    void followUpTelemetryMakesRoomForItsTlvAndRefusesLengthsWithout() {
+        var b = SenderSessionConfig.builder().reflectorAddress(a("fd00::1")).followUpTelemetry(true);
+        assertEquals(44 + 20, b.build().packetLength(), "base packet and the Follow-Up Telemetry TLV");
+        assertEquals(44 + 20 + 4, b.packetLength(68).build().packetLength(), "with the shortest padding");
+        assertTrue(error(() -> b.packetLength(60).build()).contains("no room for the Follow-Up Telemetry TLV"));
+        assertTrue(error(() -> b.packetLength(66).build()).contains("at least 68 with padding"));
+        b.packetLength(0).hmacKey(new byte[] {1});
+        assertEquals(112 + 20 + 20, b.build().packetLength(), "and the HMAC TLV last");
+        assertTrue(error(() -> b.packetLength(132).build()).contains("(with the HMAC TLV)"));
+    }
+
+    @Test
     void segmentListsNameTheBadElement() {
         assertTrue(error(() -> Ipv6Addresses.parseSegments("fd00::1,,fd00::2", "--segments"))
                 .contains("segment 2 is empty"));
