@@ -137,6 +137,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                     .reflectorMode(leaf(e, "test-session-reflector-mode").map(m -> m.equals("stateful")
                             ? SenderStatistics.ReflectorMode.STATEFUL : SenderStatistics.ReflectorMode.STATELESS)
                             .orElse(SenderStatistics.ReflectorMode.AUTO))
+                    .followUpTelemetry(leaf(e, "follow-up-telemetry").map(Boolean::parseBoolean).orElse(false))
                     .build();
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path, ex.getMessage());

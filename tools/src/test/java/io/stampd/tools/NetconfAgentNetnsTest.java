@@ -130,6 +130,7 @@ class NetconfAgentNetnsTest {
      * edit-config + commit of a reflector session on one agent and a sender session on the other:
      * the state read with get shows what the delay line does (forward ≈ 5 ms, backward small, no
      * loss), in the statistics and in the records; fetch-records drains; disabling stops sending.
+     * The sender asks for Follow-Up Telemetry (the reflector's transmit time as T3).
      */
     @Test
     void senderAndReflectorAgentsMeasureTheDelayLine() throws Exception {
@@ -138,7 +139,8 @@ class NetconfAgentNetnsTest {
             NetconfClient rfl = agents.reflector().client();
             rfl.commitOk(config(reflectorSession(tb)));
             snd.commitOk(config(senderSession(tb, 1, 20,
-                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>"
+                    + "<follow-up-telemetry>true</follow-up-telemetry>")));
             Thread.sleep(4000);
 
             Xml state = snd.get();
