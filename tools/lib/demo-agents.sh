@@ -28,14 +28,15 @@ demo_agents() {
   for s in ${FORWARD_SEGMENTS//,/ }; do segs_f+="<segment>$s</segment>"; done
   cat > "$work/reflector.xml" <<XML
 <config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><stamp xmlns="urn:stampd:yang:stampd-stamp">
- <stamp-session-reflector><reflector-test-session><session-index>1</session-index>
+ <stamp-session-reflector><reflector-mode-state>stateful</reflector-mode-state>
+  <reflector-test-session><session-index>1</session-index>
   <reflector-ip>$REFLECTOR_ADDR</reflector-ip><reflector-udp-port>862</reflector-udp-port>
   <return-path>$segs_r</return-path></reflector-test-session></stamp-session-reflector></stamp></config>
 XML
   cat > "$work/sender.xml" <<XML
 <config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><stamp xmlns="urn:stampd:yang:stampd-stamp">
  <stamp-session-sender><sender-test-session><stamp-session-id>1</stamp-session-id>
-  <interval>50000</interval><sender-ip>$SENDER_ADDR</sender-ip>
+  <interval>50000</interval><sender-ip>$SENDER_ADDR</sender-ip><follow-up-telemetry>true</follow-up-telemetry>
   <session-reflector-ip>$REFLECTOR_ADDR</session-reflector-ip>
   <forward-path>$segs_f</forward-path></sender-test-session></stamp-session-sender></stamp></config>
 XML
