@@ -56,6 +56,7 @@ final class HotPathWarmup {
             ep.handle(rx, 0);
             ep.afterBatch(rx);
         }
+        ep.close();
     }
 
     /** A sender session sending (with a transmit-timestamp key) and taking a reply. */

@@ -132,7 +132,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                     }
                 }
             }
-            installOrClose(ep.socket, created, s.route); // the kernel validates the SRH now, not at packet 1
+            installOrClose(ep.socket, created ? ep::close : null, s.route); // the kernel validates the SRH now, not at packet 1
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
                 // Ephemeral-port endpoints are never shared: key them by their descriptor instead.
@@ -179,7 +179,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                     }
                 }
             }
-            installOrClose(ep.socket, created, s.returnRoute);
+            installOrClose(ep.socket, created ? ep::close : null, s.returnRoute);
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
                 reflectorEndpoints.put(config.reflectorPort(), ep);
@@ -189,17 +189,21 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         });
     }
 
-    /** Installs a session's routing header; a socket opened for that session is closed if it fails. */
-    private static void installOrClose(UdpSocket socket, boolean created, RoutingHeader route) {
+    /**
+     * Installs a session's routing header; if the kernel refuses it, an endpoint opened for that
+     * session ({@code openedForIt} non-null) is closed again.
+     */
+    private static void installOrClose(UdpSocket socket, Runnable openedForIt, RoutingHeader route) {
         try {
             socket.checkRoute(route);
         } catch (RuntimeException e) {
-            if (created) {
-                socket.close();
+            if (openedForIt != null) {
+                openedForIt.run();
             }
             throw e;
         }
     }
+
 
     void stopReflector(SocketReflectorSession s) {
         loop.call(() -> {
