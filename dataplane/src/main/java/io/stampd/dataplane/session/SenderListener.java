@@ -5,6 +5,26 @@ package io.stampd.dataplane.session;
  * per-packet path allocates nothing.
  */
 public interface SenderListener {
+    /** Ignores everything: for sessions whose results nobody reads (the data plane's warm-up, tests). */
+    SenderListener IGNORE = new SenderListener() {
+        @Override
+        public void onSent(long seq, long t1, long monoNanos) {
+        }
+
+        @Override
+        public void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
+                            long monoNanos) {
+        }
+
+        @Override
+        public void onRejected(String reason) {
+        }
+
+        @Override
+        public void onMalformed(String reason) {
+        }
+    };
+
     /** A test packet left with sequence number {@code seq}; T1 in Unix ns, {@code monoNanos} from System.nanoTime. */
     void onSent(long seq, long t1, long monoNanos);
 

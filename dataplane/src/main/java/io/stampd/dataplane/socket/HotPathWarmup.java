@@ -63,7 +63,7 @@ final class HotPathWarmup {
     private static void sender(SocketDataPlane owner, UdpSocket dead) {
         SenderSessionConfig config = SenderSessionConfig.builder().ssid(1).reflectorAddress(PEER)
                 .reflectorPort(PEER_PORT).intervalNanos(SenderSessionConfig.MIN_INTERVAL_NANOS).build();
-        SocketSender s = new SocketSender(owner, config, IGNORE);
+        SocketSender s = new SocketSender(owner, config, SenderListener.IGNORE);
         SenderEndpoint ep = new SenderEndpoint(owner, dead, new SenderEndpoint.Key(null, 0),
                 TransmitTimestamps.assumedOn(dead));
         ep.add(s);
@@ -93,25 +93,6 @@ final class HotPathWarmup {
         Sockaddr.write(rx.name(0), PEER, PEER_PORT);
         rx.destinationAddress(0).fill((byte) 0);
     }
-
-    private static final SenderListener IGNORE = new SenderListener() {
-        @Override
-        public void onSent(long seq, long t1, long monoNanos) {
-        }
-
-        @Override
-        public void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
-                            long monoNanos) {
-        }
-
-        @Override
-        public void onRejected(String reason) {
-        }
-
-        @Override
-        public void onMalformed(String reason) {
-        }
-    };
 
     private static Inet6Address loopback() {
         try {

@@ -9,19 +9,23 @@ import java.util.function.IntFunction;
  * and hands each datagram to the subclass; a failure on one datagram is counted and the rest go
  * on.
  */
-abstract class ReceivingEndpoint<S> implements EventLoop.ReadHandler {
+abstract class ReceivingEndpoint<S extends TransmitTimestamps.Transmitted> implements EventLoop.ReadHandler {
     private static final int MAX_BATCHES_PER_WAKEUP = 16;
 
     final UdpSocket socket;
     final SocketDataPlane owner;
+    /** Transmit times of what the sessions send (test packets, or replies a follow-up reports). */
+    final TransmitTimestamps transmitTimestamps;
     private final IntFunction<S[]> newArray;
     /** Replaced, never mutated, so the receive loop iterates a stable array. */
     S[] sessions;
     int token = -1;
 
-    ReceivingEndpoint(SocketDataPlane owner, UdpSocket socket, IntFunction<S[]> newArray) {
+    ReceivingEndpoint(SocketDataPlane owner, UdpSocket socket, TransmitTimestamps transmitTimestamps,
+                      IntFunction<S[]> newArray) {
         this.owner = owner;
         this.socket = socket;
+        this.transmitTimestamps = transmitTimestamps;
         this.newArray = newArray;
         this.sessions = newArray.apply(0);
     }
@@ -34,14 +38,16 @@ abstract class ReceivingEndpoint<S> implements EventLoop.ReadHandler {
 
     /** Removes a session; returns true when none is left. */
     boolean remove(S s) {
+        transmitTimestamps.forget(s);
         sessions = Arrays.stream(sessions).filter(x -> x != s).toArray(newArray);
         return sessions.length == 0;
     }
 
     @Override
     public final void onReady(int events) {
-        // The error queue first: a test packet's transmit timestamp is queued before its reply.
-        if ((events & Libc.EPOLLERR) != 0 && drainErrorQueue() && (events & Libc.EPOLLIN) == 0) {
+        // The error queue first: a packet's transmit timestamp is queued before its answer. An
+        // EPOLLERR with nothing queued is a socket error, which the receive below reads and clears.
+        if ((events & Libc.EPOLLERR) != 0 && transmitTimestamps.drain() > 0 && (events & Libc.EPOLLIN) == 0) {
             return;
         }
         MessageBatch rx = owner.rxBatch;
@@ -64,12 +70,10 @@ abstract class ReceivingEndpoint<S> implements EventLoop.ReadHandler {
         }
     }
 
-    /**
-     * Reads the socket's error queue; returns false if this endpoint has none to read, in which
-     * case the receive below picks up (and clears) a pending socket error.
-     */
-    boolean drainErrorQueue() {
-        return false;
+    /** Closes the socket and what belongs to it. */
+    void close() {
+        socket.close();
+        transmitTimestamps.close();
     }
 
     /** Processes datagram {@code i} of the batch. */

@@ -18,34 +18,14 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
     /** The session and receive slot of each reply queued in the batch, in queue order. */
     private final SocketReflectorSession[] queuedSession;
     private final int[] queuedSlot;
-    /** Transmit times of the replies that Follow-Up Telemetry will report. */
-    final TransmitTimestamps transmitTimestamps;
 
     ReflectorEndpoint(SocketDataPlane owner, UdpSocket socket, int port) {
-        super(owner, socket, SocketReflectorSession[]::new);
+        // Transmit times only of the replies that Follow-Up Telemetry will report.
+        super(owner, socket, TransmitTimestamps.on(socket, false), SocketReflectorSession[]::new);
         this.port = port;
         this.tlvs = new ReflectorTlvHandler(owner, socket);
         this.queuedSession = new SocketReflectorSession[owner.rxBatch.slots];
         this.queuedSlot = new int[owner.rxBatch.slots];
-        this.transmitTimestamps = TransmitTimestamps.on(socket, false);
-    }
-
-    @Override
-    boolean drainErrorQueue() {
-        transmitTimestamps.drain();
-        return true;
-    }
-
-    @Override
-    boolean remove(SocketReflectorSession s) {
-        transmitTimestamps.forget(s);
-        return super.remove(s);
-    }
-
-    /** Closes the socket and what belongs to it. */
-    void close() {
-        socket.close();
-        transmitTimestamps.close();
     }
 
     @Override

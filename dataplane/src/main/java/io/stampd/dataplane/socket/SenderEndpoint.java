@@ -8,34 +8,14 @@ import java.lang.foreign.MemorySegment;
  */
 final class SenderEndpoint extends ReceivingEndpoint<SocketSender> {
     final Key key;
-    final TransmitTimestamps transmitTimestamps;
 
     /** Where the endpoint is bound; port 0 endpoints are never shared. */
     record Key(java.net.Inet6Address address, int port) {
     }
 
     SenderEndpoint(SocketDataPlane owner, UdpSocket socket, Key key, TransmitTimestamps transmitTimestamps) {
-        super(owner, socket, SocketSender[]::new);
+        super(owner, socket, transmitTimestamps, SocketSender[]::new);
         this.key = key;
-        this.transmitTimestamps = transmitTimestamps;
-    }
-
-    @Override
-    boolean drainErrorQueue() {
-        transmitTimestamps.drain();
-        return true;
-    }
-
-    @Override
-    boolean remove(SocketSender s) {
-        transmitTimestamps.forget(s);
-        return super.remove(s);
-    }
-
-    /** Closes the socket and what belongs to it. */
-    void close() {
-        socket.close();
-        transmitTimestamps.close();
     }
 
     @Override

@@ -139,8 +139,9 @@ final class TransmitTimestamps implements AutoCloseable {
         }
     }
 
-    /** Reads the error queue dry and reports each transmit timestamp to its session. */
-    void drain() {
+    /** Reads the error queue dry and reports each transmit timestamp to its session; returns how many messages it read. */
+    int drain() {
+        int total = 0;
         while (true) {
             for (int i = 0; i < BATCH; i++) {
                 long h = (long) Libc.MMSGHDR_SIZE * i;
@@ -149,12 +150,13 @@ final class TransmitTimestamps implements AutoCloseable {
                 hdrs.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
             }
             int n = Libc.recvmmsg(fd, hdrs, BATCH, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT);
+            total += Math.max(0, n);
             for (int i = 0; i < n; i++) {
                 long h = (long) Libc.MMSGHDR_SIZE * i;
                 parse((long) CONTROL * i, Math.min(CONTROL, hdrs.get(JAVA_LONG, h + Libc.MSG_CONTROLLEN)));
             }
             if (n < BATCH) {
-                return;
+                return total;
             }
         }
     }

@@ -23,25 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SocketSendTimingTest {
     private static final Inet6Address LOOPBACK = Ipv6Addresses.parse("::1", "test");
 
-    private static final SenderListener IGNORE = new SenderListener() {
-        @Override
-        public void onSent(long seq, long t1, long monoNanos) {
-        }
-
-        @Override
-        public void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
-                            long monoNanos) {
-        }
-
-        @Override
-        public void onRejected(String reason) {
-        }
-
-        @Override
-        public void onMalformed(String reason) {
-        }
-    };
-
     private static SenderSessionConfig session(int id, int port) {
         return SenderSessionConfig.builder().id(id).ssid(id).reflectorAddress(LOOPBACK).reflectorPort(port)
                 .intervalNanos(10_000_000).packetCount(30).build();
@@ -63,7 +44,7 @@ class SocketSendTimingTest {
                     TimestampFormat.NTP, false, null));
             assertEquals(0, sender.sendTiming().orElseThrow().count());
 
-            SenderHandle first = sender.startSender(session(1, port), IGNORE);
+            SenderHandle first = sender.startSender(session(1, port), SenderListener.IGNORE);
             awaitFinished(first);
             SendTiming afterFirst = sender.sendTiming().orElseThrow();
             assertEquals(first.sent(), afterFirst.count(), "one measurement per packet sent");
@@ -71,7 +52,7 @@ class SocketSendTimingTest {
 
             // Hold the I/O thread for 50 ms while packets are due every 10 ms: the packet due within
             // the first 10 ms of the stall leaves at least 40 ms after its scheduled time.
-            SenderHandle second = sender.startSender(session(2, port), IGNORE);
+            SenderHandle second = sender.startSender(session(2, port), SenderListener.IGNORE);
             Thread.sleep(100);
             sender.loop.execute(() -> {
                 try {
