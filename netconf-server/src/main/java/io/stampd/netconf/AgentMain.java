@@ -25,7 +25,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
-        long t0 = System.nanoTime();
+        long t0 = processStartNanos();
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -63,6 +63,14 @@ public final class AgentMain {
 
     public static final String USAGE = "usage: stampd agent --config FILE\n"
             + "Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242) and its STAMP sessions.\n" + SETTINGS;
+
+    /** System.nanoTime() at process start, so that the logged start-up time includes the JVM's. */
+    public static long processStartNanos() {
+        long now = System.nanoTime();
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> now - java.time.Duration.between(start, java.time.Instant.now()).toNanos())
+                .orElse(now);
+    }
 
     private static void usage(String problem) {
         System.err.println("stampd agent: " + problem);

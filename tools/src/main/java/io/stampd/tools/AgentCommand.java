@@ -5,8 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** The NETCONF agent (netconf-server's AgentMain) as a sub-command of the launcher. */
@@ -21,14 +19,6 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return AgentMain.run(config, processStartNanos());
-    }
-
-    /** System.nanoTime() at process start, so that the logged start-up time includes the JVM's. */
-    private static long processStartNanos() {
-        long now = System.nanoTime();
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> now - Duration.between(start, Instant.now()).toNanos())
-                .orElse(now);
+        return AgentMain.run(config, AgentMain.processStartNanos());
     }
 }
