@@ -236,7 +236,8 @@ public final class TlvReflector {
         }
         p.set(StampLayout.U16, at + ClassOfServiceTlv.CODEPOINTS,
                 (short) ClassOfServiceTlv.word(dscp1, receivedDscp, receivedEcn, rp));
-        // Reserved in RFC 8972: zero on transmit (a sender's EC1 request is not implemented here).
+        // The second word is Reserved in RFC 8972 §4.4: zero on transmit. (Later drafts put an ECN
+        // request there; stampd follows the RFC.)
         p.set(StampLayout.U16, at + ClassOfServiceTlv.SECOND_WORD, (short) 0);
         return DONE;
     }

@@ -365,6 +365,18 @@ final class Libc {
     }
 
     /** CLOCK_REALTIME in nanoseconds since the Unix epoch. */
+    /**
+     * Writes a control message carrying one int at {@code at} of {@code area} (which must leave
+     * CMSG_SPACE(4) = 24 octets there); returns the offset after it.
+     */
+    static long putCmsgInt(MemorySegment area, long at, int level, int type, int value) {
+        area.set(JAVA_LONG, at, CMSG_HDR + 4);
+        area.set(JAVA_INT, at + 8, level);
+        area.set(JAVA_INT, at + 12, type);
+        area.set(JAVA_INT, at + CMSG_HDR, value);
+        return at + CMSG_HDR + 8;
+    }
+
     static long realtimeNanos() {
         MemorySegment ts = scratch().timespec;
         int r;

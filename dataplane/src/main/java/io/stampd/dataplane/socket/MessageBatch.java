@@ -194,29 +194,18 @@ final class MessageBatch implements AutoCloseable {
             used += (Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE + 7) & ~7;
         }
         if (tclass >= 0) {
-            sendControl.set(JAVA_LONG, c + used, Libc.CMSG_HDR + 4);
-            sendControl.set(JAVA_INT, c + used + 8, Libc.IPPROTO_IPV6);
-            sendControl.set(JAVA_INT, c + used + 12, Libc.IPV6_TCLASS);
-            sendControl.set(JAVA_INT, c + used + Libc.CMSG_HDR, tclass);
-            used += Libc.CMSG_HDR + 8;
+            used = Libc.putCmsgInt(sendControl, c + used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, tclass) - c;
         }
         if (stamp) {
-            used = cmsgInt(c, used, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, TransmitTimestamps.STAMP_THIS_PACKET);
-            used = cmsgInt(c, used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
+            used = Libc.putCmsgInt(sendControl, c + used, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING,
+                    TransmitTimestamps.STAMP_THIS_PACKET) - c;
+            used = Libc.putCmsgInt(sendControl, c + used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key) - c;
         }
         sendHdrs.set(ADDRESS, h + Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : sendControlSlots[i]);
         sendHdrs.set(JAVA_LONG, h + Libc.MSG_CONTROLLEN, used);
         sendHdrs.set(JAVA_INT, h + Libc.MSG_FLAGS, 0);
     }
 
-    /** Appends a cmsg of one int at {@code c + used} of the send control area; returns the new length. */
-    private long cmsgInt(long c, long used, int level, int type, int value) {
-        sendControl.set(JAVA_LONG, c + used, Libc.CMSG_HDR + 4);
-        sendControl.set(JAVA_INT, c + used + 8, level);
-        sendControl.set(JAVA_INT, c + used + 12, type);
-        sendControl.set(JAVA_INT, c + used + Libc.CMSG_HDR, value);
-        return used + Libc.CMSG_HDR + 8;
-    }
 
     int pendingSends() {
         return pendingSends;

@@ -229,23 +229,15 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         txIov.set(JAVA_LONG, 8, length);
         long used = 0;
         if (dscp > 0) {
-            used = cmsgInt(used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
+            used = Libc.putCmsgInt(txControl, used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
         }
         if (withKey) {
-            used = cmsgInt(used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
+            used = Libc.putCmsgInt(txControl, used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
         }
         txHdr.set(ADDRESS, Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : txControl);
         txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, used);
     }
 
-    /** Appends a cmsg carrying one int at {@code at} in {@link #txControl}; returns the new length. */
-    private long cmsgInt(long at, int level, int type, int value) {
-        txControl.set(JAVA_LONG, at, Libc.CMSG_HDR + 4);
-        txControl.set(JAVA_INT, at + 8, level);
-        txControl.set(JAVA_INT, at + 12, type);
-        txControl.set(JAVA_INT, at + Libc.CMSG_HDR, value);
-        return at + Libc.CMSG_HDR + 8;
-    }
 
     /** Sends what {@link #prepareTest} prepared; returns octets sent or -errno. */
     long sendPrepared(UdpSocket socket) {

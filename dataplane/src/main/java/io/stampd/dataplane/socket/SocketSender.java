@@ -6,6 +6,7 @@ import io.stampd.dataplane.codec.FollowUpTelemetryTlv;
 import io.stampd.dataplane.codec.SenderTlvWriter;
 import io.stampd.dataplane.codec.StampHmac;
 import io.stampd.dataplane.codec.StampLayout;
+import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.codec.Tlv;
 import io.stampd.dataplane.codec.TlvCursor;
@@ -141,19 +142,18 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         long t3Wire = layout.timestamp(p);
         long t1Wire = layout.senderTimestamp(p);
         var reflectorFormat = ErrorEstimate.format(reflectorEe);
-        if (reflectorFormat == io.stampd.dataplane.codec.TimestampFormat.PTP
+        if (reflectorFormat == TimestampFormat.PTP
                 && !(Timestamps.isValidPtp(t2Wire) && Timestamps.isValidPtp(t3Wire))) {
             listener.onMalformed("invalid PTP timestamp");
             return false;
         }
-        long t1 = Timestamps.decode(t1Wire, config.timestampFormat());
-        long t3 = Timestamps.decode(t3Wire, reflectorFormat);
-        long t4 = rxNanos != 0 ? rxNanos : Libc.realtimeNanos();
         // Sequence numbers are 32 bits on the wire and wrap (after 49 days at 1 ms); the listener
         // sees them unwrapped to 64 bits, next to the ones sent (ours) or seen last (reflector's).
         long senderSeq = SequenceNumbers.unwrap(seq - 1, layout.senderSeq(p));
-        t1 = transmitTime(senderSeq, t1);
+        long t1 = transmitTime(senderSeq, Timestamps.decode(t1Wire, config.timestampFormat()));
         long t2 = Timestamps.decode(t2Wire, reflectorFormat);
+        long t3 = Timestamps.decode(t3Wire, reflectorFormat);
+        long t4 = rxNanos != 0 ? rxNanos : Libc.realtimeNanos();
         long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, layout.seq(p));
         lastReflectorSeq = reflectorSeq;
         if (followUpTlv >= 0) {
@@ -167,9 +167,9 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
      * Reports the reply's Follow-Up Telemetry: the transmit time of the reflector's previous reply
      * (in the reflector's timestamp format). All zeros means it has none to report.
      */
-    private void followUp(MemorySegment p, io.stampd.dataplane.codec.TimestampFormat reflectorFormat) {
+    private void followUp(MemorySegment p, TimestampFormat reflectorFormat) {
         long wire = FollowUpTelemetryTlv.timestamp(p, followUpTlv);
-        if (wire == 0 || (reflectorFormat == io.stampd.dataplane.codec.TimestampFormat.PTP
+        if (wire == 0 || (reflectorFormat == TimestampFormat.PTP
                 && !Timestamps.isValidPtp(wire))) {
             return;
         }

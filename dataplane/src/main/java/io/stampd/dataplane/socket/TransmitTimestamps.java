@@ -1,9 +1,13 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.dataplane.session.Ipv6Addresses;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -38,6 +42,7 @@ final class TransmitTimestamps implements AutoCloseable {
         void onTransmitted(long seq, long nanos);
     }
 
+    private static final Inet6Address LOOPBACK = Ipv6Addresses.parse("::1", "probe address");
     private final int fd;
     private final Transmitted[] senders = new Transmitted[RING];
     private final long[] seqs = new long[RING];
@@ -86,17 +91,13 @@ final class TransmitTimestamps implements AutoCloseable {
     private static boolean kernelTakesKeys(int fd) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment name = a.allocate(Libc.SOCKADDR_IN6_SIZE, 8);
-            name.set(java.lang.foreign.ValueLayout.JAVA_BYTE, Libc.SIN6_ADDR + 15, (byte) 1); // ::1
-            name.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
-            name.set(Libc.NET_U16, Libc.SIN6_PORT, (short) 9);
+            Sockaddr.write(name, LOOPBACK, 9);
             MemorySegment payload = a.allocate(1);
             MemorySegment iov = a.allocate(Libc.IOVEC_SIZE, 8);
             iov.set(ADDRESS, 0, payload);
             iov.set(JAVA_LONG, 8, 1);
             MemorySegment control = a.allocate(Libc.CMSG_HDR + 8, 8);
-            control.set(JAVA_LONG, 0, Libc.CMSG_HDR + 4);
-            control.set(JAVA_INT, 8, Libc.SOL_SOCKET);
-            control.set(JAVA_INT, 12, Libc.SCM_TS_OPT_ID);
+            Libc.putCmsgInt(control, 0, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, 0);
             MemorySegment hdr = a.allocate(Libc.MMSGHDR_SIZE, 8);
             hdr.set(ADDRESS, Libc.MSG_NAME, name);
             hdr.set(JAVA_INT, Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
@@ -180,7 +181,7 @@ final class TransmitTimestamps implements AutoCloseable {
             } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_RECVERR && len >= Libc.CMSG_HDR + 16) {
                 // struct sock_extended_err: errno, origin, type, code, pad, info, data (the key)
                 int errno = control.get(JAVA_INT, data);
-                int origin = control.get(java.lang.foreign.ValueLayout.JAVA_BYTE, data + 4);
+                int origin = control.get(JAVA_BYTE, data + 4);
                 int info = control.get(JAVA_INT, data + 8);
                 if (errno == Libc.ENOMSG && origin == Libc.SO_EE_ORIGIN_TIMESTAMPING && info == Libc.SCM_TSTAMP_SND) {
                     key = Integer.toUnsignedLong(control.get(JAVA_INT, data + 12));

@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  * Fig. d: how far stampd's delay measurements are from the delay the XDP delay line injects, per
  * direction (error = measured - injected; with no delay line it is the path's own latency).
  */
-final class AccuracyFigure implements Figure {
+final class AccuracyFigure extends Figure {
     static final String FILE = "accuracy.csv";
     private static final List<String> DIRECTIONS = List.of("forward", "backward", "round_trip");
 
@@ -25,23 +25,12 @@ final class AccuracyFigure implements Figure {
     private record Key(double injectedUs, String direction) {
     }
 
-    @Override
-    public String id() {
-        return "d";
+    AccuracyFigure() {
+        super("d", "fig-d-accuracy.png", FILE);
     }
 
     @Override
-    public String fileName() {
-        return "fig-d-accuracy.png";
-    }
-
-    @Override
-    public String csvFile() {
-        return FILE;
-    }
-
-    @Override
-    public Chart<?, ?> draw(Path csv) {
+    Chart<?, ?> draw(Path csv) {
         List<Measurement> rows = Csv.read(csv, "delay_us", "direction", "median_error_us", "p99_error_us").rows()
                 .stream().map(r -> new Measurement(r.number("delay_us"), r.oneOf("direction", DIRECTIONS),
                         r.number("median_error_us"), r.number("p99_error_us"))).toList();

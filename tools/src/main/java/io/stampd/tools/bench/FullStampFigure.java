@@ -13,24 +13,13 @@ import java.util.Map;
  * the baseline's forwarding PDR (a dashed line): above it, stampd handles STAMP faster than the
  * router forwards plain packets.
  */
-final class FullStampFigure implements Figure {
-    @Override
-    public String id() {
-        return "b";
+final class FullStampFigure extends Figure {
+    FullStampFigure() {
+        super("b", "fig-b-full-stamp.png", PdrResults.FILE);
     }
 
     @Override
-    public String fileName() {
-        return "fig-b-full-stamp.png";
-    }
-
-    @Override
-    public String csvFile() {
-        return PdrResults.FILE;
-    }
-
-    @Override
-    public Chart<?, ?> draw(Path csv) {
+    Chart<?, ?> draw(Path csv) {
         PdrResults pdr = PdrResults.read(csv);
         Map<Config, Spread> ratios = pdr.ratioToBaseline(id());
         Spread baseline = Spread.of(pdr.baselineRuns(id()).stream().map(PdrResults.Run::pdrKpps).toList());

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Fig. e: how late stampd sends test packets with many sessions, and whether statistics records were lost. */
-final class ScaleFigure implements Figure {
+final class ScaleFigure extends Figure {
     static final String FILE = "scale.csv";
 
     /** One row of scale.csv that the figure uses. */
@@ -23,23 +23,12 @@ final class ScaleFigure implements Figure {
     private record Key(double sessions, double ppsPerSession) {
     }
 
-    @Override
-    public String id() {
-        return "e";
+    ScaleFigure() {
+        super("e", "fig-e-scale.png", FILE);
     }
 
     @Override
-    public String fileName() {
-        return "fig-e-scale.png";
-    }
-
-    @Override
-    public String csvFile() {
-        return FILE;
-    }
-
-    @Override
-    public Chart<?, ?> draw(Path csv) {
+    Chart<?, ?> draw(Path csv) {
         List<Load> rows = Csv.read(csv, "sessions", "pps_per_session", "send_error_p50_us", "send_error_p99_us",
                 "records_lost").rows().stream().map(r -> new Load(r.number("sessions"), r.number("pps_per_session"),
                 r.number("send_error_p50_us"), r.number("send_error_p99_us"), r.number("records_lost"))).toList();

@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.stream.Collectors;
 
 /** Fig. c (paper Figs. 15-16): PDR against the STAMP share of offered packets, one line per role and data plane. */
-final class ShareSweepFigure implements Figure {
+final class ShareSweepFigure extends Figure {
     /**
      * The x axis is linear in log10(share %): XChart's own log axis cannot take custom tick labels
      * (its label callback falls back to linear ticks and does not terminate on a log range). 0 % sits
@@ -29,23 +29,12 @@ final class ShareSweepFigure implements Figure {
     private static final double MAX_SHARE_LOG = 2;
     private static final BasicStroke SOLID = new BasicStroke(2.5f);
 
-    @Override
-    public String id() {
-        return "c";
+    ShareSweepFigure() {
+        super("c", "fig-c-share-sweep.png", PdrResults.FILE);
     }
 
     @Override
-    public String fileName() {
-        return "fig-c-share-sweep.png";
-    }
-
-    @Override
-    public String csvFile() {
-        return PdrResults.FILE;
-    }
-
-    @Override
-    public Chart<?, ?> draw(Path csv) {
+    Chart<?, ?> draw(Path csv) {
         PdrResults pdr = PdrResults.read(csv);
         List<Run> runs = pdr.allStampdRuns();
         Spread baseline = Spread.of(pdr.baselineRuns(id()).stream().map(Run::pdrKpps).toList());

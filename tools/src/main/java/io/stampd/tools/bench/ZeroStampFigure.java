@@ -8,24 +8,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Fig. a (paper Figs. 12-13): forwarding PDR with stampd attached but no STAMP traffic, vs the baseline. */
-final class ZeroStampFigure implements Figure {
-    @Override
-    public String id() {
-        return "a";
+final class ZeroStampFigure extends Figure {
+    ZeroStampFigure() {
+        super("a", "fig-a-zero-stamp.png", PdrResults.FILE);
     }
 
     @Override
-    public String fileName() {
-        return "fig-a-zero-stamp.png";
-    }
-
-    @Override
-    public String csvFile() {
-        return PdrResults.FILE;
-    }
-
-    @Override
-    public Chart<?, ?> draw(Path csv) {
+    Chart<?, ?> draw(Path csv) {
         PdrResults pdr = PdrResults.read(csv);
         Map<Config, Spread> ratios = pdr.ratioToBaseline(id());
         PdrBars bars = new PdrBars();

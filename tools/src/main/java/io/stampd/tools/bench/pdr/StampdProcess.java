@@ -193,7 +193,8 @@ final class StampdProcess implements AutoCloseable {
         }
     }
 
-    private static void sleepMillis(long ms) {
+    /** Sleeps; an interrupt ends the benchmark (flag kept, exception thrown). */
+    static void sleepMillis(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

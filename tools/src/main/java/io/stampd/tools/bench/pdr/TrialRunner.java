@@ -31,20 +31,11 @@ final class TrialRunner {
         long stampBefore = stampd == null ? 0 : stampd.freshProcessed();
         long cpuBefore = CpuTime.busyNanos(routerCpu);
         LoadPort.Sent sent = load.send(frames, ratePps);
-        sleepMillis(DRAIN_MILLIS);
+        StampdProcess.sleepMillis(DRAIN_MILLIS);
         long cpuAfter = CpuTime.busyNanos(routerCpu);
         long stampAfter = stampd == null ? 0 : stampd.freshProcessed();
         long sinkAfter = load.sinkPackets();
         return new Trial(ratePps, sent.frames(), sent.stampFrames(), sinkAfter - sinkBefore, stampAfter - stampBefore,
                 sent.elapsedNanos(), cpuAfter - cpuBefore, sent.resyncs());
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }
