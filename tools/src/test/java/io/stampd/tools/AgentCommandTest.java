@@ -1,6 +1,5 @@
 package io.stampd.tools;
 
-import io.stampd.tools.testing.TestEnv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,20 +40,5 @@ class AgentCommandTest {
         String[] r = run("agent", "--config", conf.toString());
         assertEquals("2", r[0]);
         assertTrue(r[1].contains("stampd.records: unknown setting"), r[1]);
-    }
-
-    /** The launcher starts the agent from AgentMain (no picocli tree): the same errors and exit codes. */
-    @Test
-    void theLauncherRunsTheAgentsOwnMainWithTheSameErrors() throws Exception {
-        Path launcher = TestEnv.projectRoot().resolve("tools/stampd");
-        for (String[] args : new String[][] {{"agent"}, {"agent", "--config", dir.resolve("none.conf").toString()}}) {
-            Process p = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toString()),
-                    java.util.Arrays.stream(args)).toList()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(2, p.exitValue(), err);
-            assertTrue(err.startsWith("stampd agent: ") && (err.contains("--config FILE is required")
-                    || err.contains("does not exist")), err);
-        }
     }
 }
