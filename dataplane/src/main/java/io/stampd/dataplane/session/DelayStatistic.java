@@ -80,9 +80,13 @@ public final class DelayStatistic {
         return negative;
     }
 
-    /** The value at a percentile (0..100], 0 when empty. */
+    /**
+     * The value at a percentile (0..100], 0 when empty. The histogram answers with the top of a
+     * bucket, which can lie above every recorded value; it is kept within the exact min and max so
+     * that no percentile is reported above the maximum (or below the minimum).
+     */
     public long percentile(double p) {
-        return count == 0 ? 0 : histogram.getValueAtPercentile(p);
+        return count == 0 ? 0 : Math.clamp(histogram.getValueAtPercentile(p), min, max);
     }
 
     public void reset() {
