@@ -66,10 +66,7 @@ public final class AgentMain {
 
     /** System.nanoTime() at process start, so that the logged start-up time includes the JVM's. */
     public static long processStartNanos() {
-        long now = System.nanoTime();
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> now - java.time.Duration.between(start, java.time.Instant.now()).toNanos())
-                .orElse(now);
+        return ProcessStart.nanoTime();
     }
 
     private static void usage(String problem) {
