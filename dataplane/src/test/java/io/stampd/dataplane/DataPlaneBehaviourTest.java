@@ -125,6 +125,46 @@ class DataPlaneBehaviourTest {
         }
     }
 
+    /**
+     * RFC 8972 §3: a test session is the SSID plus the 4-tuple. Besides the SSID, a reflector session
+     * that names the sender's address, the sender's port or its own address answers only packets
+     * that carry them; the others are counted as unmatched and get no reply.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void eachPartOfTheFourTupleSelectsTheSession(DataPlanes.Factory f) throws Exception {
+        Inet6Address elsewhere = Ipv6Addresses.parse("fd00:5ea::99", "test");
+        int senderPort = freePort();
+        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        try (DataPlane dp = f.create().get()) {
+            // 0: the whole 4-tuple is ours; 1: another sender port; 2: another sender; 3: another reflector address
+            dp.startReflector(new ReflectorSessionConfig(1, 5, LOOPBACK, senderPort, LOOPBACK, ports[0],
+                    List.of(), TimestampFormat.NTP, false, null));
+            dp.startReflector(new ReflectorSessionConfig(2, 5, null, senderPort + 1, null, ports[1],
+                    List.of(), TimestampFormat.NTP, false, null));
+            dp.startReflector(new ReflectorSessionConfig(3, 5, elsewhere, 0, null, ports[2],
+                    List.of(), TimestampFormat.NTP, false, null));
+            dp.startReflector(new ReflectorSessionConfig(4, 5, null, 0, elsewhere, ports[3],
+                    List.of(), TimestampFormat.NTP, false, null));
+            long[] received = new long[ports.length];
+            for (int i = 0; i < ports.length; i++) {
+                long unmatchedBefore = dp.counters().unmatched();
+                SenderSessionConfig c = sender(ports[i]).id(10 + i).senderAddress(LOOPBACK).senderPort(senderPort)
+                        .packetCount(5).build();
+                SenderStatistics st = SenderStatistics.forSession(c);
+                SenderHandle h = dp.startSender(c, st);
+                int expectedUnmatched = i == 0 ? 0 : 5;
+                await(() -> st.snapshot(System.nanoTime()).received() == 5
+                        || dp.counters().unmatched() - unmatchedBefore >= 5, 3000);
+                Thread.sleep(50); // a late reply or count would show now
+                received[i] = st.snapshot(System.nanoTime()).received();
+                assertEquals(expectedUnmatched, dp.counters().unmatched() - unmatchedBefore, "reflector session " + (i + 1));
+                h.close();
+            }
+            assertEquals(List.of(5L, 0L, 0L, 0L), java.util.Arrays.stream(received).boxed().toList());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
     void authenticatedModeVerifiesTheHmacAtBothEnds(DataPlanes.Factory f) throws Exception {
