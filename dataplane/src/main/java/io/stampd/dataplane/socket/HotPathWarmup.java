@@ -63,7 +63,7 @@ final class HotPathWarmup {
     private static void sender(SocketDataPlane owner, UdpSocket dead) {
         SenderSessionConfig config = SenderSessionConfig.builder().ssid(1).reflectorAddress(PEER)
                 .reflectorPort(PEER_PORT).intervalNanos(SenderSessionConfig.MIN_INTERVAL_NANOS).build();
-        SocketSender s = new SocketSender(owner, config, SenderListener.IGNORE);
+        SocketSender s = new SocketSender(owner, config, SenderListener.IGNORE, 0);
         SenderEndpoint ep = new SenderEndpoint(owner, dead, new SenderEndpoint.Key(null, 0),
                 TransmitTimestamps.assumedOn(dead));
         ep.add(s);

@@ -110,8 +110,17 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
 
     @Override
     public SenderHandle startSender(SenderSessionConfig config, SenderListener listener) {
+        return startSender(config, listener, 0);
+    }
+
+    /**
+     * Starts a sender whose first sequence number is {@code firstSeq} instead of 0 (RFC 8762
+     * §4.2.1: a session starts at zero). For tests only: a session 49 days into its life at 1 ms,
+     * where the 32-bit wire number wraps.
+     */
+    SenderHandle startSender(SenderSessionConfig config, SenderListener listener, long firstSeq) {
         checkOpen();
-        SocketSender s = new SocketSender(this, config, listener);
+        SocketSender s = new SocketSender(this, config, listener, firstSeq);
         return loop.call(() -> {
             SenderEndpoint.Key key = new SenderEndpoint.Key(config.senderAddress(), config.senderPort());
             SenderEndpoint ep = config.senderPort() == 0 ? null : senderEndpoints.get(key);

@@ -49,8 +49,9 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
     private volatile boolean finished;
     private volatile boolean closed;
 
-    SocketSender(SocketDataPlane owner, SenderSessionConfig config, SenderListener listener) {
+    SocketSender(SocketDataPlane owner, SenderSessionConfig config, SenderListener listener, long firstSeq) {
         this.owner = owner;
+        this.seq = firstSeq;
         this.config = config;
         this.listener = listener;
         this.layout = config.layout();
