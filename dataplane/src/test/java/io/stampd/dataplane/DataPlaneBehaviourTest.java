@@ -165,6 +165,92 @@ class DataPlaneBehaviourTest {
         }
     }
 
+    /**
+     * RFC 8972 §3: sender sessions that share one source port are told apart by SSID, reflector
+     * address and reflector port. Three sessions from one port (two SSIDs towards one reflector
+     * port, and one SSID towards two reflector ports) run at once, each with its own packet count:
+     * every session gets exactly its own replies, none of another's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void sessionsSharingASourcePortEachGetOnlyTheirOwnReplies(DataPlanes.Factory f) throws Exception {
+        int senderPort = freePort();
+        int portA = freePort();
+        int portB = portA + 1;
+        try (DataPlane dp = f.create().get()) {
+            ReflectorHandle reflectorA = dp.startReflector(reflector(portA, ReflectorSessionConfig.ANY_SSID, false, null));
+            ReflectorHandle reflectorB = dp.startReflector(reflector(portB, 5, false, null));
+            // Each pair of sessions differs in one field only: ssid 5 and 6 to A, ssid 5 to A and to B.
+            List<SenderSessionConfig> configs = List.of(
+                    sender(portA).id(1).ssid(5).packetCount(10),
+                    sender(portA).id(2).ssid(6).packetCount(15),
+                    sender(portB).id(3).ssid(5).packetCount(20)).stream()
+                    .map(b -> b.senderAddress(LOOPBACK).senderPort(senderPort).intervalNanos(2_000_000).build())
+                    .toList();
+            List<SenderStatistics> stats = configs.stream().map(SenderStatistics::forSession).toList();
+            for (int i = 0; i < configs.size(); i++) {
+                dp.startSender(configs.get(i), stats.get(i));
+            }
+            await(() -> stats.stream().mapToLong(st -> st.snapshot(System.nanoTime()).received()).sum() >= 45, 5000);
+            Thread.sleep(50); // a reply handed to the wrong session would show now
+            for (int i = 0; i < configs.size(); i++) {
+                SenderSessionConfig c = configs.get(i);
+                SenderStatistics.Snapshot s = stats.get(i).snapshot(System.nanoTime());
+                String session = "session " + c.id() + " (ssid " + c.ssid() + ", port " + c.reflectorPort() + ")";
+                assertEquals(c.packetCount(), s.sent(), session);
+                assertEquals(c.packetCount(), s.received(), session);
+                assertEquals(0, s.duplicates(), session);
+                assertEquals(0, s.rejected(), session + ": no reply to a sequence number it never sent");
+                assertEquals(java.util.stream.LongStream.range(0, c.packetCount()).boxed().toList(),
+                        stats.get(i).drainRecords().stream().map(StampRecord::seq).toList(), session);
+            }
+            assertEquals(25, reflectorA.counters().reflected());
+            assertEquals(20, reflectorB.counters().reflected());
+            assertEquals(0, dp.counters().unmatched());
+        }
+    }
+
+    /**
+     * RFC 8972 §3: two sender sessions with the same SSID towards the same reflector address and
+     * port from one source port could not tell their replies apart, so the data plane refuses the
+     * second, naming both sessions and the SSID. The first keeps running; the same SSID towards
+     * another reflector port is accepted, and so is the refused one once the first has ended.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void aSecondSessionWithTheSameSsidTowardsTheSameReflectorFromTheSamePortIsRefused(DataPlanes.Factory f)
+            throws Exception {
+        int senderPort = freePort();
+        int port = freePort();
+        try (DataPlane dp = f.create().get()) {
+            dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, null));
+            SenderSessionConfig first = sender(port).id(1).ssid(5).senderAddress(LOOPBACK).senderPort(senderPort)
+                    .packetCount(10).build();
+            SenderStatistics firstStats = SenderStatistics.forSession(first);
+            SenderHandle firstHandle = dp.startSender(first, firstStats);
+            SenderSessionConfig twin = sender(port).id(2).ssid(5).senderAddress(LOOPBACK).senderPort(senderPort)
+                    .packetCount(10).build();
+            DataPlaneException e = assertThrows(DataPlaneException.class,
+                    () -> dp.startSender(twin, SenderStatistics.forSession(twin)));
+            assertEquals(DataPlaneException.Reason.INVALID_CONFIGURATION, e.reason());
+            assertTrue(e.getMessage().contains("sender session 2") && e.getMessage().contains("session 1")
+                    && e.getMessage().contains("ssid 5"), e.getMessage());
+
+            await(() -> firstStats.snapshot(System.nanoTime()).received() == 10, 3000);
+            assertEquals(10, firstStats.snapshot(System.nanoTime()).received(), "the first session is unaffected");
+
+            SenderSessionConfig otherPort = sender(port + 1).id(3).ssid(5).senderAddress(LOOPBACK)
+                    .senderPort(senderPort).packetCount(1).build();
+            dp.startSender(otherPort, SenderStatistics.forSession(otherPort)).close();
+
+            firstHandle.close();
+            SenderStatistics twinStats = SenderStatistics.forSession(twin);
+            dp.startSender(twin, twinStats);
+            await(() -> twinStats.snapshot(System.nanoTime()).received() == 10, 3000);
+            assertEquals(10, twinStats.snapshot(System.nanoTime()).received(), "accepted once the first has ended");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
     void authenticatedModeVerifiesTheHmacAtBothEnds(DataPlanes.Factory f) throws Exception {

@@ -71,6 +71,106 @@ class SenderStatisticsTest {
         assertEquals(4, s.forwardVariation().count());
     }
 
+    /**
+     * RFC 5481 §4.1 IPDV in every direction: the backward series is the difference of consecutive
+     * T4 - T3, the round-trip series that of consecutive (T4 - T1) - (T3 - T2), so a changing
+     * reflector turnaround time does not enter it.
+     */
+    @Test
+    void backwardAndRoundTripDelayVariationFollowTheirOwnDelays() {
+        SenderStatistics st = stats();
+        long[] fwd = {2 * MS, 2 * MS, 5 * MS, 5 * MS};
+        long[] turn = {10_000, 500_000, 20_000, 1 * MS};
+        long[] bwd = {1 * MS, 3 * MS, 2 * MS, 6 * MS};
+        for (int i = 0; i < fwd.length; i++) {
+            send(st, i);
+            reply(st, i, fwd[i], turn[i], bwd[i], i);
+        }
+        SenderStatistics.Snapshot s = st.snapshot(100 * MS);
+        // forward 2, 2, 5, 5 ms: |0|, |3|, |0| ms
+        assertEquals(3, s.forwardVariation().count());
+        assertEquals(0, s.forwardVariation().min());
+        assertEquals(3 * MS, s.forwardVariation().max());
+        // backward 1, 3, 2, 6 ms: |2|, |-1|, |4| ms; mean 7/3 ms; stddev sqrt(((-4/3)^2 + (-1/3)^2 + (5/3)^2) / 3)
+        // = sqrt(14)/3 ms
+        assertEquals(3, s.backwardVariation().count());
+        assertEquals(1 * MS, s.backwardVariation().min());
+        assertEquals(4 * MS, s.backwardVariation().max());
+        assertEquals(2_333_333, s.backwardVariation().mean());
+        assertEquals(1_247_219, s.backwardVariation().stddev());
+        // round trip = forward + backward = 3, 5, 7, 11 ms (the turnaround 10 us..1 ms is left out):
+        // |2|, |2|, |4| ms; mean 8/3 ms
+        assertEquals(3, s.roundTripVariation().count());
+        assertEquals(2 * MS, s.roundTripVariation().min());
+        assertEquals(4 * MS, s.roundTripVariation().max());
+        assertEquals(2_666_667, s.roundTripVariation().mean());
+    }
+
+    /**
+     * RFC 3393 §2 / RFC 5481 §4.1: IPDV is taken between packets i and i+1 only. A pair across a
+     * lost packet is undefined and skipped; so is a pair met across a reordering, because only the
+     * delays of the highest-numbered reply so far are kept as the next pair's first half.
+     */
+    @Test
+    void aDelayVariationPairNeedsConsecutiveSequenceNumbers() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 7; i++) {
+            send(st, i);
+        }
+        // 2 is lost; 4 arrives after 5. Forward delays by sequence number, in arrival order:
+        long[][] arrivals = {{0, 1 * MS}, {1, 2 * MS}, {3, 10 * MS}, {5, 40 * MS}, {4, 20 * MS}, {6, 43 * MS}};
+        for (long[] a : arrivals) {
+            reply(st, a[0], a[1], 0, MS, a[0]);
+        }
+        SenderStatistics.Snapshot s = st.snapshot(10 * S);
+        assertEquals(1, s.lost());
+        assertEquals(1, s.reordered());
+        // Pairs used: (0,1) |2-1| = 1 ms and (5,6) |43-40| = 3 ms. Skipped: 1 -> 3 (across the lost 2),
+        // 3 -> 5 (4 not there yet), 5 -> 4 and 4 -> 6 (across the reordering).
+        assertEquals(2, s.forwardVariation().count());
+        assertEquals(1 * MS, s.forwardVariation().min());
+        assertEquals(3 * MS, s.forwardVariation().max());
+        assertEquals(2 * MS, s.forwardVariation().mean());
+        assertEquals(2, s.backwardVariation().count(), "the same pairs in every direction");
+        assertEquals(2, s.roundTripVariation().count());
+    }
+
+    /**
+     * RFC 8762 §4 one-way delays need synchronised clocks: with the reflector's clock behind,
+     * T2 < T1 and the forward delay is negative. Such delays are counted in
+     * {@code negativeOneWayDelays} (forward and backward together) and stay exact in min, max and
+     * mean; the histogram takes them as 0. The round trip needs no synchronisation and stays positive.
+     */
+    @Test
+    void negativeOneWayDelaysAreCountedAndStayExact() {
+        SenderStatistics st = stats();
+        // Reflector clock about 3 ms behind (two negative forward delays), then stepped ahead
+        // (one negative backward delay).
+        long[] fwd = {-2 * MS, -1_500_000, 500_000, 6 * MS};
+        long[] bwd = {4 * MS, 3_500_000, 1_500_000, -500_000};
+        for (int i = 0; i < fwd.length; i++) {
+            send(st, i);
+            reply(st, i, fwd[i], 20_000, bwd[i], i);
+        }
+        SenderStatistics.Snapshot s = st.snapshot(100 * MS);
+        assertEquals(3, s.negativeOneWayDelays());
+        // forward: (-2 - 1.5 + 0.5 + 6) / 4 = 0.75 ms
+        assertEquals(-2 * MS, s.forward().min());
+        assertEquals(6 * MS, s.forward().max());
+        assertEquals(750_000, s.forward().mean());
+        // backward: (4 + 3.5 + 1.5 - 0.5) / 4 = 2.125 ms
+        assertEquals(-500_000, s.backward().min());
+        assertEquals(4 * MS, s.backward().max());
+        assertEquals(2_125_000, s.backward().mean());
+        // The histogram holds 0, 0, 0.5 and 6 ms for forward: the median is the 0 bucket (below 1 us),
+        // where dropping the negatives instead would give 0.5 ms.
+        assertTrue(s.forward().median() >= 0 && s.forward().median() < 1_000, "median " + s.forward().median());
+        // round trip = forward + backward: 2, 2, 2, 5.5 ms
+        assertEquals(2 * MS, s.roundTrip().min());
+        assertEquals(5_500_000, s.roundTrip().max());
+        assertEquals(2_875_000, s.roundTrip().mean());
+    }
+
     @Test
     void lossCountsOnlyAfterTheTimeoutAndDuplicatesAndReorderingAreSeparate() {
         SenderStatistics st = stats();
