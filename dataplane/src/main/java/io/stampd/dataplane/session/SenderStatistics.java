@@ -58,10 +58,17 @@ public final class SenderStatistics implements SenderListener {
     private long lastRcvSeq = -1;
     private long lastSentT1;
 
-    private long prevSeq = -1;
-    private long prevForward;
-    private long prevBackward;
-    private long prevRoundTrip;
+    /**
+     * Delays of the last {@value #VARIATION_RING} sequence numbers measured (slot = seq mod ring), so
+     * that the IPDV pair (i, i+1) is found in whichever order the two replies come: RFC 5481 §4.1
+     * pairs packets in sending order, not arrival order. A pair reordered further apart than the
+     * ring is not found.
+     */
+    private static final int VARIATION_RING = 64;
+    private final long[] variationSeq = new long[VARIATION_RING];
+    private final long[] variationForward = new long[VARIATION_RING];
+    private final long[] variationBackward = new long[VARIATION_RING];
+    private final long[] variationRoundTrip = new long[VARIATION_RING];
 
     // stateful reflector: first (senderSeq, reflectorSeq) seen and highest reflector seq
     private long firstSenderSeq = -1;
@@ -118,6 +125,7 @@ public final class SenderStatistics implements SenderListener {
         this.sentAt = new long[window];
         this.sentSeqAt = new long[window];
         this.answered = new boolean[window];
+        java.util.Arrays.fill(variationSeq, -1);
         this.expectedMode = expectedMode;
         this.ssid = ssid;
         this.percentiles = percentiles.clone();
@@ -248,19 +256,27 @@ public final class SenderStatistics implements SenderListener {
         forward.record(fwd);
         backward.record(bwd);
         roundTrip.record(rtt);
-        if (prevSeq >= 0 && senderSeq == prevSeq + 1) {
-            forwardVariation.record(Math.abs(fwd - prevForward));
-            backwardVariation.record(Math.abs(bwd - prevBackward));
-            roundTripVariation.record(Math.abs(rtt - prevRoundTrip));
-        }
-        if (senderSeq > prevSeq) {
-            prevSeq = senderSeq;
-            prevForward = fwd;
-            prevBackward = bwd;
-            prevRoundTrip = rtt;
-        }
+        // Each pair is recorded once, when the second of its two packets is measured.
+        pairVariation(senderSeq - 1, fwd, bwd, rtt);
+        pairVariation(senderSeq + 1, fwd, bwd, rtt);
+        int slot = (int) (senderSeq & (VARIATION_RING - 1));
+        variationSeq[slot] = senderSeq;
+        variationForward[slot] = fwd;
+        variationBackward[slot] = bwd;
+        variationRoundTrip[slot] = rtt;
 
         records.add(ssid, senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
+    }
+
+    /** Records |IPDV| against packet {@code neighbour} if its delays are known (D17: unsigned). */
+    private void pairVariation(long neighbour, long fwd, long bwd, long rtt) {
+        int slot = (int) (neighbour & (VARIATION_RING - 1));
+        if (neighbour < 0 || variationSeq[slot] != neighbour) {
+            return;
+        }
+        forwardVariation.record(Math.abs(fwd - variationForward[slot]));
+        backwardVariation.record(Math.abs(bwd - variationBackward[slot]));
+        roundTripVariation.record(Math.abs(rtt - variationRoundTrip[slot]));
     }
 
     @Override
@@ -314,7 +330,8 @@ public final class SenderStatistics implements SenderListener {
         roundTripVariation.reset();
         sent = received = duplicates = reordered = rejected = malformed = 0;
         tlvUnrecognized = tlvMalformed = tlvIntegrityFailed = 0;
-        highestSeq = lastRcvSeq = prevSeq = firstSenderSeq = highestReflectorSeq = -1;
+        highestSeq = lastRcvSeq = firstSenderSeq = highestReflectorSeq = -1;
+        java.util.Arrays.fill(variationSeq, -1);
         java.util.Arrays.fill(answered, true); // replies to packets sent before the clear are not counted
         reflectorLooksStateful = true;
         sawOwnNumbering = false;

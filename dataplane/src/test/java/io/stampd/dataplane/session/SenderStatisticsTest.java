@@ -107,12 +107,12 @@ class SenderStatisticsTest {
     }
 
     /**
-     * RFC 3393 §2 / RFC 5481 §4.1: IPDV is taken between packets i and i+1 only. A pair across a
-     * lost packet is undefined and skipped; so is a pair met across a reordering, because only the
-     * delays of the highest-numbered reply so far are kept as the next pair's first half.
+     * RFC 3393 §2 / RFC 5481 §4.1: IPDV is taken between packets i and i+1 in sending order. A pair
+     * with a lost packet is undefined and skipped; a reordered pair still counts, whichever of its
+     * two replies came first.
      */
     @Test
-    void aDelayVariationPairNeedsConsecutiveSequenceNumbers() {
+    void aDelayVariationPairNeedsConsecutiveSequenceNumbersInSendingOrder() {
         SenderStatistics st = stats();
         for (int i = 0; i < 7; i++) {
             send(st, i);
@@ -125,14 +125,35 @@ class SenderStatisticsTest {
         SenderStatistics.Snapshot s = st.snapshot(10 * S);
         assertEquals(1, s.lost());
         assertEquals(1, s.reordered());
-        // Pairs used: (0,1) |2-1| = 1 ms and (5,6) |43-40| = 3 ms. Skipped: 1 -> 3 (across the lost 2),
-        // 3 -> 5 (4 not there yet), 5 -> 4 and 4 -> 6 (across the reordering).
-        assertEquals(2, s.forwardVariation().count());
+        // Pairs: (0,1) |2-1| = 1 ms, (3,4) |20-10| = 10 ms, (4,5) |40-20| = 20 ms, (5,6) |43-40| = 3 ms;
+        // (1,2) and (2,3) are undefined (2 lost). Mean (1 + 10 + 20 + 3) / 4 = 8.5 ms.
+        assertEquals(4, s.forwardVariation().count());
         assertEquals(1 * MS, s.forwardVariation().min());
-        assertEquals(3 * MS, s.forwardVariation().max());
-        assertEquals(2 * MS, s.forwardVariation().mean());
-        assertEquals(2, s.backwardVariation().count(), "the same pairs in every direction");
-        assertEquals(2, s.roundTripVariation().count());
+        assertEquals(20 * MS, s.forwardVariation().max());
+        assertEquals(8_500_000, s.forwardVariation().mean());
+        assertEquals(4, s.backwardVariation().count(), "the same pairs in every direction");
+        assertEquals(0, s.backwardVariation().max(), "the backward delay is 1 ms for every packet");
+        assertEquals(4, s.roundTripVariation().count());
+        assertEquals(20 * MS, s.roundTripVariation().max());
+    }
+
+    /** A pair is counted once, even when its second reply comes again (a duplicate). */
+    @Test
+    void aDuplicateReplyAddsNoDelayVariationPair() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 3; i++) {
+            send(st, i);
+        }
+        reply(st, 1, 5 * MS, 0, MS, 1);
+        reply(st, 0, 2 * MS, 0, MS, 0);
+        reply(st, 1, 5 * MS, 0, MS, 1);
+        reply(st, 2, 9 * MS, 0, MS, 2);
+        SenderStatistics.Snapshot s = st.snapshot(10 * S);
+        assertEquals(1, s.duplicates());
+        // (0,1) |2-5| = 3 ms and (1,2) |9-5| = 4 ms
+        assertEquals(2, s.forwardVariation().count());
+        assertEquals(3 * MS, s.forwardVariation().min());
+        assertEquals(4 * MS, s.forwardVariation().max());
     }
 
     /**
