@@ -10,15 +10,24 @@ package io.stampd.dataplane.session;
  * backward, counted from the first reply on. Directions are named, not "near/far end": the
  * reference notes call forward near-end while the YANG model (like RFC 6374) calls it far-end.
  *
- * <p>Delay variation: IPDV (RFC 5481) between consecutively numbered replies, in absolute value.
+ * <p>Delay variation: IPDV (RFC 5481) between consecutively numbered packets (in sending order,
+ * whichever reply comes first), in absolute value.
  *
  * <p>Follow-Up Telemetry (RFC 8972 §4.7): a session that asks for it holds each reply's delays
  * back until the next reply, which reports the reflector's transmit time of this one; that time
  * replaces the T3 the reply carried (read before the reflector's send system call). A reply with
  * no follow-up (the last one, or the next reply lost) is recorded with its own T3 once the next
- * reply arrives, or at the first {@link #snapshot} after {@code followUpHoldNanos}.
+ * reply arrives, or at the first {@link #snapshot} after {@code followUpHoldNanos} (two intervals,
+ * at least {@link #MIN_FOLLOW_UP_HOLD_NANOS}, at most the loss timeout).
  */
 public final class SenderStatistics implements SenderListener {
+    /**
+     * The shortest wait for a reply's follow-up. Two intervals alone would be 2 ms at 1 ms, less
+     * than a scheduling hiccup of the sender or reflector, and a late next reply would then lose
+     * its predecessor's follow-up. Waiting longer costs nothing when replies keep coming: the next
+     * one ends the wait.
+     */
+    static final long MIN_FOLLOW_UP_HOLD_NANOS = 20_000_000L;
     /** Largest loss-tracking window: sequence numbers sent in one loss timeout must fit. */
     private static final int MAX_WINDOW = 1 << 16;
     private static final int MIN_WINDOW = 64;
@@ -137,7 +146,7 @@ public final class SenderStatistics implements SenderListener {
         SenderStatistics s = new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
                 c.reflectorMode(), windowFor(c.intervalNanos(), c.lossTimeoutNanos()));
         if (c.followUpTelemetry()) {
-            s.followUpHoldNanos = Math.min(c.lossTimeoutNanos(), 2 * c.intervalNanos());
+            s.followUpHoldNanos = Math.min(c.lossTimeoutNanos(), Math.max(2 * c.intervalNanos(), MIN_FOLLOW_UP_HOLD_NANOS));
         }
         return s;
     }

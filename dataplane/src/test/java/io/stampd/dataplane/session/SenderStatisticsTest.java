@@ -384,4 +384,20 @@ class SenderStatisticsTest {
         st.onFollowUp(40, t3Carried + 10_000); // too late: already recorded
         assertEquals(0, st.followUps());
     }
+
+    /** At 1 ms, two intervals would be 2 ms: a reply waits at least 20 ms for its follow-up. */
+    @Test
+    void aFastSessionWaitsAtLeastTwentyMillisecondsForAFollowUp() {
+        SenderStatistics st = SenderStatistics.forSession(SenderSessionConfig.builder()
+                .reflectorAddress(io.stampd.dataplane.session.Ipv6Addresses.parse("fd00::1", "test"))
+                .ssid(7).intervalNanos(1 * MS).lossTimeoutNanos(2 * S).followUpTelemetry(true).recordCapacity(16)
+                .build());
+        send(st, 0);
+        reply(st, 0, 5 * MS, 30_000, 100_000, 40);
+        long arrived = 5 * MS + 130_000;
+        assertEquals(0, st.snapshot(arrived + 19 * MS).backward().count(), "still held after 19 ms");
+        long t3Carried = 1000 * S + 5 * MS + 30_000;
+        st.onFollowUp(40, t3Carried + 10_000);
+        assertEquals(1, st.followUps(), "a follow-up 19 ms late still counts");
+    }
 }
