@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -518,6 +519,140 @@ class DataPlaneBehaviourTest {
             await(() -> st2.snapshot(System.nanoTime()).rejected() == 1, 3000);
             assertEquals(1, st2.snapshot(System.nanoTime()).rejected());
             assertEquals(0, st2.snapshot(System.nanoTime()).received());
+        }
+    }
+
+    // ---- RFC 9503 Return Path and Destination Node Address, hand-built requests over ::1 ---------
+
+    /** Octets written in hex, blanks and '|' ignored. */
+    private static byte[] hex(String octets) {
+        return java.util.HexFormat.of().parseHex(octets.replaceAll("[\\s|]", ""));
+    }
+
+    /** An unauthenticated 44-octet request (Sequence Number, SSID, the rest zero) followed by {@code tlvs}. */
+    private static byte[] request(int seq, int ssid, byte[] tlvs) {
+        return ByteBuffer.allocate(44 + tlvs.length).putInt(0, seq).putShort(14, (short) ssid).put(44, tlvs).array();
+    }
+
+    private static long u32(byte[] b, int at) {
+        return Integer.toUnsignedLong(ByteBuffer.wrap(b).getInt(at));
+    }
+
+    private static byte[] tlvsOf(byte[] reply) {
+        return java.util.Arrays.copyOfRange(reply, 44, reply.length);
+    }
+
+    /** Return Path TLV (type 10) with one Control Code sub-TLV (type 1), U set as a sender sends it. */
+    private static byte[] controlCode(int code) {
+        return hex("80 0a 00 08 | 80 01 00 04 | 00 00 00 0" + code);
+    }
+
+    /**
+     * RFC 9503 §4 Control Code 0: no reply. A stateful reflector does not spend a sequence number
+     * on the unanswered request (the next reply carries it), and the request is received but not
+     * counted as reflected; a stateless reflector does not answer either.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void returnPathControlCodeZeroGetsNoReplyAndAStatefulReflectorKeepsTheNumber(DataPlanes.Factory f)
+            throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            ReflectorHandle stateful = dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, true, null));
+            ReflectorHandle stateless = dp.startReflector(reflector(port + 1, ReflectorSessionConfig.ANY_SSID, false, null));
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, port);
+
+            byte[] first = exchange(raw, to, request(100, 7, new byte[0]));
+            assertEquals(0, u32(first, 0), "the stateful reflector's first number");
+            assertEquals(null, exchange(raw, to, request(101, 7, controlCode(0))), "Control Code 0: no reply");
+            byte[] next = exchange(raw, to, request(102, 7, new byte[0]));
+            assertEquals(102, u32(next, 24), "the reply to request 102");
+            assertEquals(1, u32(next, 0), "the number the unanswered request did not use goes to the next reply");
+            ReflectorCounters c = stateful.counters();
+            assertEquals(3, c.received());
+            assertEquals(2, c.reflected(), "the request without a reply is not counted as reflected");
+            assertEquals(1, c.lastReflectorSeq());
+
+            assertEquals(null, exchange(raw, new InetSocketAddress(LOOPBACK, port + 1), request(5, 7, controlCode(0))),
+                    "a stateless reflector obeys Control Code 0 too");
+            assertEquals(1, stateless.counters().received());
+            assertEquals(0, stateless.counters().reflected());
+            assertEquals(0, dp.counters().sendErrors());
+        }
+    }
+
+    /**
+     * RFC 9503 §4 Control Code 1 (reply on the link the request came in on): the reply comes, and
+     * the TLV and its sub-TLV come back with U cleared (understood). Over ::1 the only link is lo, so
+     * this cannot show which interface the reply left by (ReturnPathNetnsTest tries, and is disabled
+     * because the reply follows the route instead: conformance row 9503-6).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void returnPathControlCodeOneIsAnsweredAndUnderstood(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, null));
+            byte[] reply = exchange(raw, new InetSocketAddress(LOOPBACK, port), request(9, 7, controlCode(1)));
+            assertTrue(reply != null, "Control Code 1 is answered");
+            assertEquals(9, u32(reply, 24));
+            assertArrayEquals(hex("00 0a 00 08 | 00 01 00 04 | 00 00 00 01"), tlvsOf(reply));
+        }
+    }
+
+    /**
+     * RFC 9503 §3 Destination Node Address over ::1: this node's own address (::1, listed in
+     * /proc/net/if_inet6) is understood (U cleared); an address the node does not have, and the
+     * IPv4 form, get U. All three are answered. That a
+     * local address other than the request's destination becomes the reply source needs a second
+     * address: ReturnPathNetnsTest.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void destinationNodeAddressIsUnderstoodOnlyForALocalIpv6Address(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, null));
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, port);
+            String loopback = "00000000 00000000 00000000 00000001";
+            String foreign = "fd00 05ea 0000 0000 0000 0000 0000 0099"; // fd00:5ea::99, on no interface here
+            byte[] local = exchange(raw, to, request(1, 7, hex("80 09 00 10 |" + loopback)));
+            assertArrayEquals(hex("00 09 00 10 |" + loopback), tlvsOf(local), "a local address: U cleared");
+            byte[] notLocal = exchange(raw, to, request(2, 7, hex("80 09 00 10 |" + foreign)));
+            assertArrayEquals(hex("80 09 00 10 |" + foreign), tlvsOf(notLocal), "not this node's address: U");
+            byte[] ipv4 = exchange(raw, to, request(3, 7, hex("80 09 00 04 | c0 00 02 01")));
+            assertArrayEquals(hex("80 09 00 04 | c0 00 02 01"), tlvsOf(ipv4), "the IPv4 form: U");
+            assertEquals(List.of(1L, 2L, 3L), List.of(u32(local, 24), u32(notLocal, 24), u32(ipv4, 24)));
+        }
+    }
+
+    /**
+     * RFC 9503 §4: a Return Path the reflector cannot follow gets U on the sub-TLV and on the TLV,
+     * and the reply takes the default path (here: back to the sender). An unknown Control Code gets
+     * U on its sub-TLV only.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void aReturnPathThatCannotBeFollowedGetsUAndTheReplyTakesTheDefaultPath(DataPlanes.Factory f) throws Exception {
+        int port = freePort();
+        try (DataPlane dp = f.create().get();
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            dp.startReflector(reflector(port, ReflectorSessionConfig.ANY_SSID, false, null));
+            InetSocketAddress to = new InetSocketAddress(LOOPBACK, port);
+            String multicast = "ff02 0000 0000 0000 0000 0000 0000 0001";
+            String mapped = "0000 0000 0000 0000 0000 ffff c000 0201";
+            byte[] address = exchange(raw, to, request(1, 7, hex("80 0a 00 14 | 80 02 00 10 |" + multicast)));
+            assertArrayEquals(hex("80 0a 00 14 | 80 02 00 10 |" + multicast), tlvsOf(address),
+                    "a multicast Return Address: U on both, reply to the sender");
+            byte[] segments = exchange(raw, to, request(2, 7, hex("80 0a 00 14 | 80 04 00 10 |" + mapped)));
+            assertArrayEquals(hex("80 0a 00 14 | 80 04 00 10 |" + mapped), tlvsOf(segments),
+                    "an IPv4-mapped segment: U on both, reply to the sender");
+            byte[] unknownCode = exchange(raw, to, request(3, 7, controlCode(2)));
+            assertArrayEquals(hex("00 0a 00 08 | 80 01 00 04 | 00 00 00 02"), tlvsOf(unknownCode),
+                    "Control Code 2: U on the sub-TLV");
         }
     }
 

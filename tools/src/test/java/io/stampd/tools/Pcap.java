@@ -17,10 +17,13 @@ final class Pcap {
     private Pcap() {
     }
 
-    /** One captured IPv6/UDP datagram, with its SRH if it had one. */
+    /**
+     * One captured IPv6/UDP datagram, with its SRH if it had one ({@code srhOctets}: the whole
+     * routing header as captured, null without one).
+     */
     record Datagram(int hopLimit, byte[] src, byte[] dst, int srhSegmentsLeft, int srhLastEntry,
                     List<byte[]> srhSegments, int srcPort, int dstPort, int udpLength, int udpChecksum,
-                    byte[] payload, boolean checksumValid) {
+                    byte[] payload, boolean checksumValid, byte[] srhOctets) {
         boolean hasSrh() {
             return srhSegmentsLeft >= 0;
         }
@@ -80,12 +83,17 @@ final class Pcap {
         int sl = -1;
         int le = -1;
         List<byte[]> segs = new ArrayList<>();
+        byte[] srh = null;
         while (next == 0 || next == 43 || next == 60) {
             if (p + 8 > f.length) {
                 return null;
             }
             int hdrLen = (u8(f, p + 1) + 1) * 8;
             if (next == 43 && u8(f, p + 2) == 4) {
+                if (p + hdrLen > f.length) {
+                    return null;
+                }
+                srh = Arrays.copyOfRange(f, p, p + hdrLen);
                 sl = u8(f, p + 3);
                 le = u8(f, p + 4);
                 for (int i = 0; i <= le; i++) {
@@ -106,7 +114,7 @@ final class Pcap {
         byte[] finalDst = sl >= 0 ? segs.getFirst() : dst;
         boolean valid = checksum(src, finalDst, udp) == 0;
         return new Datagram(hopLimit, src, dst, sl, le, segs, u16(udp, 0), u16(udp, 2), udpLen, u16(udp, 6),
-                Arrays.copyOfRange(udp, 8, udp.length), valid);
+                Arrays.copyOfRange(udp, 8, udp.length), valid, srh);
     }
 
     /** RFC 8200 §8.1 pseudo-header + UDP one's complement sum; 0 when the checksum field is right. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -195,6 +196,17 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code body} in this JVM on a thread that has joined namespace {@code ns} of this test
+     * bed, and returns its result: a way to open sockets inside the test bed (they stay in it
+     * whichever thread uses them later) and to send hand-built packets from the test itself.
+     */
+    public <T> T call(String ns, Callable<T> body) throws Exception {
+        checkOpen();
+        checkOwn(ns);
+        return NetnsThread.call(ns, body);
+    }
+
     /** Kills what {@link #start} started and runs {@code tools/testbed down}. */
     @Override
     public void close() {
@@ -217,16 +229,20 @@ public final class Testbed implements AutoCloseable {
     }
 
     private List<String> inNamespace(String ns, String... cmd) {
-        Set<String> own = Set.of(senderNs(), transitNs(), reflectorNs());
-        if (!own.contains(ns)) {
-            throw new IllegalArgumentException("namespace '" + ns + "' is not part of test bed " + id() + " " + own);
-        }
+        checkOwn(ns);
         if (cmd.length == 0) {
             throw new IllegalArgumentException("no command given to run in " + ns);
         }
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         command.addAll(Arrays.asList(cmd));
         return command;
+    }
+
+    private void checkOwn(String ns) {
+        Set<String> own = Set.of(senderNs(), transitNs(), reflectorNs());
+        if (!own.contains(ns)) {
+            throw new IllegalArgumentException("namespace '" + ns + "' is not part of test bed " + id() + " " + own);
+        }
     }
 
     private void checkOpen() {
