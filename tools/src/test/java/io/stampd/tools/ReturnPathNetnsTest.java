@@ -2,7 +2,6 @@ package io.stampd.tools;
 
 import io.stampd.tools.testing.TestEnv;
 import io.stampd.tools.testing.Testbed;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -316,15 +315,13 @@ class ReturnPathNetnsTest {
      * reply to a request with Control Code 1 leaves through rfl0, where the request came in, and
      * reaches the sender.
      *
-     * <p>Disabled because it fails: the reply to the Control Code 1 request leaves through the dead
-     * end too (seen on its capture). The reflector puts the arrival interface into the reply's
-     * IPV6_PKTINFO together with the reply source, and Linux (checked on 6.18) keeps to that
-     * interface only when the source is unspecified; with a source it follows the routing table
-     * ({@code ip -6 route get fd00:12::1 from fd00:23::3 oif rfl0} answers {@code dev rpx0}).
-     * Conformance row 9503-6.
+     * <p>Linux holds a reply to the interface named in IPV6_PKTINFO only when the source is left
+     * to it; with a source it follows the routing table ({@code ip -6 route get fd00:12::1 from
+     * fd00:23::3 oif rfl0} answers {@code dev rpx0}). The reflector therefore leaves the source out
+     * when the request's destination is the interface's one global address, and the reply must
+     * still come from fd00:23::3. Conformance row 9503-6.
      */
     @Test
-    @Disabled("9503-6: with a reply source in IPV6_PKTINFO, Linux does not keep the reply on the arrival interface")
     void controlCodeOneRepliesThroughTheInterfaceTheRequestCameIn() throws Exception {
         TestEnv.requireNetns();
         Path dir = Files.createTempDirectory("stampd-return-path");

@@ -26,6 +26,8 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
     private ByteBuffer buffer = ByteBuffer.allocateDirect(16 * 1024);
     /** Pairs of longs: high and low 64 bits of each address; {@link #count} pairs are valid. */
     private long[] addresses = new long[64];
+    /** Per address: its interface index, and its scope (0 = global) in bits 32..39. */
+    private long[] interfaces = new long[32];
     private volatile int count;
 
     void refresh() {
@@ -51,7 +53,7 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
         parse(buffer.flip());
     }
 
-    private void parse(ByteBuffer b) {
+    void parse(ByteBuffer b) {
         int n = 0;
         int lineStart = 0;
         for (int i = 0; i < b.limit(); i++) {
@@ -61,9 +63,11 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
             if (i - lineStart >= MIN_LINE) {
                 if (2 * n + 2 > addresses.length) {
                     addresses = java.util.Arrays.copyOf(addresses, addresses.length * 2);
+                    interfaces = java.util.Arrays.copyOf(interfaces, interfaces.length * 2);
                 }
-                addresses[2 * n] = hex(b, lineStart);
-                addresses[2 * n + 1] = hex(b, lineStart + 16);
+                addresses[2 * n] = hex(b, lineStart, 16);
+                addresses[2 * n + 1] = hex(b, lineStart + 16, 16);
+                interfaces[n] = interfaceAndScope(b, lineStart + 32, i);
                 n++;
             }
             lineStart = i + 1;
@@ -71,13 +75,43 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
         count = n;
     }
 
-    private static long hex(ByteBuffer b, int at) {
+    private static long hex(ByteBuffer b, int at, int digits) {
         long v = 0;
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < digits; i++) {
             int c = b.get(at + i);
             v = (v << 4) | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
         }
         return v;
+    }
+
+    /**
+     * The index (field 2) and scope (field 4) of a line's address, from {@code at} (after the
+     * address) to {@code end}: hex fields separated by spaces. -1 if the line is cut short.
+     */
+    private static long interfaceAndScope(ByteBuffer b, int at, int end) {
+        long index = -1;
+        long scope = -1;
+        int field = 0;
+        int i = at;
+        while (i < end && field < 4) {
+            while (i < end && b.get(i) == ' ') {
+                i++;
+            }
+            int start = i;
+            while (i < end && b.get(i) != ' ') {
+                i++;
+            }
+            if (i == start) {
+                break;
+            }
+            field++;
+            if (field == 1) {
+                index = hex(b, start, i - start);
+            } else if (field == 3) {
+                scope = hex(b, start, i - start);
+            }
+        }
+        return index < 0 || scope < 0 ? -1 : index | scope << 32;
     }
 
     @Override
@@ -98,6 +132,30 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
             }
         }
         return false;
+    }
+
+    /**
+     * True if {@code addr16} is the one global-scope address of interface {@code ifindex}: a
+     * reply sent through that interface with its source left to the kernel then gets this source
+     * (RFC 6724 rule 2 rules out the link-local ones, and there is no other to choose).
+     */
+    boolean isSoleGlobalAddressOf(MemorySegment addr16, int ifindex) {
+        long hi = addr16.get(StampLayout.U64, 0);
+        long lo = addr16.get(StampLayout.U64, 8);
+        long[] a = addresses;
+        long[] f = interfaces;
+        int n = Math.min(count, Math.min(a.length / 2, f.length));
+        boolean found = false;
+        for (int i = 0; i < n; i++) {
+            if (f[i] != ifindex) { // global scope (0) on that interface, or not interesting
+                continue;
+            }
+            if (a[2 * i] != hi || a[2 * i + 1] != lo) {
+                return false;
+            }
+            found = true;
+        }
+        return found;
     }
 
     void close() {

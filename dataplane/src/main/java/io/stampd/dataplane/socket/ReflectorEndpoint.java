@@ -126,14 +126,21 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
                 }
                 return;
             }
-            if (d.sameLink) {
-                ifindex = rx.ifIndex[i];
-            }
             if (d.route != null) {
                 route = d.route;
             }
             if (d.replySource != null) {
                 replySource = d.replySource;
+            }
+            if (d.sameLink) {
+                ifindex = rx.ifIndex[i];
+                // Linux holds a reply to the interface in IPV6_PKTINFO only when the source is
+                // left to it (a strict lookup); with a source it merely prefers the interface and
+                // follows a better route elsewhere. So the source is left out when the kernel
+                // cannot choose another: it is the interface's one global address.
+                if (owner.localAddresses().isSoleGlobalAddressOf(replySource, ifindex)) {
+                    replySource = null;
+                }
             }
             if (d.tclass >= 0) {
                 tclass = d.tclass;
@@ -154,7 +161,7 @@ final class ReflectorEndpoint extends ReceivingEndpoint<SocketReflectorSession> 
         queuedSlot[k] = i;
         s.replyQueued = true;
         s.transmitPending = stamp;
-        rx.queueReply(i, len, isZero(replySource) ? null : replySource, ifindex, tclass, stamp,
+        rx.queueReply(i, len, replySource == null || isZero(replySource) ? null : replySource, ifindex, tclass, stamp,
                 stamp ? transmitTimestamps.key(s, reflectorSeq) : 0); // T3: stampAndSend
         s.reflected++;
         s.lastSenderSeq = senderSeq;
