@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  * running. Also the {@link DOMDataTransactionValidator} extension, which makes the server
  * advertise {@code :validate} and route {@code <validate>} to the hook.
  *
- * <p>Only transactions handed out here are checked; the agent writes operational state through
- * the underlying broker. Transaction chains are not offered, so configuration cannot bypass the hook.
+ * <p>Only transactions handed out here are checked, also those of its transaction chains; the
+ * agent writes operational state through the underlying broker.
  */
 public final class CheckedDataBroker implements DOMDataBroker {
     private static final Logger LOG = LoggerFactory.getLogger(CheckedDataBroker.class);
     private static final YangInstanceIdentifier ROOT = YangInstanceIdentifier.of();
+    private static final java.util.function.Consumer<Throwable> NOT_CHAINED = failure -> { };
 
     private final DOMDataBroker delegate;
     private final ConfigCommitHook hook;
@@ -62,25 +63,33 @@ public final class CheckedDataBroker implements DOMDataBroker {
 
     @Override
     public DOMDataTreeWriteTransaction newWriteOnlyTransaction() {
-        return new CheckedTransaction(delegate.newReadWriteTransaction());
+        return newReadWriteTransaction();
     }
 
     @Override
     public DOMDataTreeReadWriteTransaction newReadWriteTransaction() {
-        return new CheckedTransaction(delegate.newReadWriteTransaction());
+        return newCheckedTransaction(NOT_CHAINED);
     }
 
-    // Transaction chains are refused on purpose, not left for later: a chain commits through its
-    // own path, which would skip the commit hook (validation and the data plane). Nothing in the
-    // agent uses them; the raw broker is there for the engine's operational writes.
+    /**
+     * A chain of checked transactions: each commit goes through the commit hook like any other.
+     * Commits here complete before {@code commit()} returns, so the next transaction of the chain
+     * already sees the previous one's data, as a chain promises.
+     */
     @Override
     public DOMTransactionChain createTransactionChain() {
-        throw new UnsupportedOperationException("transaction chains would bypass the commit hook");
+        return new CheckedTransactionChain(this);
     }
 
+    /** The same chain: with commits that complete at once there is nothing to merge. */
     @Override
     public DOMTransactionChain createMergingTransactionChain() {
-        throw new UnsupportedOperationException("transaction chains would bypass the commit hook");
+        return createTransactionChain();
+    }
+
+    /** A checked read-write transaction that reports its end (commit, failure or cancel) to {@code ended}. */
+    CheckedTransaction newCheckedTransaction(java.util.function.Consumer<Throwable> ended) {
+        return new CheckedTransaction(delegate.newReadWriteTransaction(), ended);
     }
 
     private FluentFuture<Void> validate(DOMDataTreeWriteTransaction tx) {
@@ -129,11 +138,14 @@ public final class CheckedDataBroker implements DOMDataBroker {
     }
 
     /** A read-write transaction of the underlying broker whose commit first asks the hook. */
-    private final class CheckedTransaction implements DOMDataTreeReadWriteTransaction {
+    final class CheckedTransaction implements DOMDataTreeReadWriteTransaction {
         private final DOMDataTreeReadWriteTransaction tx;
+        /** Told once how the transaction ended: null after a commit or cancel, else the failure. */
+        private final java.util.function.Consumer<Throwable> ended;
 
-        CheckedTransaction(DOMDataTreeReadWriteTransaction tx) {
+        CheckedTransaction(DOMDataTreeReadWriteTransaction tx, java.util.function.Consumer<Throwable> ended) {
             this.tx = tx;
+            this.ended = ended;
         }
 
         ConfigChange change() throws ReadFailed {
@@ -181,11 +193,27 @@ public final class CheckedDataBroker implements DOMDataBroker {
 
         @Override
         public boolean cancel() {
-            return tx.cancel();
+            boolean cancelled = tx.cancel();
+            if (cancelled) {
+                ended.accept(null);
+            }
+            return cancelled;
         }
 
         @Override
         public FluentFuture<? extends CommitInfo> commit() {
+            FluentFuture<? extends CommitInfo> result = checkAndCommit();
+            Throwable failure = null;
+            try {
+                Futures.getDone(result);
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+            }
+            ended.accept(failure);
+            return result;
+        }
+
+        private FluentFuture<? extends CommitInfo> checkAndCommit() {
             commitLock.lock();
             try {
                 ConfigChange change;
