@@ -377,6 +377,19 @@ final class Libc {
         return at + CMSG_HDR + 8;
     }
 
+    /**
+     * Points the msghdr at {@code at} of {@code hdrs} at one IPv6 socket address ({@code name}, or
+     * null when it is set per send) and one iovec; the control fields are the caller's.
+     */
+    static void putMsgHeader(MemorySegment hdrs, long at, MemorySegment name, MemorySegment iov) {
+        if (name != null) {
+            hdrs.set(ADDRESS, at + MSG_NAME, name);
+        }
+        hdrs.set(JAVA_INT, at + MSG_NAMELEN, SOCKADDR_IN6_SIZE);
+        hdrs.set(ADDRESS, at + MSG_IOV, iov);
+        hdrs.set(JAVA_LONG, at + MSG_IOVLEN, 1);
+    }
+
     static long realtimeNanos() {
         MemorySegment ts = scratch().timespec;
         int r;

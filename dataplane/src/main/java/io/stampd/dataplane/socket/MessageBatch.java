@@ -174,10 +174,7 @@ final class MessageBatch implements AutoCloseable {
         MemorySegment iov = sendIovSlots[k];
         iov.set(ADDRESS, 0, payload[i]);
         iov.set(JAVA_LONG, 8, len);
-        sendHdrs.set(ADDRESS, h + Libc.MSG_NAME, name(i));
-        sendHdrs.set(JAVA_INT, h + Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
-        sendHdrs.set(ADDRESS, h + Libc.MSG_IOV, iov);
-        sendHdrs.set(JAVA_LONG, h + Libc.MSG_IOVLEN, 1);
+        Libc.putMsgHeader(sendHdrs, h, name(i), iov);
         long c = (long) SEND_CONTROL * i;
         long used = 0;
         if (source != null || ifindex != 0) {

@@ -22,7 +22,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -79,9 +78,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         txHdr = arena.allocate(Libc.MMSGHDR_SIZE, 8);
         txControl = arena.allocate(64, 8);
         txIov.set(ADDRESS, 0, txPayload);
-        txHdr.set(ADDRESS, Libc.MSG_IOV, txIov);
-        txHdr.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
-        txHdr.set(JAVA_INT, Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
+        Libc.putMsgHeader(txHdr, 0, null, txIov); // the destination is set per send
         // Software timestamps of an unsynchronised host clock: advertise 1 ms, S = 0 (RFC 8762 §4.2.1).
         ntpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.NTP, 1_000_000);
         ptpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.PTP, 1_000_000);

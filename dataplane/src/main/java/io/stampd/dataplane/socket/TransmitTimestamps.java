@@ -99,10 +99,7 @@ final class TransmitTimestamps implements AutoCloseable {
             MemorySegment control = a.allocate(Libc.CMSG_HDR + 8, 8);
             Libc.putCmsgInt(control, 0, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, 0);
             MemorySegment hdr = a.allocate(Libc.MMSGHDR_SIZE, 8);
-            hdr.set(ADDRESS, Libc.MSG_NAME, name);
-            hdr.set(JAVA_INT, Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
-            hdr.set(ADDRESS, Libc.MSG_IOV, iov);
-            hdr.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
+            Libc.putMsgHeader(hdr, 0, name, iov);
             hdr.set(ADDRESS, Libc.MSG_CONTROL, control);
             hdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, Libc.CMSG_HDR + 8);
             return Libc.sendmsg(fd, hdr, Libc.MSG_PROBE | Libc.MSG_DONTWAIT) != -Libc.EINVAL;

@@ -23,7 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -407,10 +406,7 @@ class SocketReflectorTlvTest {
         MemorySegment control = arena.allocate(64, 8);
         long controlLength = Libc.putCmsgInt(control, 0, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, tclass);
         MemorySegment msg = arena.allocate(Libc.MMSGHDR_SIZE, 8);
-        msg.set(ADDRESS, Libc.MSG_NAME, name);
-        msg.set(JAVA_INT, Libc.MSG_NAMELEN, Libc.SOCKADDR_IN6_SIZE);
-        msg.set(ADDRESS, Libc.MSG_IOV, iov);
-        msg.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
+        Libc.putMsgHeader(msg, 0, name, iov);
         msg.set(ADDRESS, Libc.MSG_CONTROL, control);
         msg.set(JAVA_LONG, Libc.MSG_CONTROLLEN, controlLength);
         long r = Libc.sendmsg(s.fd, msg, 0);
