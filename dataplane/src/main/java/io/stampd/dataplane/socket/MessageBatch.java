@@ -26,6 +26,7 @@ final class MessageBatch implements AutoCloseable {
     private final MemorySegment sendIovs;
     private final MemorySegment names;
     private final MemorySegment recvControl;
+    private final ControlMessageCursor cmsgs = new ControlMessageCursor();
     private final MemorySegment sendControl;
     private final MemorySegment dstAddrs;
     private final MemorySegment[] payload;
@@ -139,26 +140,19 @@ final class MessageBatch implements AutoCloseable {
         dstAddr[i].fill((byte) 0);
         long base = (long) RECV_CONTROL * i;
         long end = Math.min(controlLength, RECV_CONTROL);
-        long off = 0;
-        while (off + Libc.CMSG_HDR <= end) {
-            long len = recvControl.get(JAVA_LONG, base + off);
-            if (len < Libc.CMSG_HDR || off + len > end) {
-                break;
-            }
-            int level = recvControl.get(JAVA_INT, base + off + 8);
-            int type = recvControl.get(JAVA_INT, base + off + 12);
-            long data = base + off + Libc.CMSG_HDR;
-            if (level == Libc.SOL_SOCKET && type == Libc.SCM_TIMESTAMPNS && len >= Libc.CMSG_HDR + 16) {
+        cmsgs.reset(recvControl, base, end);
+        while (cmsgs.next()) {
+            long data = cmsgs.data();
+            if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPNS, 16)) {
                 rxTimeNanos[i] = recvControl.get(JAVA_LONG, data) * 1_000_000_000L + recvControl.get(JAVA_LONG, data + 8);
-            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= Libc.CMSG_HDR + 4) {
+            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_HOPLIMIT, 4)) {
                 hopLimit[i] = recvControl.get(JAVA_INT, data);
-            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_TCLASS && len >= Libc.CMSG_HDR + 4) {
+            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, 4)) {
                 trafficClass[i] = recvControl.get(JAVA_INT, data);
-            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= Libc.CMSG_HDR + 20) {
+            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_PKTINFO, 20)) {
                 MemorySegment.copy(recvControl, data, dstAddr[i], 0, 16);
                 ifIndex[i] = recvControl.get(JAVA_INT, data + 16);
             }
-            off += (len + 7) & ~7L;
         }
     }
 

@@ -52,6 +52,7 @@ final class TransmitTimestamps implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment hdrs;
     private final MemorySegment control;
+    private final ControlMessageCursor cmsgs = new ControlMessageCursor();
 
     private TransmitTimestamps(int fd, boolean enabled) {
         this.fd = fd;
@@ -163,19 +164,13 @@ final class TransmitTimestamps implements AutoCloseable {
     private void parse(long base, long end) {
         long nanos = 0;
         long key = -1;
-        long off = 0;
-        while (off + Libc.CMSG_HDR <= end) {
-            long len = control.get(JAVA_LONG, base + off);
-            if (len < Libc.CMSG_HDR || off + len > end) {
-                break;
-            }
-            int level = control.get(JAVA_INT, base + off + 8);
-            int type = control.get(JAVA_INT, base + off + 12);
-            long data = base + off + Libc.CMSG_HDR;
-            if (level == Libc.SOL_SOCKET && type == Libc.SCM_TIMESTAMPING && len >= Libc.CMSG_HDR + 16) {
+        cmsgs.reset(control, base, end);
+        while (cmsgs.next()) {
+            long data = cmsgs.data();
+            if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPING, 16)) {
                 // struct scm_timestamping: ts[0] is the software timestamp
                 nanos = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + 8);
-            } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_RECVERR && len >= Libc.CMSG_HDR + 16) {
+            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_RECVERR, 16)) {
                 // struct sock_extended_err: errno, origin, type, code, pad, info, data (the key)
                 int errno = control.get(JAVA_INT, data);
                 int origin = control.get(JAVA_BYTE, data + 4);
@@ -184,7 +179,6 @@ final class TransmitTimestamps implements AutoCloseable {
                     key = Integer.toUnsignedLong(control.get(JAVA_INT, data + 12));
                 }
             }
-            off += (len + 7) & ~7L;
         }
         if (nanos == 0 || key < 0) {
             return;
