@@ -1,10 +1,10 @@
 package io.stampd.tools;
 
-import io.stampd.dataplane.bpf.BpfMap;
-import io.stampd.dataplane.bpf.BpfObject;
-import io.stampd.dataplane.bpf.BpfProgramInfo;
-import io.stampd.dataplane.bpf.NetInterfaces;
-import io.stampd.dataplane.bpf.Xdp;
+import io.stampd.sys.bpf.BpfMap;
+import io.stampd.sys.bpf.BpfObject;
+import io.stampd.sys.bpf.BpfProgramInfo;
+import io.stampd.sys.bpf.NetInterfaces;
+import io.stampd.sys.bpf.Xdp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

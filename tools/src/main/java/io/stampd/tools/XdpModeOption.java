@@ -1,6 +1,6 @@
 package io.stampd.tools;
 
-import io.stampd.dataplane.bpf.Xdp;
+import io.stampd.sys.bpf.Xdp;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -1,10 +1,10 @@
 package io.stampd.dataplane.bench;
 
-import io.stampd.dataplane.bpf.BpfMap;
-import io.stampd.dataplane.bpf.BpfObject;
-import io.stampd.dataplane.bpf.NetInterfaces;
-import io.stampd.dataplane.bpf.NetNamespace;
-import io.stampd.dataplane.bpf.XdpLiveFrames;
+import io.stampd.sys.bpf.BpfMap;
+import io.stampd.sys.bpf.BpfObject;
+import io.stampd.sys.bpf.NetInterfaces;
+import io.stampd.sys.bpf.NetNamespace;
+import io.stampd.sys.bpf.XdpLiveFrames;
 
 import java.time.Instant;
 import java.util.concurrent.Callable;

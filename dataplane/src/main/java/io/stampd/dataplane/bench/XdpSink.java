@@ -1,10 +1,10 @@
 package io.stampd.dataplane.bench;
 
-import io.stampd.dataplane.bpf.BpfMap;
-import io.stampd.dataplane.bpf.BpfObject;
-import io.stampd.dataplane.bpf.BpfProgramInfo;
-import io.stampd.dataplane.bpf.NetInterfaces;
-import io.stampd.dataplane.bpf.Xdp;
+import io.stampd.sys.bpf.BpfMap;
+import io.stampd.sys.bpf.BpfObject;
+import io.stampd.sys.bpf.BpfProgramInfo;
+import io.stampd.sys.bpf.NetInterfaces;
+import io.stampd.sys.bpf.Xdp;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * so nothing is pinned.
  *
  * <p>{@link #attach}, {@link #find} and {@link #detach} act on the interface in the calling
- * thread's network namespace (use {@link io.stampd.dataplane.bpf.NetNamespace#callIn});
+ * thread's network namespace (use {@link io.stampd.sys.bpf.NetNamespace#callIn});
  * {@link #counts()} works from anywhere.
  */
 public final class XdpSink {

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Libc;
 import java.lang.foreign.MemorySegment;
 
 /**

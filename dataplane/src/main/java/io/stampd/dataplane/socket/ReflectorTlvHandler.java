@@ -1,5 +1,6 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Libc;
 import io.stampd.dataplane.codec.ReflectContext;
 import io.stampd.dataplane.codec.Srh;
 import io.stampd.dataplane.codec.TimestampInformationTlv;

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Libc;
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.DataPlaneException;

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Sockaddr;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.codec.StampHmac;

@@ -1,5 +1,7 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Libc;
+import io.stampd.sys.Sockaddr;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.TimestampFormat;

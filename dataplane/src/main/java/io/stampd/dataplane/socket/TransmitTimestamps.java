@@ -1,5 +1,8 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Libc;
+import io.stampd.sys.Sockaddr;
+import io.stampd.sys.ControlMessageCursor;
 import io.stampd.dataplane.session.Ipv6Addresses;
 
 import java.lang.foreign.Arena;

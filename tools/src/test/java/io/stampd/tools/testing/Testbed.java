@@ -204,7 +204,7 @@ public final class Testbed implements AutoCloseable {
     public <T> T call(String ns, Callable<T> body) throws Exception {
         checkOpen();
         checkOwn(ns);
-        return io.stampd.dataplane.bpf.NetNamespace.callIn(ns, body);
+        return io.stampd.sys.bpf.NetNamespace.callIn(ns, body);
     }
 
     /** Kills what {@link #start} started and runs {@code tools/testbed down}. */

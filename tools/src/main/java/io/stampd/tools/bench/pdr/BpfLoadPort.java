@@ -5,8 +5,8 @@ import io.stampd.dataplane.bench.TrafficConfig;
 import io.stampd.dataplane.bench.TrafficGenerator;
 import io.stampd.dataplane.bench.TrialResult;
 import io.stampd.dataplane.bench.XdpSink;
-import io.stampd.dataplane.bpf.NetNamespace;
-import io.stampd.dataplane.bpf.Xdp;
+import io.stampd.sys.bpf.NetNamespace;
+import io.stampd.sys.bpf.Xdp;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.socket;
+package io.stampd.sys;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * it on the message's control area, then {@link #next()} until false. A header whose length runs
  * short of a header or past the area ends the walk. One cursor per reader, reused per packet.
  */
-final class ControlMessageCursor {
+public final class ControlMessageCursor {
     private MemorySegment area;
     private long base;
     private long end;
@@ -20,7 +20,7 @@ final class ControlMessageCursor {
     private int type;
 
     /** The control messages at {@code base} of {@code area}, {@code length} octets in all. */
-    void reset(MemorySegment area, long base, long length) {
+    public void reset(MemorySegment area, long base, long length) {
         this.area = area;
         this.base = base;
         this.end = length;
@@ -29,7 +29,7 @@ final class ControlMessageCursor {
     }
 
     /** Moves to the next control message; false when there is none (or the rest is malformed). */
-    boolean next() {
+    public boolean next() {
         offset += (length + 7) & ~7L; // CMSG_ALIGN on 64-bit Linux
         if (offset + Libc.CMSG_HDR > end) {
             return false;
@@ -44,12 +44,12 @@ final class ControlMessageCursor {
     }
 
     /** True if the current message is {@code level}/{@code type} with at least {@code dataLength} data octets. */
-    boolean is(int level, int type, int dataLength) {
+    public boolean is(int level, int type, int dataLength) {
         return this.level == level && this.type == type && length >= Libc.CMSG_HDR + dataLength;
     }
 
     /** Where the current message's data starts in the area. */
-    long data() {
+    public long data() {
         return base + offset + Libc.CMSG_HDR;
     }
 }

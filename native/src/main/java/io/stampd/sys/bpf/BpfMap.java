@@ -1,4 +1,4 @@
-package io.stampd.dataplane.bpf;
+package io.stampd.sys.bpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

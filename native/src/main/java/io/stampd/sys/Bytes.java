@@ -1,17 +1,17 @@
-package io.stampd.dataplane.socket;
+package io.stampd.sys;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /** Native-order long views of byte arrays, to compare addresses with segment contents cheaply. */
-final class Bytes {
+public final class Bytes {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private Bytes() {
     }
 
-    static long longAt(byte[] b, int offset) {
+    public static long longAt(byte[] b, int offset) {
         return (long) LONG.get(b, offset);
     }
 }

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.bpf;
+package io.stampd.sys.bpf;
 
 /**
  * A libbpf or kernel BPF operation failed. The message names the operation, what it acted on

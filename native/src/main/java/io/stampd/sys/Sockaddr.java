@@ -1,15 +1,15 @@
-package io.stampd.dataplane.socket;
+package io.stampd.sys;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 
 /** struct sockaddr_in6 reading and writing. */
-final class Sockaddr {
+public final class Sockaddr {
     private Sockaddr() {
     }
 
-    static void write(MemorySegment sa, Inet6Address address, int port) {
+    public static void write(MemorySegment sa, Inet6Address address, int port) {
         sa.asSlice(0, Libc.SOCKADDR_IN6_SIZE).fill((byte) 0);
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
         sa.set(Libc.NET_U16, Libc.SIN6_PORT, (short) port);
@@ -19,12 +19,12 @@ final class Sockaddr {
         }
     }
 
-    static int port(MemorySegment sa) {
+    public static int port(MemorySegment sa) {
         return Short.toUnsignedInt(sa.get(Libc.NET_U16, Libc.SIN6_PORT));
     }
 
     /** Compares 16 octets of an address held in a segment with a Java address. */
-    static boolean sameAddress(MemorySegment addr16, long offset, byte[] address) {
+    public static boolean sameAddress(MemorySegment addr16, long offset, byte[] address) {
         return addr16.get(ValueLayout.JAVA_LONG_UNALIGNED, offset) == Bytes.longAt(address, 0)
                 && addr16.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8) == Bytes.longAt(address, 8);
     }

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.bpf;
+package io.stampd.sys.bpf;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.socket;
+package io.stampd.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,91 +22,91 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Every call that can fail captures errno; wrappers return -errno instead of throwing so the hot
  * path allocates nothing.
  */
-final class Libc {
-    static final int AF_INET6 = 10;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_NONBLOCK = 2048;
-    static final int SOCK_CLOEXEC = 524288;
-    static final int SOL_SOCKET = 1;
-    static final int IPPROTO_IPV6 = 41;
-    static final int IPPROTO_UDP = 17;
+public final class Libc {
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 2048;
+    public static final int SOCK_CLOEXEC = 524288;
+    public static final int SOL_SOCKET = 1;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPPROTO_UDP = 17;
 
-    static final int SO_REUSEADDR = 2;
-    static final int SO_RCVBUF = 8;
-    static final int SO_TIMESTAMPNS = 35;
-    static final int SCM_TIMESTAMPNS = 35;
-    static final int SO_RCVBUFFORCE = 33;
-    static final int SO_TIMESTAMPING = 37;
-    static final int SCM_TIMESTAMPING = 37;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_TIMESTAMPNS = 35;
+    public static final int SCM_TIMESTAMPNS = 35;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_TIMESTAMPING = 37;
+    public static final int SCM_TIMESTAMPING = 37;
     /** Linux 6.13+: a cmsg that sets the SOF_TIMESTAMPING_OPT_ID key of one sendmsg. */
-    static final int SCM_TS_OPT_ID = 81;
-    static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
-    static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
-    static final int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
-    static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
-    static final int SCM_TSTAMP_SND = 0;
-    static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
-    static final int IPV6_RECVERR = 25;
+    public static final int SCM_TS_OPT_ID = 81;
+    public static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+    public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    public static final int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
+    public static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
+    public static final int SCM_TSTAMP_SND = 0;
+    public static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
+    public static final int IPV6_RECVERR = 25;
 
-    static final int IPV6_V6ONLY = 26;
-    static final int IPV6_RECVPKTINFO = 49;
-    static final int IPV6_PKTINFO = 50;
-    static final int IPV6_RECVHOPLIMIT = 51;
-    static final int IPV6_HOPLIMIT = 52;
-    static final int IPV6_RTHDR = 57;
-    static final int IPV6_RECVTCLASS = 66;
-    static final int IPV6_TCLASS = 67;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_RECVPKTINFO = 49;
+    public static final int IPV6_PKTINFO = 50;
+    public static final int IPV6_RECVHOPLIMIT = 51;
+    public static final int IPV6_HOPLIMIT = 52;
+    public static final int IPV6_RTHDR = 57;
+    public static final int IPV6_RECVTCLASS = 66;
+    public static final int IPV6_TCLASS = 67;
 
-    static final int MSG_DONTWAIT = 64;
-    static final int MSG_TRUNC = 32;
-    static final int MSG_CTRUNC = 8;
-    static final int MSG_ERRQUEUE = 0x2000;
-    static final int MSG_PROBE = 0x10;
+    public static final int MSG_DONTWAIT = 64;
+    public static final int MSG_TRUNC = 32;
+    public static final int MSG_CTRUNC = 8;
+    public static final int MSG_ERRQUEUE = 0x2000;
+    public static final int MSG_PROBE = 0x10;
 
-    static final int EPOLLIN = 1;
-    static final int EPOLLERR = 8;
-    static final int EPOLL_CTL_ADD = 1;
-    static final int EPOLL_CTL_DEL = 2;
-    static final int EPOLL_CLOEXEC = 524288;
-    static final int EFD_NONBLOCK = 2048;
-    static final int EFD_CLOEXEC = 524288;
+    public static final int EPOLLIN = 1;
+    public static final int EPOLLERR = 8;
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLL_CLOEXEC = 524288;
+    public static final int EFD_NONBLOCK = 2048;
+    public static final int EFD_CLOEXEC = 524288;
 
-    static final int EAGAIN = 11;
-    static final int EINTR = 4;
-    static final int EINVAL = 22;
-    static final int ENOMSG = 42;
-    static final int EADDRINUSE = 98;
+    public static final int EAGAIN = 11;
+    public static final int EINTR = 4;
+    public static final int EINVAL = 22;
+    public static final int ENOMSG = 42;
+    public static final int EADDRINUSE = 98;
 
-    static final int CLOCK_REALTIME = 0;
-    static final int PR_SET_TIMERSLACK = 29;
+    public static final int CLOCK_REALTIME = 0;
+    public static final int PR_SET_TIMERSLACK = 29;
 
     // struct sockaddr_in6 (28 octets)
-    static final int SOCKADDR_IN6_SIZE = 28;
-    static final int SIN6_PORT = 2;
-    static final int SIN6_ADDR = 8;
-    static final int SIN6_SCOPE_ID = 24;
+    public static final int SOCKADDR_IN6_SIZE = 28;
+    public static final int SIN6_PORT = 2;
+    public static final int SIN6_ADDR = 8;
+    public static final int SIN6_SCOPE_ID = 24;
     // struct iovec
-    static final int IOVEC_SIZE = 16;
+    public static final int IOVEC_SIZE = 16;
     // struct msghdr / mmsghdr
-    static final int MSG_NAME = 0;
-    static final int MSG_NAMELEN = 8;
-    static final int MSG_IOV = 16;
-    static final int MSG_IOVLEN = 24;
-    static final int MSG_CONTROL = 32;
-    static final int MSG_CONTROLLEN = 40;
-    static final int MSG_FLAGS = 48;
-    static final int MMSGHDR_SIZE = 64;
-    static final int MMSG_LEN = 56;
+    public static final int MSG_NAME = 0;
+    public static final int MSG_NAMELEN = 8;
+    public static final int MSG_IOV = 16;
+    public static final int MSG_IOVLEN = 24;
+    public static final int MSG_CONTROL = 32;
+    public static final int MSG_CONTROLLEN = 40;
+    public static final int MSG_FLAGS = 48;
+    public static final int MMSGHDR_SIZE = 64;
+    public static final int MMSG_LEN = 56;
     // struct cmsghdr: size_t len; int level; int type; data at 16, 8-octet alignment
-    static final int CMSG_HDR = 16;
+    public static final int CMSG_HDR = 16;
     // struct epoll_event is packed on x86-64: u32 events; u64 data at offset 4
-    static final int EPOLL_EVENT_SIZE = 12;
-    static final int IN6_PKTINFO_SIZE = 20;
+    public static final int EPOLL_EVENT_SIZE = 12;
+    public static final int IN6_PKTINFO_SIZE = 20;
 
-    static final ValueLayout.OfShort NET_U16 =
+    public static final ValueLayout.OfShort NET_U16 =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-    static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
-    static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
+    public static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
+    public static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -166,7 +166,7 @@ final class Libc {
     }
 
     /** A per-thread scratch area: errno capture and small arguments, so calls allocate nothing. */
-    static final class Scratch {
+    public static final class Scratch {
         final MemorySegment errno;
         final MemorySegment intArg;
         final MemorySegment timespec;
@@ -184,11 +184,11 @@ final class Libc {
             }
         }
 
-        int errno() {
+        public int errno() {
             return (int) ERRNO.get(errno, 0L);
         }
 
-        int threadErrno() {
+        public int threadErrno() {
             return threadErrno.get(JAVA_INT, 0);
         }
     }
@@ -196,11 +196,11 @@ final class Libc {
     private static final ThreadLocal<Scratch> SCRATCH =
             ThreadLocal.withInitial(() -> new Scratch(Arena.ofAuto()));
 
-    static Scratch scratch() {
+    public static Scratch scratch() {
         return SCRATCH.get();
     }
 
-    static int socket(int domain, int type, int protocol) {
+    public static int socket(int domain, int type, int protocol) {
         Scratch s = scratch();
         try {
             int r = (int) SOCKET.invokeExact(s.errno, domain, type, protocol);
@@ -210,7 +210,7 @@ final class Libc {
         }
     }
 
-    static int bind(int fd, MemorySegment addr, int len) {
+    public static int bind(int fd, MemorySegment addr, int len) {
         Scratch s = scratch();
         try {
             int r = (int) BIND.invokeExact(s.errno, fd, addr, len);
@@ -220,7 +220,7 @@ final class Libc {
         }
     }
 
-    static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         Scratch s = scratch();
         try {
             int r = (int) SETSOCKOPT.invokeExact(s.errno, fd, level, name, value, len);
@@ -230,13 +230,13 @@ final class Libc {
         }
     }
 
-    static int setsockoptInt(int fd, int level, int name, int value) {
+    public static int setsockoptInt(int fd, int level, int name, int value) {
         Scratch s = scratch();
         s.intArg.set(JAVA_INT, 0, value);
         return setsockopt(fd, level, name, s.intArg, 4);
     }
 
-    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
         Scratch s = scratch();
         try {
             int r = (int) GETSOCKNAME.invokeExact(s.errno, fd, addr, lenInOut);
@@ -246,7 +246,7 @@ final class Libc {
         }
     }
 
-    static int close(int fd) {
+    public static int close(int fd) {
         Scratch s = scratch();
         try {
             int r = (int) CLOSE.invokeExact(s.errno, fd);
@@ -256,7 +256,7 @@ final class Libc {
         }
     }
 
-    static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         Scratch s = scratch();
         try {
             long r = (long) SENDMSG.invokeExact(fd, msghdr, flags);
@@ -266,7 +266,7 @@ final class Libc {
         }
     }
 
-    static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+    public static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
         Scratch s = scratch();
         try {
             int r = (int) SENDMMSG.invokeExact(fd, msgvec, vlen, flags);
@@ -276,7 +276,7 @@ final class Libc {
         }
     }
 
-    static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
+    public static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags) {
         Scratch s = scratch();
         try {
             int r = (int) RECVMMSG.invokeExact(fd, msgvec, vlen, flags, MemorySegment.NULL);
@@ -286,7 +286,7 @@ final class Libc {
         }
     }
 
-    static int epollCreate() {
+    public static int epollCreate() {
         Scratch s = scratch();
         try {
             int r = (int) EPOLL_CREATE1.invokeExact(s.errno, EPOLL_CLOEXEC);
@@ -296,7 +296,7 @@ final class Libc {
         }
     }
 
-    static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
         Scratch s = scratch();
         try {
             int r = (int) EPOLL_CTL.invokeExact(s.errno, epfd, op, fd, event);
@@ -307,7 +307,7 @@ final class Libc {
     }
 
     /** epoll_pwait2 with a nanosecond timeout (negative = infinite). */
-    static int epollWait(int epfd, MemorySegment events, int max, long timeoutNanos) {
+    public static int epollWait(int epfd, MemorySegment events, int max, long timeoutNanos) {
         Scratch s = scratch();
         MemorySegment ts = MemorySegment.NULL;
         if (timeoutNanos >= 0) {
@@ -323,7 +323,7 @@ final class Libc {
         }
     }
 
-    static int eventfd() {
+    public static int eventfd() {
         Scratch s = scratch();
         try {
             int r = (int) EVENTFD.invokeExact(s.errno, 0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -333,7 +333,7 @@ final class Libc {
         }
     }
 
-    static long read(int fd, MemorySegment buf, long len) {
+    public static long read(int fd, MemorySegment buf, long len) {
         Scratch s = scratch();
         try {
             long r = (long) READ.invokeExact(s.errno, fd, buf, len);
@@ -343,7 +343,7 @@ final class Libc {
         }
     }
 
-    static long write(int fd, MemorySegment buf, long len) {
+    public static long write(int fd, MemorySegment buf, long len) {
         Scratch s = scratch();
         try {
             long r = (long) WRITE.invokeExact(s.errno, fd, buf, len);
@@ -354,7 +354,7 @@ final class Libc {
     }
 
     /** Sets the calling thread's timer slack (default 50 µs) so timed waits wake on time. */
-    static int setTimerSlack(long nanos) {
+    public static int setTimerSlack(long nanos) {
         Scratch s = scratch();
         try {
             int r = (int) PRCTL.invokeExact(s.errno, PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L);
@@ -369,7 +369,7 @@ final class Libc {
      * Writes a control message carrying one int at {@code at} of {@code area} (which must leave
      * CMSG_SPACE(4) = 24 octets there); returns the offset after it.
      */
-    static long putCmsgInt(MemorySegment area, long at, int level, int type, int value) {
+    public static long putCmsgInt(MemorySegment area, long at, int level, int type, int value) {
         area.set(JAVA_LONG, at, CMSG_HDR + 4);
         area.set(JAVA_INT, at + 8, level);
         area.set(JAVA_INT, at + 12, type);
@@ -381,7 +381,7 @@ final class Libc {
      * Points the msghdr at {@code at} of {@code hdrs} at one IPv6 socket address ({@code name}, or
      * null when it is set per send) and one iovec; the control fields are the caller's.
      */
-    static void putMsgHeader(MemorySegment hdrs, long at, MemorySegment name, MemorySegment iov) {
+    public static void putMsgHeader(MemorySegment hdrs, long at, MemorySegment name, MemorySegment iov) {
         if (name != null) {
             hdrs.set(ADDRESS, at + MSG_NAME, name);
         }
@@ -390,7 +390,7 @@ final class Libc {
         hdrs.set(JAVA_LONG, at + MSG_IOVLEN, 1);
     }
 
-    static long realtimeNanos() {
+    public static long realtimeNanos() {
         MemorySegment ts = scratch().timespec;
         int r;
         try {
@@ -404,7 +404,7 @@ final class Libc {
         return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
     }
 
-    static String strerror(int errno) {
+    public static String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
             return p.reinterpret(256).getString(0);
