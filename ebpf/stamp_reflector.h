@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The STAMP reflector's maps as user space fills and reads them (stamp_reflector.bpf.c).
+ * Mirrored in Java (io.stampd.dataplane.xdp); a test compares sizes and offsets
+ * with what the host compiler makes of this header.
+ */
+#ifndef STAMP_REFLECTOR_H
+#define STAMP_REFLECTOR_H
+
+#include "stamp_xdp.h"
+
+/*
+ * Which match fields of a reflector session are wildcards. A session's pattern is
+ * the OR of these; refl_ports[port] has bit (1 << pattern) set for every pattern used
+ * by a session on that port, so the program looks up only the patterns in use.
+ * Overlapping sessions are refused by user space, so at most one session matches.
+ */
+#define STAMP_WILD_REFLECTOR_ADDR 1
+#define STAMP_WILD_SENDER_ADDR 2
+#define STAMP_WILD_SENDER_PORT 4
+#define STAMP_WILD_SSID 8
+#define STAMP_PATTERNS 16
+
+/* Key of refl_sessions. A wildcard address is all zero, a wildcard port 0, a wildcard SSID STAMP_ANY_SSID. */
+struct stamp_refl_key {
+	__u8 reflector_addr[16];	/* the address the test packet is sent to */
+	__u8 sender_addr[16];		/* the test packet's source address */
+	__u16 reflector_port;		/* UDP destination port of the test packet */
+	__u16 sender_port;		/* UDP source port of the test packet */
+	__u32 ssid;			/* STAMP Session Identifier, RFC 8972 */
+};
+
+/* refl_sessions value flags */
+#define STAMP_RS_STATEFUL 1	/* own sequence numbers per flow (RFC 8762 section 4.3.1) */
+#define STAMP_RS_PTP 2		/* PTPv2 timestamps; NTP otherwise */
+#define STAMP_RS_USER 4		/* served in user space (authenticated mode): XDP_PASS untouched */
+
+/* Value of refl_sessions: what the reflector needs to answer a session's test packets. */
+struct stamp_refl_session {
+	__u32 slot;			/* index of the session's counters in refl_counters and of its flows */
+	__u32 flags;			/* STAMP_RS_* */
+	__u16 error_estimate;		/* Error Estimate of the replies when T2 is a software reading */
+	__u16 error_estimate_hw;	/* Error Estimate when T2 is the NIC's receive timestamp */
+	__u8 hop_limit;			/* IPv6 hop limit of the replies */
+	__u8 segments;			/* return path length; 0: straight back to the test packet's source */
+	__u16 reserved;
+	__u8 segment[STAMP_MAX_SEGMENTS][16]; /* return path, first hop first; the last one is replaced
+					       * by the test packet's source (the final destination) */
+};
+
+/* Value of refl_counters (an array indexed by slot); updated atomically by every CPU. */
+struct stamp_refl_counters {
+	__u64 reflected;		/* test packets answered in the kernel */
+	__u64 last_sender_seq;		/* Sequence Number of the last one answered */
+	__u64 last_reflector_seq;	/* the reflector's number in that reply */
+	__u64 hw_rx_timestamps;		/* replies whose T2 is the NIC's receive timestamp */
+};
+
+/* Key of refl_flows: one test session of a stateful reflector session (RFC 8972 section 3). */
+struct stamp_flow_key {
+	__u32 slot;			/* the reflector session */
+	__u16 sender_port;
+	__u16 ssid;
+	__u8 sender_addr[16];
+};
+/* Value of refl_flows: __u64, the flow's next reflector sequence number. */
+
+/*
+ * Context of the syscall program stamp_flow_take (BPF_PROG_RUN from user space): the one
+ * way user space numbers a stateful flow while the XDP program numbers it too, so that
+ * the kernel map stays the only counter and no number is given twice.
+ */
+struct stamp_flow_take_args {
+	struct stamp_flow_key key;
+	__s32 delta;			/* +1: take the next number; -1: give the last one back */
+	__u32 reserved;
+	__u64 seq;			/* out (delta +1): the number taken */
+};
+
+#endif /* STAMP_REFLECTOR_H */
