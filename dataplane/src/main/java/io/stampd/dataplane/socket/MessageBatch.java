@@ -1,6 +1,7 @@
 package io.stampd.dataplane.socket;
 
 import io.stampd.sys.Libc;
+import io.stampd.dataplane.core.Datagrams;
 import io.stampd.sys.ControlMessageCursor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * timestamp, hop limit, traffic class, destination address). Everything is allocated once, so
  * receiving, reflecting and sending allocate nothing per packet. Owned by one thread.
  */
-final class MessageBatch implements AutoCloseable {
+final class MessageBatch implements AutoCloseable, Datagrams {
     static final int RECV_CONTROL = 256;
     static final int SEND_CONTROL = 128;
 
@@ -93,8 +94,39 @@ final class MessageBatch implements AutoCloseable {
         }
     }
 
-    MemorySegment payload(int i) {
+    @Override
+    public MemorySegment payload(int i) {
         return payload[i];
+    }
+
+    @Override
+    public int length(int i) {
+        return length[i];
+    }
+
+    @Override
+    public boolean truncated(int i) {
+        return (flags[i] & Libc.MSG_TRUNC) != 0;
+    }
+
+    @Override
+    public long receiveNanos(int i) {
+        return rxTimeNanos[i];
+    }
+
+    @Override
+    public int hopLimit(int i) {
+        return hopLimit[i];
+    }
+
+    @Override
+    public int trafficClass(int i) {
+        return trafficClass[i];
+    }
+
+    @Override
+    public int ifIndex(int i) {
+        return ifIndex[i];
     }
 
     /** The sockaddr_in6 of slot i: the peer a packet came from, and where its reply goes. */
@@ -102,16 +134,19 @@ final class MessageBatch implements AutoCloseable {
         return nameSlots[i];
     }
 
-    MemorySegment sourceAddress(int i) {
+    @Override
+    public MemorySegment sourceAddress(int i) {
         return srcAddr[i];
     }
 
-    int sourcePort(int i) {
+    @Override
+    public int sourcePort(int i) {
         return Short.toUnsignedInt(names.get(Libc.NET_U16, 32L * i + Libc.SIN6_PORT));
     }
 
     /** Destination address of the received packet (from IPV6_PKTINFO); zeros if the kernel gave none. */
-    MemorySegment destinationAddress(int i) {
+    @Override
+    public MemorySegment destinationAddress(int i) {
         return dstAddr[i];
     }
 

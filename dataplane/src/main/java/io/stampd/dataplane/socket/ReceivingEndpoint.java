@@ -1,47 +1,32 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.dataplane.core.EventLoop;
+import io.stampd.dataplane.core.StampNode;
 import io.stampd.sys.Libc;
-import java.util.Arrays;
-import java.util.function.IntFunction;
 
 /**
- * A bound socket on the I/O thread and the sessions it serves. Receives in batches until the
- * socket is drained (at most 16 batches per wake-up, so one busy socket cannot starve the others)
- * and hands each datagram to the subclass; a failure on one datagram is counted and the rest go
- * on.
+ * A bound socket on the I/O thread. Receives in batches until the socket is drained (at most 16
+ * batches per wake-up, so one busy socket cannot starve the others) and hands each datagram to
+ * the subclass, which hands it to the session core; a failure on one datagram is counted and the
+ * rest go on.
  */
-abstract class ReceivingEndpoint<S extends TransmitTimestamps.Transmitted> implements EventLoop.ReadHandler {
+abstract class ReceivingEndpoint implements EventLoop.ReadHandler {
     private static final int MAX_BATCHES_PER_WAKEUP = 16;
 
     final UdpSocket socket;
     final SocketDataPlane owner;
+    final StampNode node;
     /** Transmit times of what the sessions send (test packets, or replies a follow-up reports). */
     final TransmitTimestamps transmitTimestamps;
-    private final IntFunction<S[]> newArray;
-    /** Replaced, never mutated, so the receive loop iterates a stable array. */
-    S[] sessions;
+    /** Sessions served through this socket; it closes with the last one. */
+    int sessions;
     int token = -1;
 
-    ReceivingEndpoint(SocketDataPlane owner, UdpSocket socket, TransmitTimestamps transmitTimestamps,
-                      IntFunction<S[]> newArray) {
+    ReceivingEndpoint(SocketDataPlane owner, UdpSocket socket, TransmitTimestamps transmitTimestamps) {
         this.owner = owner;
+        this.node = owner.node;
         this.socket = socket;
         this.transmitTimestamps = transmitTimestamps;
-        this.newArray = newArray;
-        this.sessions = newArray.apply(0);
-    }
-
-    void add(S s) {
-        S[] next = Arrays.copyOf(sessions, sessions.length + 1);
-        next[sessions.length] = s;
-        sessions = next;
-    }
-
-    /** Removes a session; returns true when none is left. */
-    boolean remove(S s) {
-        transmitTimestamps.forget(s);
-        sessions = Arrays.stream(sessions).filter(x -> x != s).toArray(newArray);
-        return sessions.length == 0;
     }
 
     @Override
@@ -61,7 +46,7 @@ abstract class ReceivingEndpoint<S extends TransmitTimestamps.Transmitted> imple
                 try {
                     handle(rx, i);
                 } catch (RuntimeException e) {
-                    owner.internalError(e);
+                    node.internalError(e);
                 }
             }
             afterBatch(rx);

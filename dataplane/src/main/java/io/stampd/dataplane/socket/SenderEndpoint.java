@@ -1,59 +1,62 @@
 package io.stampd.dataplane.socket;
 
-import io.stampd.sys.Libc;
-import io.stampd.sys.Sockaddr;
+import io.stampd.dataplane.core.SessionSender;
+
 import java.lang.foreign.MemorySegment;
 
 /**
- * A local UDP endpoint of Session-Senders: one socket, the sessions that send from it, and the
- * demultiplexing of replies to them by SSID and reflector address and port.
+ * A local UDP endpoint of Session-Senders: one socket that the sessions send from and that their
+ * replies come back to; each reply goes to its session through the core's {@link
+ * io.stampd.dataplane.core.SenderTable} (SSID, reflector address and port).
  */
-final class SenderEndpoint extends ReceivingEndpoint<SocketSender> {
+final class SenderEndpoint extends ReceivingEndpoint {
     final Key key;
+    /** This endpoint's id in the core's sender table (the socket's descriptor: unique while open). */
+    final int id;
 
     /** Where the endpoint is bound; port 0 endpoints are never shared. */
     record Key(java.net.Inet6Address address, int port) {
     }
 
     SenderEndpoint(SocketDataPlane owner, UdpSocket socket, Key key, TransmitTimestamps transmitTimestamps) {
-        super(owner, socket, transmitTimestamps, SocketSender[]::new);
+        super(owner, socket, transmitTimestamps);
         this.key = key;
-    }
-
-    @Override
-    void add(SocketSender s) {
-        super.add(s);
-        s.endpoint = this;
+        this.id = socket.fd;
     }
 
     @Override
     void handle(MessageBatch rx, int i) {
-        MemorySegment p = rx.payload(i);
         int len = rx.length[i];
-        if ((rx.flags[i] & Libc.MSG_TRUNC) != 0) {
-            owner.malformed++;
+        if ((rx.flags[i] & io.stampd.sys.Libc.MSG_TRUNC) != 0) {
+            node.counters.malformed.increment();
             return;
         }
-        MemorySegment src = rx.sourceAddress(i);
-        int srcPort = rx.sourcePort(i);
-        for (SocketSender s : sessions) {
-            // The reply belongs to the session whose reflector sent it with the session's SSID; a
-            // reply that is then too short for the session's mode is that session's malformed packet.
-            if (len >= s.layout.ssid + 2
-                    && s.layout.ssid(p) == s.config.ssid()
-                    && s.config.reflectorPort() == srcPort
-                    && Sockaddr.sameAddress(src, 0, s.reflectorAddress)) {
-                if (rx.rxTimeNanos[i] == 0) {
-                    owner.userSpaceRxTimestamps++;
-                }
-                s.onReply(p, len, rx.rxTimeNanos[i]);
-                return;
+        MemorySegment p = rx.payload(i);
+        SessionSender s = null;
+        // The SSID is where the unauthenticated layout has it, or (authenticated) further on.
+        if (len >= 16) {
+            s = node.senders.find(id, io.stampd.dataplane.codec.StampLayout.UNAUTHENTICATED.ssid(p), rx.sourcePort(i),
+                    rx.sourceAddress(i));
+            if (s != null && s.layout.authenticated()) {
+                s = null;
             }
         }
+        if (s == null && len >= 28) {
+            s = node.senders.find(id, io.stampd.dataplane.codec.StampLayout.AUTHENTICATED.ssid(p), rx.sourcePort(i),
+                    rx.sourceAddress(i));
+            if (s != null && !s.layout.authenticated()) {
+                s = null;
+            }
+        }
+        if (s != null) {
+            // A reply that is too short for the session's mode is that session's malformed packet.
+            s.onReply(p, len, rx.rxTimeNanos[i]);
+            return;
+        }
         if (len < 44) {
-            owner.malformed++;
+            node.counters.malformed.increment();
         } else {
-            owner.unmatched++;
+            node.counters.unmatched.increment();
         }
     }
 }

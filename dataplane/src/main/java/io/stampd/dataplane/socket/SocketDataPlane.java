@@ -1,41 +1,42 @@
 package io.stampd.dataplane.socket;
 
-import io.stampd.sys.Libc;
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
-import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;
-import io.stampd.dataplane.SendTimingRecorder;
 import io.stampd.dataplane.SenderHandle;
-import io.stampd.dataplane.codec.ErrorEstimate;
-import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.core.Reflection;
+import io.stampd.dataplane.core.SessionReflector;
+import io.stampd.dataplane.core.SessionSender;
+import io.stampd.dataplane.core.StampNode;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The kernel-socket data plane: STAMP over ordinary UDP sockets, the SRv6 path carried by the
- * IPV6_RTHDR socket option, T2/T4 from kernel receive timestamps. One I/O thread runs every
- * session of this instance.
+ * IPV6_RTHDR socket option, T2/T4 from kernel receive timestamps. The STAMP rules are the session
+ * core's ({@link StampNode}); this class and its endpoints only move datagrams. One I/O thread
+ * runs every session of this instance.
  */
 public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors {
-    private static final Logger LOG = Logger.getLogger(SocketDataPlane.class.getName());
     /** Receive buffer per socket: 4 MiB absorbs bursts while the I/O thread is busy. */
     private static final int RECEIVE_BUFFER = 4 << 20;
 
-    final EventLoop loop;
+    final StampNode node;
+    /** The I/O thread (the node's). */
+    public final io.stampd.dataplane.core.EventLoop loop;
+    final Reflection reflection;
     final MessageBatch rxBatch;
     private final Arena arena = Arena.ofShared();
     final MemorySegment txPayload;
@@ -45,19 +46,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private int txRouteError;
     private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
     private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
-    private final LocalAddresses localAddresses = new LocalAddresses();
-    /** Written by the I/O thread at every test packet sent. */
-    final SendTimingRecorder sendTimingRecorder = new SendTimingRecorder();
-    private final short ntpErrorEstimate;
-    private final short ptpErrorEstimate;
-
-    volatile long unmatched;
-    volatile long malformed;
-    volatile long sendErrors;
-    volatile long internalErrors;
-    volatile long userSpaceRxTimestamps;
-    volatile long kernelTxTimestamps;
-    volatile long userSpaceTxTimestamps;
+    /** Running senders, whose timers stop before the sockets close. */
+    private final java.util.Set<SessionSender> senders = new java.util.HashSet<>();
     private volatile boolean closed;
 
     /** Default poll window before a send: see {@link #SocketDataPlane(int, long)}. */
@@ -80,30 +70,20 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         txControl = arena.allocate(64, 8);
         txIov.set(ADDRESS, 0, txPayload);
         Libc.putMsgHeader(txHdr, 0, null, txIov); // the destination is set per send
-        // Software timestamps of an unsynchronised host clock: advertise 1 ms, S = 0 (RFC 8762 §4.2.1).
-        ntpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.NTP, 1_000_000);
-        ptpErrorEstimate = ErrorEstimate.forError(false, TimestampFormat.PTP, 1_000_000);
+        node = new StampNode("stampd-socket-io", spinNanos);
+        loop = node.loop;
+        reflection = new Reflection(node);
+        // The warm-up runs on this thread before the I/O thread touches any socket.
         HotPathWarmup.run(this);
-        loop = new EventLoop("stampd-socket-io");
-        loop.spinNanos(spinNanos);
         loop.call(() -> {
-            localAddresses.refresh();
-            loop.schedule(localAddresses, System.nanoTime() + 1_000_000_000L);
+            node.counters.reset();
             return null;
         });
-    }
-
-    LocalAddresses localAddresses() {
-        return localAddresses;
     }
 
     @Override
     public String name() {
         return "socket";
-    }
-
-    short errorEstimate(TimestampFormat f) {
-        return f == TimestampFormat.PTP ? ptpErrorEstimate : ntpErrorEstimate;
     }
 
     @Override
@@ -118,7 +98,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
      */
     SenderHandle startSender(SenderSessionConfig config, SenderListener listener, long firstSeq) {
         checkOpen();
-        SocketSender s = new SocketSender(this, config, listener, firstSeq);
+        SessionSender s = new SessionSender(node, config, listener, firstSeq);
         return loop.call(() -> {
             SenderEndpoint.Key key = new SenderEndpoint.Key(config.senderAddress(), config.senderPort());
             SenderEndpoint ep = config.senderPort() == 0 ? null : senderEndpoints.get(key);
@@ -128,35 +108,40 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                         "sender session " + config.id());
                 ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock, true));
                 created = true;
-            } else {
-                for (SocketSender other : ep.sessions) {
-                    if (other.config.ssid() == config.ssid()
-                            && other.config.reflectorPort() == config.reflectorPort()
-                            && other.config.reflectorAddress().equals(config.reflectorAddress())) {
-                        throw new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION,
-                                "sender session " + config.id() + ": session " + other.config.id()
-                                + " already uses ssid " + config.ssid() + " towards the same reflector from the same port");
-                    }
-                }
             }
-            installOrClose(ep.socket, created ? ep::close : null, s.route); // the kernel validates the SRH now, not at packet 1
+            SocketTestPort port = new SocketTestPort(this, ep, s);
+            try {
+                node.senders.add(ep.id, s);
+                ep.socket.checkRoute(port.route); // the kernel validates the SRH now, not at packet 1
+            } catch (RuntimeException e) {
+                node.senders.remove(ep.id, s);
+                if (created) {
+                    ep.close();
+                }
+                throw e;
+            }
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
                 // Ephemeral-port endpoints are never shared: key them by their descriptor instead.
                 senderEndpoints.put(config.senderPort() == 0
                         ? new SenderEndpoint.Key(config.senderAddress(), -ep.socket.fd) : key, ep);
             }
-            ep.add(s);
+            ep.sessions++;
+            senders.add(s);
+            final SenderEndpoint endpoint = ep;
+            s.attach(port, () -> stopSender(s, endpoint));
             s.start(System.nanoTime());
             return s;
         });
     }
 
-    void stopSender(SocketSender s) {
+    private void stopSender(SessionSender s, SenderEndpoint ep) {
         loop.call(() -> {
             loop.cancel(s);
-            SenderEndpoint ep = s.endpoint;
-            if (ep != null && ep.remove(s)) {
+            senders.remove(s);
+            node.senders.remove(ep.id, s);
+            ep.transmitTimestamps.forget(s);
+            if (--ep.sessions == 0) {
                 loop.unregister(ep.socket.fd, ep.token);
                 senderEndpoints.values().remove(ep);
                 ep.close();
@@ -168,7 +153,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     @Override
     public ReflectorHandle startReflector(ReflectorSessionConfig config) {
         checkOpen();
-        SocketReflectorSession s = new SocketReflectorSession(this, config);
+        SessionReflector s = new SessionReflector(node, config);
+        RoutingHeader returnRoute = RoutingHeader.of(config.returnSegments());
+        s.attachment = returnRoute;
         return loop.call(() -> {
             ReflectorEndpoint ep = reflectorEndpoints.get(config.reflectorPort());
             boolean created = false;
@@ -177,45 +164,33 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                         "reflector session " + config.id());
                 ep = new ReflectorEndpoint(this, sock, config.reflectorPort());
                 created = true;
-            } else {
-                for (SocketReflectorSession other : ep.sessions) {
-                    if (other.config.overlaps(config)) {
-                        throw new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION,
-                                "reflector session " + config.id() + " overlaps reflector session "
-                                + other.config.id() + " (same port, SSID and addresses could match the same packet)");
-                    }
-                }
             }
-            installOrClose(ep.socket, created ? ep::close : null, s.returnRoute);
+            try {
+                node.reflectors.add(s);
+                ep.socket.checkRoute(returnRoute);
+            } catch (RuntimeException e) {
+                node.reflectors.remove(s);
+                if (created) {
+                    ep.close();
+                }
+                throw e;
+            }
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
                 reflectorEndpoints.put(config.reflectorPort(), ep);
             }
-            ep.add(s);
+            ep.sessions++;
+            final ReflectorEndpoint endpoint = ep;
+            s.onClose(() -> stopReflector(s, endpoint));
             return s;
         });
     }
 
-    /**
-     * Installs a session's routing header; if the kernel refuses it, an endpoint opened for that
-     * session ({@code openedForIt} non-null) is closed again.
-     */
-    private static void installOrClose(UdpSocket socket, Runnable openedForIt, RoutingHeader route) {
-        try {
-            socket.checkRoute(route);
-        } catch (RuntimeException e) {
-            if (openedForIt != null) {
-                openedForIt.run();
-            }
-            throw e;
-        }
-    }
-
-
-    void stopReflector(SocketReflectorSession s) {
+    private void stopReflector(SessionReflector s, ReflectorEndpoint ep) {
         loop.call(() -> {
-            ReflectorEndpoint ep = s.endpoint;
-            if (ep != null && ep.remove(s)) {
+            node.reflectors.remove(s);
+            ep.transmitTimestamps.forget(s);
+            if (--ep.sessions == 0) {
                 loop.unregister(ep.socket.fd, ep.token);
                 reflectorEndpoints.remove(ep.port);
                 ep.close();
@@ -245,7 +220,6 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, used);
     }
 
-
     /** Sends what {@link #prepareTest} prepared; returns octets sent or -errno. */
     long sendPrepared(UdpSocket socket) {
         if (txRouteError < 0) {
@@ -258,37 +232,20 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         return n;
     }
 
-    /** Zeroes the node-wide counters (after the warm-up's throw-away sessions touched them). */
-    void resetCounters() {
-        unmatched = 0;
-        malformed = 0;
-        sendErrors = 0;
-        internalErrors = 0;
-        userSpaceRxTimestamps = 0;
-        kernelTxTimestamps = 0;
-        userSpaceTxTimestamps = 0;
-    }
-
     @Override
     public void onSendError(int errno) {
-        sendErrors++;
-    }
-
-    void internalError(RuntimeException e) {
-        internalErrors++;
-        LOG.log(Level.WARNING, "packet handling failed (packet dropped, loop goes on): " + e, e);
+        node.counters.sendErrors.increment();
     }
 
     @Override
     public DataPlaneCounters counters() {
-        return new DataPlaneCounters(unmatched, malformed, sendErrors, internalErrors + loop.handlerFailures(),
-                userSpaceRxTimestamps, kernelTxTimestamps, userSpaceTxTimestamps);
+        return node.counters.read(loop.handlerFailures());
     }
 
     /** Lateness of every test packet sent by this data plane, T1 against its scheduled time. */
     @Override
     public Optional<SendTiming> sendTiming() {
-        return Optional.of(sendTimingRecorder.snapshot());
+        return Optional.of(node.sendTiming.snapshot());
     }
 
     private void checkOpen() {
@@ -304,10 +261,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         }
         closed = true;
         loop.call(() -> {
+            senders.forEach(loop::cancel);
+            senders.clear();
             for (SenderEndpoint ep : senderEndpoints.values()) {
-                for (SocketSender s : ep.sessions) {
-                    loop.cancel(s);
-                }
                 ep.close();
             }
             for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
@@ -315,10 +271,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             }
             senderEndpoints.clear();
             reflectorEndpoints.clear();
-            localAddresses.close();
             return null;
         });
-        loop.close();
+        node.close();
         rxBatch.close();
         arena.close();
     }

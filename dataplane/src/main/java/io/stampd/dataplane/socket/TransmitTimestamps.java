@@ -3,6 +3,7 @@ package io.stampd.dataplane.socket;
 import io.stampd.sys.Libc;
 import io.stampd.sys.Sockaddr;
 import io.stampd.sys.ControlMessageCursor;
+import io.stampd.dataplane.core.Transmitted;
 import io.stampd.dataplane.session.Ipv6Addresses;
 
 import java.lang.foreign.Arena;
@@ -39,11 +40,6 @@ final class TransmitTimestamps implements AutoCloseable {
             | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
     /** The per-packet request, as a SO_TIMESTAMPING cmsg carries it. */
     static final int STAMP_THIS_PACKET = Libc.SOF_TIMESTAMPING_TX_SOFTWARE;
-
-    /** Who gets the transmit time of a packet it sent. */
-    interface Transmitted {
-        void onTransmitted(long seq, long nanos);
-    }
 
     private static final Inet6Address LOOPBACK = Ipv6Addresses.parse("::1", "probe address");
     private final int fd;

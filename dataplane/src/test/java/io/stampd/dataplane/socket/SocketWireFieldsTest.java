@@ -148,8 +148,8 @@ class SocketWireFieldsTest {
         int keyedPort = ntpPort + 2;
         try (SocketDataPlane dp = new SocketDataPlane();
              DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            assertEquals(NTP_EE, dp.errorEstimate(TimestampFormat.NTP) & 0xFFFF, "the data plane's NTP estimate");
-            assertEquals(PTP_EE, dp.errorEstimate(TimestampFormat.PTP) & 0xFFFF, "the data plane's PTP estimate");
+            assertEquals(NTP_EE, dp.node.errorEstimate(TimestampFormat.NTP) & 0xFFFF, "the data plane's NTP estimate");
+            assertEquals(PTP_EE, dp.node.errorEstimate(TimestampFormat.PTP) & 0xFFFF, "the data plane's PTP estimate");
             dp.startReflector(reflector(ntpPort, TimestampFormat.NTP, null));
             dp.startReflector(reflector(ptpPort, TimestampFormat.PTP, null));
             dp.startReflector(reflector(keyedPort, TimestampFormat.PTP, KEY));

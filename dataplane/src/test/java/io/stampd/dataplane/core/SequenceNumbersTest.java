@@ -1,4 +1,4 @@
-package io.stampd.dataplane.socket;
+package io.stampd.dataplane.core;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.socket;
+package io.stampd.dataplane.core;
 
 import io.stampd.sys.Libc;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.socket;
+package io.stampd.dataplane.core;
 
 import io.stampd.sys.Libc;
 import java.lang.foreign.Arena;
@@ -23,24 +23,25 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * session state runs on this thread, so the packet path takes no locks; other threads hand work
  * over with {@link #call}. A failure in a handler is logged and counted; the loop goes on.
  */
-final class EventLoop implements AutoCloseable {
+public final class EventLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventLoop.class.getName());
     private static final int MAX_EVENTS = 64;
     private static final int WAKE_TOKEN = -1;
     private static final int MAX_TIMERS_PER_TURN = 64;
 
     /** Something to do when a socket becomes readable or has something on its error queue. */
-    interface ReadHandler {
+    public interface ReadHandler {
         /** {@code events}: the epoll bits reported (EPOLLIN, EPOLLERR, ...). */
         void onReady(int events);
     }
 
     /** A timer: {@link #fire} runs at its deadline and returns the next deadline (System.nanoTime), or -1. */
-    abstract static class Timer {
+    public abstract static class Timer {
         long deadline = -1;
         int heapIndex = -1;
 
-        abstract long fire(long now);
+        /** Runs at the deadline (loop thread); returns the next deadline (System.nanoTime) or -1. */
+        protected abstract long fire(long now);
     }
 
     private final int epfd;
@@ -67,7 +68,7 @@ final class EventLoop implements AutoCloseable {
      */
     private volatile long spinNanos;
 
-    EventLoop(String name) {
+    public EventLoop(String name) {
         epfd = Libc.epollCreate();
         if (epfd < 0) {
             throw new IllegalStateException("epoll_create1 failed: " + Libc.strerror(-epfd));
@@ -87,15 +88,15 @@ final class EventLoop implements AutoCloseable {
         thread.start();
     }
 
-    void spinNanos(long nanos) {
+    public void spinNanos(long nanos) {
         spinNanos = Math.max(0, nanos);
     }
 
-    boolean inLoop() {
+    public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
-    long handlerFailures() {
+    public long handlerFailures() {
         return handlerFailures;
     }
 
@@ -109,7 +110,7 @@ final class EventLoop implements AutoCloseable {
     }
 
     /** Registers a socket; loop thread only. Returns the token to pass to {@link #unregister}. */
-    int register(int fd, ReadHandler h) {
+    public int register(int fd, ReadHandler h) {
         assert inLoop();
         int token;
         if (!freeTokens.isEmpty()) {
@@ -123,7 +124,7 @@ final class EventLoop implements AutoCloseable {
         return token;
     }
 
-    void unregister(int fd, int token) {
+    public void unregister(int fd, int token) {
         assert inLoop();
         Libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, fd, ctlEvent);
         handlers.set(token, null);
@@ -132,7 +133,7 @@ final class EventLoop implements AutoCloseable {
 
     // ---- timers (binary min-heap on deadline) -------------------------------------------------
 
-    void schedule(Timer t, long deadline) {
+    public void schedule(Timer t, long deadline) {
         assert inLoop();
         cancel(t);
         t.deadline = deadline;
@@ -144,7 +145,7 @@ final class EventLoop implements AutoCloseable {
         siftUp(t.heapIndex);
     }
 
-    void cancel(Timer t) {
+    public void cancel(Timer t) {
         int i = t.heapIndex;
         if (i < 0) {
             return;
@@ -196,13 +197,13 @@ final class EventLoop implements AutoCloseable {
 
     // ---- cross-thread hand-over ----------------------------------------------------------------
 
-    void execute(Runnable task) {
+    public void execute(Runnable task) {
         tasks.add(task);
         wakeup();
     }
 
     /** Runs {@code task} on the loop thread and waits for its result; exceptions come back as they were. */
-    <T> T call(Callable<T> task) {
+    public <T> T call(Callable<T> task) {
         if (inLoop()) {
             try {
                 return task.call();

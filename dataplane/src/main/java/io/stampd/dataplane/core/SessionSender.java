@@ -1,7 +1,5 @@
-package io.stampd.dataplane.socket;
+package io.stampd.dataplane.core;
 
-import io.stampd.sys.Libc;
-import io.stampd.sys.Sockaddr;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.FollowUpTelemetryTlv;
@@ -15,26 +13,29 @@ import io.stampd.dataplane.codec.TlvCursor;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.sys.Libc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One Session-Sender test session on the socket data plane: a timer on the I/O thread that sends
- * packet {@code k} at {@code start + k × interval} (no drift), and the reply side that turns a
- * Session-Reflector packet into (T1, T2, T3, T4) for the listener.
+ * One Session-Sender test session, whatever plane moves its packets: a timer on the I/O thread
+ * that sends packet {@code k} at {@code start + k × interval} (no drift) through its
+ * {@link TestPacketPort}, and the reply side that turns a Session-Reflector packet (a datagram
+ * from a plane, or the fields an in-kernel collector took from one) into (T1, T2, T3, T4) for the
+ * listener. T1 as reported is the plane's transmit timestamp of the test packet when it has one.
  */
-final class SocketSender extends EventLoop.Timer implements SenderHandle, TransmitTimestamps.Transmitted {
-    final SenderSessionConfig config;
+public final class SessionSender extends EventLoop.Timer implements SenderHandle, Transmitted {
+    public final SenderSessionConfig config;
     final SenderListener listener;
-    final StampLayout layout;
+    public final StampLayout layout;
     final StampHmac hmac;
-    final RoutingHeader route;
-    final MemorySegment destination;
+    /** The reflector address as 16 octets, for reply matching. */
     final byte[] reflectorAddress;
     final short errorEstimate;
-    private final SocketDataPlane owner;
-    SenderEndpoint endpoint;
+    private final StampNode node;
+    /** Set by the plane when the session is attached to a local endpoint. */
+    private TestPacketPort port;
+    private Runnable onClose;
 
     private long startMono;
     private long attempts;
@@ -43,7 +44,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
     private final TlvCursor tlvs = new TlvCursor();
     /** Offset of the Follow-Up Telemetry TLV in the reply being handled, or -1. */
     private int followUpTlv = -1;
-    /** Kernel transmit times of the recent packets, by sequence number (slot = seq & mask). */
+    /** Transmit times of the recent packets, by sequence number (slot = seq & mask). */
     private final long[] transmittedSeq;
     private final long[] transmittedAt;
     private final int transmittedMask;
@@ -51,18 +52,19 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
     private volatile boolean finished;
     private volatile boolean closed;
 
-    SocketSender(SocketDataPlane owner, SenderSessionConfig config, SenderListener listener, long firstSeq) {
-        this.owner = owner;
+    /**
+     * @param firstSeq the first sequence number (0 for a new session, RFC 8762 §4.2.1; a session
+     *                 carried over from another plane continues where it was)
+     */
+    public SessionSender(StampNode node, SenderSessionConfig config, SenderListener listener, long firstSeq) {
+        this.node = node;
         this.seq = firstSeq;
         this.config = config;
         this.listener = listener;
         this.layout = config.layout();
         this.hmac = config.authenticated() ? new StampHmac(config.hmacKey()) : null;
-        this.route = RoutingHeader.of(config.forwardSegments());
-        this.destination = Arena.ofAuto().allocate(Libc.SOCKADDR_IN6_SIZE, 8);
-        Sockaddr.write(destination, config.reflectorAddress(), config.reflectorPort());
         this.reflectorAddress = config.reflectorAddress().getAddress();
-        this.errorEstimate = owner.errorEstimate(config.timestampFormat());
+        this.errorEstimate = node.errorEstimate(config.timestampFormat());
         int window = SenderStatistics.windowFor(config.intervalNanos(), config.lossTimeoutNanos());
         this.transmittedSeq = new long[window];
         this.transmittedAt = new long[window];
@@ -70,23 +72,35 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         java.util.Arrays.fill(transmittedSeq, -1);
     }
 
-    void start(long nowMono) {
-        startMono = nowMono;
-        owner.loop.schedule(this, nowMono);
+    /** Attaches the session to the plane's port; {@code onClose} detaches it again (I/O thread). */
+    public void attach(TestPacketPort port, Runnable onClose) {
+        this.port = port;
+        this.onClose = onClose;
     }
 
+    public TestPacketPort port() {
+        return port;
+    }
+
+    /** Starts the schedule at {@code nowMono}. I/O thread. */
+    public void start(long nowMono) {
+        startMono = nowMono;
+        node.loop.schedule(this, nowMono);
+    }
+
+    /** Sends the packet due now; returns the next deadline or -1. I/O thread (public for the planes' warm-up). */
     @Override
-    long fire(long now) {
+    public long fire(long now) {
         if (closed) {
             return -1;
         }
         long scheduled = startMono + attempts * config.intervalNanos(); // this packet's due time
         attempts++;
-        MemorySegment p = owner.txPayload;
+        MemorySegment p = port.buffer();
         int len = config.packetLength();
         long s = seq;
-        // Everything but T1 first; T1 is read last, right before the system call (and before the
-        // HMAC, which covers it), so that the wire time follows it as closely as possible.
+        // Everything but T1 first; T1 is read last, right before the send (and before the HMAC,
+        // which covers it), so that the wire time follows it as closely as possible.
         layout.writeSender(p, (int) s, 0L, errorEstimate, config.ssid());
         if (len > layout.baseLength) {
             int at = layout.baseLength;
@@ -101,9 +115,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
                 SenderTlvWriter.hmac(p, padEnd, layout.baseLength, hmac);
             }
         }
-        TransmitTimestamps stamps = endpoint.transmitTimestamps;
-        boolean keyed = stamps.enabled();
-        owner.prepareTest(endpoint.socket, route, destination, len, config.dscp(), keyed, keyed ? stamps.key(this, s) : 0);
+        port.prepare(len, config.dscp(), s);
         // The schedule is on the monotonic clock: read it next to T1 for the send-time error.
         long t1Mono = System.nanoTime();
         long t1 = Libc.realtimeNanos();
@@ -111,10 +123,10 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         if (hmac != null) {
             hmac.sign(p);
         }
-        long r = owner.sendPrepared(endpoint.socket);
+        long r = port.sendPrepared();
         if (r >= 0) {
             seq = s + 1;
-            owner.sendTimingRecorder.record(scheduled, t1Mono);
+            node.sendTiming.record(scheduled, t1Mono);
             listener.onSent(s, t1, t1Mono); // the clock read next to T1 serves the loss timeout too
         } else {
             sendErrors++;
@@ -126,8 +138,8 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         return startMono + attempts * config.intervalNanos();
     }
 
-    /** A reply arrived for this session: validate and report it. Returns false if it was rejected. */
-    boolean onReply(MemorySegment p, int length, long rxNanos) {
+    /** A reply datagram arrived for this session: validate and report it. Returns false if rejected. */
+    public boolean onReply(MemorySegment p, int length, long rxNanos) {
         if (length < layout.baseLength) {
             listener.onMalformed("shorter than the base packet");
             return false;
@@ -140,11 +152,27 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         if (length > layout.baseLength && !checkTlvs(p, length)) {
             return false;
         }
-        short reflectorEe = layout.errorEstimate(p);
-        long t2Wire = layout.receiveTimestamp(p);
-        long t3Wire = layout.timestamp(p);
-        long t1Wire = layout.senderTimestamp(p);
-        var reflectorFormat = ErrorEstimate.format(reflectorEe);
+        if (rxNanos == 0) {
+            node.counters.userSpaceRxTimestamps.increment();
+            rxNanos = Libc.realtimeNanos();
+        }
+        return accept(layout.senderSeq(p), layout.seq(p), layout.senderTimestamp(p), layout.receiveTimestamp(p),
+                layout.timestamp(p), layout.errorEstimate(p), layout.senderTtl(p), rxNanos, p);
+    }
+
+    /**
+     * A reply that a plane parsed itself (the XDP collector): its wire fields and T4. Unauthenticated
+     * replies without TLVs to act on only; the rest reaches {@link #onReply}.
+     */
+    public boolean onCollected(int senderSeqWire, int reflectorSeqWire, long t1Wire, long t2Wire, long t3Wire,
+                               short reflectorEe, int senderTtl, long t4) {
+        followUpTlv = -1;
+        return accept(senderSeqWire, reflectorSeqWire, t1Wire, t2Wire, t3Wire, reflectorEe, senderTtl, t4, null);
+    }
+
+    private boolean accept(int senderSeqWire, int reflectorSeqWire, long t1Wire, long t2Wire, long t3Wire,
+                           short reflectorEe, int senderTtl, long t4, MemorySegment p) {
+        TimestampFormat reflectorFormat = ErrorEstimate.format(reflectorEe);
         if (reflectorFormat == TimestampFormat.PTP
                 && !(Timestamps.isValidPtp(t2Wire) && Timestamps.isValidPtp(t3Wire))) {
             listener.onMalformed("invalid PTP timestamp");
@@ -152,17 +180,16 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         }
         // Sequence numbers are 32 bits on the wire and wrap (after 49 days at 1 ms); the listener
         // sees them unwrapped to 64 bits, next to the ones sent (ours) or seen last (reflector's).
-        long senderSeq = SequenceNumbers.unwrap(seq - 1, layout.senderSeq(p));
+        long senderSeq = SequenceNumbers.unwrap(seq - 1, senderSeqWire);
         long t1 = transmitTime(senderSeq, Timestamps.decode(t1Wire, config.timestampFormat()));
         long t2 = Timestamps.decode(t2Wire, reflectorFormat);
         long t3 = Timestamps.decode(t3Wire, reflectorFormat);
-        long t4 = rxNanos != 0 ? rxNanos : Libc.realtimeNanos();
-        long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, layout.seq(p));
+        long reflectorSeq = SequenceNumbers.unwrap(lastReflectorSeq, reflectorSeqWire);
         lastReflectorSeq = reflectorSeq;
         if (followUpTlv >= 0) {
             followUp(p, reflectorFormat);
         }
-        listener.onReply(senderSeq, t1, t2, t3, t4, layout.senderTtl(p), reflectorSeq, System.nanoTime());
+        listener.onReply(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq, System.nanoTime());
         return true;
     }
 
@@ -179,7 +206,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         listener.onFollowUp(FollowUpTelemetryTlv.sequenceNumber(p, followUpTlv), Timestamps.decode(wire, reflectorFormat));
     }
 
-    /** The kernel's transmit timestamp of packet {@code seq} (I/O thread, from the error queue). */
+    /** The plane's transmit timestamp of packet {@code seq} (I/O thread). */
     @Override
     public void onTransmitted(long seq, long nanos) {
         int slot = (int) (seq & transmittedMask);
@@ -188,7 +215,7 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
     }
 
     /**
-     * T1 of a reply's packet: the kernel transmit time if it came, else the user-space reading the
+     * T1 of a reply's packet: the transmit time if it came, else the user-space reading the
      * packet carries. A transmit time more than a second away from that reading is not this
      * packet's (a clock step in between) and is not used.
      */
@@ -196,10 +223,10 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         int slot = (int) (senderSeq & transmittedMask);
         long at = transmittedAt[slot];
         if (transmittedSeq[slot] == senderSeq && Math.abs(at - wireT1) < 1_000_000_000L) {
-            owner.kernelTxTimestamps++;
+            node.counters.kernelTxTimestamps.increment();
             return at;
         }
-        owner.userSpaceTxTimestamps++;
+        node.counters.userSpaceTxTimestamps.increment();
         return wireT1;
     }
 
@@ -234,9 +261,14 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         return true;
     }
 
+    /** The plane in use may hand its replies to user space or take them itself (no TLVs to act on). */
+    public boolean collectableInKernel() {
+        return hmac == null && !config.followUpTelemetry();
+    }
+
     @Override
     public int localPort() {
-        return endpoint.socket.localPort;
+        return port.localPort();
     }
 
     @Override
@@ -254,11 +286,18 @@ final class SocketSender extends EventLoop.Timer implements SenderHandle, Transm
         return finished;
     }
 
+    public boolean closed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            owner.stopSender(this);
+            Runnable r = onClose;
+            if (r != null) {
+                r.run();
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.socket;
+package io.stampd.dataplane.core;
 
 import io.stampd.dataplane.codec.LocalAddressCheck;
 import io.stampd.dataplane.codec.StampLayout;
@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  * one open channel and one buffer, so that the I/O thread allocates nothing in steady state; the
  * per-packet lookup scans a small long array.
  */
-final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck {
+public final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck {
     private static final Path IF_INET6 = Path.of("/proc/net/if_inet6");
     private static final long REFRESH_NANOS = 1_000_000_000L;
     /** A line of /proc/net/if_inet6: 32 hex digits, then index, prefix, scope, flags and name. */
@@ -30,7 +30,7 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
     private long[] interfaces = new long[32];
     private volatile int count;
 
-    void refresh() {
+    public void refresh() {
         try {
             if (channel == null) {
                 channel = FileChannel.open(IF_INET6, StandardOpenOption.READ);
@@ -115,7 +115,7 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
     }
 
     @Override
-    long fire(long now) {
+    protected long fire(long now) {
         refresh();
         return now + REFRESH_NANOS;
     }
@@ -139,7 +139,7 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
      * reply sent through that interface with its source left to the kernel then gets this source
      * (RFC 6724 rule 2 rules out the link-local ones, and there is no other to choose).
      */
-    boolean isSoleGlobalAddressOf(MemorySegment addr16, int ifindex) {
+    public boolean isSoleGlobalAddressOf(MemorySegment addr16, int ifindex) {
         long hi = addr16.get(StampLayout.U64, 0);
         long lo = addr16.get(StampLayout.U64, 8);
         long[] a = addresses;
@@ -158,7 +158,20 @@ final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck 
         return found;
     }
 
-    void close() {
+    /** The addresses as 16-octet arrays (control path: allocates), for planes that mirror them. */
+    public java.util.List<byte[]> snapshot() {
+        long[] a = addresses;
+        int n = Math.min(count, a.length / 2);
+        java.util.List<byte[]> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] b = new byte[16];
+            java.nio.ByteBuffer.wrap(b).putLong(a[2 * i]).putLong(a[2 * i + 1]);
+            out.add(b);
+        }
+        return out;
+    }
+
+    public void close() {
         try {
             if (channel != null) {
                 channel.close();

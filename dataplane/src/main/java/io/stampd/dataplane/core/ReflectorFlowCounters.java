@@ -1,6 +1,7 @@
-package io.stampd.dataplane.socket;
+package io.stampd.dataplane.core;
 
 import io.stampd.sys.Libc;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -10,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * open-addressing table with linear probing, fixed capacity and no allocation per packet; when it
  * is full, the flow in the slot probed first is replaced (its numbering restarts) and counted.
  */
-final class ReflectorFlowCounters {
+public final class ReflectorFlowCounters implements FlowNumbers {
     private static final int CAPACITY = 4096; // power of two
     private static final int MAX_PROBES = 16;
 
@@ -22,13 +23,15 @@ final class ReflectorFlowCounters {
     private long evictions;
 
     /** Returns the sequence number for this flow's next reply and advances the flow's counter. */
-    long take(MemorySegment sourceAddress, int sourcePort, int ssid) {
+    @Override
+    public long take(MemorySegment sourceAddress, int sourcePort, int ssid) {
         int i = slot(sourceAddress, sourcePort, ssid, true);
         return next[i]++;
     }
 
     /** Gives back the number {@link #take} handed out last for this flow (no reply was sent). */
-    void untake(MemorySegment sourceAddress, int sourcePort, int ssid) {
+    @Override
+    public void untake(MemorySegment sourceAddress, int sourcePort, int ssid) {
         int i = slot(sourceAddress, sourcePort, ssid, false);
         if (i >= 0 && next[i] > 0) {
             next[i]--;
@@ -67,6 +70,30 @@ final class ReflectorFlowCounters {
         portAndSsid[i] = tag;
         next[i] = 0;
         return i;
+    }
+
+    /** One flow's state, as {@link #forEach} reports it and {@link #put} restores it. */
+    public interface FlowVisitor {
+        void flow(byte[] sourceAddress, int sourcePort, int ssid, long next);
+    }
+
+    /** Every flow and its next number (control path: allocates), to carry them to another plane. */
+    public void forEach(FlowVisitor visitor) {
+        MemorySegment a = MemorySegment.ofArray(new byte[16]);
+        for (int i = 0; i < CAPACITY; i++) {
+            if (portAndSsid[i] != 0) {
+                a.set(Libc.LONG_U, 0, addrHigh[i]);
+                a.set(Libc.LONG_U, 8, addrLow[i]);
+                visitor.flow(a.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), (int) (portAndSsid[i] & 0xFFFF),
+                        (int) ((portAndSsid[i] >>> 16) & 0xFFFF), next[i]);
+            }
+        }
+    }
+
+    /** Sets a flow's next number (a flow carried over from another plane). */
+    public void put(byte[] sourceAddress, int sourcePort, int ssid, long nextNumber) {
+        int i = slot(MemorySegment.ofArray(sourceAddress), sourcePort, ssid, true);
+        next[i] = nextNumber;
     }
 
     long evictions() {

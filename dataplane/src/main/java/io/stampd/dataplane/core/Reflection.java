@@ -1,0 +1,181 @@
+package io.stampd.dataplane.core;
+
+import io.stampd.dataplane.codec.ReflectContext;
+import io.stampd.dataplane.codec.TimestampInformationTlv;
+import io.stampd.dataplane.codec.Timestamps;
+import io.stampd.dataplane.codec.TlvReflector;
+import io.stampd.sys.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The Session-Reflector's rules for one received test packet, for every plane: find its session
+ * (unprovisioned packets are counted and dropped, RFC 8972 §3), verify it (authenticated mode),
+ * take the reflector's sequence number (stateful), turn the request into the reply in place
+ * (RFC 8762 §4.3: same length, sender fields copied, T2 and the received TTL), do the TLV duties
+ * of RFC 8972 / 9503 and decide where the reply goes. The plane then queues the reply as the
+ * {@link ReplyDecision} says, calls {@link #queued} and, right before the send, {@link #stamp}.
+ * One instance per I/O thread; allocation-free.
+ */
+public final class Reflection {
+    private final StampNode node;
+    private final TlvReflector tlvReflector = new TlvReflector();
+    private final ReflectContext ctx = new ReflectContext();
+    private final ReplyDecision decision = new ReplyDecision();
+    /** A Destination Node Address copied out of the packet, to become the reply's source. */
+    private final MemorySegment nodeAddress = Arena.ofAuto().allocate(16, 8);
+
+    public Reflection(StampNode node) {
+        this.node = node;
+        ctx.localAddresses = node.localAddresses;
+        ctx.dscp1Allowed = true;
+        // Software timestamps of the host clock (no PTP hardware on a veth): free-running unless the
+        // operator says otherwise in a later issue's configuration.
+        ctx.t2SyncSource = TimestampInformationTlv.SYNC_FREE_RUNNING;
+        ctx.t3SyncSource = TimestampInformationTlv.SYNC_FREE_RUNNING;
+        ctx.t2Method = TimestampInformationTlv.METHOD_SW_LOCAL;
+        ctx.t3Method = TimestampInformationTlv.METHOD_SW_LOCAL;
+    }
+
+    /**
+     * Handles datagram {@code i} of {@code rx}, received on reflector port {@code port}. The
+     * returned decision is this object's and valid until the next call.
+     */
+    public ReplyDecision reflect(Datagrams rx, int i, int port, ReplyChannel channel) {
+        ReplyDecision d = decision;
+        d.clear();
+        int len = rx.length(i);
+        if (rx.truncated(i) || len < 44) {
+            // Shorter than a base packet: replying would send more than was received.
+            node.counters.malformed.increment();
+            return d;
+        }
+        MemorySegment p = rx.payload(i);
+        MemorySegment src = rx.sourceAddress(i);
+        MemorySegment dst = rx.destinationAddress(i);
+        int srcPort = rx.sourcePort(i);
+        SessionReflector s = node.reflectors.find(port, p, len, src, srcPort, dst);
+        if (s == null) {
+            node.counters.unmatched.increment();
+            return d;
+        }
+        s.received.increment();
+        if (s.hmac != null && !s.hmac.verify(p)) {
+            s.rejected.increment(); // RFC 8762 §4.4: an unverifiable packet is discarded before any use
+            return d;
+        }
+        long t2 = rx.receiveNanos(i);
+        if (t2 == 0) {
+            node.counters.userSpaceRxTimestamps.increment();
+            t2 = Libc.realtimeNanos();
+        }
+        int ttl = rx.hopLimit(i) >= 0 ? rx.hopLimit(i) : 0;
+        long senderSeq = Integer.toUnsignedLong(s.layout.seq(p));
+        int packetSsid = s.layout.ssid(p);
+        long reflectorSeq = s.config.stateful() ? s.takeNumber(src, srcPort, packetSsid) & 0xFFFF_FFFFL : senderSeq;
+        s.layout.reflectInPlace(p, (int) reflectorSeq, Timestamps.encode(t2, s.config.timestampFormat()),
+                s.errorEstimate, ttl);
+        d.session = s;
+        d.reply = true;
+        d.reflectorSeq = reflectorSeq;
+        d.senderSeq = senderSeq;
+        d.source = dst;
+        int tc = rx.trafficClass(i);
+        d.trafficClass = tc >= 0 ? tc & 0xFC : -1;
+        if (len > s.layout.baseLength) {
+            if (s.replyQueued) {
+                // Follow-Up Telemetry reports the previous reply's T3: it must have been sent.
+                channel.flush();
+            }
+            if (s.transmitPending) {
+                channel.drainTransmitTimes(); // its transmit time, if the loop has not read it yet
+            }
+            tlvs(s, rx, i, port, len);
+            if (ctx.noReply) {
+                // The sender asked for no reply (Return Path control code 0): nothing is reflected,
+                // so a stateful reflector does not spend a sequence number on it.
+                if (s.config.stateful()) {
+                    s.untakeNumber(src, srcPort, packetSsid);
+                }
+                d.reply = false;
+                return d;
+            }
+            if (ctx.returnSegmentsCount > 0) {
+                d.segmentsOffset = ctx.returnSegmentsOffset;
+                d.segmentsCount = ctx.returnSegmentsCount;
+            } else if (ctx.returnAddressOffset >= 0) {
+                d.destinationOffset = ctx.returnAddressOffset;
+            }
+            if (ctx.replySourceOffset >= 0) {
+                MemorySegment.copy(p, ctx.replySourceOffset, nodeAddress, 0, 16);
+                d.source = nodeAddress;
+            }
+            if (ctx.replyOnSameLink) {
+                d.ifindex = rx.ifIndex(i);
+                // Linux holds a reply to the interface in IPV6_PKTINFO only when the source is
+                // left to it (a strict lookup); with a source it merely prefers the interface and
+                // follows a better route elsewhere. So the source is left out when the kernel
+                // cannot choose another: it is the interface's one global address.
+                if (node.localAddresses.isSoleGlobalAddressOf(d.source, d.ifindex)) {
+                    d.source = null;
+                }
+            }
+            if (ctx.replyDscp >= 0) {
+                d.trafficClass = ctx.replyDscp << 2;
+            }
+            d.stampTransmit = ctx.followUpRequested && channel.transmitTimestamps();
+        }
+        if (d.source != null && isZero(d.source)) {
+            d.source = null;
+        }
+        return d;
+    }
+
+    private void tlvs(SessionReflector s, Datagrams rx, int i, int port, int length) {
+        ctx.sourceAddress = rx.sourceAddress(i);
+        ctx.destinationAddress = rx.destinationAddress(i);
+        ctx.sourcePort = rx.sourcePort(i);
+        ctx.destinationPort = port;
+        ctx.receivedTrafficClass = Math.max(0, rx.trafficClass(i));
+        ctx.reflectorRxCounter = (int) s.received.get();
+        ctx.reflectorTxCounter = (int) (s.reflected.get() + 1);
+        ctx.stateful = s.config.stateful();
+        ctx.previousReplyValid = s.previousReplyValid;
+        ctx.previousReplySeq = (int) s.previousReplySeq;
+        ctx.previousReplyTimestamp = s.previousReplyTimestampWire();
+        ctx.previousReplyTimestampMethod = TimestampInformationTlv.METHOD_SW_LOCAL;
+        ctx.hmac = s.hmac;
+        tlvReflector.process(rx.payload(i), s.layout.baseLength, length, ctx);
+    }
+
+    /** The plane queued the reply of {@code d}: it counts as reflected. */
+    public void queued(ReplyDecision d) {
+        SessionReflector s = d.session;
+        s.replyQueued = true;
+        s.transmitPending = d.stampTransmit;
+        s.reflected.increment();
+        s.lastSenderSeq = d.senderSeq;
+        s.lastReflectorSeq = d.reflectorSeq;
+        s.previousReplyValid = true;
+        s.previousReplySeq = d.reflectorSeq;
+    }
+
+    /**
+     * Writes T3 ({@code t3}, Unix ns, read right before the send) into a queued reply of
+     * {@code s} and signs it; the reply is now on its way.
+     */
+    public static void stamp(SessionReflector s, MemorySegment reply, long t3) {
+        long t3Wire = Timestamps.encode(t3, s.config.timestampFormat());
+        s.layout.timestamp(reply, t3Wire);
+        if (s.hmac != null) {
+            s.hmac.sign(reply);
+        }
+        s.previousReplyT3Wire = t3Wire;
+        s.replyQueued = false;
+    }
+
+    private static boolean isZero(MemorySegment a) {
+        return a.get(Libc.LONG_U, 0) == 0 && a.get(Libc.LONG_U, 8) == 0;
+    }
+}
