@@ -4,7 +4,10 @@ import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A packet I/O backend for STAMP sessions (kernel UDP sockets, AF_PACKET rings, XDP). Sessions are
@@ -12,8 +15,44 @@ import java.util.Optional;
  * thread-safe.
  */
 public interface DataPlane extends AutoCloseable {
-    /** "socket", "af-packet" or "xdp". */
-    String name();
+    /** "socket", "af-packet" or "xdp": the plane in use. */
+    default String name() {
+        return plane().kind().yangName;
+    }
+
+    /** The plane that moves the node's packets now. */
+    PlaneSettings plane();
+
+    /** The planes this node can use. */
+    Set<PlaneSettings.Kind> supportedPlanes();
+
+    /**
+     * Checks, changing nothing, that this node could use {@code plane} with these sessions started
+     * besides the ones running (a running session that is replaced may be listed: what it holds
+     * counts as free). For a commit to refuse what the node cannot run before anything changes.
+     *
+     * @throws DataPlaneException naming the session or plane field ({@link DataPlaneException#subject()})
+     */
+    void check(PlaneSettings plane, Collection<SenderSessionConfig> senders,
+               Collection<ReflectorSessionConfig> reflectors);
+
+    /**
+     * Moves the node's packets to {@code plane}: every session keeps running, with its sequence
+     * numbers, statistics and counters. All or nothing: if the new plane cannot start, the old one
+     * stays.
+     *
+     * @throws DataPlaneException naming the plane field that could not be honoured
+     */
+    void use(PlaneSettings plane);
+
+    /**
+     * Counters of the plane's in-kernel programs by what they did with a frame (reflected,
+     * collected, or why they passed it up), e.g. {@code reflector/tx}; empty for a plane without
+     * programs.
+     */
+    default Map<String, Long> programCounters() {
+        return Map.of();
+    }
 
     /**
      * Starts sending test packets for {@code config}; every reply and every sent packet is reported

@@ -11,6 +11,11 @@ public interface SenderHandle extends AutoCloseable {
     /** Test packets the kernel refused to send (no route, buffer full...). */
     long sendErrors();
 
+    /** Replies an in-kernel plane (XDP) collected for this session and handed to it. */
+    default long collectedInKernel() {
+        return 0;
+    }
+
     /** True once the configured packet count has been sent. */
     boolean finished();
 

@@ -1,11 +1,13 @@
 package io.stampd.netconf;
 
+import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.sys.bpf.Xdp;
 import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,13 +32,50 @@ import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
  * claim the same packets) is refused here, before it becomes running. Leaves that are absent get
  * the defaults of stampd-stamp.yang.
  *
- * <p>This is the validation half of the future engine hook: applying sessions to the data plane
- * (incrementally, from the before/after difference) is the next step.
+ * <p>Whether the node's data plane can run it (ports free, the interface there) is the engine's
+ * check, through the data plane itself, after this one.
  */
 public final class StampConfigCheck implements ConfigCommitHook {
 
     /** The engine's view of a configuration: the sessions it would run. */
     public record Sessions(List<SenderSessionConfig> senders, List<ReflectorSessionConfig> reflectors) {
+    }
+
+    /**
+     * The data plane /stamp/data-plane asks for (socket when absent). The YANG model says most of
+     * it (an enumeration, the must on interface); what it does not: the socket plane binds to no
+     * interface, and OpenDaylight does not evaluate must statements.
+     */
+    public static PlaneSettings plane(DataContainerNode stamp) throws CommitVetoException {
+        DataContainerNode plane = child(stamp, "data-plane").orElse(null);
+        String type = plane == null ? "socket" : leaf(plane, "type").orElse("socket");
+        Optional<String> device = plane == null ? Optional.empty() : leaf(plane, "interface");
+        PlaneSettings.Kind kind;
+        try {
+            kind = PlaneSettings.Kind.parse(type);
+        } catch (IllegalArgumentException e) {
+            throw new CommitVetoException("/stamp/data-plane/type", ErrorTag.INVALID_VALUE, e.getMessage());
+        }
+        switch (kind) {
+            case SOCKET -> {
+                if (device.isPresent()) {
+                    throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.INVALID_VALUE,
+                            "the socket data plane does not bind to an interface; remove /stamp/data-plane/interface"
+                            + " (or choose type xdp to attach to " + device.get() + ")");
+                }
+                return PlaneSettings.SOCKET;
+            }
+            case XDP -> {
+                if (device.isEmpty()) {
+                    throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.DATA_MISSING,
+                            "the xdp data plane needs an interface: set /stamp/data-plane/interface");
+                }
+                String mode = leaf(plane, "xdp-mode").orElse("native");
+                return PlaneSettings.xdp(device.get(), Xdp.Mode.parse(mode));
+            }
+            default -> throw new CommitVetoException("/stamp/data-plane/type", ErrorTag.OPERATION_NOT_SUPPORTED,
+                    "data plane " + type + " is not supported by this agent; use socket or xdp");
+        }
     }
 
     @Override
@@ -52,12 +91,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         if (stamp == null) {
             return new Sessions(senders, reflectors);
         }
-        DataContainerNode plane = child(stamp, "data-plane").orElse(null);
-        String type = plane == null ? "socket" : leaf(plane, "type").orElse("socket");
-        if (!type.equals("socket")) {
-            throw new CommitVetoException("/stamp/data-plane/type", ErrorTag.OPERATION_NOT_SUPPORTED,
-                    "data plane " + type + " is not supported by this agent; use socket");
-        }
+        plane(stamp);
         DataContainerNode keyChains = child(stamp, "key-chains").orElse(null);
 
         var senderContainer = child(stamp, "stamp-session-sender");
@@ -299,7 +333,26 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 : Optional.empty();
     }
 
+    /**
+     * A list's entries in the order of their keys: a system-ordered list has no order of its own,
+     * and which of two conflicting entries an error names must not depend on hashing.
+     */
     private static Collection<MapEntryNode> entries(DataContainerNode parent, String list) {
-        return parent.childByArg(id(list)) instanceof MapNode m ? m.body() : List.of();
+        if (!(parent.childByArg(id(list)) instanceof MapNode m)) {
+            return List.of();
+        }
+        List<MapEntryNode> sorted = new ArrayList<>(m.body());
+        sorted.sort(StampConfigCheck::byKey);
+        return sorted;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int byKey(MapEntryNode a, MapEntryNode b) {
+        Object x = a.name().values().iterator().next();
+        Object y = b.name().values().iterator().next();
+        if (x instanceof Comparable cx && x.getClass() == y.getClass()) {
+            return cx.compareTo(y);
+        }
+        return String.valueOf(x).compareTo(String.valueOf(y));
     }
 }

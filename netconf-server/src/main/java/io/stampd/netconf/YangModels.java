@@ -28,12 +28,12 @@ import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
  */
 public final class YangModels {
     public static final String STAMP_NAMESPACE = "urn:stampd:yang:stampd-stamp";
-    public static final String STAMP_REVISION = "2026-11-26";
+    public static final String STAMP_REVISION = "2026-12-07";
     public static final QNameModule STAMP_MODULE =
             QNameModule.of(XMLNamespace.of(STAMP_NAMESPACE), Revision.of(STAMP_REVISION));
 
-    /** stampd's features that this agent implements: none yet (af-packet and xdp come later). */
-    static final List<String> STAMP_FEATURES = List.of();
+    /** stampd's features that this agent implements: the xdp data plane (af-packet comes later). */
+    static final List<String> STAMP_FEATURES = List.of("xdp");
 
     private static final List<String> RESOURCES = List.of(
             "/META-INF/stampd/yang/stampd-stamp.yang",

@@ -120,7 +120,7 @@ class StampConfigCheckTest {
 
     @Test
     void unadvertisedDataPlaneIsNotEvenParsed() {
-        String bad = example.replace("<type>socket</type>", "<type>xdp</type>");
-        assertThrows(Exception.class, () -> root(bad), "feature xdp is off, so enum xdp does not exist");
+        String bad = example.replace("<type>socket</type>", "<type>af-packet</type><interface>eth0</interface>");
+        assertThrows(Exception.class, () -> root(bad), "feature af-packet is off, so enum af-packet does not exist");
     }
 }

@@ -114,7 +114,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     @Override
     public ReflectorCounters counters() {
         ReflectorCounters own = new ReflectorCounters(received.get(), reflected.get(), rejected.get(), lastSenderSeq,
-                lastReflectorSeq);
+                lastReflectorSeq, 0);
         Supplier<ReflectorCounters> k = kernelCounters;
         if (k == null) {
             return own;
@@ -123,7 +123,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         boolean kernelLatest = kc.lastSenderSeq() >= 0 && kc.reflected() > 0;
         return new ReflectorCounters(own.received() + kc.received(), own.reflected() + kc.reflected(),
                 own.rejected() + kc.rejected(), kernelLatest ? kc.lastSenderSeq() : own.lastSenderSeq(),
-                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq());
+                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), kc.reflected());
     }
 
     public boolean closed() {

@@ -16,9 +16,15 @@ import io.stampd.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlaneSettings;
+
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -81,9 +87,78 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         });
     }
 
+    /** The session core this plane moves packets for. */
+    public StampNode node() {
+        return node;
+    }
+
     @Override
-    public String name() {
-        return "socket";
+    public PlaneSettings plane() {
+        return PlaneSettings.SOCKET;
+    }
+
+    @Override
+    public Set<PlaneSettings.Kind> supportedPlanes() {
+        return Set.of(PlaneSettings.Kind.SOCKET);
+    }
+
+    @Override
+    public void check(PlaneSettings plane, Collection<SenderSessionConfig> senders,
+                      Collection<ReflectorSessionConfig> reflectors) {
+        if (plane.kind() != PlaneSettings.Kind.SOCKET) {
+            throw new DataPlaneException(DataPlaneException.Reason.UNSUPPORTED, "this node runs the socket data plane"
+                    + " only, not " + plane.kind(), DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_TYPE));
+        }
+        checkPorts(senders, reflectors);
+    }
+
+    /**
+     * Refuses sessions whose port or address another program holds. Ports this plane holds itself
+     * are not probed: it shares them (or a session being replaced releases them).
+     */
+    public void checkPorts(Collection<SenderSessionConfig> senders, Collection<ReflectorSessionConfig> reflectors) {
+        var held = loop.call(() -> new Held(Set.copyOf(reflectorEndpoints.keySet()),
+                Set.copyOf(senderEndpoints.keySet())));
+        for (ReflectorSessionConfig r : reflectors) {
+            if (!held.reflectorPorts.contains(r.reflectorPort())) {
+                PortProbe.check(null, r.reflectorPort()).ifPresent(refusal -> {
+                    throw new DataPlaneException(reason(refusal), "reflector session " + r.id() + " cannot start: "
+                            + refusal.message(), new DataPlaneException.Subject(DataPlaneException.Field.REFLECTOR_PORT,
+                            r.id()));
+                });
+            }
+        }
+        for (SenderSessionConfig c : senders) {
+            if (c.senderPort() == 0 && c.senderAddress() == null) {
+                continue; // the kernel picks a free port on any address
+            }
+            boolean ours = c.senderPort() != 0 && held.senderEndpoints.stream().anyMatch(k -> k.port() == c.senderPort()
+                    && Objects.equals(k.address(), c.senderAddress()));
+            if (!ours) {
+                PortProbe.check(c.senderAddress(), c.senderPort()).ifPresent(refusal -> {
+                    DataPlaneException.Field field = refusal.problem() == PortProbe.Problem.ADDRESS_NOT_AVAILABLE
+                            ? DataPlaneException.Field.SENDER_ADDRESS : DataPlaneException.Field.SENDER_PORT;
+                    throw new DataPlaneException(reason(refusal), "sender session " + c.id() + " cannot start: "
+                            + refusal.message(), new DataPlaneException.Subject(field, c.id()));
+                });
+            }
+        }
+    }
+
+    private record Held(Set<Integer> reflectorPorts, Set<SenderEndpoint.Key> senderEndpoints) {
+    }
+
+    private static DataPlaneException.Reason reason(PortProbe.Refusal refusal) {
+        return switch (refusal.problem()) {
+            case IN_USE -> DataPlaneException.Reason.PORT_IN_USE;
+            case ADDRESS_NOT_AVAILABLE -> DataPlaneException.Reason.ADDRESS_NOT_AVAILABLE;
+            case OTHER -> DataPlaneException.Reason.RESOURCE;
+        };
+    }
+
+    @Override
+    public void use(PlaneSettings plane) {
+        check(plane, java.util.List.of(), java.util.List.of());
     }
 
     @Override

@@ -5,6 +5,7 @@ import static io.stampd.netconf.engine.ConfigNodes.entries;
 import static io.stampd.netconf.engine.ConfigNodes.flag;
 import static io.stampd.netconf.engine.ConfigNodes.leaf;
 
+import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.netconf.CommitVetoException;
@@ -27,9 +28,9 @@ import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
  * switches, thresholds, the data plane's interface).
  */
 record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorIntent> reflectors,
-                       boolean senderEnable, boolean reflectorEnable, Optional<String> dataPlaneInterface) {
+                       boolean senderEnable, boolean reflectorEnable, PlaneSettings plane) {
 
-    static final DesiredSessions NONE = new DesiredSessions(Map.of(), Map.of(), true, true, Optional.empty());
+    static final DesiredSessions NONE = new DesiredSessions(Map.of(), Map.of(), true, true, PlaneSettings.SOCKET);
 
     DesiredSessions {
         senders = Collections.unmodifiableMap(new LinkedHashMap<>(senders));
@@ -60,8 +61,8 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
         for (ReflectorSessionConfig c : sessions.reflectors()) {
             reflectors.put(c.id(), new ReflectorIntent(c, reflectorEnable));
         }
-        Optional<String> dataPlaneInterface = child(stamp, "data-plane").flatMap(p -> leaf(p, "interface"));
-        return new DesiredSessions(senders, reflectors, senderEnable, reflectorEnable, dataPlaneInterface);
+        PlaneSettings plane = stamp == null ? PlaneSettings.SOCKET : StampConfigCheck.plane(stamp);
+        return new DesiredSessions(senders, reflectors, senderEnable, reflectorEnable, plane);
     }
 
     /** The thresholds container (StampConfigCheck has already checked its must statements). */

@@ -11,7 +11,7 @@ import io.stampd.dataplane.session.ReflectorSessionConfig;
  * clear-statistics moves their zero.
  */
 final class ReflectorSession {
-    private static final ReflectorCounters ZERO = new ReflectorCounters(0, 0, 0, -1, -1);
+    private static final ReflectorCounters ZERO = ReflectorCounters.ZERO;
 
     final ReflectorSessionConfig config;
     private volatile boolean enabled;
@@ -69,7 +69,8 @@ final class ReflectorSession {
         ReflectorCounters now = h.counters();
         ReflectorCounters z = zero;
         return new ReflectorCounters(now.received() - z.received(), now.reflected() - z.reflected(),
-                now.rejected() - z.rejected(), now.lastSenderSeq(), now.lastReflectorSeq());
+                now.rejected() - z.rejected(), now.lastSenderSeq(), now.lastReflectorSeq(),
+                now.inKernel() - z.inKernel());
     }
 
     void clearCounters() {

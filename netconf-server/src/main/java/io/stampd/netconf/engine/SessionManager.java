@@ -2,12 +2,12 @@ package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.session.StampRecord;
 import io.stampd.netconf.CommitVetoException;
 import io.stampd.netconf.engine.SessionEvents.Role;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,21 +57,58 @@ public final class SessionManager implements AutoCloseable {
     /** Refuses a configuration the engine could not run, without changing anything. */
     synchronized void check(DesiredSessions desired) throws CommitVetoException {
         checkOpen();
-        checkInterface(desired);
-        new SessionTransition(senders, reflectors, desired).probePorts();
+        check(desired, new SessionTransition(senders, reflectors, desired));
     }
 
-    /** Makes the data plane run {@code desired}, or leaves it as it was and says why it cannot. */
+    /** The data plane's say: the plane it would use and the sessions it would start. */
+    private void check(DesiredSessions desired, SessionTransition t) throws CommitVetoException {
+        try {
+            dataPlane.check(desired.plane(), t.startingSenders(), t.startingReflectors());
+        } catch (DataPlaneException e) {
+            throw SessionTransition.veto(e);
+        }
+    }
+
+    /**
+     * Makes the data plane run {@code desired}, or leaves it as it was and says why it cannot. A
+     * change of data plane moves the running sessions first (they keep running); then the sessions
+     * the configuration changes are stopped and started; if that fails, the plane moves back.
+     */
     synchronized void apply(DesiredSessions desired) throws CommitVetoException {
         checkOpen();
-        checkInterface(desired);
         SessionTransition t = new SessionTransition(senders, reflectors, desired);
-        t.probePorts();
+        check(desired, t);
+        PlaneSettings before = dataPlane.plane();
+        boolean switching = !desired.plane().equals(before);
+        if (switching) {
+            try {
+                dataPlane.use(desired.plane());
+            } catch (DataPlaneException e) {
+                throw SessionTransition.veto(e);
+            }
+            LOG.info("data plane: {} -> {}", before, desired.plane());
+        }
         Map<Long, SessionState> sendersBefore = states(senders, SenderSession::state);
         Map<Long, SessionState> reflectorsBefore = states(reflectors, ReflectorSession::state);
-        t.execute(dataPlane);
+        try {
+            t.execute(dataPlane);
+        } catch (CommitVetoException e) {
+            if (switching) {
+                moveBack(before);
+            }
+            throw e;
+        }
         swapIn(t, desired);
         t.reportStateChanges(sendersBefore, reflectorsBefore, events);
+    }
+
+    private void moveBack(PlaneSettings before) {
+        try {
+            dataPlane.use(before);
+            LOG.info("data plane moved back to {} (the commit was refused)", before);
+        } catch (DataPlaneException e) {
+            LOG.error("cannot move the data plane back to {} after a refused commit: {}", before, e.getMessage());
+        }
     }
 
     /**
@@ -85,7 +122,17 @@ public final class SessionManager implements AutoCloseable {
         SessionTransition t = new SessionTransition(senders, reflectors, desired);
         Map<Long, SessionState> sendersBefore = states(senders, SenderSession::state);
         Map<Long, SessionState> reflectorsBefore = states(reflectors, ReflectorSession::state);
-        List<String> failures = t.executeTolerantly(dataPlane);
+        List<String> failures = new java.util.ArrayList<>();
+        if (!desired.plane().equals(dataPlane.plane())) {
+            try {
+                dataPlane.use(desired.plane());
+            } catch (DataPlaneException e) {
+                // The sessions still run, on the plane the node has; the state shows which one.
+                failures.add("data plane " + desired.plane() + " cannot be used now, staying on " + dataPlane.plane()
+                        + ": " + e.getMessage());
+            }
+        }
+        failures.addAll(t.executeTolerantly(dataPlane));
         swapIn(t, desired);
         t.reportStateChanges(sendersBefore, reflectorsBefore, events);
         return failures;
@@ -102,26 +149,6 @@ public final class SessionManager implements AutoCloseable {
         Map<Long, SessionState> out = new LinkedHashMap<>();
         sessions.forEach((id, s) -> out.put(id, state.apply(s)));
         return out;
-    }
-
-    private static void checkInterface(DesiredSessions desired) throws CommitVetoException {
-        Optional<String> name = desired.dataPlaneInterface();
-        if (name.isEmpty()) {
-            return;
-        }
-        boolean present;
-        try {
-            present = NetworkInterface.getByName(name.get()) != null;
-        } catch (SocketException e) {
-            present = false;
-        }
-        if (!present) {
-            throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.INVALID_VALUE,
-                    "interface " + name.get() + " does not exist on this node");
-        }
-        throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.OPERATION_NOT_SUPPORTED,
-                "the socket data plane cannot bind test sockets to an interface yet; remove"
-                + " /stamp/data-plane/interface");
     }
 
     // ---- RPCs --------------------------------------------------------------------------------
@@ -226,6 +253,16 @@ public final class SessionManager implements AutoCloseable {
 
     String dataPlaneName() {
         return dataPlane.name();
+    }
+
+    /** The plane in use. */
+    PlaneSettings plane() {
+        return dataPlane.plane();
+    }
+
+    /** Counters of the plane's in-kernel programs. */
+    Map<String, Long> programCounters() {
+        return dataPlane.programCounters();
     }
 
     /** The data plane's node-wide counters since start or the last clear-statistics all. */

@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.opendaylight.yangtools.yang.common.ErrorTag;
@@ -137,45 +135,42 @@ final class SessionTransition {
                 && senderStarts.isEmpty();
     }
 
-    /**
-     * Refuses the transition if a port or address that a new session needs is taken by another
-     * program. Ports our own running sessions hold are not probed: the data plane shares them (or
-     * they are being released by this very transition).
-     */
-    void probePorts() throws CommitVetoException {
-        for (ReflectorSession r : reflectorStarts) {
-            int port = r.config.reflectorPort();
-            boolean ours = reflectors.values().stream().anyMatch(o -> o.running() && o.config.reflectorPort() == port);
-            if (!ours) {
-                Optional<PortProbe.Refusal> refusal = PortProbe.check(null, port);
-                if (refusal.isPresent()) {
-                    throw veto(Role.REFLECTOR, r.id(), "reflector-udp-port", refusal.get());
-                }
-            }
-        }
-        for (SenderSession s : senderStarts) {
-            var c = s.config;
-            if (c.senderPort() == 0 && c.senderAddress() == null) {
-                continue; // the kernel picks a free port on any address
-            }
-            boolean ours = c.senderPort() != 0 && senders.values().stream().anyMatch(o -> o.running()
-                    && o.config.senderPort() == c.senderPort()
-                    && Objects.equals(o.config.senderAddress(), c.senderAddress()));
-            if (!ours) {
-                Optional<PortProbe.Refusal> refusal = PortProbe.check(c.senderAddress(), c.senderPort());
-                if (refusal.isPresent()) {
-                    String leaf = refusal.get().problem() == PortProbe.Problem.ADDRESS_NOT_AVAILABLE ? "sender-ip"
-                            : "session-sender-udp-port";
-                    throw veto(Role.SENDER, s.id(), leaf, refusal.get());
-                }
-            }
-        }
+    /** Configurations of the sessions this transition starts, for the data plane's check. */
+    List<io.stampd.dataplane.session.SenderSessionConfig> startingSenders() {
+        return senderStarts.stream().map(s -> s.config).toList();
     }
 
-    private static CommitVetoException veto(Role role, long id, String leaf, PortProbe.Refusal refusal) {
-        ErrorTag tag = refusal.problem() == PortProbe.Problem.IN_USE ? ErrorTag.IN_USE : ErrorTag.INVALID_VALUE;
-        return new CommitVetoException(path(role, id) + "/" + leaf, tag,
-                role.yangName + " session " + id + " cannot start: " + refusal.message());
+    List<io.stampd.dataplane.session.ReflectorSessionConfig> startingReflectors() {
+        return reflectorStarts.stream().map(r -> r.config).toList();
+    }
+
+    /**
+     * The data plane's refusal as a commit veto: the error-path names the node the data plane says
+     * it concerns (a session's port or address, or /stamp/data-plane/...).
+     */
+    static CommitVetoException veto(DataPlaneException e) {
+        ErrorTag tag = switch (e.reason()) {
+            case PORT_IN_USE -> ErrorTag.IN_USE;
+            case ADDRESS_NOT_AVAILABLE, INVALID_CONFIGURATION -> ErrorTag.INVALID_VALUE;
+            case UNSUPPORTED -> ErrorTag.OPERATION_NOT_SUPPORTED;
+            case RESOURCE -> ErrorTag.RESOURCE_DENIED;
+            case INTERNAL -> ErrorTag.OPERATION_FAILED;
+        };
+        String path = e.subject().map(SessionTransition::path).orElse(null);
+        return new CommitVetoException(path, tag, e.getMessage());
+    }
+
+    /** The YANG node a data plane subject names. */
+    static String path(DataPlaneException.Subject subject) {
+        return switch (subject.field()) {
+            case PLANE_TYPE -> "/stamp/data-plane/type";
+            case PLANE_INTERFACE -> "/stamp/data-plane/interface";
+            case PLANE_MODE -> "/stamp/data-plane/xdp-mode";
+            case SENDER_ADDRESS -> path(Role.SENDER, subject.sessionId()) + "/sender-ip";
+            case SENDER_PORT -> path(Role.SENDER, subject.sessionId()) + "/session-sender-udp-port";
+            case REFLECTOR_ADDRESS -> path(Role.REFLECTOR, subject.sessionId()) + "/session-reflector-ip";
+            case REFLECTOR_PORT -> path(Role.REFLECTOR, subject.sessionId()) + "/reflector-udp-port";
+        };
     }
 
     static String path(Role role, long id) {
@@ -276,6 +271,10 @@ final class SessionTransition {
         ErrorTag tag = ErrorTag.OPERATION_FAILED;
         String leaf = "";
         if (e instanceof DataPlaneException d) {
+            if (d.subject().isPresent()) {
+                CommitVetoException v = veto(d);
+                return new CommitVetoException(v.path(), v.tag(), reason(role, id, e));
+            }
             switch (d.reason()) {
                 case PORT_IN_USE -> {
                     tag = ErrorTag.IN_USE;
@@ -286,9 +285,9 @@ final class SessionTransition {
                     leaf = role == Role.SENDER ? "/sender-ip" : "/reflector-ip";
                 }
                 case INVALID_CONFIGURATION -> tag = ErrorTag.INVALID_VALUE;
+                case UNSUPPORTED -> tag = ErrorTag.OPERATION_NOT_SUPPORTED;
                 case RESOURCE -> tag = ErrorTag.RESOURCE_DENIED;
                 case INTERNAL -> tag = ErrorTag.OPERATION_FAILED;
-                default -> tag = ErrorTag.OPERATION_FAILED;
             }
         }
         return new CommitVetoException(path(role, id) + leaf, tag, reason(role, id, e));

@@ -95,8 +95,8 @@ final class StateRefresher implements AutoCloseable {
             readings.add(read(s, nowMono, nowUnix));
         }
         long t1 = System.nanoTime();
-        ContainerNode state = StateTree.build(sessions.dataPlaneName(), sessions.running(),
-                sessions.dataPlaneCounters(), sessions.sendTiming(), readings, sessions.reflectors());
+        ContainerNode state = StateTree.build(sessions.plane(), sessions.running(), sessions.dataPlaneCounters(),
+                sessions.sendTiming(), sessions.programCounters(), readings, sessions.reflectors());
         long t2 = System.nanoTime();
         var tx = broker.newWriteOnlyTransaction();
         tx.put(LogicalDatastoreType.OPERATIONAL, STATE_PATH, state);

@@ -4,6 +4,7 @@ import static io.stampd.netconf.engine.StampNames.id;
 import static io.stampd.netconf.engine.StampNames.qname;
 
 import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
@@ -18,6 +19,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.common.Decimal64;
 import org.opendaylight.yangtools.yang.common.QName;
@@ -50,12 +52,12 @@ final class StateTree {
     private StateTree() {
     }
 
-    static ContainerNode build(String dataPlaneName, DesiredSessions running, DataPlaneCounters counters,
-                               Optional<SendTiming> sendTiming, List<SenderReading> senders,
-                               List<ReflectorSession> reflectors) {
+    static ContainerNode build(PlaneSettings plane, DesiredSessions running, DataPlaneCounters counters,
+                               Optional<SendTiming> sendTiming, Map<String, Long> programCounters,
+                               List<SenderReading> senders, List<ReflectorSession> reflectors) {
         var state = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("stamp-state"));
-        var plane = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("data-plane"))
-                .withChild(leaf("type", dataPlaneName))
+        var planeState = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("data-plane"))
+                .withChild(leaf("type", plane.kind().yangName))
                 .withChild(leaf("unmatched-packets", u64(counters.unmatched())))
                 .withChild(leaf("malformed-packets", u64(counters.malformed())))
                 .withChild(leaf("send-errors", u64(counters.sendErrors())))
@@ -65,9 +67,23 @@ final class StateTree {
                         .withChild(leaf("user-space-transmit", u64(counters.userSpaceTxTimestamps())))
                         .withChild(leaf("user-space-receive", u64(counters.userSpaceRxTimestamps())))
                         .build());
-        running.dataPlaneInterface().ifPresent(i -> plane.withChild(leaf("interface", i)));
-        sendTiming.ifPresent(t -> plane.withChild(sendTiming(t)));
-        state.withChild(plane.build());
+        if (plane.device() != null) {
+            planeState.withChild(leaf("interface", plane.device()));
+        }
+        if (plane.xdpMode() != null) {
+            planeState.withChild(leaf("xdp-mode", plane.xdpMode().toString()));
+        }
+        sendTiming.ifPresent(t -> planeState.withChild(sendTiming(t)));
+        if (!programCounters.isEmpty()) {
+            var list = ImmutableNodes.newUserMapBuilder().withNodeIdentifier(id("program-counter"));
+            programCounters.forEach((name, packets) -> list.withChild(ImmutableNodes.newMapEntryBuilder()
+                    .withNodeIdentifier(key("program-counter", "name", name))
+                    .withChild(leaf("name", name))
+                    .withChild(leaf("packets", u64(packets)))
+                    .build()));
+            planeState.withChild(list.build());
+        }
+        state.withChild(planeState.build());
 
         if (!senders.isEmpty()) {
             var list = ImmutableNodes.newUserMapBuilder().withNodeIdentifier(id("test-session-state"));
@@ -110,6 +126,10 @@ final class StateTree {
                 .withChild(leaf("sender-session-state", s.state().yangName));
         if (s.failureReason() != null) {
             entry.withChild(leaf("failure-reason", s.failureReason()));
+        }
+        SenderHandle h = s.handle();
+        if (h != null && h.collectedInKernel() > 0) {
+            entry.withChild(leaf("in-kernel-packets", u64(h.collectedInKernel())));
         }
         entry.withChild(currentStats(s, st));
         entry.withChild(records(reading));
@@ -262,6 +282,9 @@ final class StateTree {
             entry.withChild(leaf("failure-reason", r.failureReason()));
         }
         entry.withChild(leaf("reflector-timestamp-format", format(c.timestampFormat())));
+        if (n.inKernel() > 0) {
+            entry.withChild(leaf("in-kernel-packets", u64(n.inKernel())));
+        }
         if (c.senderAddress() != null) {
             entry.withChild(leaf("sender-ip", Ipv6Addresses.format(c.senderAddress())));
         }

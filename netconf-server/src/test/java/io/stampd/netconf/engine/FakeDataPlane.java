@@ -3,6 +3,7 @@ package io.stampd.netconf.engine;
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;
@@ -12,6 +13,7 @@ import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,9 +28,54 @@ final class FakeDataPlane implements DataPlane {
     /** The send-time error a test feeds in; null: this data plane does not measure it. */
     SendTimingRecorder sendTiming;
 
+    /** The plane in use; {@link #use} refuses the planes in {@link #refusedPlanes}. */
+    PlaneSettings plane = PlaneSettings.SOCKET;
+    final Set<PlaneSettings.Kind> refusedPlanes = new HashSet<>();
+
     @Override
-    public String name() {
-        return "socket";
+    public PlaneSettings plane() {
+        return plane;
+    }
+
+    @Override
+    public Set<PlaneSettings.Kind> supportedPlanes() {
+        return Set.of(PlaneSettings.Kind.SOCKET, PlaneSettings.Kind.XDP);
+    }
+
+    @Override
+    public void check(PlaneSettings p, Collection<SenderSessionConfig> starting,
+                      Collection<ReflectorSessionConfig> startingReflectors) {
+        if (refusedPlanes.contains(p.kind())) {
+            throw new DataPlaneException(DataPlaneException.Reason.UNSUPPORTED, "no " + p.kind() + " here",
+                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_TYPE));
+        }
+        // Like the socket plane: ports another program holds are found by binding them, except
+        // the ones this plane holds itself. takenPorts are free for the check (a race it loses).
+        Set<Integer> held = new HashSet<>();
+        senders.stream().filter(s -> !s.closed).forEach(s -> held.add(s.config.senderPort()));
+        for (SenderSessionConfig c : starting) {
+            if (c.senderPort() != 0 && !held.contains(c.senderPort()) && !bindable(c.senderPort())) {
+                throw new DataPlaneException(DataPlaneException.Reason.PORT_IN_USE, "sender session " + c.id()
+                        + " cannot start: UDP [::]:" + c.senderPort() + " is already in use",
+                        new DataPlaneException.Subject(DataPlaneException.Field.SENDER_PORT, c.id()));
+            }
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (var ch = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+            ch.bind(new java.net.InetSocketAddress(port));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void use(PlaneSettings p) {
+        check(p, List.of(), List.of());
+        log.add("use " + p);
+        plane = p;
     }
 
     @Override
@@ -125,7 +172,7 @@ final class FakeDataPlane implements DataPlane {
 
         @Override
         public ReflectorCounters counters() {
-            return new ReflectorCounters(0, 0, 0, -1, -1);
+            return ReflectorCounters.ZERO;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.stampd.netconf.engine;
 
+import io.stampd.dataplane.PlaneSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,7 +65,7 @@ class SessionManagerTest {
         }
 
         DesiredSessions build() {
-            return new DesiredSessions(senders, reflectors, true, true, Optional.empty());
+            return new DesiredSessions(senders, reflectors, true, true, PlaneSettings.SOCKET);
         }
     }
 

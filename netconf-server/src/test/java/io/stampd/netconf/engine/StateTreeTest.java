@@ -1,5 +1,6 @@
 package io.stampd.netconf.engine;
 
+import io.stampd.dataplane.PlaneSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class StateTreeTest {
         ReflectorSessionConfig r = new ReflectorSessionConfig(3, ReflectorSessionConfig.ANY_SSID, null, 0, null, 862,
                 List.of(), null, true, null);
         var desired = new DesiredSessions(Map.of(7L, new SenderIntent(c, true, Thresholds.NONE)),
-                Map.of(3L, new ReflectorIntent(r, true)), true, true, Optional.empty());
+                Map.of(3L, new ReflectorIntent(r, true)), true, true, PlaneSettings.SOCKET);
         manager.apply(desired);
 
         SenderSession s = manager.senders().getFirst();
@@ -57,7 +58,7 @@ class StateTreeTest {
             }
         }
         var snapshot = stats.snapshot(20 * 10_000_000L + 3_000_000_000L);
-        ContainerNode state = StateTree.build("socket", desired, plane.counters(), manager.sendTiming(),
+        ContainerNode state = StateTree.build(PlaneSettings.SOCKET, desired, plane.counters(), manager.sendTiming(), Map.of(),
                 List.of(new StateTree.SenderReading(s, snapshot, stats.latestRecords(10), 19)),
                 manager.reflectors());
 
@@ -86,8 +87,8 @@ class StateTreeTest {
         for (int i = 1; i <= 100; i++) {
             plane.sendTiming.record(0, i * 1000L); // 1 .. 100 µs late
         }
-        String text = acceptedAsXml(StateTree.build("socket", DesiredSessions.NONE, plane.counters(),
-                manager.sendTiming(), List.of(), List.of()));
+        String text = acceptedAsXml(StateTree.build(PlaneSettings.SOCKET, DesiredSessions.NONE, plane.counters(),
+                manager.sendTiming(), Map.of(), List.of(), List.of()));
         String timing = text.substring(text.indexOf("<send-timing>"), text.indexOf("</send-timing>"));
         for (String expected : new String[] {"<packets>100</packets>", "<p50>50", "<p99>99", "<max>100"}) {
             assertTrue(timing.contains(expected), expected + " in " + timing);
@@ -100,8 +101,8 @@ class StateTreeTest {
         var afterClear = manager.sendTiming().orElseThrow();
         assertEquals(2, afterClear.count());
         assertTrue(afterClear.percentileNanos(50) >= 1_990_000, "only the packets since the clear: " + afterClear);
-        text = acceptedAsXml(StateTree.build("socket", DesiredSessions.NONE, plane.counters(),
-                manager.sendTiming(), List.of(), List.of()));
+        text = acceptedAsXml(StateTree.build(PlaneSettings.SOCKET, DesiredSessions.NONE, plane.counters(),
+                manager.sendTiming(), Map.of(), List.of(), List.of()));
         assertTrue(text.contains("<packets>2</packets>"), text);
     }
 

@@ -1,4 +1,4 @@
-package io.stampd.netconf.engine;
+package io.stampd.dataplane.socket;
 
 import io.stampd.dataplane.session.Ipv6Addresses;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.Optional;
 
 /**
- * Binds and releases a UDP port to see whether a session could take it, before the commit touches
+ * Binds and releases a UDP port to see whether a session could take it, before a commit touches
  * the data plane: so that a port held by another program refuses the commit while nothing of it
  * has been started or stopped (and no test packet of it has been sent).
  */
