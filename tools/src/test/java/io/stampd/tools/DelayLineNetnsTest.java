@@ -83,7 +83,7 @@ class DelayLineNetnsTest {
     void detachesAndReattachesInGenericMode() {
         TestEnv.requireNetns();
         try (Testbed tb = Testbed.up(0, 0)) {
-            String rfl = tb.reflectorNs();
+            String rfl = tb.delayNs();
             String dev = tb.delayDev();
             assertEquals("native", show(tb).get("MODE"));
 
@@ -111,10 +111,10 @@ class DelayLineNetnsTest {
             assertEquals("300", updated.get("DELAY_US"));
             assertEquals("0.5", updated.get("LOSS_PCT"), "set must keep the loss it was not given");
 
-            Testbed.Result elsewhere = tb.exec(tb.transitNs(), tb.stampd(), "delay-line", "set",
-                    "--dev", "trn1", "--delay-us", "1");
+            Testbed.Result elsewhere = tb.exec(tb.senderNs(), tb.stampd(), "delay-line", "set",
+                    "--dev", tb.senderDev(), "--delay-us", "1");
             assertEquals(1, elsewhere.exitCode());
-            assertTrue(elsewhere.stderr().contains("no delay_line XDP program is attached to trn1"),
+            assertTrue(elsewhere.stderr().contains("no delay_line XDP program is attached to " + tb.senderDev()),
                     elsewhere.stderr());
         }
     }
