@@ -319,7 +319,11 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	out[6] = n ? STAMP_NH_ROUTING : IPPROTO_UDP;
 	out[7] = s->hop_limit;
 	__builtin_memcpy(out + 8, &ip6->daddr, 16);
-	__builtin_memcpy(out + 24, fib.ipv6_dst, 16);
+	/* Not from fib.ipv6_dst: the look-up replaced that with the next hop (a gateway). */
+	if (n)
+		__builtin_memcpy(out + 24, s->segment[0], 16);
+	else
+		__builtin_memcpy(out + 24, &ip6->saddr, 16);
 	if (n) {
 		__u8 *srh = out + 40;
 
