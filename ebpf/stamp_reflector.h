@@ -69,12 +69,21 @@ struct stamp_flow_key {
  * Context of the syscall program stamp_flow_take (BPF_PROG_RUN from user space): the one
  * way user space numbers a stateful flow while the XDP program numbers it too, so that
  * the kernel map stays the only counter and no number is given twice.
+ *
+ * Giving back is a compare-and-swap: number seq goes back only while the flow's next number
+ * is still seq + 1. (A plain "decrement if > 0" would hand out twice a number the XDP program
+ * took between user space's take and give-back.)
  */
 struct stamp_flow_take_args {
 	struct stamp_flow_key key;
-	__s32 delta;			/* +1: take the next number; -1: give the last one back */
+	__s32 delta;			/* +1: take the next number; -1: give number seq back */
 	__u32 reserved;
-	__u64 seq;			/* out (delta +1): the number taken */
+	__u64 seq;			/* delta +1: out, the number taken; delta -1: in, the number given back */
 };
+
+/* Return values of stamp_flow_take (BPF_PROG_RUN's retval). */
+#define STAMP_FLOW_OK 0			/* taken, or given back */
+#define STAMP_FLOW_STALE 1		/* not given back: a later number was taken meanwhile, or no such flow */
+#define STAMP_FLOW_ERROR 2		/* delta other than +1/-1, or the flow could not be created */
 
 #endif /* STAMP_REFLECTOR_H */

@@ -55,6 +55,9 @@ enum stamp_xdp_counter {
 	STAMP_C_TX,			/* reflected out of the arrival interface (XDP_TX) */
 	STAMP_C_REDIRECT,		/* reflected out of another interface (bpf_redirect) */
 	STAMP_C_COLLECTED,		/* collector: record pushed, frame dropped */
+	STAMP_C_NOT_LOCAL,		/* the destination is not one of the node's addresses (refl_local, coll_local):
+					 * the packet is being forwarded through this node. Added after the others so
+					 * that their numbers stay as first published. */
 	STAMP_C_COUNT
 };
 

@@ -102,6 +102,9 @@ public final class Libc {
     // struct epoll_event is packed on x86-64: u32 events; u64 data at offset 4
     public static final int EPOLL_EVENT_SIZE = 12;
     public static final int IN6_PKTINFO_SIZE = 20;
+    // struct timex (glibc x86-64, offsetof checked): 208 octets, int tai at 160; modes 0 only reads
+    private static final int TIMEX_SIZE = 208;
+    private static final int TIMEX_TAI = 160;
 
     public static final ValueLayout.OfShort NET_U16 =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
@@ -142,6 +145,7 @@ public final class Libc {
     private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle ADJTIMEX = errnoCall("adjtimex", JAVA_INT, ADDRESS);
     private static final MethodHandle PRCTL =
             errnoCall("prctl", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle STRERROR =
@@ -364,7 +368,29 @@ public final class Libc {
         }
     }
 
-    /** CLOCK_REALTIME in nanoseconds since the Unix epoch. */
+    /**
+     * The kernel's TAI - UTC offset in seconds (adjtimex(2) with modes 0, field tai): what
+     * CLOCK_TAI runs ahead of CLOCK_REALTIME. 0 until something (ntpd, chrony, ptp4l, phc2sys)
+     * sets it, so the two clocks are then equal.
+     *
+     * @throws IllegalStateException if adjtimex fails
+     */
+    public static int taiOffsetSeconds() {
+        Scratch s = scratch();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timex = arena.allocate(TIMEX_SIZE, 8); // zeroed: modes 0 reads
+            int r = (int) ADJTIMEX.invokeExact(s.errno, timex);
+            if (r < 0) {
+                throw new IllegalStateException("adjtimex failed: " + strerror(s.errno()));
+            }
+            return timex.get(JAVA_INT, TIMEX_TAI);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /**
      * Writes a control message carrying one int at {@code at} of {@code area} (which must leave
      * CMSG_SPACE(4) = 24 octets there); returns the offset after it.
@@ -390,6 +416,7 @@ public final class Libc {
         hdrs.set(JAVA_LONG, at + MSG_IOVLEN, 1);
     }
 
+    /** CLOCK_REALTIME in nanoseconds since the Unix epoch. */
     public static long realtimeNanos() {
         MemorySegment ts = scratch().timespec;
         int r;

@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -155,6 +157,64 @@ public final class BpfMap implements AutoCloseable {
             throw new BpfException("bpf_map_lookup_elem", describe(), rc);
         }
         return true;
+    }
+
+    /** Deletes {@code key}; false when the map has no such key. Not for array maps (the kernel refuses). */
+    public boolean delete(byte[] key) {
+        checkLength("key", key.length, keySize);
+        try (Arena arena = Arena.ofConfined()) {
+            return delete(arena.allocateFrom(JAVA_BYTE, key));
+        }
+    }
+
+    /** Deletes the key in the native segment {@code key}; false when the map has no such key. */
+    public boolean delete(MemorySegment key) {
+        checkOpen();
+        checkSegment("key", key, keySize);
+        int rc = LibBpf.get().mapDeleteElem(fd, key);
+        if (rc == -LibBpf.ENOENT) {
+            return false;
+        }
+        if (rc < 0) {
+            throw new BpfException("bpf_map_delete_elem", describe(), rc);
+        }
+        return true;
+    }
+
+    /**
+     * The key after {@code key} in the map's iteration order, or its first key when {@code key} is
+     * null; empty after the last. A key deleted meanwhile restarts the walk at the first key
+     * (the kernel's rule for hash maps), so a caller deleting while it walks should collect first.
+     */
+    public Optional<byte[]> nextKey(byte[] key) {
+        if (key != null) {
+            checkLength("key", key.length, keySize);
+        }
+        checkOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment current = key == null ? MemorySegment.NULL : arena.allocateFrom(JAVA_BYTE, key);
+            MemorySegment next = arena.allocate(keySize, 8);
+            int rc = LibBpf.get().mapGetNextKey(fd, current, next);
+            if (rc == -LibBpf.ENOENT) {
+                return Optional.empty();
+            }
+            if (rc < 0) {
+                throw new BpfException("bpf_map_get_next_key", describe(), rc);
+            }
+            return Optional.of(next.toArray(JAVA_BYTE));
+        }
+    }
+
+    /** Every key of the map, in its iteration order (a snapshot; the map may change meanwhile). */
+    public List<byte[]> keys() {
+        List<byte[]> keys = new ArrayList<>();
+        Optional<byte[]> next = nextKey(null);
+        // A hash map holds at most maxEntries keys; the bound keeps a map changing under us from looping forever.
+        for (int i = 0; next.isPresent() && i <= maxEntries; i++) {
+            keys.add(next.get());
+            next = nextKey(next.get());
+        }
+        return keys;
     }
 
     /** The value of {@code key} on each possible CPU of a per-CPU map; empty when the key is absent. */

@@ -77,7 +77,15 @@ final class LibBpf {
      */
     static final long TEST_RUN_OPTS_SIZE = 80;
     static final long TEST_RUN_OPTS_DATA_IN = 8;
+    /*
+     * data_out, data_size_out, ctx_in, ctx_size_in: checked with offsetof against libbpf 1.1.2's
+     * bpf.h (gcc x86_64): 16, 28, 32, 48; ctx_out (40) and ctx_size_out (52) stay unused.
+     */
+    static final long TEST_RUN_OPTS_DATA_OUT = 16;
     static final long TEST_RUN_OPTS_DATA_SIZE_IN = 24;
+    static final long TEST_RUN_OPTS_DATA_SIZE_OUT = 28;
+    static final long TEST_RUN_OPTS_CTX_IN = 32;
+    static final long TEST_RUN_OPTS_CTX_SIZE_IN = 48;
     static final long TEST_RUN_OPTS_RETVAL = 56;
     static final long TEST_RUN_OPTS_REPEAT = 60;
     static final long TEST_RUN_OPTS_DURATION = 64;
@@ -85,6 +93,17 @@ final class LibBpf {
     static final long TEST_RUN_OPTS_BATCH_SIZE = 76;
     /** BPF_F_TEST_XDP_LIVE_FRAMES: frames really go out (XDP_TX/XDP_REDIRECT) instead of being returned. */
     static final int BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1;
+    /** sizeof(struct xdp_md): data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex (__u32 each). */
+    static final long XDP_MD_SIZE = 24;
+    static final long XDP_MD_DATA_END = 4;
+    static final long XDP_MD_INGRESS_IFINDEX = 12;
+
+    /* <sys/mman.h> */
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
+    /** MAP_FAILED, (void *) -1. */
+    static final long MAP_FAILED = -1L;
 
     /* <fcntl.h>, <sched.h> */
     static final int O_RDONLY = 0;
@@ -111,6 +130,7 @@ final class LibBpf {
 
     /* <linux/bpf.h> */
     static final long BPF_ANY = 0;
+    static final int BPF_MAP_TYPE_RINGBUF = 27;
     static final int BPF_MAP_TYPE_PERCPU_HASH = 5;
     static final int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
     static final int BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
@@ -143,6 +163,11 @@ final class LibBpf {
     private final MethodHandle objGetInfoByFd;
     private final MethodHandle mapUpdateElem;
     private final MethodHandle mapLookupElem;
+    private final MethodHandle mapDeleteElem;
+    private final MethodHandle mapGetNextKey;
+    private final MethodHandle mmap;
+    private final MethodHandle munmap;
+    private final MethodHandle sysconf;
     private final MethodHandle numPossibleCpus;
     private final MethodHandle strerror;
     private final MethodHandle ifNameToIndex;
@@ -180,6 +205,14 @@ final class LibBpf {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         mapLookupElem = downcall(libbpf, "bpf_map_lookup_elem", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        mapDeleteElem = downcall(libbpf, "bpf_map_delete_elem", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        mapGetNextKey = downcall(libbpf, "bpf_map_get_next_key", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        mmap = downcall(libc, "mmap", true,
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        munmap = downcall(libc, "munmap", true, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        sysconf = downcall(libc, "sysconf", false, FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         numPossibleCpus = downcall(libbpf, "libbpf_num_possible_cpus", false, FunctionDescriptor.of(JAVA_INT));
         strerror = downcall(libbpf, "libbpf_strerror", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -394,6 +427,24 @@ final class LibBpf {
         }
     }
 
+    /** bpf_map_delete_elem: 0, or the negative errno (ENOENT when the key is absent). */
+    int mapDeleteElem(int fd, MemorySegment key) {
+        try {
+            return (int) mapDeleteElem.invokeExact(fd, key);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_map_delete_elem", t);
+        }
+    }
+
+    /** bpf_map_get_next_key ({@code key} NULL for the first): 0, or the negative errno (ENOENT after the last). */
+    int mapGetNextKey(int fd, MemorySegment key, MemorySegment nextKey) {
+        try {
+            return (int) mapGetNextKey.invokeExact(fd, key, nextKey);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_map_get_next_key", t);
+        }
+    }
+
     int numPossibleCpus() {
         try {
             return (int) numPossibleCpus.invokeExact();
@@ -453,6 +504,43 @@ final class LibBpf {
             return (int) progTestRunOpts.invokeExact(progFd, opts);
         } catch (Throwable t) {
             throw invocationFailure("bpf_prog_test_run_opts", t);
+        }
+    }
+
+    /* ---- memory mappings (BPF ring buffers) ---- */
+
+    /** sysconf(_SC_PAGESIZE). */
+    long pageSize() {
+        try {
+            return (long) sysconf.invokeExact(30 /* _SC_PAGESIZE */);
+        } catch (Throwable t) {
+            throw invocationFailure("sysconf", t);
+        }
+    }
+
+    /** mmap(NULL, length, prot, MAP_SHARED, fd, offset): the address, or throws naming the errno. */
+    MemorySegment mmapShared(int fd, long offset, long length, int prot, String subject) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            MemorySegment address = (MemorySegment) mmap.invokeExact(state, MemorySegment.NULL, length, prot,
+                    MAP_SHARED, fd, offset);
+            if (address.address() == MAP_FAILED) {
+                throw new BpfException("mmap", subject, (int) ERRNO.get(state, 0L));
+            }
+            return address;
+        } catch (Throwable t) {
+            throw invocationFailure("mmap", t);
+        }
+    }
+
+    /** munmap: 0, or the negative errno. */
+    int munmap(MemorySegment address, long length) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
+            int rc = (int) munmap.invokeExact(state, address, length);
+            return rc == 0 ? 0 : -(int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw invocationFailure("munmap", t);
         }
     }
 

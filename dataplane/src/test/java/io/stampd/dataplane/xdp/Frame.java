@@ -1,0 +1,192 @@
+package io.stampd.dataplane.xdp;
+
+import io.stampd.dataplane.codec.UdpChecksum;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds Ethernet / IPv6 / extension headers / UDP test frames field by field, with lengths and
+ * the UDP checksum right unless a test overrides them. Mutable and copyable, so that the malformed
+ * shapes are systematic mutations of well-formed frames.
+ */
+final class Frame {
+    /** One extension header; its first octet (Next Header) is filled in by {@link #build()}. */
+    record Ext(int type, byte[] bytes) {
+        Ext {
+            bytes = bytes.clone();
+        }
+
+        /** Hop-by-Hop (0) or Destination Options (60) of 8 * (units + 1) octets holding one PadN option. */
+        static Ext options(int type, int units) {
+            byte[] b = new byte[8 * (units + 1)];
+            b[1] = (byte) units;
+            b[2] = 1; // PadN
+            b[3] = (byte) (b.length - 4);
+            return new Ext(type, b);
+        }
+
+        /** An SRH with these Segment List entries (Segment List[0] first) and the given SL and Last Entry. */
+        static Ext srh(List<byte[]> segmentList, int segmentsLeft, int lastEntry) {
+            byte[] b = new byte[8 + 16 * segmentList.size()];
+            b[1] = (byte) (2 * segmentList.size());
+            b[2] = 4;
+            b[3] = (byte) segmentsLeft;
+            b[4] = (byte) lastEntry;
+            for (int i = 0; i < segmentList.size(); i++) {
+                System.arraycopy(segmentList.get(i), 0, b, 8 + 16 * i, 16);
+            }
+            return new Ext(43, b);
+        }
+
+        /** A routing header of another type (0, 2, 3, ...) with these addresses and Segments Left. */
+        static Ext routing(int routingType, int segmentsLeft, List<byte[]> addresses) {
+            byte[] b = new byte[8 + 16 * addresses.size()];
+            b[1] = (byte) (2 * addresses.size());
+            b[2] = (byte) routingType;
+            b[3] = (byte) segmentsLeft;
+            for (int i = 0; i < addresses.size(); i++) {
+                System.arraycopy(addresses.get(i), 0, b, 8 + 16 * i, 16);
+            }
+            return new Ext(43, b);
+        }
+
+        /** A Fragment header (44). */
+        static Ext fragment(int offsetUnits, boolean more, int id) {
+            byte[] b = new byte[8];
+            int word = (offsetUnits << 3) | (more ? 1 : 0);
+            b[2] = (byte) (word >>> 8);
+            b[3] = (byte) word;
+            ByteBuffer.wrap(b).putInt(4, id);
+            return new Ext(44, b);
+        }
+
+        /** A copy with octet {@code at} set to {@code value}. */
+        Ext with(int at, int value) {
+            byte[] b = bytes.clone();
+            b[at] = (byte) value;
+            return new Ext(type, b);
+        }
+    }
+
+    byte[] dstMac = mac(0x02, 0, 0, 0, 0, 0x01);
+    byte[] srcMac = mac(0x02, 0, 0, 0, 0x01, 0x02);
+    /** Ethertype; with {@link #vlan} >= 0 the frame carries an 802.1Q tag (0x8100) before it. */
+    int etherType = 0x86DD;
+    int vlan = -1;
+    int version = 6;
+    int trafficClass;
+    int flowLabel;
+    int hopLimit = 64;
+    byte[] src = new byte[16];
+    byte[] dst = new byte[16];
+    List<Ext> ext = new ArrayList<>();
+    /** The next header after the extension headers (17: UDP). */
+    int upper = 17;
+    int sport = 50000;
+    int dport = 862;
+    byte[] payload = new byte[44];
+    /** Ethernet padding after the IPv6 packet. */
+    int padding;
+    /** Overrides (null: computed). */
+    Integer ipPayloadLength;
+    Integer udpLength;
+    Integer checksum;
+
+    Frame copy() {
+        Frame f = new Frame();
+        f.dstMac = dstMac.clone();
+        f.srcMac = srcMac.clone();
+        f.etherType = etherType;
+        f.vlan = vlan;
+        f.version = version;
+        f.trafficClass = trafficClass;
+        f.flowLabel = flowLabel;
+        f.hopLimit = hopLimit;
+        f.src = src.clone();
+        f.dst = dst.clone();
+        f.ext = new ArrayList<>(ext);
+        f.upper = upper;
+        f.sport = sport;
+        f.dport = dport;
+        f.payload = payload.clone();
+        f.padding = padding;
+        f.ipPayloadLength = ipPayloadLength;
+        f.udpLength = udpLength;
+        f.checksum = checksum;
+        return f;
+    }
+
+    /** Octets of the Ethernet header (14, or 18 with a VLAN tag). */
+    int ethernetLength() {
+        return vlan >= 0 ? 18 : 14;
+    }
+
+    int extLength() {
+        return ext.stream().mapToInt(e -> e.bytes().length).sum();
+    }
+
+    /** Offset of the UDP header in the built frame. */
+    int udpOffset() {
+        return ethernetLength() + 40 + extLength();
+    }
+
+    /** The final destination: Segment List[0] of the (first) SRH, else the IPv6 destination. */
+    byte[] finalDestination() {
+        for (Ext e : ext) {
+            if (e.type() == 43 && e.bytes()[2] == 4 && e.bytes().length >= 24) {
+                return Arrays.copyOfRange(e.bytes(), 8, 24);
+            }
+        }
+        return dst;
+    }
+
+    /** The UDP checksum the datagram should carry, for the final destination. */
+    int rightChecksum() {
+        byte[] udp = udpDatagram(0);
+        return UdpChecksum.compute(MemorySegment.ofArray(src), 0, MemorySegment.ofArray(finalDestination()), 0,
+                MemorySegment.ofArray(udp), 0, udp.length);
+    }
+
+    private byte[] udpDatagram(int check) {
+        ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
+        b.putShort((short) sport).putShort((short) dport);
+        b.putShort((short) (udpLength != null ? udpLength : 8 + payload.length));
+        b.putShort((short) check);
+        b.put(payload);
+        return b.array();
+    }
+
+    byte[] build() {
+        int ipLength = 40 + extLength() + 8 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(ethernetLength() + ipLength + padding);
+        b.put(dstMac).put(srcMac);
+        if (vlan >= 0) {
+            b.putShort((short) 0x8100).putShort((short) vlan);
+        }
+        b.putShort((short) etherType);
+        b.putInt((version << 28) | ((trafficClass & 0xFF) << 20) | (flowLabel & 0xFFFFF));
+        b.putShort((short) (ipPayloadLength != null ? ipPayloadLength : ipLength - 40));
+        b.put((byte) (ext.isEmpty() ? upper : ext.get(0).type()));
+        b.put((byte) hopLimit);
+        b.put(src).put(dst);
+        for (int i = 0; i < ext.size(); i++) {
+            byte[] e = ext.get(i).bytes().clone();
+            e[0] = (byte) (i + 1 < ext.size() ? ext.get(i + 1).type() : upper);
+            b.put(e);
+        }
+        b.put(udpDatagram(checksum != null ? checksum : rightChecksum()));
+        return b.array();
+    }
+
+    static byte[] mac(int... octets) {
+        byte[] m = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            m[i] = (byte) octets[i];
+        }
+        return m;
+    }
+}
