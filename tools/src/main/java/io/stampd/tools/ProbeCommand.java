@@ -10,7 +10,7 @@ import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
-import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.dataplane.node.NodeDataPlane;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DataPlaneOptions plane;
 
     @Mixin
     TargetOptions target;
@@ -92,14 +95,18 @@ final class ProbeCommand implements Callable<Integer> {
             description = "Also print the running counters this often, e.g. 100ms (default: only at the end).")
     long statsIntervalNanos;
 
+    /** The running session, once started (its in-kernel count goes into the summary). */
+    private volatile SenderHandle handle;
+
     @Override
     public Integer call() throws Exception {
         SenderSessionConfig config = buildConfig();
         PrintWriter out = spec.commandLine().getOut();
         SenderStatistics stats = SenderStatistics.forSession(config);
         AtomicBoolean summarised = new AtomicBoolean();
-        try (DataPlane dp = new SocketDataPlane(32, spinNanos)) {
+        try (DataPlane dp = NodeDataPlane.open(plane.settings(), 32, spinNanos)) {
             SenderHandle h = dp.startSender(config, stats);
+            handle = h;
             Thread hook = new Thread(() -> summarise(out, config, stats, dp, summarised));
             Runtime.getRuntime().addShutdownHook(hook);
             if (!json) {
@@ -253,6 +260,10 @@ final class ProbeCommand implements Callable<Integer> {
                 m.put("forward_lost", s.forwardLost());
                 m.put("backward_lost", s.backwardLost());
             }
+            m.put("data_plane", dp.name());
+            if (handle != null && handle.collectedInKernel() > 0) {
+                m.put("collected_in_kernel", handle.collectedInKernel());
+            }
             m.put("t1_kernel_transmit", d.kernelTxTimestamps());
             m.put("t3_follow_up", stats.followUps());
             m.put("t1_user_space", d.userSpaceTxTimestamps());
@@ -277,6 +288,10 @@ final class ProbeCommand implements Callable<Integer> {
             if (s.forwardLost() >= 0) {
                 out.printf(Locale.ROOT, "stateful reflector: %d lost forward, %d lost backward%n",
                         s.forwardLost(), s.backwardLost());
+            }
+            if (handle != null && handle.collectedInKernel() > 0) {
+                out.printf(Locale.ROOT, "%d replies collected in the kernel (%s)%n", handle.collectedInKernel(),
+                        dp.plane());
             }
             if (d.userSpaceTxTimestamps() > 0) {
                 out.printf(Locale.ROOT, "T1 of %d replies is the clock reading before the send system call (no kernel"

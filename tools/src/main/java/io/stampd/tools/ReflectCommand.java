@@ -8,8 +8,9 @@ import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
-import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.dataplane.node.NodeDataPlane;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,6 +32,9 @@ import java.util.concurrent.TimeUnit;
 final class ReflectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    DataPlaneOptions plane;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "862", description = "UDP port to listen on (default ${DEFAULT-VALUE}).")
     int port;
@@ -78,7 +82,7 @@ final class ReflectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        DataPlane dp = new SocketDataPlane(32, busyPoll ? Long.MAX_VALUE : 0);
+        DataPlane dp = NodeDataPlane.open(plane.settings(), 32, busyPoll ? Long.MAX_VALUE : 0);
         ReflectorHandle h;
         try {
             h = dp.startReflector(config);
@@ -98,6 +102,7 @@ final class ReflectCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "ready");
             m.put("port", port);
+            m.put("data_plane", dp.name());
             m.put("session", config.toString());
             out.println(Json.object(m));
         } else {
@@ -108,36 +113,45 @@ final class ReflectCommand implements Callable<Integer> {
         out.flush();
         if (statsIntervalNanos > 0) {
             while (!stop.await(statsIntervalNanos, TimeUnit.NANOSECONDS)) {
-                printCounters(out, "counters", h.counters(), dp.counters());
+                printCounters(out, "counters", h.counters(), dp.counters(), dp.programCounters());
             }
         } else {
             stop.await();
         }
         ReflectorCounters c = h.counters();
         DataPlaneCounters d = dp.counters();
+        Map<String, Long> programs = dp.programCounters();
         dp.close();
-        printCounters(out, "summary", c, d);
+        printCounters(out, "summary", c, d, programs);
         stopped.countDown();
         return 0;
     }
 
     /** One line of counters; {@code type} says whether it is a running ("counters") or the final ("summary") one. */
-    private void printCounters(PrintWriter out, String type, ReflectorCounters c, DataPlaneCounters d) {
+    private void printCounters(PrintWriter out, String type, ReflectorCounters c, DataPlaneCounters d,
+                               Map<String, Long> programs) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", type);
             m.put("received", c.received());
             m.put("reflected", c.reflected());
+            m.put("in_kernel", c.inKernel());
             m.put("rejected", c.rejected());
             m.put("unmatched", d.unmatched());
             m.put("malformed", d.malformed());
             m.put("send_errors", d.sendErrors());
             m.put("user_space_rx_timestamps", d.userSpaceRxTimestamps());
+            if (!programs.isEmpty()) {
+                m.put("programs", new LinkedHashMap<String, Object>(programs));
+            }
             out.println(Json.object(m));
         } else {
             out.printf(Locale.ROOT, "%d received, %d reflected, %d rejected; %d unmatched, %d malformed, %d send errors,"
                     + " %d user-space receive timestamps%n", c.received(), c.reflected(), c.rejected(), d.unmatched(),
                     d.malformed(), d.sendErrors(), d.userSpaceRxTimestamps());
+            if (c.inKernel() > 0 || !programs.isEmpty()) {
+                out.printf(Locale.ROOT, "%d answered in the kernel; programs: %s%n", c.inKernel(), programs);
+            }
         }
         out.flush();
     }

@@ -11,6 +11,9 @@ public interface FlowNumbers {
     /** The number for this flow's next reply; advances the flow's counter. */
     long take(MemorySegment sourceAddress, int sourcePort, int ssid);
 
-    /** Gives back the number {@link #take} handed out last (no reply was sent). */
-    void untake(MemorySegment sourceAddress, int sourcePort, int ssid);
+    /**
+     * Gives back {@code number}, the one {@link #take} just handed out for this flow (no reply was
+     * sent), if no later number was taken meanwhile.
+     */
+    void untake(MemorySegment sourceAddress, int sourcePort, int ssid, long number);
 }

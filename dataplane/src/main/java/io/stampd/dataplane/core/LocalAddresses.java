@@ -12,12 +12,14 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The IPv6 addresses of this node's network namespace, for the Destination Node Address TLV (RFC
- * 9503 §3). Re-read from /proc/net/if_inet6 once a second by a timer on the I/O thread, through
+ * 9503 §3). Re-read once a second from /proc/thread-self/net/if_inet6 (the I/O thread's
+ * namespace: /proc/net would show the main thread's, and a data plane started in a namespace
+ * from a thread that joined it has its I/O thread there, not the whole process) by a timer on the I/O thread, through
  * one open channel and one buffer, so that the I/O thread allocates nothing in steady state; the
  * per-packet lookup scans a small long array.
  */
 public final class LocalAddresses extends EventLoop.Timer implements LocalAddressCheck {
-    private static final Path IF_INET6 = Path.of("/proc/net/if_inet6");
+    private static final Path IF_INET6 = Path.of("/proc/thread-self/net/if_inet6");
     private static final long REFRESH_NANOS = 1_000_000_000L;
     /** A line of /proc/net/if_inet6: 32 hex digits, then index, prefix, scope, flags and name. */
     private static final int MIN_LINE = 32;

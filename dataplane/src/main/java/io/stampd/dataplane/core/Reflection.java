@@ -96,7 +96,7 @@ public final class Reflection {
                 // The sender asked for no reply (Return Path control code 0): nothing is reflected,
                 // so a stateful reflector does not spend a sequence number on it.
                 if (s.config.stateful()) {
-                    s.untakeNumber(src, srcPort, packetSsid);
+                    s.untakeNumber(src, srcPort, packetSsid, reflectorSeq);
                 }
                 d.reply = false;
                 return d;

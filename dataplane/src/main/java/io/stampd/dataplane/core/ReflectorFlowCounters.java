@@ -31,9 +31,9 @@ public final class ReflectorFlowCounters implements FlowNumbers {
 
     /** Gives back the number {@link #take} handed out last for this flow (no reply was sent). */
     @Override
-    public void untake(MemorySegment sourceAddress, int sourcePort, int ssid) {
+    public void untake(MemorySegment sourceAddress, int sourcePort, int ssid, long number) {
         int i = slot(sourceAddress, sourcePort, ssid, false);
-        if (i >= 0 && next[i] > 0) {
+        if (i >= 0 && next[i] == number + 1) {
             next[i]--;
         }
     }

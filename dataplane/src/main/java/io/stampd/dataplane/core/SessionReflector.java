@@ -34,6 +34,8 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     public final Counter received = new Counter();
     public final Counter reflected = new Counter();
     public final Counter rejected = new Counter();
+    /** Of {@link #reflected}, the replies an in-kernel plane sent (carried over when it left). */
+    public final Counter reflectedInKernel = new Counter();
     volatile long lastSenderSeq = -1;
     volatile long lastReflectorSeq = -1;
     /** Counters of a plane that answers some of this session's packets itself (XDP), added to ours. */
@@ -79,8 +81,8 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         return numbers.take(source, sourcePort, ssid);
     }
 
-    void untakeNumber(MemorySegment source, int sourcePort, int ssid) {
-        numbers.untake(source, sourcePort, ssid);
+    void untakeNumber(MemorySegment source, int sourcePort, int ssid, long number) {
+        numbers.untake(source, sourcePort, ssid, number);
     }
 
     /** Served by an in-kernel plane only if nothing of it needs user space (authentication). */
@@ -105,16 +107,27 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
                 : previousReplyT3Wire;
     }
 
-    /** Carries the last sequence numbers over from another plane's counters. I/O thread. */
-    public void lastNumbers(long senderSeq, long reflectorSeq) {
-        lastSenderSeq = senderSeq;
-        lastReflectorSeq = reflectorSeq;
+    /**
+     * An in-kernel plane stops answering this session: its counters ({@code kernel}, as the
+     * plane's supplier gave them) become part of this session's own, and it stops being asked.
+     * I/O thread.
+     */
+    public void foldKernelCounters(ReflectorCounters kernel) {
+        kernelCounters = null;
+        received.add(kernel.received());
+        reflected.add(kernel.reflected());
+        rejected.add(kernel.rejected());
+        reflectedInKernel.add(kernel.inKernel());
+        if (kernel.reflected() > 0 && kernel.lastSenderSeq() >= 0) {
+            lastSenderSeq = kernel.lastSenderSeq();
+            lastReflectorSeq = kernel.lastReflectorSeq();
+        }
     }
 
     @Override
     public ReflectorCounters counters() {
         ReflectorCounters own = new ReflectorCounters(received.get(), reflected.get(), rejected.get(), lastSenderSeq,
-                lastReflectorSeq, 0);
+                lastReflectorSeq, reflectedInKernel.get());
         Supplier<ReflectorCounters> k = kernelCounters;
         if (k == null) {
             return own;
@@ -123,7 +136,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         boolean kernelLatest = kc.lastSenderSeq() >= 0 && kc.reflected() > 0;
         return new ReflectorCounters(own.received() + kc.received(), own.reflected() + kc.reflected(),
                 own.rejected() + kc.rejected(), kernelLatest ? kc.lastSenderSeq() : own.lastSenderSeq(),
-                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), kc.reflected());
+                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), own.inKernel() + kc.inKernel());
     }
 
     public boolean closed() {

@@ -49,6 +49,8 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     private final long[] transmittedAt;
     private final int transmittedMask;
     private volatile long sendErrors;
+    /** Replies an in-kernel plane collected for this session (XDP). */
+    public final Counter collected = new Counter();
     private volatile boolean finished;
     private volatile boolean closed;
 
@@ -274,6 +276,11 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     @Override
     public long sent() {
         return seq;
+    }
+
+    @Override
+    public long collectedInKernel() {
+        return collected.get();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.core.Reflection;
+import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.core.SessionReflector;
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.StampNode;
@@ -55,6 +56,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     /** Running senders, whose timers stop before the sockets close. */
     private final java.util.Set<SessionSender> senders = new java.util.HashSet<>();
     private volatile boolean closed;
+    /** Told about every session started and stopped (I/O thread). */
+    private SessionObserver observer = SessionObserver.NONE;
 
     /** Default poll window before a send: see {@link #SocketDataPlane(int, long)}. */
     public static final long DEFAULT_SPIN_NANOS = 200_000L;
@@ -90,6 +93,20 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     /** The session core this plane moves packets for. */
     public StampNode node() {
         return node;
+    }
+
+    /**
+     * Has {@code o} told about every session started or stopped from now on, and about those
+     * running now (as started). I/O thread only; {@link SessionObserver#NONE} to stop.
+     */
+    public void observe(SessionObserver o) {
+        observer = o;
+        for (SessionSender s : senders) {
+            o.senderStarted(s, s.port().localPort());
+        }
+        for (SessionReflector r : node.reflectors.all()) {
+            o.reflectorStarted(r);
+        }
     }
 
     @Override
@@ -205,6 +222,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             senders.add(s);
             final SenderEndpoint endpoint = ep;
             s.attach(port, () -> stopSender(s, endpoint));
+            observer.senderStarted(s, port.localPort());
             s.start(System.nanoTime());
             return s;
         });
@@ -213,7 +231,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private void stopSender(SessionSender s, SenderEndpoint ep) {
         loop.call(() -> {
             loop.cancel(s);
-            senders.remove(s);
+            if (senders.remove(s)) {
+                observer.senderStopped(s, ep.socket.localPort);
+            }
             node.senders.remove(ep.id, s);
             ep.transmitTimestamps.forget(s);
             if (--ep.sessions == 0) {
@@ -257,12 +277,14 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             ep.sessions++;
             final ReflectorEndpoint endpoint = ep;
             s.onClose(() -> stopReflector(s, endpoint));
+            observer.reflectorStarted(s);
             return s;
         });
     }
 
     private void stopReflector(SessionReflector s, ReflectorEndpoint ep) {
         loop.call(() -> {
+            observer.reflectorStopped(s);
             node.reflectors.remove(s);
             ep.transmitTimestamps.forget(s);
             if (--ep.sessions == 0) {

@@ -28,8 +28,10 @@ class ReflectorFlowCountersTest {
             assertEquals(0, c.take(x, 4001, 7), "another source port");
             assertEquals(0, c.take(x, 4000, 8), "another SSID");
             assertEquals(0, c.take(y, 4000, 7), "another sender");
-            c.untake(x, 4000, 7);
-            assertEquals(1, c.take(x, 4000, 7), "a number given back is used again");
+            c.untake(x, 4000, 7, 0);
+            assertEquals(2, c.take(x, 4000, 7), "only the last number taken can be given back");
+            c.untake(x, 4000, 7, 2);
+            assertEquals(2, c.take(x, 4000, 7), "a number given back is used again");
         }
     }
 

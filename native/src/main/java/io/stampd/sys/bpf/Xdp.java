@@ -66,6 +66,32 @@ public final class Xdp {
         }
     }
 
+    /**
+     * Replaces program {@code expectedProgramId}, attached to {@code ifindex} in {@code mode}, by
+     * {@code programFd} in one step (XDP_FLAGS_REPLACE): no frame passes the interface without a
+     * program, and if another program was attached meanwhile the kernel refuses and leaves it.
+     */
+    public static void replace(int ifindex, int programFd, Mode mode, int expectedProgramId) {
+        LibBpf lib = LibBpf.get();
+        int oldFd = lib.progGetFdById(expectedProgramId);
+        if (oldFd < 0) {
+            throw new BpfException("bpf_prog_get_fd_by_id", "program id " + expectedProgramId, oldFd);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(LibBpf.XDP_ATTACH_OPTS_SIZE, 8);
+            opts.set(JAVA_LONG, 0, LibBpf.XDP_ATTACH_OPTS_SIZE);
+            opts.set(JAVA_INT, LibBpf.XDP_ATTACH_OPTS_OLD_PROG_FD, oldFd);
+            int rc = lib.xdpAttach(ifindex, programFd, mode.flags, opts);
+            if (rc < 0) {
+                throw new BpfException("bpf_xdp_attach", where(ifindex, mode) + ", replacing program id "
+                        + expectedProgramId, rc, -rc == LibBpf.EEXIST
+                        ? "another program is attached now; left it in place" : null);
+            }
+        } finally {
+            lib.close(oldFd);
+        }
+    }
+
     /** Detaches whatever XDP program is attached to {@code ifindex} in {@code mode}. */
     public static void detach(int ifindex, Mode mode) {
         int rc = LibBpf.get().xdpDetach(ifindex, mode.flags, MemorySegment.NULL);

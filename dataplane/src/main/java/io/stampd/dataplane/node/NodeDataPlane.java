@@ -1,0 +1,196 @@
+package io.stampd.dataplane.node;
+
+import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.DataPlaneCounters;
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlaneSettings;
+import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.SendTiming;
+import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.core.SessionObserver;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
+import io.stampd.dataplane.session.SenderListener;
+import io.stampd.dataplane.session.SenderSessionConfig;
+import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.dataplane.xdp.XdpPlane;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The data plane of a node: the socket path, always there, and on top of it, when the operator
+ * chooses, the XDP programs on an interface ({@link XdpPlane}), which answer and collect what they
+ * can in the kernel and leave the rest to the socket path. Sessions run in the session core whatever
+ * the plane; {@link #use} moves a running node between planes without stopping them.
+ *
+ * <pre>{@code
+ * try (DataPlane dp = NodeDataPlane.open(PlaneSettings.xdp("eth1", Xdp.Mode.NATIVE))) {
+ *     dp.startReflector(config);
+ *     ...
+ *     dp.use(PlaneSettings.SOCKET);   // programs detached, sessions keep running
+ * }
+ * }</pre>
+ */
+public final class NodeDataPlane implements DataPlane {
+    private final SocketDataPlane socket;
+    private volatile PlaneSettings plane = PlaneSettings.SOCKET;
+    /** Attached XDP programs, or null; read and written on the I/O thread. */
+    private volatile XdpPlane xdp;
+    private volatile boolean closed;
+
+    private NodeDataPlane(SocketDataPlane socket) {
+        this.socket = socket;
+    }
+
+    /** A node on {@code plane}; a plane that cannot be used is refused (and nothing stays open). */
+    public static NodeDataPlane open(PlaneSettings plane) {
+        return open(plane, 32, SocketDataPlane.DEFAULT_SPIN_NANOS);
+    }
+
+    /** As {@link #open(PlaneSettings)}, with the socket path's batch size and poll window. */
+    public static NodeDataPlane open(PlaneSettings plane, int batch, long spinNanos) {
+        NodeDataPlane node = new NodeDataPlane(new SocketDataPlane(batch, spinNanos));
+        try {
+            node.use(plane);
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public PlaneSettings plane() {
+        return plane;
+    }
+
+    @Override
+    public Set<PlaneSettings.Kind> supportedPlanes() {
+        return Set.of(PlaneSettings.Kind.SOCKET, PlaneSettings.Kind.XDP);
+    }
+
+    @Override
+    public void check(PlaneSettings p, Collection<SenderSessionConfig> senders,
+                      Collection<ReflectorSessionConfig> reflectors) {
+        checkOpen();
+        switch (p.kind()) {
+            case SOCKET -> {
+            }
+            case XDP -> socket.loop.call(() -> {
+                XdpPlane.check(p);
+                return null;
+            });
+            default -> throw new DataPlaneException(DataPlaneException.Reason.UNSUPPORTED, "the " + p.kind()
+                    + " data plane is not supported by this node (socket, xdp)",
+                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_TYPE));
+        }
+        socket.checkPorts(senders, reflectors);
+    }
+
+    @Override
+    public synchronized void use(PlaneSettings p) {
+        checkOpen();
+        if (p.equals(plane)) {
+            return;
+        }
+        check(p, java.util.List.of(), java.util.List.of());
+        PlaneSettings before = plane;
+        socket.loop.call(() -> {
+            detachXdp();
+            try {
+                attachXdp(p);
+            } catch (RuntimeException e) {
+                try {
+                    attachXdp(before); // all or nothing: the plane before, if it was XDP
+                } catch (RuntimeException again) {
+                    plane = PlaneSettings.SOCKET;
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            return null;
+        });
+        plane = p;
+    }
+
+    /** Attaches XDP programs as {@code p} says, if it is the XDP plane (I/O thread). */
+    private void attachXdp(PlaneSettings p) {
+        if (p.kind() != PlaneSettings.Kind.XDP) {
+            return;
+        }
+        try {
+            xdp = XdpPlane.attach(socket.node(), p, socket::observe);
+        } catch (RuntimeException e) {
+            socket.observe(SessionObserver.NONE);
+            throw e;
+        }
+    }
+
+    /** Hands the sessions back to the socket path alone (I/O thread). */
+    private void detachXdp() {
+        XdpPlane x = xdp;
+        if (x != null) {
+            socket.observe(SessionObserver.NONE);
+            xdp = null;
+            x.close();
+        }
+    }
+
+    @Override
+    public SenderHandle startSender(SenderSessionConfig config, SenderListener listener) {
+        checkOpen();
+        return socket.startSender(config, listener);
+    }
+
+    @Override
+    public ReflectorHandle startReflector(ReflectorSessionConfig config) {
+        checkOpen();
+        return socket.startReflector(config);
+    }
+
+    @Override
+    public DataPlaneCounters counters() {
+        return socket.counters();
+    }
+
+    @Override
+    public Optional<SendTiming> sendTiming() {
+        return socket.sendTiming();
+    }
+
+    @Override
+    public Map<String, Long> programCounters() {
+        XdpPlane x = xdp;
+        return x == null ? Map.of() : x.counters();
+    }
+
+    /** The socket path (for tests and the warm-up). */
+    public SocketDataPlane socketPath() {
+        return socket;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the data plane is closed");
+        }
+    }
+
+    /** Detaches the programs (sessions handed back) and closes the socket path. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            socket.loop.call(() -> {
+                detachXdp();
+                return null;
+            });
+        } finally {
+            socket.close();
+        }
+    }
+}
