@@ -1,6 +1,7 @@
 package io.stampd.netconf;
 
-import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.dataplane.PlaneSettings;
+import io.stampd.dataplane.node.NodeDataPlane;
 import io.stampd.netconf.engine.Engine;
 import io.stampd.netconf.engine.EngineSettings;
 import java.nio.file.Path;
@@ -95,8 +96,9 @@ public final class AgentMain {
         CountDownLatch stopRequested = new CountDownLatch(1);
         StopSignals.install(stopRequested);
 
-        // The data plane warms up its packet path while the YANG models are parsed.
-        var dataPlane = CompletableFuture.supplyAsync(SocketDataPlane::new,
+        // The data plane warms up its packet path while the YANG models are parsed. It starts on
+        // the socket plane; the saved configuration's plane (xdp...) is taken on when it is restored.
+        var dataPlane = CompletableFuture.supplyAsync(() -> NodeDataPlane.open(PlaneSettings.SOCKET),
                 r -> Thread.ofPlatform().daemon().name("stampd-dataplane-start").start(r));
         Engine engine = new Engine(settings, dataPlane);
         engine.resumeSavedSessionsEarly(t0);

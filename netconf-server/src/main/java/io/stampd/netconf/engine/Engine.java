@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * operational state (StateRefresher), RPCs, notifications and the saved running configuration.
  *
  * <pre>{@code
- * Engine engine = new Engine(settings, CompletableFuture.supplyAsync(SocketDataPlane::new));
+ * Engine engine = new Engine(settings, CompletableFuture.supplyAsync(() -> NodeDataPlane.open(PlaneSettings.SOCKET)));
  * engine.resumeSavedSessionsEarly(t0);   // optional: measure again before the models are parsed
  * NetconfAgent agent = NetconfAgent.start(config, engine.commitHook(), engine::attach);
  * ...
@@ -227,9 +227,9 @@ public final class Engine implements AutoCloseable {
             earlyResume.get(60, TimeUnit.SECONDS);
             return sessions.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new AgentConfig.ConfigException("cannot start the socket data plane: " + e.getCause().getMessage());
+            throw new AgentConfig.ConfigException("cannot start the data plane: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
-            throw new AgentConfig.ConfigException("the socket data plane did not start within 60 s");
+            throw new AgentConfig.ConfigException("the data plane did not start within 60 s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AgentConfig.ConfigException("interrupted while starting the data plane");
