@@ -1,25 +1,19 @@
 package io.stampd.tools;
 
+import io.stampd.tools.StampCli.Reflector;
 import io.stampd.tools.testing.TestEnv;
 import io.stampd.tools.testing.Testbed;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,67 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StampNetnsTest {
     private static final long MS = 1_000_000L;
 
-    /** A reflector process and the reader of its standard output (whose first line was "ready"). */
-    private record Reflector(Process process, BufferedReader out) {
-        /** Stops it (SIGTERM) and returns the rest of what it printed. */
-        String stop() throws IOException, InterruptedException {
-            // ProcessHandle.destroy sends SIGTERM without closing our pipes (Process.destroy closes them).
-            process.toHandle().destroy();
-            assertTrue(process.waitFor(10, TimeUnit.SECONDS));
-            StringBuilder sb = new StringBuilder();
-            for (String l; (l = out.readLine()) != null; ) {
-                sb.append(l).append('\n');
-            }
-            return sb.toString();
-        }
-    }
-
-    /** Starts a reflector and waits for its "ready" line. */
-    private static Reflector startReflector(Testbed tb, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(tb.stampd(), "reflect", "--json", "--source", tb.reflectorAddr(),
-                "--return-segments", String.join(",", tb.returnSegments())));
-        cmd.addAll(Arrays.asList(extra));
-        Process p = tb.start(tb.reflectorNs(), cmd.toArray(String[]::new));
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = r.readLine();
-        assertTrue(line != null && line.contains("\"ready\""), "reflector did not start: " + line + " "
-                + new String(p.getErrorStream().readNBytes(Math.max(0, p.getErrorStream().available()))));
-        return new Reflector(p, r);
-    }
-
-    private static Process startCapture(Testbed tb, String ns, String dev, Path file) throws Exception {
-        // --immediate-mode: no TPACKET_V3 block batching, so nothing is left unread when it stops.
-        Process p = tb.start(ns, "tcpdump", "--immediate-mode", "-i", dev, "-U", "-s", "0", "-n", "-w", file.toString(),
-                "ip6 and not icmp6");
-        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        String line = err.readLine();
-        assertTrue(line != null && line.contains("listening on"), "tcpdump did not start: " + line);
-        return p;
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        p.toHandle().descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-    }
-
-    private static long field(String json, String object, String name) {
-        String scope = json;
-        if (object != null) {
-            int i = json.indexOf("\"" + object + "\":{");
-            assertTrue(i >= 0, "no " + object + " in " + json);
-            scope = json.substring(i, json.indexOf('}', i));
-        }
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(-?[0-9.]+)").matcher(scope);
-        assertTrue(m.find(), "no " + name + " in " + scope);
-        return (long) Double.parseDouble(m.group(1));
-    }
-
-    private static String summaryOf(String stdout) {
-        return stdout.lines().filter(l -> l.contains("\"type\":\"summary\"")).findFirst()
-                .orElseThrow(() -> new AssertionError("no summary in: " + stdout));
-    }
-
     /** Medians of one probe run of 200 packets at 10 ms over the SRv6 path. */
     private record Medians(long forward, long backward, long roundTrip) {
         @Override
@@ -109,18 +42,18 @@ class StampNetnsTest {
         Testbed.Result probe = tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe", "--json",
                 "--source", tb.senderAddr(), "--segments", String.join(",", tb.forwardSegments()),
                 "--count", "200", "--interval", "10ms", "--spin", "2ms", "--follow-up").requireSuccess();
-        String summary = summaryOf(probe.stdout());
-        assertEquals(200, field(summary, null, "sent"));
-        assertEquals(200, field(summary, null, "received"), summary);
-        assertEquals(0, field(summary, null, "lost"));
+        String summary = StampCli.summaryOf(probe.stdout());
+        assertEquals(200, StampCli.field(summary, null, "sent"));
+        assertEquals(200, StampCli.field(summary, null, "received"), summary);
+        assertEquals(0, StampCli.field(summary, null, "lost"));
         assertEquals(200, probe.stdout().lines().filter(l -> l.contains("\"type\":\"record\"")).count());
         if (TestEnv.kernelAtLeast(6, 13)) {
-            assertEquals(200, field(summary, null, "t1_kernel_transmit"), "T1 from kernel transmit timestamps: " + summary);
+            assertEquals(200, StampCli.field(summary, null, "t1_kernel_transmit"), "T1 from kernel transmit timestamps: " + summary);
         }
         // Every reply but the first reports its predecessor's transmit time: allow a few mismatches.
-        assertTrue(field(summary, null, "t3_follow_up") >= 190, "T3 from Follow-Up Telemetry: " + summary);
-        return new Medians(field(summary, "forward", "median_ns"), field(summary, "backward", "median_ns"),
-                field(summary, "rtt", "median_ns"));
+        assertTrue(StampCli.field(summary, null, "t3_follow_up") >= 190, "T3 from Follow-Up Telemetry: " + summary);
+        return new Medians(StampCli.field(summary, "forward", "median_ns"), StampCli.field(summary, "backward", "median_ns"),
+                StampCli.field(summary, "rtt", "median_ns"));
     }
 
     /**
@@ -139,7 +72,7 @@ class StampNetnsTest {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
         try (Testbed tb = Testbed.up(0, 0)) {
             // Busy polling keeps the reflector's vCPU awake and the probe polls 2 ms before each send.
-            Reflector reflector = startReflector(tb, "--busy-poll", "--stateful");
+            Reflector reflector = StampCli.startReflector(tb, "--busy-poll", "--stateful");
             Medians baseline = probe200(tb);
             tb.set(5000, 0);
             Medians delayed = probe200(tb);
@@ -158,15 +91,15 @@ class StampNetnsTest {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
         Path dir = Files.createTempDirectory("stampd-wire");
         try (Testbed tb = Testbed.up(0, 0)) {
-            Reflector reflector = startReflector(tb);
-            Process capSender = startCapture(tb, tb.senderNs(), tb.senderDev(), dir.resolve("sender.pcap"));
-            Process capReflector = startCapture(tb, tb.reflectorNs(), tb.reflectorDev(), dir.resolve("reflector.pcap"));
+            Reflector reflector = StampCli.startReflector(tb);
+            Process capSender = StampCli.startCapture(tb, tb.senderNs(), tb.senderDev(), dir.resolve("sender.pcap"));
+            Process capReflector = StampCli.startCapture(tb, tb.reflectorNs(), tb.reflectorDev(), dir.resolve("reflector.pcap"));
             tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe", "--json",
                     "--source", tb.senderAddr(), "--segments", String.join(",", tb.forwardSegments()),
                     "--ssid", "4242", "--count", "50", "--interval", "10ms").requireSuccess();
             Thread.sleep(300);
-            stop(capSender);
-            stop(capReflector);
+            StampCli.stop(capSender);
+            StampCli.stop(capReflector);
             reflector.stop();
             checkWire(tb, Pcap.read(dir.resolve("sender.pcap")), Pcap.read(dir.resolve("reflector.pcap")), 50);
         } finally {
@@ -257,18 +190,18 @@ class StampNetnsTest {
     void tenPercentForwardLossIsMeasured() throws Exception {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
         try (Testbed tb = Testbed.up(0, 10)) {
-            Reflector reflector = startReflector(tb, "--stateful");
+            Reflector reflector = StampCli.startReflector(tb, "--stateful");
             Testbed.Result probe = tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe", "--json",
                     "--segments", String.join(",", tb.forwardSegments()), "--count", "1000", "--interval", "1ms",
                     "--timeout", "1s").requireSuccess();
             reflector.stop();
-            String summary = summaryOf(probe.stdout());
-            assertEquals(1000, field(summary, null, "sent"));
-            long lost = field(summary, null, "lost");
+            String summary = StampCli.summaryOf(probe.stdout());
+            assertEquals(1000, StampCli.field(summary, null, "sent"));
+            long lost = StampCli.field(summary, null, "lost");
             assertEquals(100, lost, 40, "round-trip loss of 1000 packets at 10%: " + lost);
             // The reflector is stateful, so the loss is attributed to the forward direction.
-            assertEquals(lost, field(summary, null, "forward_lost"), 2);
-            assertEquals(0, field(summary, null, "backward_lost"), 2);
+            assertEquals(lost, StampCli.field(summary, null, "forward_lost"), 2);
+            assertEquals(0, StampCli.field(summary, null, "backward_lost"), 2);
         }
     }
 
@@ -276,15 +209,15 @@ class StampNetnsTest {
     void unprovisionedSessionsGetNoReplyAndAreCounted() throws Exception {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
         try (Testbed tb = Testbed.up(0, 0)) {
-            Reflector reflector = startReflector(tb, "--ssid", "7");
+            Reflector reflector = StampCli.startReflector(tb, "--ssid", "7");
             Testbed.Result probe = tb.exec(Duration.ofSeconds(30), tb.senderNs(), tb.stampd(), "probe", "--json",
                     "--segments", String.join(",", tb.forwardSegments()), "--ssid", "8", "--count", "20",
                     "--interval", "5ms", "--timeout", "500ms");
             assertEquals(1, probe.exitCode(), "no reply at all: exit 1");
-            assertEquals(0, field(summaryOf(probe.stdout()), null, "received"));
-            String summary = summaryOf(reflector.stop());
-            assertEquals(20, field(summary, null, "unmatched"));
-            assertEquals(0, field(summary, null, "reflected"));
+            assertEquals(0, StampCli.field(StampCli.summaryOf(probe.stdout()), null, "received"));
+            String summary = StampCli.summaryOf(reflector.stop());
+            assertEquals(20, StampCli.field(summary, null, "unmatched"));
+            assertEquals(0, StampCli.field(summary, null, "reflected"));
         }
     }
 }

@@ -80,6 +80,10 @@ public final class NodeDataPlane implements DataPlane {
             }
             case XDP -> socket.loop.call(() -> {
                 XdpPlane.check(p);
+                boolean reflects = !reflectors.isEmpty() || !socket.node().reflectors.all().isEmpty();
+                if (reflects && !XdpPlane.forwards(p.device())) {
+                    throw XdpPlane.notForwarding(p.device());
+                }
                 return null;
             });
             default -> throw new DataPlaneException(DataPlaneException.Reason.UNSUPPORTED, "the " + p.kind()
@@ -147,6 +151,10 @@ public final class NodeDataPlane implements DataPlane {
     @Override
     public ReflectorHandle startReflector(ReflectorSessionConfig config) {
         checkOpen();
+        PlaneSettings p = plane;
+        if (p.kind() == PlaneSettings.Kind.XDP && !socket.loop.call(() -> XdpPlane.forwards(p.device()))) {
+            throw XdpPlane.notForwarding(p.device());
+        }
         return socket.startReflector(config);
     }
 

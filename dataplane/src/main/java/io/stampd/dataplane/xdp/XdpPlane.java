@@ -287,6 +287,28 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         }
     }
 
+    /**
+     * Whether {@code device} forwards IPv6 (net.ipv6.conf.DEV.forwarding): bpf_fib_lookup, which
+     * finds a reply's next hop, answers only for an interface that does; on any other the reflector
+     * would leave every test packet to the socket path. Read in the calling thread's namespace.
+     */
+    public static boolean forwards(String device) {
+        try {
+            return !Files.readString(Path.of("/proc/sys/net/ipv6/conf", device, "forwarding")).strip().equals("0");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The refusal of reflector sessions on an interface that does not forward IPv6. */
+    public static DataPlaneException notForwarding(String device) {
+        return new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION, "the xdp data plane answers"
+                + " test packets in the kernel only on an interface that forwards IPv6 (bpf_fib_lookup, which finds"
+                + " the reply's next hop, refuses others): set net.ipv6.conf." + device + ".forwarding=1 (the node"
+                + " forwards nothing more while net.ipv6.conf.all.forwarding is 0), or use the socket data plane",
+                DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_INTERFACE));
+    }
+
     /** The IPv6 hop limit the kernel gives packets leaving {@code device} (its replies get the same). */
     private static int hopLimit(String device) {
         try {

@@ -1,0 +1,339 @@
+package io.stampd.tools;
+
+import io.stampd.sys.bpf.NetNamespace;
+import io.stampd.tools.StampCli.Reflector;
+import io.stampd.tools.testing.TestEnv;
+import io.stampd.tools.testing.Testbed;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The data-plane behavioural suite as permutations: sender plane x reflector plane in {socket,
+ * xdp}, each pair with the same assertions, over the SRv6 test bed (sender -> transit End SID ->
+ * reflector, the delay line on the forward link). The sender runs {@code stampd probe} and the
+ * reflector {@code stampd reflect}, each with {@code --data-plane}; the xdp plane attaches to the
+ * end's own interface (snd0, rfl0). Captures are taken on the transit node's interfaces: frames an
+ * XDP program sends (XDP_TX) or takes (XDP_DROP) never pass the end's own packet taps. The
+ * dissector ({@link Pcap}) is independent of the codec.
+ */
+@Tag("netns")
+class DataPlanePermutationNetnsTest {
+    private static final long MS = 1_000_000L;
+
+    /** One pair: the sender's plane and the reflector's. */
+    record Planes(String sender, String reflector) {
+        boolean xdpSender() {
+            return sender.equals("xdp");
+        }
+
+        boolean xdpReflector() {
+            return reflector.equals("xdp");
+        }
+
+        String[] senderArgs(Testbed tb) {
+            return xdpSender() ? new String[] {"--data-plane", "xdp", "--dev", tb.senderDev()} : new String[0];
+        }
+
+        String[] reflectorArgs(Testbed tb, String... more) {
+            List<String> a = new ArrayList<>(Arrays.asList(more));
+            if (xdpReflector()) {
+                a.addAll(List.of("--data-plane", "xdp", "--dev", tb.reflectorDev()));
+            }
+            return a.toArray(String[]::new);
+        }
+
+        @Override
+        public String toString() {
+            return sender + " sender, " + reflector + " reflector";
+        }
+    }
+
+    static Stream<Planes> planes() {
+        return Stream.of(new Planes("socket", "socket"), new Planes("socket", "xdp"), new Planes("xdp", "socket"),
+                new Planes("xdp", "xdp"));
+    }
+
+    private static String probe(Testbed tb, Planes p, Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(tb.stampd(), "probe", "--json", "--source", tb.senderAddr(),
+                "--segments", String.join(",", tb.forwardSegments())));
+        cmd.addAll(Arrays.asList(p.senderArgs(tb)));
+        cmd.addAll(Arrays.asList(args));
+        return tb.exec(timeout, tb.senderNs(), cmd.toArray(String[]::new)).requireSuccess().stdout();
+    }
+
+    /**
+     * The plane that was meant to do the work did it: at least {@code packets} (less two: a next
+     * hop resolving) collected or answered in the kernel by an xdp end, none by a socket end. An
+     * empty reflector summary: the sender only.
+     */
+    private static void checkPlaneDidTheWork(Planes p, String probeSummary, String reflectorSummary, long packets) {
+        long collected = StampCli.fieldOrZero(probeSummary, "collected_in_kernel");
+        long inKernel = StampCli.fieldOrZero(reflectorSummary, "in_kernel");
+        if (p.xdpSender()) {
+            assertTrue(collected >= packets - 2, p + ": replies collected in the kernel " + collected + " of " + packets
+                    + ": " + probeSummary);
+        } else {
+            assertEquals(0, collected, p + ": a socket sender collects nothing in the kernel");
+        }
+        if (reflectorSummary.isEmpty()) {
+            return;
+        }
+        if (p.xdpReflector()) {
+            assertTrue(inKernel >= packets - 2, p + ": answered in the kernel " + inKernel + " of " + packets + ": "
+                    + reflectorSummary);
+        } else {
+            assertEquals(0, inKernel, p + ": a socket reflector answers nothing in the kernel");
+        }
+    }
+
+    /**
+     * 100 packets at 10 ms with a 5 ms forward delay line: forward median 5 ms ± 100 µs, backward
+     * median below 300 µs, round trip 5 ms to 5.3 ms (no Follow-Up Telemetry here, so that an xdp
+     * reflector answers in the kernel: a socket reflector's T3 precedes its send system call).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void theDelayLineIsMeasured(Planes p) throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(5000, 0)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb, "--stateful", "--busy-poll"));
+            String out = probe(tb, p, Duration.ofSeconds(60), "--count", "100", "--interval", "10ms", "--spin", "2ms");
+            String reflectorSummary = StampCli.summaryOf(reflector.stop());
+            String summary = StampCli.summaryOf(out);
+            assertEquals(100, StampCli.field(summary, null, "received"), p + ": " + summary);
+            long forward = StampCli.field(summary, "forward", "median_ns");
+            long backward = StampCli.field(summary, "backward", "median_ns");
+            long rtt = StampCli.field(summary, "rtt", "median_ns");
+            System.out.printf("%s: medians forward %d ns, backward %d ns, round trip %d ns%n", p, forward, backward, rtt);
+            assertEquals(5 * MS, forward, 100_000, p + ": forward median");
+            assertTrue(backward >= 0 && backward < 300_000, p + ": backward median " + backward);
+            assertTrue(rtt >= 5 * MS && rtt < 5 * MS + 300_000, p + ": round-trip median " + rtt);
+            checkPlaneDidTheWork(p, summary, reflectorSummary, 100);
+        }
+    }
+
+    /**
+     * On the wire, between the ends and the transit node: the requests carry the forward SRH and a
+     * checksum over the final destination; the replies go back along the return path, from the
+     * reflector's address, with a checksum over the sender, exactly as long as their requests
+     * (base packets and padded ones), T3 not T2, T1 and the SSID copied, the Session-Sender TTL
+     * the hop limit the request arrived with.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void theWireCarriesTheSrhChecksumsAndSymmetricReplies(Planes p) throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        Path dir = Files.createTempDirectory("stampd-perm-wire");
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb));
+            Process fromSender = StampCli.startCapture(tb, tb.transitNs(), "trn0", dir.resolve("trn0.pcap"));
+            Process toReflector = StampCli.startCapture(tb, tb.transitNs(), "trn1", dir.resolve("trn1.pcap"));
+            String base = probe(tb, p, Duration.ofSeconds(60), "--ssid", "4242", "--count", "30", "--interval", "10ms");
+            String padded = probe(tb, p, Duration.ofSeconds(60), "--ssid", "4243", "--count", "30", "--interval", "10ms",
+                    "--length", "300");
+            Thread.sleep(300);
+            StampCli.stop(fromSender);
+            StampCli.stop(toReflector);
+            String reflectorSummary = StampCli.summaryOf(reflector.stop());
+            List<Pcap.Datagram> atTrn0 = Pcap.read(dir.resolve("trn0.pcap"));
+            List<Pcap.Datagram> atTrn1 = Pcap.read(dir.resolve("trn1.pcap"));
+            checkWire(p, tb, atTrn0, atTrn1, 4242, 44, 30);
+            checkWire(p, tb, atTrn0, atTrn1, 4243, 300, 30);
+            checkPlaneDidTheWork(p, StampCli.summaryOf(base), reflectorSummary, 30);
+            checkPlaneDidTheWork(p, StampCli.summaryOf(padded), "", 30);
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static byte[] ip(String a) throws Exception {
+        return InetAddress.getByName(a).getAddress();
+    }
+
+    private static void checkWire(Planes p, Testbed tb, List<Pcap.Datagram> atTrn0, List<Pcap.Datagram> atTrn1,
+                                  int ssid, int length, int count) throws Exception {
+        byte[] sender = ip(tb.senderAddr());
+        byte[] reflector = ip(tb.reflectorAddr());
+        byte[] sid = ip(tb.transitSid());
+        // Requests as they left the sender: to the End SID, SRH (reflector, SID), SL 1, hop limit 64.
+        List<Pcap.Datagram> requestsOut = atTrn0.stream().filter(d -> d.dstPort() == 862
+                && u16(d.payload(), 14) == ssid).toList();
+        assertEquals(count, requestsOut.size(), p + ": requests of ssid " + ssid + " leaving the sender");
+        for (Pcap.Datagram d : requestsOut) {
+            assertArrayEquals(sid, d.dst());
+            assertEquals(1, d.srhSegmentsLeft());
+            assertArrayEquals(reflector, d.srhSegments().get(0));
+            assertArrayEquals(sid, d.srhSegments().get(1));
+            assertEquals(64, d.hopLimit());
+            assertEquals(length, d.payload().length);
+            assertTrue(d.checksumValid(), p + ": request checksum over the final destination");
+        }
+        // Requests as the reflector got them (after End: SL 0, one hop less) and its replies.
+        List<Pcap.Datagram> requestsIn = atTrn1.stream().filter(d -> d.dstPort() == 862
+                && u16(d.payload(), 14) == ssid).toList();
+        List<Pcap.Datagram> repliesOut = atTrn1.stream().filter(d -> d.srcPort() == 862
+                && u16(d.payload(), 14) == ssid).toList();
+        assertEquals(count, requestsIn.size(), p + ": requests reaching the reflector");
+        assertEquals(count, repliesOut.size(), p + ": replies, one per request");
+        for (Pcap.Datagram reply : repliesOut) {
+            Pcap.Datagram request = requestsIn.stream()
+                    .filter(q -> u32(q.payload(), 0) == u32(reply.payload(), 24)).findFirst()
+                    .orElseThrow(() -> new AssertionError(p + ": reply without request"));
+            assertArrayEquals(reflector, reply.src(), p + ": reply source");
+            assertArrayEquals(sid, reply.dst(), p + ": reply to the return path's first segment");
+            assertEquals(1, reply.srhSegmentsLeft());
+            assertArrayEquals(sender, reply.srhSegments().get(0), p + ": reply's final destination");
+            assertArrayEquals(sid, reply.srhSegments().get(1));
+            assertTrue(reply.checksumValid(), p + ": reply checksum over the final destination");
+            assertNotEquals(0, Pcap.checksum(reply.src(), reply.dst(), udpOf(reply)),
+                    p + ": the reply checksum must not verify with the first segment");
+            assertEquals(request.udpLength(), reply.udpLength(), p + ": reply size = request size");
+            assertFalse(Arrays.equals(Arrays.copyOfRange(reply.payload(), 4, 12),
+                    Arrays.copyOfRange(reply.payload(), 16, 24)), p + ": T3 differs from T2");
+            assertEquals(request.hopLimit(), u8(reply.payload(), 40), p + ": Session-Sender TTL = received hop limit");
+            assertArrayEquals(Arrays.copyOfRange(request.payload(), 4, 12),
+                    Arrays.copyOfRange(reply.payload(), 28, 36), p + ": T1 copied");
+            assertArrayEquals(Arrays.copyOfRange(request.payload(), 12, 14),
+                    Arrays.copyOfRange(reply.payload(), 36, 38), p + ": the sender's Error Estimate copied");
+            assertEquals(0, u8(reply.payload(), 41) | u16(reply.payload(), 42) | u16(reply.payload(), 38),
+                    p + ": MBZ octets zero");
+            for (int at = 44; at + 4 <= reply.payload().length; ) {
+                assertEquals(1, u8(reply.payload(), at + 1), p + ": Extra Padding TLV");
+                assertEquals(0, u8(reply.payload(), at), p + ": an understood TLV has its flags cleared");
+                at += 4 + u16(reply.payload(), at + 2);
+            }
+        }
+        assertEquals(63, requestsIn.getFirst().hopLimit(), "one SRv6 hop on the way");
+    }
+
+    /** RFC 8972 §3: packets of an SSID no session is provisioned for get no reply and are counted. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void unprovisionedSessionsGetNoReplyAndAreCounted(Planes p) throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb, "--ssid", "7"));
+            List<String> cmd = new ArrayList<>(List.of(tb.stampd(), "probe", "--json", "--segments",
+                    String.join(",", tb.forwardSegments()), "--ssid", "8", "--count", "20", "--interval", "5ms",
+                    "--timeout", "500ms"));
+            cmd.addAll(Arrays.asList(p.senderArgs(tb)));
+            Testbed.Result probe = tb.exec(Duration.ofSeconds(30), tb.senderNs(), cmd.toArray(String[]::new));
+            assertEquals(1, probe.exitCode(), p + ": no reply at all: exit 1");
+            assertEquals(0, StampCli.field(StampCli.summaryOf(probe.stdout()), null, "received"));
+            String summary = StampCli.summaryOf(reflector.stop());
+            assertEquals(20, StampCli.field(summary, null, "unmatched"), p + ": " + summary);
+            assertEquals(0, StampCli.field(summary, null, "reflected"));
+        }
+    }
+
+    /** 10 % loss on the forward link with a stateful reflector: the loss is measured and is forward loss. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void statefulLossIsForwardLoss(Planes p) throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 10)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb, "--stateful"));
+            String summary = StampCli.summaryOf(probe(tb, p, Duration.ofSeconds(60), "--count", "1000", "--interval",
+                    "1ms", "--timeout", "1s"));
+            String reflectorSummary = StampCli.summaryOf(reflector.stop());
+            assertEquals(1000, StampCli.field(summary, null, "sent"));
+            long lost = StampCli.field(summary, null, "lost");
+            assertEquals(100, lost, 40, p + ": round-trip loss of 1000 packets at 10 %: " + lost);
+            assertEquals(lost, StampCli.field(summary, null, "forward_lost"), 2, p + ": " + summary);
+            assertEquals(0, StampCli.field(summary, null, "backward_lost"), 2, p + ": " + summary);
+            checkPlaneDidTheWork(p, summary, reflectorSummary, 1000 - lost);
+        }
+    }
+
+    /**
+     * Datagrams shorter than a base packet get no reply (a reply would be longer) and are counted
+     * malformed; a base packet with a malformed TLV gets a reply of its length with M set; and the
+     * reflector then still answers a probe.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void malformedInputIsCountedAndAnsweredAsTheRfcSays(Planes p) throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb));
+            Inet6Address reflectorAddress = (Inet6Address) InetAddress.getByName(tb.reflectorAddr());
+            Inet6Address senderAddress = (Inet6Address) InetAddress.getByName(tb.senderAddr());
+            ByteBuffer tlvReply = NetNamespace.callIn(tb.senderNs(), () -> {
+                try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+                    ch.bind(new InetSocketAddress(senderAddress, 0));
+                    InetSocketAddress to = new InetSocketAddress(reflectorAddress, 862);
+                    for (int n = 0; n < 44; n++) {
+                        ch.send(ByteBuffer.allocate(n), to);
+                    }
+                    // A base packet, then a TLV whose length runs past the packet.
+                    ByteBuffer bad = ByteBuffer.allocate(52);
+                    bad.putInt(0, 7).putShort(14, (short) 1);
+                    bad.put(44, (byte) 0x80).put(45, (byte) 1).putShort(46, (short) 40);
+                    ch.send(bad, to);
+                    ch.configureBlocking(false);
+                    ByteBuffer in = ByteBuffer.allocate(2048);
+                    long deadline = System.nanoTime() + 3_000_000_000L;
+                    while (System.nanoTime() < deadline) {
+                        if (ch.receive(in) != null) {
+                            return in.flip();
+                        }
+                        Thread.sleep(5);
+                    }
+                    return null;
+                }
+            });
+            assertTrue(tlvReply != null, p + ": the base packet with a malformed TLV got no reply");
+            assertEquals(52, tlvReply.remaining(), p + ": reply as long as the request");
+            assertEquals(7, tlvReply.getInt(24), p + ": the sender's sequence number");
+            assertEquals(0x40, tlvReply.get(44) & 0x40, p + ": M set on the malformed TLV");
+            String summary = StampCli.summaryOf(probe(tb, p, Duration.ofSeconds(30), "--count", "10", "--interval",
+                    "5ms"));
+            assertEquals(10, StampCli.field(summary, null, "received"), p + ": answers after the malformed input");
+            String reflectorSummary = StampCli.summaryOf(reflector.stop());
+            assertEquals(44, StampCli.field(reflectorSummary, null, "malformed"), p + ": " + reflectorSummary);
+        }
+    }
+
+    private static byte[] udpOf(Pcap.Datagram d) {
+        ByteBuffer b = ByteBuffer.allocate(8 + d.payload().length);
+        b.putShort((short) d.srcPort()).putShort((short) d.dstPort()).putShort((short) d.udpLength())
+                .putShort((short) d.udpChecksum()).put(d.payload());
+        return b.array();
+    }
+
+    private static int u8(byte[] b, int i) {
+        return b[i] & 0xFF;
+    }
+
+    private static int u16(byte[] b, int i) {
+        return (u8(b, i) << 8) | u8(b, i + 1);
+    }
+
+    private static long u32(byte[] b, int i) {
+        return ((long) u16(b, i) << 16) | u16(b, i + 2);
+    }
+}
