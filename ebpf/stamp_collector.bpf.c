@@ -100,6 +100,7 @@ static __always_inline int collect(struct xdp_md *ctx, __u64 t4_tai)
 	__u32 zero = 0, port, *in_use;
 	__u8 *base;
 	int reason;
+	__u16 request_sum;
 
 	reason = stamp_parse(ctx, &pkt);
 	if (reason >= 0)
@@ -151,7 +152,7 @@ static __always_inline int collect(struct xdp_md *ctx, __u64 t4_tai)
 		reason = STAMP_C_ERROR;
 		goto pass;
 	}
-	if (stamp_verify_udp_csum(ctx, &pkt, sc->chunk)) {
+	if (stamp_verify_udp_csum(ctx, &pkt, sc->chunk, &request_sum)) {
 		reason = STAMP_C_BAD_CHECKSUM;
 		goto pass;
 	}

@@ -205,6 +205,7 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	__u32 sender_seq, wlen;
 	__u16 ee, check;
 	__s64 diff;
+	__u16 request_sum;
 	int reason, delta = 0, action, rc;
 
 	reason = stamp_parse(ctx, &pkt);
@@ -265,7 +266,7 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 		reason = STAMP_C_ERROR;
 		goto pass;
 	}
-	if (stamp_verify_udp_csum(ctx, &pkt, sc->chunk)) {
+	if (stamp_verify_udp_csum(ctx, &pkt, sc->chunk, &request_sum)) {
 		reason = STAMP_C_BAD_CHECKSUM;
 		goto pass;
 	}
@@ -403,7 +404,7 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	 * the Extra Padding flags octets, which become zero.
 	 */
 	diff = bpf_csum_diff((__be32 *)base, STAMP_BASE_LENGTH, (__be32 *)out, STAMP_BASE_LENGTH,
-			     (__u16)~pkt.udp_check);
+			     request_sum);
 	if (diff < 0)
 		goto restore;
 	sum = (__u64)diff;

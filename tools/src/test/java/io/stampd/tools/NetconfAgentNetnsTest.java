@@ -246,6 +246,88 @@ class NetconfAgentNetnsTest {
         }
     }
 
+    /** /stamp/data-plane for the xdp plane on {@code dev}, replacing what is there. */
+    static String xdpPlane(String dev) {
+        return "<data-plane xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" nc:operation=\"replace\">"
+                + "<type>xdp</type><interface>" + dev + "</interface><xdp-mode>native</xdp-mode></data-plane>";
+    }
+
+    /** /stamp/data-plane back to the socket plane (no interface). */
+    static String socketPlane() {
+        return "<data-plane xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" nc:operation=\"replace\">"
+                + "<type>socket</type></data-plane>";
+    }
+
+    /**
+     * A commit moves a running node from the socket plane to xdp and back (reflector first, then
+     * sender, then both back): the sessions run on throughout, keep their statistics and counters
+     * (nothing restarts from 0), the xdp plane answers and collects in the kernel while it is in
+     * use, and no test packet is answered twice (no duplicate reply, the stateful numbering has no
+     * gap or repeat: no forward or backward loss).
+     */
+    @Test
+    void aCommitMovesRunningSessionsToXdpAndBack() throws Exception {
+        try (Testbed tb = Testbed.up(0, 0); Pair agents = startAgents(tb)) {
+            NetconfClient snd = agents.sender().client();
+            NetconfClient rfl = agents.reflector().client();
+            rfl.commitOk(config(reflectorSession(tb)));
+            snd.commitOk(config(senderSession(tb, 1, 10,
+                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+            String s = senderState(1);
+            String stats = s + "/s:current-stats";
+            String r = REFLECTOR_STATE + "[s:session-index=1]";
+            Thread.sleep(1500);
+            long receivedOnSocket = snd.get().number(stats + "/s:rcv-packets");
+            assertTrue(receivedOnSocket >= 100, receivedOnSocket + " received on the socket plane");
+
+            rfl.commitOk(config(xdpPlane(tb.reflectorDev())));
+            Thread.sleep(1500);
+            Xml reflectorOnXdp = rfl.get();
+            assertEquals("xdp", reflectorOnXdp.string("//s:stamp-state/s:data-plane/s:type"), reflectorOnXdp.toString());
+            assertEquals(tb.reflectorDev(), reflectorOnXdp.string("//s:stamp-state/s:data-plane/s:interface"));
+            long answeredInKernel = reflectorOnXdp.number(r + "/s:in-kernel-packets");
+            assertTrue(answeredInKernel >= 100, answeredInKernel + " answered in the kernel");
+            assertTrue(reflectorOnXdp.number("//s:stamp-state/s:data-plane/s:program-counter[s:name='reflector/tx']"
+                    + "/s:packets") >= answeredInKernel, reflectorOnXdp.toString());
+            assertTrue(reflectorOnXdp.number(r + "/s:rcv-packets") >= receivedOnSocket + answeredInKernel - 5,
+                    "the reflector session's counters carried on: " + reflectorOnXdp);
+
+            snd.commitOk(config(xdpPlane(tb.senderDev())));
+            Thread.sleep(1500);
+            Xml senderOnXdp = snd.get();
+            assertEquals("xdp", senderOnXdp.string("//s:stamp-state/s:data-plane/s:type"));
+            long collected = senderOnXdp.number(s + "/s:in-kernel-packets");
+            assertTrue(collected >= 100, collected + " replies collected in the kernel");
+            assertEquals("active", senderOnXdp.string(s + "/s:sender-session-state"));
+
+            rfl.commitOk(config(socketPlane()));
+            snd.commitOk(config(socketPlane()));
+            Thread.sleep(1500);
+            Xml end = snd.get();
+            assertEquals("socket", end.string("//s:stamp-state/s:data-plane/s:type"));
+            long sent = end.number(stats + "/s:sent-packets");
+            long received = end.number(stats + "/s:rcv-packets");
+            System.out.printf("socket -> xdp -> socket: %d sent, %d received, %d answered and %d collected in the"
+                    + " kernel%n", sent, received, answeredInKernel, collected);
+            assertTrue(sent >= 550, "about 6 s at 10 ms without a restart: " + sent + " sent");
+            assertTrue(received >= sent - 5, received + " of " + sent + " received (a few in flight)");
+            assertEquals(0, end.number(stats + "/s:two-way-loss/s:loss-count"), "nothing lost in the switches: " + end);
+            assertEquals(0, end.number(stats + "/s:duplicate-packets"), "no packet answered twice");
+            assertEquals(0, end.number(stats + "/s:one-way-loss-far-end/s:loss-count"),
+                    "the stateful reflector's numbers run on without a gap");
+            assertEquals(0, end.number(stats + "/s:one-way-loss-near-end/s:loss-count"),
+                    "and without a number given twice");
+            assertTrue(end.number(s + "/s:in-kernel-packets") >= collected, "the collected count is kept");
+            Xml reflectorEnd = rfl.get();
+            assertEquals("socket", reflectorEnd.string("//s:stamp-state/s:data-plane/s:type"));
+            assertEquals(0, reflectorEnd.count("//s:stamp-state/s:data-plane/s:program-counter"));
+            assertTrue(reflectorEnd.number(r + "/s:in-kernel-packets") >= answeredInKernel, "kept: " + reflectorEnd);
+            assertTrue(reflectorEnd.number(r + "/s:rcv-packets") >= received, reflectorEnd.toString());
+            assertFalse(tb.exec(tb.reflectorNs(), "ip", "link", "show", tb.reflectorDev()).requireSuccess().stdout()
+                    .contains("xdp"), "the programs are detached");
+        }
+    }
+
     /**
      * kill -9 of the sender's agent and a restart: running comes back identical from the saved
      * file and the session measures again within 2 s of the restart.

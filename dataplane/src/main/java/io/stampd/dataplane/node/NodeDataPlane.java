@@ -101,31 +101,41 @@ public final class NodeDataPlane implements DataPlane {
         }
         check(p, java.util.List.of(), java.util.List.of());
         PlaneSettings before = plane;
-        socket.loop.call(() -> {
-            detachXdp();
-            try {
-                attachXdp(p);
-            } catch (RuntimeException e) {
+        // Loaded here, off the I/O thread: the verifier takes a while, the sessions run on meanwhile.
+        XdpPlane.Programs programs = p.kind() == PlaneSettings.Kind.XDP ? XdpPlane.Programs.load() : null;
+        XdpPlane.Programs fallback = before.kind() == PlaneSettings.Kind.XDP && programs != null
+                ? XdpPlane.Programs.load() : null;
+        try {
+            socket.loop.call(() -> {
+                detachXdp();
                 try {
-                    attachXdp(before); // all or nothing: the plane before, if it was XDP
-                } catch (RuntimeException again) {
-                    plane = PlaneSettings.SOCKET;
-                    e.addSuppressed(again);
+                    attachXdp(p, programs);
+                } catch (RuntimeException e) {
+                    try {
+                        attachXdp(before, fallback); // all or nothing: the plane before, if it was XDP
+                    } catch (RuntimeException again) {
+                        plane = PlaneSettings.SOCKET;
+                        e.addSuppressed(again);
+                    }
+                    throw e;
                 }
-                throw e;
+                return null;
+            });
+        } finally {
+            if (fallback != null) {
+                fallback.close(); // unless it was attached
             }
-            return null;
-        });
+        }
         plane = p;
     }
 
-    /** Attaches XDP programs as {@code p} says, if it is the XDP plane (I/O thread). */
-    private void attachXdp(PlaneSettings p) {
-        if (p.kind() != PlaneSettings.Kind.XDP) {
+    /** Attaches {@code programs} as {@code p} says, if it is the XDP plane (I/O thread). */
+    private void attachXdp(PlaneSettings p, XdpPlane.Programs programs) {
+        if (p.kind() != PlaneSettings.Kind.XDP || programs == null) {
             return;
         }
         try {
-            xdp = XdpPlane.attach(socket.node(), p, socket::observe);
+            xdp = XdpPlane.attach(socket.node(), p, programs, socket::receiveQueued, socket::observe);
         } catch (RuntimeException e) {
             socket.observe(SessionObserver.NONE);
             throw e;

@@ -32,6 +32,14 @@ public final class SenderStatistics implements SenderListener {
     private static final int MAX_WINDOW = 1 << 16;
     private static final int MIN_WINDOW = 64;
 
+    /**
+     * How far a stateful reflector's number may run ahead of ours before its numbers are taken for
+     * something else than a count of our packets (shared with other senders, a restart): packets
+     * the reflector gets in another order than we sent them (reordering on the forward path, or a
+     * reflector moving its sessions between data planes) are numbered in the order it got them.
+     */
+    static final int REORDERING_TOLERANCE = 64;
+
     /** Sequence numbers tracked for loss and duplicates (a power of two). */
     private final int window;
     private final int mask;
@@ -198,7 +206,7 @@ public final class SenderStatistics implements SenderListener {
         if (reflectorSeq != senderSeq) {
             sawOwnNumbering = true;
         }
-        if (reflectorSeq - firstReflectorSeq > senderSeq - firstSenderSeq) {
+        if (reflectorSeq - firstReflectorSeq > senderSeq - firstSenderSeq + REORDERING_TOLERANCE) {
             reflectorLooksStateful = false;
         }
         if (followUpHoldNanos == 0) {

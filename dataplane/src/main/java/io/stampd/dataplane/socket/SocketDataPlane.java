@@ -96,6 +96,19 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     }
 
     /**
+     * Answers what the sockets hold right now (I/O thread): before another plane takes over the
+     * packets to come, so that the older ones are not answered after them.
+     */
+    public void receiveQueued() {
+        for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
+            ep.onReady(Libc.EPOLLIN);
+        }
+        for (SenderEndpoint ep : senderEndpoints.values()) {
+            ep.onReady(Libc.EPOLLIN | Libc.EPOLLERR);
+        }
+    }
+
+    /**
      * Has {@code o} told about every session started or stopped from now on, and about those
      * running now (as started). I/O thread only; {@link SessionObserver#NONE} to stop.
      */

@@ -116,18 +116,72 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
             return now + REFRESH_NANOS;
         }
     };
+    /**
+     * While the sessions move in, the last step of each (its flows into the kernel, its port's
+     * pattern bit) waits, and {@link #goLive} does them all at once, right after a drain.
+     */
+    private boolean registering;
+    private final List<Runnable> goingLive = new ArrayList<>();
     private int programId;
     private boolean attached;
     private boolean closed;
 
-    private XdpPlane(StampNode node, PlaneSettings settings, int ifindex, BpfObject reflectorObject,
-                     BpfObject collectorObject) {
+    /**
+     * The two programs loaded into the kernel (verified, maps created) and chained, but not
+     * attached anywhere: loading takes a while (the verifier), so it happens off the I/O thread,
+     * which meanwhile keeps answering on the socket path. Close it if it is not attached.
+     */
+    public static final class Programs implements AutoCloseable {
+        final BpfObject reflector;
+        final BpfObject collector;
+        private boolean taken;
+
+        private Programs(BpfObject reflector, BpfObject collector) {
+            this.reflector = reflector;
+            this.collector = collector;
+        }
+
+        /** Loads both objects from the class path and chains the collector behind the reflector. */
+        public static Programs load() {
+            BpfObject reflector = null;
+            BpfObject collector = null;
+            try {
+                reflector = BpfObject.openResource(REFLECTOR_OBJECT).load();
+                collector = BpfObject.openResource(COLLECTOR_OBJECT).load();
+                // The collector runs as the reflector's tail call: one program per interface serves both.
+                reflector.map("refl_next").update(BpfMap.indexKey(0),
+                        BpfMap.indexKey(collector.programFd(COLLECTOR_PROGRAM)));
+                return new Programs(reflector, collector);
+            } catch (RuntimeException e) {
+                if (collector != null) {
+                    collector.close();
+                }
+                if (reflector != null) {
+                    reflector.close();
+                }
+                throw new DataPlaneException(DataPlaneException.Reason.RESOURCE, "the xdp data plane cannot load its"
+                        + " programs: " + e.getMessage(), DataPlaneException.Subject.plane(
+                        DataPlaneException.Field.PLANE_TYPE), e);
+            }
+        }
+
+        /** Closes the objects unless a plane took them. */
+        @Override
+        public void close() {
+            if (!taken) {
+                collector.close();
+                reflector.close();
+            }
+        }
+    }
+
+    private XdpPlane(StampNode node, PlaneSettings settings, int ifindex, Programs programs) {
         this.node = node;
         this.settings = settings;
         this.ifindex = ifindex;
         this.hopLimit = hopLimit(settings.device());
-        this.reflectorObject = reflectorObject;
-        this.collectorObject = collectorObject;
+        this.reflectorObject = programs.reflector;
+        this.collectorObject = programs.collector;
         this.reflectorFd = reflectorObject.programFd(REFLECTOR_PROGRAM);
         this.flowTakeFd = reflectorObject.programFd(FLOW_TAKE_PROGRAM);
         this.reflSessions = reflectorObject.map("refl_sessions");
@@ -145,9 +199,39 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         BpfMap records = collectorObject.map("coll_records");
         this.ring = BpfRingBuffer.open(records);
         this.ringFd = records.fd();
-        // The collector runs as the reflector's tail call: one program per interface serves both.
-        reflectorObject.map("refl_next").update(BpfMap.indexKey(0),
-                BpfMap.indexKey(collectorObject.programFd(COLLECTOR_PROGRAM)));
+        programs.taken = true;
+        warmUp();
+    }
+
+    /**
+     * The map operations once each, with keys no session uses, so that their first real use, in
+     * the short window where sessions move into the maps while packets arrive, is not the one that
+     * links the native calls (tens of ms, which would hold packets in the socket path's queue).
+     */
+    private void warmUp() {
+        try (Arena a = Arena.ofConfined()) {
+            reflSessions.lookup(a.allocate(XdpStructs.STAMP_REFL_KEY), a.allocate(XdpStructs.STAMP_REFL_SESSION));
+            reflCounters.lookup(BpfMap.indexKey(0));
+            MemorySegment flow = a.allocate(XdpStructs.STAMP_FLOW_KEY);
+            flow.set(ValueLayout.JAVA_INT, XdpStructs.FLOW_KEY_SLOT, -1);
+            reflFlows.update(flow, a.allocate(ValueLayout.JAVA_LONG));
+            reflFlows.delete(flow);
+            reflPorts.update(index(a, 0), a.allocate(ValueLayout.JAVA_INT)); // port 0: never a session's
+            collSessions.lookup(a.allocate(XdpStructs.STAMP_SENDER_KEY), a.allocate(XdpStructs.STAMP_SENDER_SESSION));
+            collPorts.update(index(a, 0), a.allocate(ValueLayout.JAVA_INT));
+            reflSessions.delete(a.allocate(XdpStructs.STAMP_REFL_KEY));
+            collSessions.delete(a.allocate(XdpStructs.STAMP_SENDER_KEY));
+        }
+        // The socket path's way to the kernel's numbers (BPF_PROG_RUN of stamp_flow_take).
+        MemorySegment address = Arena.ofAuto().allocate(16);
+        KernelFlowNumbers numbers = new KernelFlowNumbers(flowTakeFd, XdpStructs.STAMP_MAX_SESSIONS - 1);
+        long n = numbers.take(address, 0, 0);
+        numbers.untake(address, 0, 0, n);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment flow = a.allocate(XdpStructs.STAMP_FLOW_KEY);
+            XdpStructs.flowKey(flow, XdpStructs.STAMP_MAX_SESSIONS - 1, 0, 0, new byte[16]);
+            reflFlows.delete(flow);
+        }
     }
 
     /**
@@ -181,26 +265,32 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     }
 
     /**
-     * Loads the programs, mirrors the sessions {@code sessions} reports (through {@link
-     * SessionObserver}: the caller registers the returned plane as its observer) and attaches. All
-     * or nothing. I/O thread.
-     *
-     * @param register called with the plane before it attaches, to have it told about every session
+     * Attaches {@code programs} to the interface {@code settings} names, all or nothing, on the I/O
+     * thread. The program goes on with empty session maps (it passes everything up), which takes
+     * the kernel a while (tens of ms on a veth); then {@code drain} has the socket path answer what
+     * arrived meanwhile, and only then {@code register} has the plane told about every session,
+     * which mirrors them into the maps and moves stateful flows into the kernel: from that moment
+     * the program answers. So no older test packet is numbered after a newer one the program
+     * answers, but for the few that arrive while the maps are filled, which a second drain takes.
+     * On failure the programs are closed.
      */
-    public static XdpPlane attach(StampNode node, PlaneSettings settings, Consumer<XdpPlane> register) {
-        int ifindex = interfaceIndex(settings);
-        Xdp.AttachedProgram stale = foreignProgram(settings, ifindex);
-        BpfObject reflector = null;
-        BpfObject collector = null;
+    public static XdpPlane attach(StampNode node, PlaneSettings settings, Programs programs, Runnable drain,
+                                  Consumer<XdpPlane> register) {
         XdpPlane plane = null;
         try {
-            reflector = BpfObject.openResource(REFLECTOR_OBJECT).load();
-            collector = BpfObject.openResource(COLLECTOR_OBJECT).load();
-            plane = new XdpPlane(node, settings, ifindex, reflector, collector);
+            int ifindex = interfaceIndex(settings);
+            Xdp.AttachedProgram stale = foreignProgram(settings, ifindex);
+            plane = new XdpPlane(node, settings, ifindex, programs);
             plane.refresh();
-            register.accept(plane);
             plane.ringToken = node.loop.register(plane.ringFd, plane);
             plane.attachProgram(stale);
+            drain.run();
+            plane.registering = true;
+            register.accept(plane);
+            plane.registering = false;
+            drain.run();
+            plane.goLive();
+            drain.run();
             node.loop.schedule(plane.refresher, System.nanoTime() + REFRESH_NANOS);
             LOG.info("xdp data plane attached to " + settings.device() + " (" + settings.xdpMode() + ", program id "
                     + plane.programId + ")" + (stale != null ? ", replacing a program left behind (id "
@@ -210,12 +300,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
             if (plane != null) {
                 plane.undoAttach();
             } else {
-                if (collector != null) {
-                    collector.close();
-                }
-                if (reflector != null) {
-                    reflector.close();
-                }
+                programs.close();
             }
             throw e instanceof DataPlaneException d ? d : new DataPlaneException(DataPlaneException.Reason.RESOURCE,
                     "the xdp data plane cannot attach to " + settings.device() + ": " + e.getMessage(),
@@ -340,17 +425,6 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         ReflectorSessionConfig c = s.config;
         reflCounters.update(index(a, slot), a.allocate(XdpStructs.STAMP_REFL_COUNTERS));
         boolean inKernel = s.reflectableInKernel();
-        if (inKernel && c.stateful()) {
-            // The kernel map numbers the session's flows from now on, from where the core was.
-            MemorySegment key = a.allocate(XdpStructs.STAMP_FLOW_KEY);
-            MemorySegment next = a.allocate(ValueLayout.JAVA_LONG);
-            s.flows.forEach((address, port, ssid, n) -> {
-                XdpStructs.flowKey(key, slot, port, ssid, address);
-                next.set(ValueLayout.JAVA_LONG, 0, n);
-                reflFlows.update(key, next);
-            });
-            s.numberFrom(new KernelFlowNumbers(flowTakeFd, slot));
-        }
         MemorySegment key = a.allocate(XdpStructs.STAMP_REFL_KEY);
         XdpStructs.reflKey(key, address(c.reflectorAddress()), address(c.senderAddress()), c.reflectorPort(),
                 c.senderPort(), c.ssid() == ReflectorSessionConfig.ANY_SSID ? XdpStructs.STAMP_ANY_SSID : c.ssid());
@@ -366,13 +440,45 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         XdpStructs.reflSession(value, slot, flags, node.errorEstimate(f), ErrorEstimate.forError(false, f, HW_ERROR_NANOS),
                 hopLimit, segments, 0, path.size());
         reflSessions.update(key, value);
-        int use = (c.reflectorPort() << 4) | ReflectorTable.pattern(c);
-        if (patternUse.merge(use, 1, Integer::sum) == 1) {
-            updatePortPatterns(c.reflectorPort());
-        }
         if (inKernel) {
             s.kernelCounters(() -> kernelCounters(slot));
         }
+        // Last: the flows move into the kernel and the port's pattern bit goes on; from then on the
+        // program answers the session.
+        Runnable live = () -> {
+            if (inKernel && c.stateful()) {
+                pushFlows(s, slot);
+            }
+            int use = (c.reflectorPort() << 4) | ReflectorTable.pattern(c);
+            if (patternUse.merge(use, 1, Integer::sum) == 1) {
+                updatePortPatterns(c.reflectorPort());
+            }
+        };
+        if (registering) {
+            goingLive.add(live);
+        } else {
+            live.run();
+        }
+    }
+
+    /** The kernel map numbers the session's flows from now on, from where the core was. */
+    private void pushFlows(SessionReflector s, int slot) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment key = a.allocate(XdpStructs.STAMP_FLOW_KEY);
+            MemorySegment next = a.allocate(ValueLayout.JAVA_LONG);
+            s.flows.forEach((address, port, ssid, n) -> {
+                XdpStructs.flowKey(key, slot, port, ssid, address);
+                next.set(ValueLayout.JAVA_LONG, 0, n);
+                reflFlows.update(key, next);
+            });
+        }
+        s.numberFrom(new KernelFlowNumbers(flowTakeFd, slot));
+    }
+
+    /** The sessions that moved in go live, all at once (I/O thread). */
+    private void goLive() {
+        goingLive.forEach(Runnable::run);
+        goingLive.clear();
     }
 
     @Override

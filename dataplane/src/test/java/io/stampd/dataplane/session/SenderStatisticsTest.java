@@ -243,6 +243,35 @@ class SenderStatisticsTest {
         assertEquals(4, s.lost());
     }
 
+    /**
+     * A stateful reflector numbers in the order packets reach it: two packets swapped on the way
+     * (or answered across a switch of its data plane) put its number ahead of ours for one reply,
+     * which keeps the split; a reflector whose numbers run far ahead counts other packets than ours.
+     */
+    @Test
+    void reorderingAtTheReflectorKeepsTheSplitButNumbersFarAheadDoNot() {
+        SenderStatistics st = stats();
+        for (int i = 0; i < 6; i++) {
+            send(st, i);
+        }
+        long[][] got = {{0, 500}, {1, 501}, {3, 502}, {2, 503}, {4, 504}, {5, 505}};
+        for (long[] g : got) {
+            reply(st, g[0], MS, 0, MS, g[1]);
+        }
+        SenderStatistics.Snapshot s = st.snapshot(10 * S);
+        assertEquals(0, s.forwardLost());
+        assertEquals(0, s.backwardLost());
+        assertEquals(1, s.reordered());
+
+        SenderStatistics shared = stats();
+        for (int i = 0; i < 3; i++) {
+            send(shared, i);
+        }
+        reply(shared, 0, MS, 0, MS, 500);
+        reply(shared, 1, MS, 0, MS, 501 + SenderStatistics.REORDERING_TOLERANCE + 1);
+        assertEquals(-1, shared.snapshot(10 * S).forwardLost(), "another sender's packets in the numbers");
+    }
+
     @Test
     void statelessReflectorGivesNoForwardBackwardSplit() {
         SenderStatistics st = stats();
