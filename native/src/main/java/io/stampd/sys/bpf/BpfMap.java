@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -47,7 +49,7 @@ public final class BpfMap implements AutoCloseable {
     static BpfMap ofFd(int fd, BpfObject owner, String subject) {
         LibBpf lib = LibBpf.get();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(LibBpf.MAP_INFO_SIZE, 8);
+            MemorySegment info = arena.allocate(LibBpfStructs.BPF_MAP_INFO);
             int rc = lib.objGetInfoByFd(fd, info);
             if (rc < 0) {
                 throw new BpfException("bpf_obj_get_info_by_fd", subject, rc);
@@ -55,7 +57,7 @@ public final class BpfMap implements AutoCloseable {
             return new BpfMap(fd, owner, info);
         } catch (RuntimeException e) {
             if (owner == null) {
-                lib.close(fd);
+                Libc.close(fd);
             }
             throw e;
         }
@@ -148,7 +150,7 @@ public final class BpfMap implements AutoCloseable {
         checkSegment("key", key, keySize);
         checkSegment("value", value, isPerCpu() ? perCpuStride() * (long) possibleCpus() : valueSize);
         int rc = LibBpf.get().mapLookupElem(fd, key, value);
-        if (rc == -LibBpf.ENOENT) {
+        if (rc == -Libc.ENOENT) {
             return false;
         }
         if (rc < 0) {
@@ -198,7 +200,7 @@ public final class BpfMap implements AutoCloseable {
         if (!closed) {
             closed = true;
             if (owner == null) {
-                LibBpf.get().close(fd);
+                Libc.close(fd);
             }
         }
     }
