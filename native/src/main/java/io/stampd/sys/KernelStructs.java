@@ -70,9 +70,15 @@ public final class KernelStructs {
             JAVA_INT.withName("cmsg_level"),
             JAVA_INT.withName("cmsg_type")).withName("cmsghdr");
 
-    /** struct in6_addr (netinet/in.h); s6_addr is glibc's name for the octet view of its union. */
+    /**
+     * struct in6_addr (netinet/in.h): glibc's union of octets (s6_addr), 16 and 32-bit words, which
+     * makes it 4-octet aligned.
+     */
     public static final StructLayout IN6_ADDR = structLayout(
-            sequenceLayout(16, JAVA_BYTE).withName("s6_addr")).withName("in6_addr");
+            unionLayout(
+                    sequenceLayout(16, JAVA_BYTE).withName("__u6_addr8"),
+                    sequenceLayout(8, JAVA_SHORT).withName("__u6_addr16"),
+                    sequenceLayout(4, JAVA_INT).withName("__u6_addr32")).withName("__in6_u")).withName("in6_addr");
 
     /** struct sockaddr_in6 (netinet/in.h): port and flow label in network byte order. */
     public static final StructLayout SOCKADDR_IN6 = structLayout(

@@ -27,6 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the C headers. Every call that can fail reports errno; wrappers return -errno instead of throwing
  * so the hot path allocates nothing.
  */
+@SuppressWarnings("restricted") // downcalls are what this class is for
 public final class Libc {
     public static final int AF_INET6 = 10;
     public static final int SOCK_DGRAM = 2;
