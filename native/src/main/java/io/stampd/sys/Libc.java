@@ -44,7 +44,10 @@ public final class Libc {
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_TIMESTAMPING = 37;
     public static final int SCM_TIMESTAMPING = 37;
-    /** Linux 6.13+: a cmsg that sets the SOF_TIMESTAMPING_OPT_ID key of one sendmsg. */
+    /**
+     * Linux 6.13+: a cmsg that sets the SOF_TIMESTAMPING_OPT_ID key of one sendmsg. Newer than the
+     * Debian 12 (Linux 6.1) headers, so KernelStructLayoutTest checks it only where they define it.
+     */
     public static final int SCM_TS_OPT_ID = 81;
     public static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
     public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
@@ -67,6 +70,7 @@ public final class Libc {
     public static final int MSG_TRUNC = 32;
     public static final int MSG_CTRUNC = 8;
     public static final int MSG_ERRQUEUE = 0x2000;
+    /** The kernel's name (include/linux/socket.h, not exported); glibc calls this bit MSG_PROXY. */
     public static final int MSG_PROBE = 0x10;
 
     public static final int EPOLLIN = 1;

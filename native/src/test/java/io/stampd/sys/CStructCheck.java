@@ -120,7 +120,13 @@ public final class CStructCheck {
 
     /** Checks a constant: {@code cExpression} (a macro, an enum member, any integer expression) is {@code java}. */
     public CStructCheck constant(String cExpression, long java) {
-        items.add(new Item(cExpression, "", cExpression, java, Kind.EXACT, null));
+        return constant(cExpression, cExpression, java);
+    }
+
+    /** As {@link #constant(String, long)}, naming the Java side in a mismatch ("Libc.MSG_CONTROL = offsetof(...)"). */
+    public CStructCheck constant(String javaName, String cExpression, long java) {
+        String label = javaName.equals(cExpression) ? cExpression : javaName + " = " + cExpression;
+        items.add(new Item(label, "", cExpression, java, Kind.EXACT, null));
         return this;
     }
 
@@ -309,20 +315,25 @@ public final class CStructCheck {
         return command;
     }
 
-    /** $CC, else cc or gcc from PATH. */
+    /** $CC (a command name or path), else cc or gcc from PATH. */
     private static String compiler() {
         String cc = System.getenv("CC");
-        if (cc != null && !cc.isBlank()) {
-            return cc.trim();
-        }
-        for (String name : List.of("cc", "gcc")) {
+        List<String> candidates = cc != null && !cc.isBlank() ? List.of(cc.trim()) : List.of("cc", "gcc");
+        for (String name : candidates) {
+            if (name.contains("/")) {
+                if (Files.isExecutable(Path.of(name))) {
+                    return name;
+                }
+                continue;
+            }
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
                 if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
                     return Path.of(dir, name).toString();
                 }
             }
         }
-        unavailable("no C compiler (set CC, or install gcc: tools/lib/prereqs.sh does)");
+        unavailable("no C compiler " + (cc != null && !cc.isBlank() ? "(CC=" + cc + " is not executable)"
+                : "(cc or gcc in PATH; install gcc, as tools/lib/prereqs.sh does)"));
         throw new AssertionError("unreachable");
     }
 

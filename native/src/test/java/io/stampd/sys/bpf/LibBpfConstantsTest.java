@@ -56,7 +56,7 @@ class LibBpfConstantsTest {
                 }
             }
             if (expression != null) {
-                check.constant(expression, value);
+                check.constant("LibBpf." + name, expression, value);
             }
         }
         assertTrue(structConstants >= 30, "found only " + structConstants + " struct constants in LibBpf");
