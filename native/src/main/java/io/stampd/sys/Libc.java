@@ -587,6 +587,9 @@ public final class Libc {
      * ({@link #TIME_OK} .. {@link #TIME_ERROR}), or -errno.
      */
     public static int adjtimex(MemorySegment timex) {
+        if (timex.byteSize() < TIMEX_SIZE) {
+            throw new IllegalArgumentException("struct timex needs " + TIMEX_SIZE + " octets, got " + timex.byteSize());
+        }
         Scratch s = scratch();
         timex.set(JAVA_INT, TIMEX_MODES, 0);
         try {
