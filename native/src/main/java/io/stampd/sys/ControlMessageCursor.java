@@ -30,16 +30,16 @@ public final class ControlMessageCursor {
 
     /** Moves to the next control message; false when there is none (or the rest is malformed). */
     public boolean next() {
-        offset += (length + 7) & ~7L; // CMSG_ALIGN on 64-bit Linux
+        offset += Libc.cmsgAlign(length);
         if (offset + Libc.CMSG_HDR > end) {
             return false;
         }
-        length = area.get(JAVA_LONG, base + offset);
+        length = area.get(JAVA_LONG, base + offset + Libc.CMSG_LEN_FIELD);
         if (length < Libc.CMSG_HDR || offset + length > end) {
             return false;
         }
-        level = area.get(JAVA_INT, base + offset + 8);
-        type = area.get(JAVA_INT, base + offset + 12);
+        level = area.get(JAVA_INT, base + offset + Libc.CMSG_LEVEL);
+        type = area.get(JAVA_INT, base + offset + Libc.CMSG_TYPE);
         return true;
     }
 

@@ -10,18 +10,24 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
+import static io.stampd.sys.KernelStructs.offsetOf;
+import static io.stampd.sys.KernelStructs.sizeOf;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc calls of the socket data plane, through the FFM API. Package-private: the rest of the
- * project sees {@link UdpSocket}, {@link MessageBatch} and {@link EventLoop}. Constants and struct
- * offsets are those of Linux x86-64/aarch64 glibc (checked with offsetof on the build machine).
- * Every call that can fail captures errno; wrappers return -errno instead of throwing so the hot
- * path allocates nothing.
+ * The libc calls of every data plane (and of io.stampd.sys.bpf, which adds libbpf), through the
+ * FFM API. Constants are those of Linux glibc; struct offsets and sizes are derived from the
+ * layouts of {@link KernelStructs} (x86-64 and aarch64). KernelStructLayoutTest checks both against
+ * the C headers. Every call that can fail reports errno; wrappers return -errno instead of throwing
+ * so the hot path allocates nothing.
  */
+@SuppressWarnings("restricted") // downcalls are what this class is for
 public final class Libc {
     public static final int AF_INET6 = 10;
     public static final int SOCK_DGRAM = 2;
@@ -38,7 +44,10 @@ public final class Libc {
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_TIMESTAMPING = 37;
     public static final int SCM_TIMESTAMPING = 37;
-    /** Linux 6.13+: a cmsg that sets the SOF_TIMESTAMPING_OPT_ID key of one sendmsg. */
+    /**
+     * Linux 6.13+: a cmsg that sets the SOF_TIMESTAMPING_OPT_ID key of one sendmsg. Newer than the
+     * Debian 12 (Linux 6.1) headers, so KernelStructLayoutTest checks it only where they define it.
+     */
     public static final int SCM_TS_OPT_ID = 81;
     public static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
     public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
@@ -61,6 +70,7 @@ public final class Libc {
     public static final int MSG_TRUNC = 32;
     public static final int MSG_CTRUNC = 8;
     public static final int MSG_ERRQUEUE = 0x2000;
+    /** The kernel's name (include/linux/socket.h, not exported); glibc calls this bit MSG_PROXY. */
     public static final int MSG_PROBE = 0x10;
 
     public static final int EPOLLIN = 1;
@@ -77,34 +87,97 @@ public final class Libc {
     public static final int ENOMSG = 42;
     public static final int EADDRINUSE = 98;
 
+    public static final int ENOENT = 2;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
+    public static final int EOPNOTSUPP = 95;
+
     public static final int CLOCK_REALTIME = 0;
     public static final int PR_SET_TIMERSLACK = 29;
 
+    /* <fcntl.h>, <sched.h>, <sys/ioctl.h> */
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final long SIOCGIFHWADDR = 0x8927;
+
+    /* <sys/timex.h>: adjtimex(2) results and status bits */
+    public static final int TIME_OK = 0;
+    public static final int TIME_ERROR = 5;
+    public static final int STA_UNSYNC = 0x0040;
+
+    /*
+     * Struct offsets and sizes, derived from the layouts of KernelStructs (which
+     * KernelStructLayoutTest checks against offsetof/sizeof of the C headers). They are static
+     * final, so the JIT folds them like literals.
+     */
     // struct sockaddr_in6 (28 octets)
-    public static final int SOCKADDR_IN6_SIZE = 28;
-    public static final int SIN6_PORT = 2;
-    public static final int SIN6_ADDR = 8;
-    public static final int SIN6_SCOPE_ID = 24;
+    public static final int SOCKADDR_IN6_SIZE = sizeOf(KernelStructs.SOCKADDR_IN6);
+    public static final int SIN6_FAMILY = offsetOf(KernelStructs.SOCKADDR_IN6, "sin6_family");
+    public static final int SIN6_PORT = offsetOf(KernelStructs.SOCKADDR_IN6, "sin6_port");
+    public static final int SIN6_FLOWINFO = offsetOf(KernelStructs.SOCKADDR_IN6, "sin6_flowinfo");
+    public static final int SIN6_ADDR = offsetOf(KernelStructs.SOCKADDR_IN6, "sin6_addr");
+    public static final int SIN6_SCOPE_ID = offsetOf(KernelStructs.SOCKADDR_IN6, "sin6_scope_id");
     // struct iovec
-    public static final int IOVEC_SIZE = 16;
-    // struct msghdr / mmsghdr
-    public static final int MSG_NAME = 0;
-    public static final int MSG_NAMELEN = 8;
-    public static final int MSG_IOV = 16;
-    public static final int MSG_IOVLEN = 24;
-    public static final int MSG_CONTROL = 32;
-    public static final int MSG_CONTROLLEN = 40;
-    public static final int MSG_FLAGS = 48;
-    public static final int MMSGHDR_SIZE = 64;
-    public static final int MMSG_LEN = 56;
-    // struct cmsghdr: size_t len; int level; int type; data at 16, 8-octet alignment
-    public static final int CMSG_HDR = 16;
-    // struct epoll_event is packed on x86-64: u32 events; u64 data at offset 4
-    public static final int EPOLL_EVENT_SIZE = 12;
-    public static final int IN6_PKTINFO_SIZE = 20;
-    // struct timex (glibc x86-64, offsetof checked): 208 octets, int tai at 160; modes 0 only reads
-    private static final int TIMEX_SIZE = 208;
-    private static final int TIMEX_TAI = 160;
+    public static final int IOVEC_SIZE = sizeOf(KernelStructs.IOVEC);
+    public static final int IOV_BASE = offsetOf(KernelStructs.IOVEC, "iov_base");
+    public static final int IOV_LEN = offsetOf(KernelStructs.IOVEC, "iov_len");
+    // struct msghdr / mmsghdr (an mmsghdr starts with its msghdr, so the MSG_* offsets serve both)
+    public static final int MSG_NAME = offsetOf(KernelStructs.MSGHDR, "msg_name");
+    public static final int MSG_NAMELEN = offsetOf(KernelStructs.MSGHDR, "msg_namelen");
+    public static final int MSG_IOV = offsetOf(KernelStructs.MSGHDR, "msg_iov");
+    public static final int MSG_IOVLEN = offsetOf(KernelStructs.MSGHDR, "msg_iovlen");
+    public static final int MSG_CONTROL = offsetOf(KernelStructs.MSGHDR, "msg_control");
+    public static final int MSG_CONTROLLEN = offsetOf(KernelStructs.MSGHDR, "msg_controllen");
+    public static final int MSG_FLAGS = offsetOf(KernelStructs.MSGHDR, "msg_flags");
+    public static final int MSGHDR_SIZE = sizeOf(KernelStructs.MSGHDR);
+    public static final int MMSGHDR_SIZE = sizeOf(KernelStructs.MMSGHDR);
+    public static final int MMSG_HDR = offsetOf(KernelStructs.MMSGHDR, "msg_hdr");
+    public static final int MMSG_LEN = offsetOf(KernelStructs.MMSGHDR, "msg_len");
+    // struct cmsghdr: size_t len; int level; int type; data at CMSG_HDR, size_t alignment
+    public static final int CMSG_HDR = sizeOf(KernelStructs.CMSGHDR);
+    public static final int CMSG_LEN_FIELD = offsetOf(KernelStructs.CMSGHDR, "cmsg_len");
+    public static final int CMSG_LEVEL = offsetOf(KernelStructs.CMSGHDR, "cmsg_level");
+    public static final int CMSG_TYPE = offsetOf(KernelStructs.CMSGHDR, "cmsg_type");
+    /** CMSG_ALIGN's unit: sizeof(size_t). */
+    public static final int CMSG_ALIGNMENT = (int) KernelStructs.CMSGHDR.byteAlignment();
+    /** CMSG_SPACE(sizeof(int)): what a control message carrying one int takes. */
+    public static final int CMSG_SPACE_INT = CMSG_HDR + (int) cmsgAlign(Integer.BYTES);
+    // struct epoll_event: packed on x86-64 (u32 events; u64 data at offset 4, 12 octets), 16 octets on aarch64
+    public static final int EPOLL_EVENT_SIZE = sizeOf(KernelStructs.EPOLL_EVENT);
+    public static final int EPOLL_EVENT_EVENTS = offsetOf(KernelStructs.EPOLL_EVENT, "events");
+    public static final int EPOLL_EVENT_DATA = offsetOf(KernelStructs.EPOLL_EVENT, "data");
+    // struct in6_pktinfo (IPV6_PKTINFO)
+    public static final int IN6_PKTINFO_SIZE = sizeOf(KernelStructs.IN6_PKTINFO);
+    public static final int IPI6_ADDR = offsetOf(KernelStructs.IN6_PKTINFO, "ipi6_addr");
+    public static final int IPI6_IFINDEX = offsetOf(KernelStructs.IN6_PKTINFO, "ipi6_ifindex");
+    // struct timespec (SO_TIMESTAMPNS, epoll_pwait2, clock_gettime)
+    public static final int TIMESPEC_SIZE = sizeOf(KernelStructs.TIMESPEC);
+    public static final int TV_SEC = offsetOf(KernelStructs.TIMESPEC, "tv_sec");
+    public static final int TV_NSEC = offsetOf(KernelStructs.TIMESPEC, "tv_nsec");
+    // struct scm_timestamping (SCM_TIMESTAMPING): ts[0] software, ts[2] hardware
+    public static final int SCM_TIMESTAMPING_SIZE = sizeOf(KernelStructs.SCM_TIMESTAMPING);
+    // struct sock_extended_err (IPV6_RECVERR on the error queue)
+    public static final int SOCK_EXTENDED_ERR_SIZE = sizeOf(KernelStructs.SOCK_EXTENDED_ERR);
+    public static final int EE_ERRNO = offsetOf(KernelStructs.SOCK_EXTENDED_ERR, "ee_errno");
+    public static final int EE_ORIGIN = offsetOf(KernelStructs.SOCK_EXTENDED_ERR, "ee_origin");
+    public static final int EE_TYPE = offsetOf(KernelStructs.SOCK_EXTENDED_ERR, "ee_type");
+    public static final int EE_CODE = offsetOf(KernelStructs.SOCK_EXTENDED_ERR, "ee_code");
+    public static final int EE_INFO = offsetOf(KernelStructs.SOCK_EXTENDED_ERR, "ee_info");
+    /** ee_data, a member of an anonymous union in C (the OPT_ID key of a transmit timestamp). */
+    public static final int EE_DATA = offsetOf(KernelStructs.SOCK_EXTENDED_ERR, "ee_data");
+    // struct ifreq (SIOCGIFHWADDR)
+    public static final int IFNAMSIZ = KernelStructs.IFNAMSIZ;
+    public static final int IFREQ_SIZE = sizeOf(KernelStructs.IFREQ);
+    public static final int IFREQ_NAME = offsetOf(KernelStructs.IFREQ, "ifr_ifrn", "ifrn_name");
+    /** ifr_hwaddr.sa_data: the MAC's first octet. */
+    public static final int IFREQ_HWADDR_DATA = offsetOf(KernelStructs.IFREQ, "ifr_ifru", "ifru_hwaddr", "sa_data");
+    // struct timex (adjtimex)
+    public static final int TIMEX_SIZE = sizeOf(KernelStructs.TIMEX);
+    public static final int TIMEX_MODES = offsetOf(KernelStructs.TIMEX, "modes");
+    public static final int TIMEX_STATUS = offsetOf(KernelStructs.TIMEX, "status");
+    public static final int TIMEX_TAI = offsetOf(KernelStructs.TIMEX, "tai");
 
     public static final ValueLayout.OfShort NET_U16 =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
@@ -125,6 +198,18 @@ public final class Libc {
     private static final MethodHandle GETSOCKNAME =
             errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CLOSE = errnoCall("close", JAVA_INT, JAVA_INT);
+    /** open(2) is variadic (int open(const char *, int, ...)): the mode is passed as such. */
+    private static final MethodHandle OPEN = variadicErrnoCall("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    /** ioctl(2) is variadic (int ioctl(int, unsigned long, ...)): the argument pointer is passed as such. */
+    private static final MethodHandle IOCTL = variadicErrnoCall("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    private static final MethodHandle SETNS = errnoCall("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", JAVA_INT, ADDRESS);
+    private static final MethodHandle IF_INDEXTONAME = plainCall("if_indextoname", ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle ADJTIMEX = errnoCall("adjtimex", JAVA_INT, ADDRESS);
+    private static final MethodHandle MMAP =
+            errnoCall("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle MUNMAP = errnoCall("munmap", JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle SYSCONF = plainCall("sysconf", JAVA_LONG, JAVA_INT);
     // The per-packet calls do without captureCallState: in JDK 25 every captured call slices the
     // capture segment, an allocation that escape analysis does not remove here. They read errno
     // through the thread's errno address instead, right after a failed call. The JVM could in
@@ -145,7 +230,6 @@ public final class Libc {
     private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle ADJTIMEX = errnoCall("adjtimex", JAVA_INT, ADDRESS);
     private static final MethodHandle PRCTL =
             errnoCall("prctl", JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle STRERROR =
@@ -169,18 +253,26 @@ public final class Libc {
         return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), CAPTURE_ERRNO);
     }
 
+    private static MethodHandle variadicErrnoCall(String name, int firstVariadic, ValueLayout ret,
+                                                  ValueLayout... args) {
+        return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args),
+                Linker.Option.firstVariadicArg(firstVariadic), CAPTURE_ERRNO);
+    }
+
     /** A per-thread scratch area: errno capture and small arguments, so calls allocate nothing. */
     public static final class Scratch {
         final MemorySegment errno;
         final MemorySegment intArg;
         final MemorySegment timespec;
+        final MemorySegment timex;
         /** This thread's errno variable (its address never changes for the thread's lifetime). */
         final MemorySegment threadErrno;
 
         Scratch(Arena arena) {
             errno = arena.allocate(CAPTURE);
             intArg = arena.allocate(16, 8);
-            timespec = arena.allocate(16, 8);
+            timespec = arena.allocate(KernelStructs.TIMESPEC);
+            timex = arena.allocate(KernelStructs.TIMEX);
             try {
                 threadErrno = ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(4);
             } catch (Throwable t) {
@@ -316,8 +408,8 @@ public final class Libc {
         MemorySegment ts = MemorySegment.NULL;
         if (timeoutNanos >= 0) {
             ts = s.timespec;
-            ts.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
-            ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+            ts.set(JAVA_LONG, TV_SEC, timeoutNanos / 1_000_000_000L);
+            ts.set(JAVA_LONG, TV_NSEC, timeoutNanos % 1_000_000_000L);
         }
         try {
             int r = (int) EPOLL_PWAIT2.invokeExact(epfd, events, max, ts, MemorySegment.NULL);
@@ -369,38 +461,34 @@ public final class Libc {
     }
 
     /**
-     * The kernel's TAI - UTC offset in seconds (adjtimex(2) with modes 0, field tai): what
-     * CLOCK_TAI runs ahead of CLOCK_REALTIME. 0 until something (ntpd, chrony, ptp4l, phc2sys)
-     * sets it, so the two clocks are then equal.
+     * The kernel's TAI - UTC offset in seconds, as {@link #taiOffset()}, for callers that cannot go
+     * on without it.
      *
      * @throws IllegalStateException if adjtimex fails
      */
     public static int taiOffsetSeconds() {
-        Scratch s = scratch();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment timex = arena.allocate(TIMEX_SIZE, 8); // zeroed: modes 0 reads
-            int r = (int) ADJTIMEX.invokeExact(s.errno, timex);
-            if (r < 0) {
-                throw new IllegalStateException("adjtimex failed: " + strerror(s.errno()));
-            }
-            return timex.get(JAVA_INT, TIMEX_TAI);
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        int r = taiOffset();
+        if (r < 0) {
+            throw new IllegalStateException("adjtimex failed: " + strerror(-r));
         }
+        return r;
+    }
+
+    /** CMSG_ALIGN: {@code length} rounded up to a multiple of sizeof(size_t). */
+    public static long cmsgAlign(long length) {
+        return (length + CMSG_ALIGNMENT - 1) & -CMSG_ALIGNMENT;
     }
 
     /**
      * Writes a control message carrying one int at {@code at} of {@code area} (which must leave
-     * CMSG_SPACE(4) = 24 octets there); returns the offset after it.
+     * {@link #CMSG_SPACE_INT} octets there); returns the offset after it.
      */
     public static long putCmsgInt(MemorySegment area, long at, int level, int type, int value) {
-        area.set(JAVA_LONG, at, CMSG_HDR + 4);
-        area.set(JAVA_INT, at + 8, level);
-        area.set(JAVA_INT, at + 12, type);
+        area.set(JAVA_LONG, at + CMSG_LEN_FIELD, CMSG_HDR + Integer.BYTES);
+        area.set(JAVA_INT, at + CMSG_LEVEL, level);
+        area.set(JAVA_INT, at + CMSG_TYPE, type);
         area.set(JAVA_INT, at + CMSG_HDR, value);
-        return at + CMSG_HDR + 8;
+        return at + CMSG_SPACE_INT;
     }
 
     /**
@@ -428,7 +516,167 @@ public final class Libc {
         if (r != 0) {
             throw new IllegalStateException("clock_gettime(CLOCK_REALTIME) failed");
         }
-        return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+        return ts.get(JAVA_LONG, TV_SEC) * 1_000_000_000L + ts.get(JAVA_LONG, TV_NSEC);
+    }
+
+    /** open(path, flags), for setup paths (the path is copied to native memory): the descriptor, or -errno. */
+    public static int open(String path, int flags) {
+        Scratch s = scratch();
+        try (Arena call = Arena.ofConfined()) {
+            int r = (int) OPEN.invokeExact(s.errno, call.allocateFrom(path), flags, 0);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** setns(fd, nstype) for the calling thread: 0, or -errno. */
+    public static int setns(int fd, int nstype) {
+        Scratch s = scratch();
+        try {
+            int r = (int) SETNS.invokeExact(s.errno, fd, nstype);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** ioctl(fd, request, arg) with a pointer argument: the (non-negative) result, or -errno. */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        Scratch s = scratch();
+        try {
+            int r = (int) IOCTL.invokeExact(s.errno, fd, request, arg);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** if_nametoindex: the interface's index, or -errno (ENODEV: no such interface here). */
+    public static int ifNameToIndex(String name) {
+        Scratch s = scratch();
+        try (Arena call = Arena.ofConfined()) {
+            int r = (int) IF_NAMETOINDEX.invokeExact(s.errno, call.allocateFrom(name));
+            return r != 0 ? r : -s.errno();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** if_indextoname: the interface's name, empty when there is no such interface here. */
+    public static Optional<String> ifIndexToName(int index) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment buf = call.allocate(IFNAMSIZ);
+            MemorySegment r = (MemorySegment) IF_INDEXTONAME.invokeExact(index, buf);
+            return r.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(buf.getString(0));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * The hardware address of interface {@code name} in the calling thread's network namespace
+     * (SIOCGIFHWADDR on a throw-away socket), written to the first 6 octets of {@code macOut}.
+     * Returns 0, or -errno.
+     */
+    public static int ifHardwareAddress(String name, byte[] macOut) {
+        int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return fd;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment ifreq = call.allocate(KernelStructs.IFREQ);
+            byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+            MemorySegment.copy(nameBytes, 0, ifreq, JAVA_BYTE, IFREQ_NAME, Math.min(nameBytes.length, IFNAMSIZ - 1));
+            int r = ioctl(fd, SIOCGIFHWADDR, ifreq);
+            if (r < 0) {
+                return r;
+            }
+            MemorySegment.copy(ifreq, JAVA_BYTE, IFREQ_HWADDR_DATA, macOut, 0, 6);
+            return 0;
+        } finally {
+            close(fd);
+        }
+    }
+
+    /**
+     * adjtimex(2) with modes 0, which only reads: fills {@code timex} ({@link #TIMEX_SIZE} octets;
+     * read it at {@link #TIMEX_STATUS}, {@link #TIMEX_TAI}, ...) and returns the clock state
+     * ({@link #TIME_OK} .. {@link #TIME_ERROR}), or -errno.
+     */
+    public static int adjtimex(MemorySegment timex) {
+        if (timex.byteSize() < TIMEX_SIZE) {
+            throw new IllegalArgumentException("struct timex needs " + TIMEX_SIZE + " octets, got " + timex.byteSize());
+        }
+        Scratch s = scratch();
+        timex.set(JAVA_INT, TIMEX_MODES, 0);
+        try {
+            int r = (int) ADJTIMEX.invokeExact(s.errno, timex);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * The kernel's TAI - UTC offset in seconds (struct timex tai: 0 until an NTP or PTP daemon sets
+     * it, 37 since 2017), or -errno. Allocates nothing.
+     */
+    public static int taiOffset() {
+        MemorySegment timex = scratch().timex;
+        int r = adjtimex(timex);
+        return r < 0 ? r : timex.get(JAVA_INT, TIMEX_TAI);
+    }
+
+    /** The kernel clock's status bits (struct timex status: STA_UNSYNC, STA_NANO, ...), or -errno. Allocates nothing. */
+    public static int clockStatus() {
+        MemorySegment timex = scratch().timex;
+        int r = adjtimex(timex);
+        return r < 0 ? r : timex.get(JAVA_INT, TIMEX_STATUS);
+    }
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    private static final int SC_PAGESIZE = 30;
+
+    /** sysconf(_SC_PAGESIZE). */
+    public static long pageSize() {
+        try {
+            return (long) SYSCONF.invokeExact(SC_PAGESIZE);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * mmap(NULL, length, prot, MAP_SHARED, fd, offset): the mapping (of size 0: reinterpret it), or
+     * a NULL segment with the errno in {@code errnoOut[0]}.
+     */
+    public static MemorySegment mmapShared(int fd, long offset, long length, int prot, int[] errnoOut) {
+        Scratch s = scratch();
+        try {
+            MemorySegment address = (MemorySegment) MMAP.invokeExact(s.errno, MemorySegment.NULL, length, prot,
+                    MAP_SHARED, fd, offset);
+            if (address.address() == -1L) { // MAP_FAILED
+                errnoOut[0] = s.errno();
+                return MemorySegment.NULL;
+            }
+            return address;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** munmap: 0, or -errno. */
+    public static int munmap(MemorySegment address, long length) {
+        Scratch s = scratch();
+        try {
+            int r = (int) MUNMAP.invokeExact(s.errno, address, length);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     public static String strerror(int errno) {

@@ -11,7 +11,7 @@ public final class Sockaddr {
 
     public static void write(MemorySegment sa, Inet6Address address, int port) {
         sa.asSlice(0, Libc.SOCKADDR_IN6_SIZE).fill((byte) 0);
-        sa.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+        sa.set(ValueLayout.JAVA_SHORT, Libc.SIN6_FAMILY, (short) Libc.AF_INET6);
         sa.set(Libc.NET_U16, Libc.SIN6_PORT, (short) port);
         if (address != null) {
             MemorySegment.copy(address.getAddress(), 0, sa, ValueLayout.JAVA_BYTE, Libc.SIN6_ADDR, 16);

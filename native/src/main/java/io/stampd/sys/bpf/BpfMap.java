@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -49,7 +51,7 @@ public final class BpfMap implements AutoCloseable {
     static BpfMap ofFd(int fd, BpfObject owner, String subject) {
         LibBpf lib = LibBpf.get();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(LibBpf.MAP_INFO_SIZE, 8);
+            MemorySegment info = arena.allocate(LibBpfStructs.BPF_MAP_INFO);
             int rc = lib.objGetInfoByFd(fd, info);
             if (rc < 0) {
                 throw new BpfException("bpf_obj_get_info_by_fd", subject, rc);
@@ -57,7 +59,7 @@ public final class BpfMap implements AutoCloseable {
             return new BpfMap(fd, owner, info);
         } catch (RuntimeException e) {
             if (owner == null) {
-                lib.close(fd);
+                Libc.close(fd);
             }
             throw e;
         }
@@ -150,7 +152,7 @@ public final class BpfMap implements AutoCloseable {
         checkSegment("key", key, keySize);
         checkSegment("value", value, isPerCpu() ? perCpuStride() * (long) possibleCpus() : valueSize);
         int rc = LibBpf.get().mapLookupElem(fd, key, value);
-        if (rc == -LibBpf.ENOENT) {
+        if (rc == -Libc.ENOENT) {
             return false;
         }
         if (rc < 0) {
@@ -172,7 +174,7 @@ public final class BpfMap implements AutoCloseable {
         checkOpen();
         checkSegment("key", key, keySize);
         int rc = LibBpf.get().mapDeleteElem(fd, key);
-        if (rc == -LibBpf.ENOENT) {
+        if (rc == -Libc.ENOENT) {
             return false;
         }
         if (rc < 0) {
@@ -195,7 +197,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment current = key == null ? MemorySegment.NULL : arena.allocateFrom(JAVA_BYTE, key);
             MemorySegment next = arena.allocate(keySize, 8);
             int rc = LibBpf.get().mapGetNextKey(fd, current, next);
-            if (rc == -LibBpf.ENOENT) {
+            if (rc == -Libc.ENOENT) {
                 return Optional.empty();
             }
             if (rc < 0) {
@@ -258,7 +260,7 @@ public final class BpfMap implements AutoCloseable {
         if (!closed) {
             closed = true;
             if (owner == null) {
-                LibBpf.get().close(fd);
+                Libc.close(fd);
             }
         }
     }

@@ -69,8 +69,8 @@ public final class BpfObject implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment image = arena.allocateFrom(JAVA_BYTE, elfImage);
-            MemorySegment opts = arena.allocate(LibBpf.OPEN_OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, LibBpf.OPEN_OPTS_SIZE);
+            MemorySegment opts = arena.allocate(LibBpfStructs.BPF_OBJECT_OPEN_OPTS);
+            opts.set(JAVA_LONG, LibBpf.OPEN_OPTS_SZ, LibBpf.OPEN_OPTS_SIZE);
             opts.set(ADDRESS, LibBpf.OPEN_OPTS_OBJECT_NAME, arena.allocateFrom(name));
             return new BpfObject(name, arena, lib.objectOpenMem(image, opts, name));
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public final class BpfProgramInfo {
         }
         try (Arena arena = Arena.ofConfined()) {
             // First call learns the number of maps, the second fetches their ids.
-            MemorySegment info = arena.allocate(LibBpf.PROG_INFO_SIZE, 8);
+            MemorySegment info = arena.allocate(LibBpfStructs.BPF_PROG_INFO);
             getInfo(lib, progFd, info, subject);
             int mapCount = info.get(JAVA_INT, LibBpf.PROG_INFO_NR_MAP_IDS);
             List<Integer> ids = new ArrayList<>();
@@ -68,7 +70,7 @@ public final class BpfProgramInfo {
                     LibBpf.fixedString(info, LibBpf.PROG_INFO_NAME, LibBpf.OBJ_NAME_LEN),
                     info.get(JAVA_INT, LibBpf.PROG_INFO_TYPE), ids, names);
         } finally {
-            lib.close(progFd);
+            Libc.close(progFd);
         }
     }
 

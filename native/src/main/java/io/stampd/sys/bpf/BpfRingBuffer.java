@@ -1,5 +1,6 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -54,20 +55,21 @@ public final class BpfRingBuffer implements AutoCloseable {
         if (map.type() != LibBpf.BPF_MAP_TYPE_RINGBUF) {
             throw new IllegalArgumentException("map " + map.name() + " is not a ring buffer (type " + map.type() + ")");
         }
-        LibBpf lib = LibBpf.get();
-        long pageSize = lib.pageSize();
+        long pageSize = Libc.pageSize();
         long dataSize = Integer.toUnsignedLong(map.maxEntries());
         String subject = "ring buffer map " + map.name();
-        MemorySegment consumer = lib.mmapShared(map.fd(), 0, pageSize, LibBpf.PROT_READ | LibBpf.PROT_WRITE, subject)
-                .reinterpret(pageSize);
-        MemorySegment producer;
-        try {
-            producer = lib.mmapShared(map.fd(), pageSize, pageSize + 2 * dataSize, LibBpf.PROT_READ, subject)
-                    .reinterpret(pageSize + 2 * dataSize);
-        } catch (RuntimeException e) {
-            lib.munmap(consumer, pageSize);
-            throw e;
+        int[] errno = new int[1];
+        MemorySegment consumer = Libc.mmapShared(map.fd(), 0, pageSize, Libc.PROT_READ | Libc.PROT_WRITE, errno);
+        if (consumer.equals(MemorySegment.NULL)) {
+            throw new BpfException("mmap", subject + " (consumer page)", errno[0]);
         }
+        consumer = consumer.reinterpret(pageSize);
+        MemorySegment producer = Libc.mmapShared(map.fd(), pageSize, pageSize + 2 * dataSize, Libc.PROT_READ, errno);
+        if (producer.equals(MemorySegment.NULL)) {
+            Libc.munmap(consumer, pageSize);
+            throw new BpfException("mmap", subject + " (producer page and data)", errno[0]);
+        }
+        producer = producer.reinterpret(pageSize + 2 * dataSize);
         return new BpfRingBuffer(map.name(), pageSize, dataSize, consumer, producer);
     }
 
@@ -115,9 +117,8 @@ public final class BpfRingBuffer implements AutoCloseable {
             return;
         }
         closed = true;
-        LibBpf lib = LibBpf.get();
-        lib.munmap(producerAndData, pageSize + 2 * dataSize);
-        lib.munmap(consumerPage, pageSize);
+        Libc.munmap(producerAndData, pageSize + 2 * dataSize);
+        Libc.munmap(consumerPage, pageSize);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -74,7 +75,7 @@ public final class BpfTestRun {
             if (rc < 0) {
                 throw new BpfException("bpf_prog_test_run_opts", "XDP program fd " + programFd + " ("
                         + frame.length + "-octet frame, ingress ifindex " + ingressIfindex + ")", rc,
-                        -rc == LibBpf.ENODEV ? "no such interface in this thread's network namespace" : null);
+                        -rc == Libc.ENODEV ? "no such interface in this thread's network namespace" : null);
             }
             // The kernel sets data_size_out to the output frame's length.
             int length = opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_DATA_SIZE_OUT);

@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -12,113 +14,95 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import static io.stampd.sys.KernelStructs.offsetOf;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Downcall handles into libbpf.so.1 and libc.so.6, and the struct layouts they need.
+ * Downcall handles into libbpf.so.1, and the offsets of the structs they take. libc (close, open,
+ * setns, if_nametoindex, ...) is {@link Libc}'s.
  *
- * <p>Everything native in this package goes through here, so the public classes only deal
+ * <p>Everything libbpf in this package goes through here, so the public classes only deal
  * with file descriptors, segments and exceptions. The wrappers return libbpf's raw results
  * (negative errno on failure); callers decide what a failure means and report it.
  */
 final class LibBpf {
 
     /*
-     * Struct offsets and sizes. They were printed by a small C program (offsetof/sizeof,
-     * gcc x86_64) against /usr/include/linux/bpf.h (Linux 6.1 UAPI as packaged by Debian 12)
-     * and /usr/include/bpf/libbpf.h (libbpf 1.1.2). UAPI structs only ever grow at the end and
-     * the kernel accepts a shorter struct from user space, so a newer kernel is fine.
+     * Struct offsets and sizes, derived from the layouts of LibBpfStructs (Linux 6.1 UAPI
+     * linux/bpf.h and libbpf 1.1.2 bpf/bpf.h, bpf/libbpf.h as Debian 12 packages them), which
+     * KernelStructLayoutTest checks with offsetof/sizeof. UAPI structs only ever grow at the end
+     * and the kernel accepts a shorter struct from user space, so a newer kernel is fine.
      */
     /** sizeof(struct bpf_prog_info). */
-    static final long PROG_INFO_SIZE = 232;
+    static final long PROG_INFO_SIZE = LibBpfStructs.BPF_PROG_INFO.byteSize();
     /** offsetof(struct bpf_prog_info, type): __u32. */
-    static final long PROG_INFO_TYPE = 0;
+    static final long PROG_INFO_TYPE = offsetOf(LibBpfStructs.BPF_PROG_INFO, "type");
     /** offsetof(struct bpf_prog_info, id): __u32. */
-    static final long PROG_INFO_ID = 4;
+    static final long PROG_INFO_ID = offsetOf(LibBpfStructs.BPF_PROG_INFO, "id");
     /** offsetof(struct bpf_prog_info, nr_map_ids): __u32, in: capacity of map_ids, out: count. */
-    static final long PROG_INFO_NR_MAP_IDS = 52;
+    static final long PROG_INFO_NR_MAP_IDS = offsetOf(LibBpfStructs.BPF_PROG_INFO, "nr_map_ids");
     /** offsetof(struct bpf_prog_info, map_ids): __aligned_u64 pointer to __u32[nr_map_ids]. */
-    static final long PROG_INFO_MAP_IDS = 56;
+    static final long PROG_INFO_MAP_IDS = offsetOf(LibBpfStructs.BPF_PROG_INFO, "map_ids");
     /** offsetof(struct bpf_prog_info, name): char[BPF_OBJ_NAME_LEN]. */
-    static final long PROG_INFO_NAME = 64;
+    static final long PROG_INFO_NAME = offsetOf(LibBpfStructs.BPF_PROG_INFO, "name");
 
     /** sizeof(struct bpf_map_info). */
-    static final long MAP_INFO_SIZE = 88;
+    static final long MAP_INFO_SIZE = LibBpfStructs.BPF_MAP_INFO.byteSize();
     /** offsetof(struct bpf_map_info, type): __u32. */
-    static final long MAP_INFO_TYPE = 0;
+    static final long MAP_INFO_TYPE = offsetOf(LibBpfStructs.BPF_MAP_INFO, "type");
     /** offsetof(struct bpf_map_info, id): __u32. */
-    static final long MAP_INFO_ID = 4;
+    static final long MAP_INFO_ID = offsetOf(LibBpfStructs.BPF_MAP_INFO, "id");
     /** offsetof(struct bpf_map_info, key_size): __u32. */
-    static final long MAP_INFO_KEY_SIZE = 8;
+    static final long MAP_INFO_KEY_SIZE = offsetOf(LibBpfStructs.BPF_MAP_INFO, "key_size");
     /** offsetof(struct bpf_map_info, value_size): __u32. */
-    static final long MAP_INFO_VALUE_SIZE = 12;
+    static final long MAP_INFO_VALUE_SIZE = offsetOf(LibBpfStructs.BPF_MAP_INFO, "value_size");
     /** offsetof(struct bpf_map_info, max_entries): __u32. */
-    static final long MAP_INFO_MAX_ENTRIES = 16;
+    static final long MAP_INFO_MAX_ENTRIES = offsetOf(LibBpfStructs.BPF_MAP_INFO, "max_entries");
     /** offsetof(struct bpf_map_info, name): char[BPF_OBJ_NAME_LEN]. */
-    static final long MAP_INFO_NAME = 24;
+    static final long MAP_INFO_NAME = offsetOf(LibBpfStructs.BPF_MAP_INFO, "name");
 
     /** sizeof(struct bpf_xdp_attach_opts): size_t sz; int old_prog_fd; size_t :0. */
-    static final long XDP_ATTACH_OPTS_SIZE = 16;
+    static final long XDP_ATTACH_OPTS_SIZE = LibBpfStructs.BPF_XDP_ATTACH_OPTS.byteSize();
+    /** offsetof(struct bpf_xdp_attach_opts, sz). */
+    static final long XDP_ATTACH_OPTS_SZ = offsetOf(LibBpfStructs.BPF_XDP_ATTACH_OPTS, "sz");
     /** offsetof(struct bpf_xdp_attach_opts, old_prog_fd); non-zero makes libbpf add XDP_FLAGS_REPLACE. */
-    static final long XDP_ATTACH_OPTS_OLD_PROG_FD = 8;
+    static final long XDP_ATTACH_OPTS_OLD_PROG_FD = offsetOf(LibBpfStructs.BPF_XDP_ATTACH_OPTS, "old_prog_fd");
 
     /** sizeof(struct bpf_object_open_opts) in libbpf 1.1; libbpf accepts this or any older size. */
-    static final long OPEN_OPTS_SIZE = 80;
+    static final long OPEN_OPTS_SIZE = LibBpfStructs.BPF_OBJECT_OPEN_OPTS.byteSize();
+    /** offsetof(struct bpf_object_open_opts, sz). */
+    static final long OPEN_OPTS_SZ = offsetOf(LibBpfStructs.BPF_OBJECT_OPEN_OPTS, "sz");
     /** offsetof(struct bpf_object_open_opts, object_name): const char *. */
-    static final long OPEN_OPTS_OBJECT_NAME = 8;
+    static final long OPEN_OPTS_OBJECT_NAME = offsetOf(LibBpfStructs.BPF_OBJECT_OPEN_OPTS, "object_name");
 
-    /*
-     * struct bpf_test_run_opts of libbpf 1.1 (/usr/include/bpf/bpf.h): size_t sz; const void *data_in;
-     * void *data_out; __u32 data_size_in, data_size_out; const void *ctx_in; void *ctx_out;
-     * __u32 ctx_size_in, ctx_size_out, retval; int repeat; __u32 duration, flags, cpu, batch_size.
-     */
-    static final long TEST_RUN_OPTS_SIZE = 80;
-    static final long TEST_RUN_OPTS_DATA_IN = 8;
-    /*
-     * data_out, data_size_out, ctx_in, ctx_size_in: checked with offsetof against libbpf 1.1.2's
-     * bpf.h (gcc x86_64): 16, 28, 32, 48; ctx_out (40) and ctx_size_out (52) stay unused.
-     */
-    static final long TEST_RUN_OPTS_DATA_OUT = 16;
-    static final long TEST_RUN_OPTS_DATA_SIZE_IN = 24;
-    static final long TEST_RUN_OPTS_DATA_SIZE_OUT = 28;
-    static final long TEST_RUN_OPTS_CTX_IN = 32;
-    static final long TEST_RUN_OPTS_CTX_SIZE_IN = 48;
-    static final long TEST_RUN_OPTS_RETVAL = 56;
-    static final long TEST_RUN_OPTS_REPEAT = 60;
-    static final long TEST_RUN_OPTS_DURATION = 64;
-    static final long TEST_RUN_OPTS_FLAGS = 68;
-    static final long TEST_RUN_OPTS_BATCH_SIZE = 76;
+    /* struct bpf_test_run_opts of libbpf 1.1 (bpf/bpf.h), every member. */
+    static final long TEST_RUN_OPTS_SIZE = LibBpfStructs.BPF_TEST_RUN_OPTS.byteSize();
+    static final long TEST_RUN_OPTS_SZ = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "sz");
+    static final long TEST_RUN_OPTS_DATA_IN = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "data_in");
+    static final long TEST_RUN_OPTS_DATA_OUT = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "data_out");
+    static final long TEST_RUN_OPTS_DATA_SIZE_IN = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "data_size_in");
+    static final long TEST_RUN_OPTS_DATA_SIZE_OUT = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "data_size_out");
+    static final long TEST_RUN_OPTS_CTX_IN = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "ctx_in");
+    static final long TEST_RUN_OPTS_CTX_OUT = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "ctx_out");
+    static final long TEST_RUN_OPTS_CTX_SIZE_IN = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "ctx_size_in");
+    static final long TEST_RUN_OPTS_CTX_SIZE_OUT = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "ctx_size_out");
+    static final long TEST_RUN_OPTS_RETVAL = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "retval");
+    static final long TEST_RUN_OPTS_REPEAT = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "repeat");
+    static final long TEST_RUN_OPTS_DURATION = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "duration");
+    static final long TEST_RUN_OPTS_FLAGS = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "flags");
+    static final long TEST_RUN_OPTS_CPU = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "cpu");
+    static final long TEST_RUN_OPTS_BATCH_SIZE = offsetOf(LibBpfStructs.BPF_TEST_RUN_OPTS, "batch_size");
     /** BPF_F_TEST_XDP_LIVE_FRAMES: frames really go out (XDP_TX/XDP_REDIRECT) instead of being returned. */
     static final int BPF_F_TEST_XDP_LIVE_FRAMES = 1 << 1;
     /** sizeof(struct xdp_md): data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex (__u32 each). */
-    static final long XDP_MD_SIZE = 24;
-    static final long XDP_MD_DATA_END = 4;
-    static final long XDP_MD_INGRESS_IFINDEX = 12;
+    static final long XDP_MD_SIZE = LibBpfStructs.XDP_MD.byteSize();
+    static final long XDP_MD_DATA_END = offsetOf(LibBpfStructs.XDP_MD, "data_end");
+    static final long XDP_MD_INGRESS_IFINDEX = offsetOf(LibBpfStructs.XDP_MD, "ingress_ifindex");
 
     /* <sys/mman.h> */
-    static final int PROT_READ = 1;
-    static final int PROT_WRITE = 2;
-    static final int MAP_SHARED = 1;
-    /** MAP_FAILED, (void *) -1. */
-    static final long MAP_FAILED = -1L;
-
-    /* <fcntl.h>, <sched.h> */
-    static final int O_RDONLY = 0;
-    static final int O_CLOEXEC = 0x80000;
-    static final int CLONE_NEWNET = 0x40000000;
-
-    /* <sys/socket.h>, <linux/sockios.h>, <net/if.h>: the MAC of an interface through SIOCGIFHWADDR */
-    static final int AF_INET6 = 10;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_CLOEXEC = 0x80000;
-    static final long SIOCGIFHWADDR = 0x8927;
-    /** sizeof(struct ifreq): char ifr_name[16], then a union (struct sockaddr ifr_hwaddr) of 24 octets. */
-    static final long IFREQ_SIZE = 40;
-    /** offsetof(struct ifreq, ifr_hwaddr.sa_data): the MAC's first octet. */
-    static final long IFREQ_HWADDR_DATA = 18;
 
     /** BPF_OBJ_NAME_LEN: the kernel keeps at most 15 characters of a program or map name. */
     static final int OBJ_NAME_LEN = 16;
@@ -135,13 +119,6 @@ final class LibBpf {
     static final int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
     static final int BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
     static final int BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE = 21;
-
-    /* <errno.h> on Linux */
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int EBUSY = 16;
-    static final int EEXIST = 17;
-    static final int ENODEV = 19;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -165,21 +142,11 @@ final class LibBpf {
     private final MethodHandle mapLookupElem;
     private final MethodHandle mapDeleteElem;
     private final MethodHandle mapGetNextKey;
-    private final MethodHandle mmap;
-    private final MethodHandle munmap;
-    private final MethodHandle sysconf;
     private final MethodHandle numPossibleCpus;
     private final MethodHandle strerror;
-    private final MethodHandle ifNameToIndex;
-    private final MethodHandle ifIndexToName;
-    private final MethodHandle close;
     private final MethodHandle progTestRunOpts;
-    private final MethodHandle open;
-    private final MethodHandle setns;
-    private final MethodHandle socket;
-    private final MethodHandle ioctl;
 
-    private LibBpf(SymbolLookup libbpf, SymbolLookup libc) {
+    private LibBpf(SymbolLookup libbpf) {
         objectOpenMem = downcall(libbpf, "bpf_object__open_mem", true,
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
         objectLoad = downcall(libbpf, "bpf_object__load", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -209,22 +176,11 @@ final class LibBpf {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         mapGetNextKey = downcall(libbpf, "bpf_map_get_next_key", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        mmap = downcall(libc, "mmap", true,
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-        munmap = downcall(libc, "munmap", true, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-        sysconf = downcall(libc, "sysconf", false, FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
         numPossibleCpus = downcall(libbpf, "libbpf_num_possible_cpus", false, FunctionDescriptor.of(JAVA_INT));
         strerror = downcall(libbpf, "libbpf_strerror", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
-        ifNameToIndex = downcall(libc, "if_nametoindex", true, FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        ifIndexToName = downcall(libc, "if_indextoname", false, FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-        close = downcall(libc, "close", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         progTestRunOpts = downcall(libbpf, "bpf_prog_test_run_opts", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-        open = variadicOpen(libc);
-        setns = downcall(libc, "setns", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        socket = downcall(libc, "socket", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        ioctl = variadicIoctl(libc);
     }
 
     /** Either the loaded library or the reason it could not be loaded, decided once. */
@@ -234,11 +190,9 @@ final class LibBpf {
         @SuppressWarnings("restricted") // loading native libraries is what this class is for
         private static Object load() {
             try {
-                SymbolLookup libbpf = SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
-                SymbolLookup libc = SymbolLookup.libraryLookup("libc.so.6", Arena.global());
-                return new LibBpf(libbpf, libc);
+                return new LibBpf(SymbolLookup.libraryLookup("libbpf.so.1", Arena.global()));
             } catch (IllegalArgumentException | IllegalStateException e) {
-                return "cannot use libbpf.so.1/libc.so.6 (" + e.getMessage()
+                return "cannot use libbpf.so.1 (" + e.getMessage()
                         + "); install libbpf1 (apt-get install -y libbpf1)";
             }
         }
@@ -259,24 +213,6 @@ final class LibBpf {
         return captureErrno
                 ? LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"))
                 : LINKER.downcallHandle(symbol, descriptor);
-    }
-
-    /** open(2) is variadic (int open(const char *, int, ...)); the mode argument is passed as such. */
-    @SuppressWarnings("restricted")
-    private static MethodHandle variadicOpen(SymbolLookup libc) {
-        MemorySegment symbol = libc.find("open").orElseThrow(
-                () -> new IllegalStateException("symbol open not found"));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    }
-
-    /** ioctl(2) is variadic (int ioctl(int, unsigned long, ...)); the argument pointer is passed as such. */
-    @SuppressWarnings("restricted")
-    private static MethodHandle variadicIoctl(SymbolLookup libc) {
-        MemorySegment symbol = libc.find("ioctl").orElseThrow(
-                () -> new IllegalStateException("symbol ioctl not found"));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     }
 
     private static RuntimeException invocationFailure(String function, Throwable t) {
@@ -465,37 +401,6 @@ final class LibBpf {
         }
     }
 
-    /* ---- libc ---- */
-
-    /** if_nametoindex: the index, or the negative errno when the name is unknown. */
-    int ifNameToIndex(String name) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
-            int index = (int) ifNameToIndex.invokeExact(state, call.allocateFrom(name));
-            return index != 0 ? index : -(int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw invocationFailure("if_nametoindex", t);
-        }
-    }
-
-    Optional<String> ifIndexToName(int index) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment buf = call.allocate(OBJ_NAME_LEN); // IF_NAMESIZE is 16 as well
-            MemorySegment result = (MemorySegment) ifIndexToName.invokeExact(index, buf);
-            return result.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(buf.getString(0));
-        } catch (Throwable t) {
-            throw invocationFailure("if_indextoname", t);
-        }
-    }
-
-    void close(int fd) {
-        try {
-            int ignored = (int) close.invokeExact(fd);
-        } catch (Throwable t) {
-            throw invocationFailure("close", t);
-        }
-    }
-
     /* ---- BPF_PROG_RUN ---- */
 
     /** bpf_prog_test_run_opts: 0, or the negative errno (EINTR when a signal cut a long run short). */
@@ -504,97 +409,6 @@ final class LibBpf {
             return (int) progTestRunOpts.invokeExact(progFd, opts);
         } catch (Throwable t) {
             throw invocationFailure("bpf_prog_test_run_opts", t);
-        }
-    }
-
-    /* ---- memory mappings (BPF ring buffers) ---- */
-
-    /** sysconf(_SC_PAGESIZE). */
-    long pageSize() {
-        try {
-            return (long) sysconf.invokeExact(30 /* _SC_PAGESIZE */);
-        } catch (Throwable t) {
-            throw invocationFailure("sysconf", t);
-        }
-    }
-
-    /** mmap(NULL, length, prot, MAP_SHARED, fd, offset): the address, or throws naming the errno. */
-    MemorySegment mmapShared(int fd, long offset, long length, int prot, String subject) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
-            MemorySegment address = (MemorySegment) mmap.invokeExact(state, MemorySegment.NULL, length, prot,
-                    MAP_SHARED, fd, offset);
-            if (address.address() == MAP_FAILED) {
-                throw new BpfException("mmap", subject, (int) ERRNO.get(state, 0L));
-            }
-            return address;
-        } catch (Throwable t) {
-            throw invocationFailure("mmap", t);
-        }
-    }
-
-    /** munmap: 0, or the negative errno. */
-    int munmap(MemorySegment address, long length) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
-            int rc = (int) munmap.invokeExact(state, address, length);
-            return rc == 0 ? 0 : -(int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw invocationFailure("munmap", t);
-        }
-    }
-
-    /* ---- network namespaces ---- */
-
-    /** open(path, flags): the descriptor, or the negative errno. */
-    int open(String path, int flags) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
-            int fd = (int) open.invokeExact(state, call.allocateFrom(path), flags, 0);
-            return fd >= 0 ? fd : -(int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw invocationFailure("open", t);
-        }
-    }
-
-    /** setns(fd, nstype) for the calling thread: 0, or the negative errno. */
-    int setns(int fd, int nstype) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
-            int rc = (int) setns.invokeExact(state, fd, nstype);
-            return rc == 0 ? 0 : -(int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw invocationFailure("setns", t);
-        }
-    }
-
-    /**
-     * The hardware address of interface {@code name} in the calling thread's network namespace
-     * (SIOCGIFHWADDR on a throw-away socket), written to the first 6 octets of {@code macOut}.
-     * Returns 0, or the negative errno.
-     */
-    int ifHardwareAddress(String name, byte[] macOut) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CAPTURE_LAYOUT);
-            int fd = (int) socket.invokeExact(state, AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                return -(int) ERRNO.get(state, 0L);
-            }
-            try {
-                MemorySegment ifreq = call.allocate(IFREQ_SIZE, 8);
-                byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-                MemorySegment.copy(nameBytes, 0, ifreq, JAVA_BYTE, 0, Math.min(nameBytes.length, OBJ_NAME_LEN - 1));
-                int rc = (int) ioctl.invokeExact(state, fd, SIOCGIFHWADDR, ifreq);
-                if (rc < 0) {
-                    return -(int) ERRNO.get(state, 0L);
-                }
-                MemorySegment.copy(ifreq, JAVA_BYTE, IFREQ_HWADDR_DATA, macOut, 0, 6);
-                return 0;
-            } finally {
-                close(fd);
-            }
-        } catch (Throwable t) {
-            throw invocationFailure("ioctl(SIOCGIFHWADDR)", t);
         }
     }
 

@@ -1,11 +1,12 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.util.Optional;
 
 /** Interface names, indexes and MACs of the calling thread's network namespace (see {@link NetNamespace}). */
 public final class NetInterfaces {
-    /** IFNAMSIZ - 1. */
-    private static final int MAX_NAME_LENGTH = 15;
+    private static final int MAX_NAME_LENGTH = Libc.IFNAMSIZ - 1;
 
     private NetInterfaces() {
     }
@@ -21,17 +22,16 @@ public final class NetInterfaces {
             throw new IllegalArgumentException("invalid network interface name '" + name
                     + "' (1 to " + MAX_NAME_LENGTH + " printable characters, no '/' or blanks)");
         }
-        LibBpf lib = LibBpf.get();
-        int index = lib.ifNameToIndex(name);
+        int index = Libc.ifNameToIndex(name);
         if (index > 0) {
             return index;
         }
-        if (-index == LibBpf.ENODEV) {
+        if (-index == Libc.ENODEV) {
             throw new IllegalArgumentException("unknown network interface '" + name
                     + "' in this network namespace");
         }
         throw new IllegalArgumentException("cannot look up network interface '" + name + "': "
-                + lib.strerror(-index) + " (errno " + -index + ")");
+                + Libc.strerror(-index) + " (errno " + -index + ")");
     }
 
     /**
@@ -42,18 +42,17 @@ public final class NetInterfaces {
     public static byte[] macOf(String name) {
         indexOf(name); // validates the name and gives the usual message for an unknown interface
         byte[] mac = new byte[6];
-        LibBpf lib = LibBpf.get();
-        int rc = lib.ifHardwareAddress(name, mac);
+        int rc = Libc.ifHardwareAddress(name, mac);
         if (rc < 0) {
             throw new IllegalArgumentException("cannot read the MAC address of network interface '" + name + "': "
-                    + lib.strerror(-rc) + " (errno " + -rc + ")");
+                    + Libc.strerror(-rc) + " (errno " + -rc + ")");
         }
         return mac;
     }
 
     /** The name of interface {@code index}, empty when there is none. */
     public static Optional<String> nameOf(int index) {
-        return index <= 0 ? Optional.empty() : LibBpf.get().ifIndexToName(index);
+        return index <= 0 ? Optional.empty() : Libc.ifIndexToName(index);
     }
 
     /** "rfl0 (ifindex 4)" or "ifindex 4" for messages. */

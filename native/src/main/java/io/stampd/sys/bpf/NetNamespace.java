@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -71,18 +73,17 @@ public final class NetNamespace {
 
     /** Moves the calling thread into the namespace at {@code path}. */
     private static void enter(Path path) {
-        LibBpf lib = LibBpf.get();
-        int fd = lib.open(path.toString(), LibBpf.O_RDONLY | LibBpf.O_CLOEXEC);
+        int fd = Libc.open(path.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) {
             throw new BpfException("open", path.toString(), fd);
         }
         try {
-            int rc = lib.setns(fd, LibBpf.CLONE_NEWNET);
+            int rc = Libc.setns(fd, Libc.CLONE_NEWNET);
             if (rc < 0) {
                 throw new BpfException("setns", "network namespace " + path, rc);
             }
         } finally {
-            lib.close(fd);
+            Libc.close(fd);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
@@ -58,8 +60,8 @@ public final class Xdp {
                 MemorySegment.NULL);
         if (rc < 0) {
             String hint = switch (-rc) {
-                case LibBpf.EBUSY, LibBpf.EEXIST -> "an XDP program is already attached there; detach it first";
-                case 95 /* EOPNOTSUPP */ -> "the driver has no native XDP; use generic mode";
+                case Libc.EBUSY, Libc.EEXIST -> "an XDP program is already attached there; detach it first";
+                case Libc.EOPNOTSUPP -> "the driver has no native XDP; use generic mode";
                 default -> null;
             };
             throw new BpfException("bpf_xdp_attach", where(ifindex, mode), rc, hint);
@@ -84,11 +86,11 @@ public final class Xdp {
             int rc = lib.xdpAttach(ifindex, programFd, mode.flags, opts);
             if (rc < 0) {
                 throw new BpfException("bpf_xdp_attach", where(ifindex, mode) + ", replacing program id "
-                        + expectedProgramId, rc, -rc == LibBpf.EEXIST
+                        + expectedProgramId, rc, -rc == Libc.EEXIST
                         ? "another program is attached now; left it in place" : null);
             }
         } finally {
-            lib.close(oldFd);
+            Libc.close(oldFd);
         }
     }
 
@@ -111,17 +113,17 @@ public final class Xdp {
             throw new BpfException("bpf_prog_get_fd_by_id", "program id " + expectedProgramId, progFd);
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment opts = arena.allocate(LibBpf.XDP_ATTACH_OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, LibBpf.XDP_ATTACH_OPTS_SIZE);
+            MemorySegment opts = arena.allocate(LibBpfStructs.BPF_XDP_ATTACH_OPTS);
+            opts.set(JAVA_LONG, LibBpf.XDP_ATTACH_OPTS_SZ, LibBpf.XDP_ATTACH_OPTS_SIZE);
             opts.set(JAVA_INT, LibBpf.XDP_ATTACH_OPTS_OLD_PROG_FD, progFd);
             int rc = lib.xdpDetach(ifindex, mode.flags, opts);
             if (rc < 0) {
                 throw new BpfException("bpf_xdp_detach", where(ifindex, mode) + ", expected program id "
                         + expectedProgramId, rc,
-                        -rc == LibBpf.EEXIST ? "another program is attached now; left it in place" : null);
+                        -rc == Libc.EEXIST ? "another program is attached now; left it in place" : null);
             }
         } finally {
-            lib.close(progFd);
+            Libc.close(progFd);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.stampd.sys.bpf;
 
+import io.stampd.sys.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -47,8 +49,8 @@ public final class XdpLiveFrames {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocateFrom(JAVA_BYTE, frame);
-            MemorySegment opts = arena.allocate(LibBpf.TEST_RUN_OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, LibBpf.TEST_RUN_OPTS_SIZE);
+            MemorySegment opts = arena.allocate(LibBpfStructs.BPF_TEST_RUN_OPTS);
+            opts.set(JAVA_LONG, LibBpf.TEST_RUN_OPTS_SZ, LibBpf.TEST_RUN_OPTS_SIZE);
             opts.set(ADDRESS, LibBpf.TEST_RUN_OPTS_DATA_IN, data);
             opts.set(JAVA_INT, LibBpf.TEST_RUN_OPTS_DATA_SIZE_IN, frame.length);
             // data_out and ctx_out stay NULL: live mode refuses them.
@@ -56,13 +58,13 @@ public final class XdpLiveFrames {
             opts.set(JAVA_INT, LibBpf.TEST_RUN_OPTS_FLAGS, LibBpf.BPF_F_TEST_XDP_LIVE_FRAMES);
             opts.set(JAVA_INT, LibBpf.TEST_RUN_OPTS_BATCH_SIZE, batchSize);
             int rc = LibBpf.get().progTestRunOpts(programFd, opts);
-            if (rc == -LibBpf.EINTR) {
+            if (rc == -Libc.EINTR) {
                 return new Outcome(true, opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_RETVAL));
             }
             if (rc < 0) {
                 throw new BpfException("bpf_prog_test_run_opts", "program fd " + programFd + " (live frames, repeat "
                         + repeat + ", batch " + batchSize + ", " + frame.length + "-octet frame)", rc,
-                        -rc == 22 /* EINVAL */ ? "live frames need an XDP program and no data_out/ctx_out" : null);
+                        -rc == Libc.EINVAL ? "live frames need an XDP program and no data_out/ctx_out" : null);
             }
             return new Outcome(false, opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_RETVAL));
         }
