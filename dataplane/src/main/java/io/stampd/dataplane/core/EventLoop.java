@@ -101,8 +101,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void addFd(int fd, int token) {
-        ctlEvent.set(JAVA_INT, 0, Libc.EPOLLIN);
-        ctlEvent.set(Libc.LONG_U, 4, token);
+        ctlEvent.set(JAVA_INT, Libc.EPOLL_EVENT_EVENTS, Libc.EPOLLIN);
+        ctlEvent.set(Libc.LONG_U, Libc.EPOLL_EVENT_DATA, token);
         int r = Libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, fd, ctlEvent);
         if (r < 0) {
             throw new IllegalStateException("epoll_ctl ADD fd " + fd + " failed: " + Libc.strerror(-r));
@@ -280,7 +280,7 @@ public final class EventLoop implements AutoCloseable {
             int n = Libc.epollWait(epfd, events, MAX_EVENTS, timeout);
             for (int i = 0; i < n; i++) {
                 long at = (long) Libc.EPOLL_EVENT_SIZE * i;
-                int token = (int) events.get(Libc.LONG_U, at + 4);
+                int token = (int) events.get(Libc.LONG_U, at + Libc.EPOLL_EVENT_DATA);
                 if (token == WAKE_TOKEN) {
                     Libc.read(wakeFd, wakeBuf, 8);
                     continue;
@@ -288,7 +288,7 @@ public final class EventLoop implements AutoCloseable {
                 ReadHandler h = token < handlers.size() ? handlers.get(token) : null;
                 if (h != null) {
                     try {
-                        h.onReady(events.get(Libc.INT_U, at));
+                        h.onReady(events.get(Libc.INT_U, at + Libc.EPOLL_EVENT_EVENTS));
                     } catch (Throwable e) {
                         failure("receive", e);
                     }

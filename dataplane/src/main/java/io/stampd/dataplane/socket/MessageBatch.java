@@ -181,14 +181,14 @@ final class MessageBatch implements AutoCloseable, Datagrams {
         while (cmsgs.next()) {
             long data = cmsgs.data();
             if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPNS, 16)) {
-                rxTimeNanos[i] = recvControl.get(JAVA_LONG, data) * 1_000_000_000L + recvControl.get(JAVA_LONG, data + 8);
+                rxTimeNanos[i] = recvControl.get(JAVA_LONG, data) * 1_000_000_000L + recvControl.get(JAVA_LONG, data + Libc.TV_NSEC);
             } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_HOPLIMIT, 4)) {
                 hopLimit[i] = recvControl.get(JAVA_INT, data);
             } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, 4)) {
                 trafficClass[i] = recvControl.get(JAVA_INT, data);
             } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_PKTINFO, 20)) {
                 MemorySegment.copy(recvControl, data, dstAddr[i], 0, 16);
-                ifIndex[i] = recvControl.get(JAVA_INT, data + 16);
+                ifIndex[i] = recvControl.get(JAVA_INT, data + Libc.IPI6_IFINDEX);
             }
         }
     }
@@ -210,8 +210,8 @@ final class MessageBatch implements AutoCloseable, Datagrams {
         long used = 0;
         if (source != null || ifindex != 0) {
             sendControl.set(JAVA_LONG, c, Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE);
-            sendControl.set(JAVA_INT, c + 8, Libc.IPPROTO_IPV6);
-            sendControl.set(JAVA_INT, c + 12, Libc.IPV6_PKTINFO);
+            sendControl.set(JAVA_INT, c + Libc.CMSG_LEVEL, Libc.IPPROTO_IPV6);
+            sendControl.set(JAVA_INT, c + Libc.CMSG_TYPE, Libc.IPV6_PKTINFO);
             if (source != null) {
                 MemorySegment.copy(source, 0, sendControl, c + Libc.CMSG_HDR, 16);
             } else {

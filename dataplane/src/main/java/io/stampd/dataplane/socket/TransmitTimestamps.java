@@ -168,14 +168,14 @@ final class TransmitTimestamps implements AutoCloseable {
             long data = cmsgs.data();
             if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPING, 16)) {
                 // struct scm_timestamping: ts[0] is the software timestamp
-                nanos = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + 8);
+                nanos = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + Libc.TV_NSEC);
             } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_RECVERR, 16)) {
                 // struct sock_extended_err: errno, origin, type, code, pad, info, data (the key)
                 int errno = control.get(JAVA_INT, data);
-                int origin = control.get(JAVA_BYTE, data + 4);
-                int info = control.get(JAVA_INT, data + 8);
+                int origin = control.get(JAVA_BYTE, data + Libc.EE_ORIGIN);
+                int info = control.get(JAVA_INT, data + Libc.EE_INFO);
                 if (errno == Libc.ENOMSG && origin == Libc.SO_EE_ORIGIN_TIMESTAMPING && info == Libc.SCM_TSTAMP_SND) {
-                    key = Integer.toUnsignedLong(control.get(JAVA_INT, data + 12));
+                    key = Integer.toUnsignedLong(control.get(JAVA_INT, data + Libc.EE_DATA));
                 }
             }
         }
