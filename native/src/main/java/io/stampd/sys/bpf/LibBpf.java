@@ -44,6 +44,8 @@ final class LibBpf {
     static final long PROG_INFO_MAP_IDS = 56;
     /** offsetof(struct bpf_prog_info, name): char[BPF_OBJ_NAME_LEN]. */
     static final long PROG_INFO_NAME = 64;
+    /** offsetof(struct bpf_prog_info, verified_insns): __u32, instructions the verifier processed (Linux 5.16+). */
+    static final long PROG_INFO_VERIFIED_INSNS = 216;
 
     /** sizeof(struct bpf_map_info). */
     static final long MAP_INFO_SIZE = 88;
