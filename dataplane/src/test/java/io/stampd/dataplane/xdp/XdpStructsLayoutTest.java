@@ -159,13 +159,19 @@ class XdpStructsLayoutTest {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish");
+        // Output to a file, not a pipe: a full pipe would block the child, and waitFor keeps its timeout.
+        Path log = Files.createTempFile("stamp-xdp-", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish");
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed:\n" + out);
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed:\n" + out);
-        return out;
     }
 }
