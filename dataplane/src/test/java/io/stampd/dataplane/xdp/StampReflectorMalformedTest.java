@@ -233,6 +233,25 @@ class StampReflectorMalformedTest {
         }));
     }
 
+    @Test
+    @Order(4)
+    void withoutForwardingOnTheIngressTheKernelAnswers() {
+        // bpf_fib_lookup refuses (FWD_DISABLED) on an interface that does not forward: a deployment
+        // requirement, shown here so that it cannot change unnoticed.
+        byte[] frame = b1().build();
+        bed.ns.sysctl("net.ipv6.conf.r0.forwarding", "0");
+        try {
+            long[] before = maps.stats();
+            BpfTestRun.XdpResult r = bed.run(fd, frame);
+            assertEquals(XDP_PASS, r.retval());
+            assertArrayEquals(frame, r.frame());
+            assertEquals(before[STAMP_C_NO_ROUTE] + 1, maps.stats()[STAMP_C_NO_ROUTE]);
+        } finally {
+            bed.ns.sysctl("net.ipv6.conf.r0.forwarding", "1");
+        }
+        assertEquals(XDP_TX, bed.run(fd, frame).retval());
+    }
+
     private static byte[] flowKey(int slot, int sport) {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             java.lang.foreign.MemorySegment key = arena.allocate(XdpStructs.STAMP_FLOW_KEY);
