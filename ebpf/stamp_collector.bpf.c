@@ -111,21 +111,25 @@ static __always_inline int collect(struct xdp_md *ctx, __u64 t4_tai)
 		reason = STAMP_C_OTHER_PORT;
 		goto pass;
 	}
-	if (pkt.payload_len < STAMP_BASE_LENGTH) {
-		reason = STAMP_C_SHORT;
-		goto pass;
-	}
-
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	ip6 = data + STAMP_OFF_IP6;
-	base = data + (pkt.payload & 0xffff);
-	if ((void *)(ip6 + 1) > data_end || (void *)(base + STAMP_BASE_LENGTH) > data_end) {
+	if ((void *)(ip6 + 1) > data_end) {
 		reason = STAMP_C_TRUNCATED;
 		goto pass;
 	}
 	if (!bpf_map_lookup_elem(&coll_local, &ip6->daddr)) {
 		reason = STAMP_C_NOT_LOCAL;
+		goto pass;
+	}
+	/* Shorter than a base packet: the sender's socket path counts it as malformed. */
+	if (pkt.payload_len < STAMP_BASE_LENGTH) {
+		reason = STAMP_C_SHORT;
+		goto pass;
+	}
+	base = data + (pkt.payload & 0xffff);
+	if ((void *)(base + STAMP_BASE_LENGTH) > data_end) {
+		reason = STAMP_C_TRUNCATED;
 		goto pass;
 	}
 	__builtin_memcpy(key.reflector_addr, &ip6->saddr, 16);

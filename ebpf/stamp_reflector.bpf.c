@@ -420,8 +420,6 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	wlen = rep_hlen + STAMP_BASE_LENGTH;
 	if (wlen > REPLY_HDR_MAX + STAMP_BASE_LENGTH || bpf_xdp_store_bytes(ctx, 0, hdr, wlen))
 		return XDP_ABORTED;
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
 	if (tlvs.flags_sum)
 		clear_tlv_flags(ctx, rep_hlen);
 

@@ -96,7 +96,7 @@ final class XdpBed implements AutoCloseable {
             ns.ip("-6", "route", "add", "fd00:7::/64", "via", "fd00:1::10", "dev", "r0");
             ns.ip("-6", "route", "add", "fd00:3::/64", "via", "fd00:2::2", "dev", "r1");
             ns.ip("-6", "route", "add", "fd00:5::/64", "via", "fd00:1::99", "dev", "r0");
-            ns.ip("-6", "route", "add", "fd00:4::/64", "via", "fd00:1::10", "dev", "r0", "mtu", "1280");
+            ns.ip("-6", "route", "add", "fd00:4::/64", "via", "fd00:1::10", "dev", "r0", "mtu", "lock", "1280");
             int[] indexes = ns.call(() -> new int[] {NetInterfaces.indexOf("r0"), NetInterfaces.indexOf("r1")});
             return new XdpBed(ns, indexes[0], indexes[1]);
         } catch (RuntimeException | Error e) {

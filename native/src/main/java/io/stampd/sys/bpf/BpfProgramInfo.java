@@ -22,8 +22,11 @@ public final class BpfProgramInfo {
     private final int type;
     private final List<Integer> mapIds;
     private final List<String> mapNames;
+    private final int verifiedInstructions;
 
-    private BpfProgramInfo(int id, String name, int type, List<Integer> mapIds, List<String> mapNames) {
+    private BpfProgramInfo(int id, String name, int type, List<Integer> mapIds, List<String> mapNames,
+                           int verifiedInstructions) {
+        this.verifiedInstructions = verifiedInstructions;
         this.id = id;
         this.name = name;
         this.type = type;
@@ -68,7 +71,8 @@ public final class BpfProgramInfo {
             }
             return new BpfProgramInfo(info.get(JAVA_INT, LibBpf.PROG_INFO_ID),
                     LibBpf.fixedString(info, LibBpf.PROG_INFO_NAME, LibBpf.OBJ_NAME_LEN),
-                    info.get(JAVA_INT, LibBpf.PROG_INFO_TYPE), ids, names);
+                    info.get(JAVA_INT, LibBpf.PROG_INFO_TYPE), ids, names,
+                    info.get(JAVA_INT, LibBpf.PROG_INFO_VERIFIED_INSNS));
         } finally {
             Libc.close(progFd);
         }
@@ -101,6 +105,14 @@ public final class BpfProgramInfo {
     /** The BPF_PROG_TYPE_* number (6 for XDP). */
     public int type() {
         return type;
+    }
+
+    /**
+     * Instructions the verifier processed to accept the program (its complexity; the limit is one
+     * million), 0 on kernels before 5.16.
+     */
+    public int verifiedInstructions() {
+        return verifiedInstructions;
     }
 
     public List<Integer> mapIds() {

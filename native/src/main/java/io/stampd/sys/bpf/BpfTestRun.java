@@ -29,8 +29,11 @@ public final class BpfTestRun {
     private BpfTestRun() {
     }
 
-    /** What one XDP test run gave: the XDP action and the output frame. */
-    public record XdpResult(int retval, byte[] frame) {
+    /**
+     * What an XDP test run gave: the XDP action and the output frame of the last run, and the
+     * kernel's average time per run in nanoseconds (what the program costs, without the syscall).
+     */
+    public record XdpResult(int retval, byte[] frame, long nanosPerRun) {
     }
 
     /**
@@ -80,7 +83,8 @@ public final class BpfTestRun {
             // The kernel sets data_size_out to the output frame's length.
             int length = opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_DATA_SIZE_OUT);
             return new XdpResult(opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_RETVAL),
-                    out.asSlice(0, Math.min(length, out.byteSize())).toArray(JAVA_BYTE));
+                    out.asSlice(0, Math.min(length, out.byteSize())).toArray(JAVA_BYTE),
+                    Integer.toUnsignedLong(opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_DURATION)));
         }
     }
 

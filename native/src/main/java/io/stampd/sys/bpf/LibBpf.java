@@ -48,6 +48,8 @@ final class LibBpf {
     static final long PROG_INFO_MAP_IDS = offsetOf(LibBpfStructs.BPF_PROG_INFO, "map_ids");
     /** offsetof(struct bpf_prog_info, name): char[BPF_OBJ_NAME_LEN]. */
     static final long PROG_INFO_NAME = offsetOf(LibBpfStructs.BPF_PROG_INFO, "name");
+    /** offsetof(struct bpf_prog_info, verified_insns): __u32, instructions the verifier processed (Linux 5.16+). */
+    static final long PROG_INFO_VERIFIED_INSNS = offsetOf(LibBpfStructs.BPF_PROG_INFO, "verified_insns");
 
     /** sizeof(struct bpf_map_info). */
     static final long MAP_INFO_SIZE = LibBpfStructs.BPF_MAP_INFO.byteSize();
