@@ -151,6 +151,26 @@ final class Frame {
                 MemorySegment.ofArray(udp), 0, udp.length);
     }
 
+    /**
+     * The checksum field of a datagram whose checksum a local sender left to the device
+     * (CHECKSUM_PARTIAL, as it comes through a veth): the folded pseudo-header sum, not
+     * complemented, with the final destination.
+     */
+    int partialChecksum() {
+        long sum = 0;
+        byte[] d = finalDestination();
+        for (int i = 0; i < 16; i += 2) {
+            sum += ((src[i] & 0xFF) << 8) | (src[i + 1] & 0xFF);
+            sum += ((d[i] & 0xFF) << 8) | (d[i + 1] & 0xFF);
+        }
+        int length = udpLength != null ? udpLength : 8 + payload.length;
+        sum += (length >>> 16) + (length & 0xFFFF) + UdpChecksum.NEXT_HEADER_UDP;
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
     private byte[] udpDatagram(int check) {
         ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
         b.putShort((short) sport).putShort((short) dport);

@@ -37,6 +37,7 @@ import static io.stampd.dataplane.xdp.XdpBed.S2_MAC;
 import static io.stampd.dataplane.xdp.XdpBed.addr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -329,6 +330,29 @@ class StampReflectorProgramTest {
         byte[] out = reflectAndCheck(f, s, 9, S1_MAC, R0_MAC, XDP_TX);
         assertEquals(f.build().length - 12, out.length);
         assertEquals(0xB8, ((out[14] & 0x0F) << 4) | ((out[15] & 0xF0) >>> 4), "traffic class DSCP 46, ECN 0");
+    }
+
+    /**
+     * A request whose checksum a local sender left to the device (CHECKSUM_PARTIAL through a veth:
+     * the field holds the pseudo-header sum) is answered, as the kernel would accept it, and the
+     * reply carries a complete checksum; one off by one is still refused.
+     */
+    @Test
+    void partialChecksumsOfLocalSendersAreAcceptedAndRepliesCarryCompleteOnes() {
+        Session s = exact(S1, 32008, 5, 57, 0, List.of(GW, S1));
+        maps.add(s);
+        for (byte[][] tlvs : new byte[][][] {{}, {Payloads.padding(9)}}) {
+            Frame f = request(S1, 32008, 862, 70 + tlvs.length, 5, tlvs);
+            f.checksum = f.partialChecksum();
+            assertNotEquals(f.rightChecksum(), f.checksum, "a partial checksum is not the complete one");
+            reflectAndCheck(f, s, 70 + tlvs.length, GW_MAC, R0_MAC, XDP_TX);
+        }
+        Frame off = request(S1, 32008, 862, 80, 5);
+        off.checksum = off.partialChecksum() ^ 1;
+        byte[] in = off.build();
+        BpfTestRun.XdpResult r = bed.run(fd, in);
+        assertEquals(XDP_PASS, r.retval(), "neither complete nor partial: left to the kernel");
+        assertArrayEquals(in, r.frame());
     }
 
     @Test
