@@ -89,6 +89,24 @@ public final class BpfTestRun {
     }
 
     /**
+     * Runs the loaded XDP program {@code programId} (one attached by another process, found with
+     * {@link Xdp#attachedProgramId}) once on {@code frame}, with its own maps, as if received on
+     * {@code ingressIfindex}.
+     */
+    public static XdpResult runXdpById(int programId, byte[] frame, int ingressIfindex) {
+        LibBpf lib = LibBpf.get();
+        int fd = lib.progGetFdById(programId);
+        if (fd < 0) {
+            throw new BpfException("bpf_prog_get_fd_by_id", "program id " + programId, fd);
+        }
+        try {
+            return runXdp(fd, frame, ingressIfindex);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /**
      * Runs a BPF_PROG_TYPE_SYSCALL program once with {@code context} (a native segment) as its
      * context; the kernel copies the context back into it afterwards. Returns the program's
      * return value.
