@@ -329,6 +329,48 @@ class NetconfAgentNetnsTest {
     }
 
     /**
+     * The xdp plane outlives an agent killed with -9 (the kernel keeps the program attached, and it
+     * keeps answering from its maps), is replaced when the agent restarts with the saved
+     * configuration (the new one answers in the kernel again), and is detached by SIGTERM.
+     */
+    @Test
+    void aProgramLeftByACrashIsReplacedAndSigtermDetaches() throws Exception {
+        try (Testbed tb = Testbed.up(0, 0); Pair agents = startAgents(tb)) {
+            NetconfClient rfl = agents.reflector().client();
+            NetconfClient snd = agents.sender().client();
+            rfl.commitOk(config(xdpPlane(tb.reflectorDev()) + reflectorSession(tb)));
+            snd.commitOk(config(senderSession(tb, 1, 20, "")));
+            Thread.sleep(1000);
+            String r = REFLECTOR_STATE + "[s:session-index=1]";
+            assertTrue(rfl.get().number(r + "/s:in-kernel-packets") > 20, "answered in the kernel");
+            String link = tb.exec(tb.reflectorNs(), "ip", "link", "show", tb.reflectorDev()).requireSuccess().stdout();
+            assertTrue(link.contains("xdp"), link);
+
+            agents.reflector().kill9();
+            Thread.sleep(500);
+            assertTrue(tb.exec(tb.reflectorNs(), "ip", "link", "show", tb.reflectorDev()).requireSuccess().stdout()
+                    .contains("xdp"), "left behind by kill -9");
+            long receivedBefore = snd.get().number(senderState(1) + "/s:current-stats/s:rcv-packets");
+            Thread.sleep(500);
+            assertTrue(snd.get().number(senderState(1) + "/s:current-stats/s:rcv-packets") > receivedBefore + 10,
+                    "the program left behind still answers from its maps");
+
+            agents.reflector().restart();
+            agents.reflector().awaitListening(Duration.ofSeconds(60));
+            Thread.sleep(1500);
+            String log = agents.reflector().log(0);
+            assertTrue(log.contains("replacing a program left behind"), log);
+            Xml after = rfl.get();
+            assertEquals("xdp", after.string("//s:stamp-state/s:data-plane/s:type"), after.toString());
+            assertTrue(after.number(r + "/s:in-kernel-packets") > 20, "the new program answers: " + after);
+
+            assertEquals(0, agents.reflector().terminate(), "exit code after SIGTERM");
+            assertFalse(tb.exec(tb.reflectorNs(), "ip", "link", "show", tb.reflectorDev()).requireSuccess().stdout()
+                    .contains("xdp"), "SIGTERM detaches the program");
+        }
+    }
+
+    /**
      * kill -9 of the sender's agent and a restart: running comes back identical from the saved
      * file and the session measures again within 2 s of the restart.
      */
