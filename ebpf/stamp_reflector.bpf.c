@@ -97,6 +97,33 @@ struct {
 	__type(value, __u64);
 } refl_stats SEC(".maps");
 
+/*
+ * Routes of replies as bpf_fib_lookup found them (next hop's MAC, our MAC, egress device),
+ * reused for stamp_xdp_config.route_ttl_ns: the look-up is most of a reply's cost, and a test
+ * session's replies all take the same route. A route or neighbour that changes is seen at the
+ * latest after the TTL. Private to the program: user space neither reads nor writes it.
+ */
+struct refl_route_key {
+	__u8 dst[16];
+	__u8 src[16];
+	__u32 ifindex;
+	__u32 tot_len;
+};
+
+struct refl_route {
+	__u64 expires_tai_ns;
+	__u32 ifindex;
+	__u8 dmac[ETH_ALEN];
+	__u8 smac[ETH_ALEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct refl_route_key);
+	__type(value, struct refl_route);
+} refl_routes SEC(".maps");
+
 /* Slot 0: the program for frames to ports without reflector sessions (the collector). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -206,6 +233,8 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	__u16 ee, check;
 	__s64 diff;
 	__u16 request_sum;
+	struct refl_route_key route_key = {};
+	struct refl_route *route;
 	int reason, delta = 0, action, rc;
 
 	reason = stamp_parse(ctx, &pkt);
@@ -302,10 +331,30 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 		__builtin_memcpy(fib.ipv6_dst, s->segment[0], 16);
 	else
 		__builtin_memcpy(fib.ipv6_dst, &ip6->saddr, 16);
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
-		reason = rc == BPF_FIB_LKUP_RET_NO_NEIGH ? STAMP_C_NO_NEIGHBOUR : STAMP_C_NO_ROUTE;
-		goto pass;
+	__builtin_memcpy(route_key.dst, fib.ipv6_dst, 16);
+	__builtin_memcpy(route_key.src, fib.ipv6_src, 16);
+	route_key.ifindex = fib.ifindex;
+	route_key.tot_len = fib.tot_len;
+	route = cfg->route_ttl_ns ? bpf_map_lookup_elem(&refl_routes, &route_key) : NULL;
+	/* On the TAI clock, which can be stepped: a route that seems to expire later than a TTL from
+	 * now was cached before the clock went back, and is looked up again. */
+	if (route && route->expires_tai_ns > t2_tai && route->expires_tai_ns - t2_tai <= cfg->route_ttl_ns) {
+		fib.ifindex = route->ifindex;
+		__builtin_memcpy(fib.dmac, route->dmac, ETH_ALEN);
+		__builtin_memcpy(fib.smac, route->smac, ETH_ALEN);
+	} else {
+		rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+		if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
+			reason = rc == BPF_FIB_LKUP_RET_NO_NEIGH ? STAMP_C_NO_NEIGHBOUR : STAMP_C_NO_ROUTE;
+			goto pass;
+		}
+		if (cfg->route_ttl_ns) {
+			struct refl_route found = { .expires_tai_ns = t2_tai + cfg->route_ttl_ns, .ifindex = fib.ifindex };
+
+			__builtin_memcpy(found.dmac, fib.dmac, ETH_ALEN);
+			__builtin_memcpy(found.smac, fib.smac, ETH_ALEN);
+			bpf_map_update_elem(&refl_routes, &route_key, &found, BPF_ANY);
+		}
 	}
 
 	/* The reply's header block, in the scratch buffer: Ethernet, IPv6, SRH, UDP (checksum later). */

@@ -30,6 +30,7 @@ struct stamp_xdp_config {
 	__s64 tai_offset_ns;		/* CLOCK_TAI - CLOCK_REALTIME: UTC = bpf_ktime_get_tai_ns() - this */
 	__u32 flags;			/* reserved, 0 */
 	__u32 reserved;
+	__u64 route_ttl_ns;		/* reflector: how long a route bpf_fib_lookup found is reused; 0: never */
 };
 
 /*

@@ -67,6 +67,12 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     /** Error Estimate of a reply whose T2 is the NIC's receive timestamp (T3 is read right before XDP_TX). */
     private static final long HW_ERROR_NANOS = 10_000;
     private static final long REFRESH_NANOS = 1_000_000_000L;
+    /**
+     * How long the reflector reuses a reply's route (next hop) that bpf_fib_lookup found: the
+     * look-up is most of a reply's cost in the kernel; a changed route or neighbour is followed at
+     * the latest this much later.
+     */
+    static final long ROUTE_TTL_NANOS = 100_000_000L;
     /** How long a program already running on another CPU may still take after a detach. */
     private static final long DETACH_GRACE_MILLIS = 5;
 
@@ -339,7 +345,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         if (tai != taiOffsetNanos) {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment v = a.allocate(XdpStructs.STAMP_XDP_CONFIG);
-                XdpStructs.config(v, tai);
+                XdpStructs.config(v, tai, ROUTE_TTL_NANOS);
                 reflConfig.update(index(a, 0), v);
                 collConfig.update(index(a, 0), v);
             }

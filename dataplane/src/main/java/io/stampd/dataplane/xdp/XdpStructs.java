@@ -45,9 +45,11 @@ public final class XdpStructs {
     public static final StructLayout STAMP_XDP_CONFIG = MemoryLayout.structLayout(
             JAVA_LONG.withName("tai_offset_ns"),
             JAVA_INT.withName("flags"),
-            JAVA_INT.withName("reserved")).withName("stamp_xdp_config");
+            JAVA_INT.withName("reserved"),
+            JAVA_LONG.withName("route_ttl_ns")).withName("stamp_xdp_config");
     public static final long CONFIG_TAI_OFFSET_NS = offset(STAMP_XDP_CONFIG, "tai_offset_ns");
     public static final long CONFIG_FLAGS = offset(STAMP_XDP_CONFIG, "flags");
+    public static final long CONFIG_ROUTE_TTL_NS = offset(STAMP_XDP_CONFIG, "route_ttl_ns");
 
     /* enum stamp_xdp_counter: indexes of refl_stats and coll_stats. */
     public static final int STAMP_C_NOT_IPV6 = 0;
@@ -80,11 +82,17 @@ public final class XdpStructs {
         return counter >= 0 && counter < COUNTER_NAMES.length ? COUNTER_NAMES[counter] : "counter " + counter;
     }
 
-    /** Writes a stamp_xdp_config. */
+    /** Writes a stamp_xdp_config that reuses no route (every reply looks its route up). */
     public static void config(MemorySegment value, long taiOffsetNanos) {
+        config(value, taiOffsetNanos, 0);
+    }
+
+    /** Writes a stamp_xdp_config. */
+    public static void config(MemorySegment value, long taiOffsetNanos, long routeTtlNanos) {
         value.set(JAVA_LONG, CONFIG_TAI_OFFSET_NS, taiOffsetNanos);
         value.set(JAVA_INT, CONFIG_FLAGS, 0);
         value.set(JAVA_INT, offset(STAMP_XDP_CONFIG, "reserved"), 0);
+        value.set(JAVA_LONG, CONFIG_ROUTE_TTL_NS, routeTtlNanos);
     }
 
     // ==== stamp_reflector.h ==================================================================

@@ -7,6 +7,7 @@ import io.stampd.dataplane.codec.UdpChecksum;
 import io.stampd.dataplane.xdp.ReflectorMaps.Counters;
 import io.stampd.dataplane.xdp.ReflectorMaps.Session;
 import io.stampd.sys.Libc;
+import io.stampd.sys.bpf.BpfMap;
 import io.stampd.sys.bpf.BpfObject;
 import io.stampd.sys.bpf.BpfTestRun;
 
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -353,6 +356,35 @@ class StampReflectorProgramTest {
         BpfTestRun.XdpResult r = bed.run(fd, in);
         assertEquals(XDP_PASS, r.retval(), "neither complete nor partial: left to the kernel");
         assertArrayEquals(in, r.frame());
+    }
+
+    /**
+     * With a route TTL the reply's route (next hop) is looked up once and reused until it expires:
+     * a neighbour that changes its MAC meanwhile is followed after the TTL, not before.
+     */
+    @Test
+    void routesAreReusedForTheirTtlAndLookedUpAgainAfter() throws Exception {
+        Session s = exact(S2, 32009, 5, 58, 0, List.of());
+        maps.add(s);
+        BpfMap config = reflector.map("refl_config");
+        try {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment v = a.allocate(XdpStructs.STAMP_XDP_CONFIG);
+                XdpStructs.config(v, XdpBed.kernelTaiOffsetNanos(), 300_000_000L);
+                config.update(BpfMap.indexKey(0), v.toArray(ValueLayout.JAVA_BYTE));
+            }
+            byte[] moved = Frame.mac(2, 0, 0, 0, 9, 0x03);
+            reflectAndCheck(request(S2, 32009, 862, 90, 5), s, 90, S2_MAC, R0_MAC, XDP_TX);
+            bed.ns.ip("-6", "neigh", "replace", "fd00:1::3", "lladdr", "02:00:00:00:09:03", "dev", "r0", "nud",
+                    "permanent");
+            reflectAndCheck(request(S2, 32009, 862, 91, 5), s, 91, S2_MAC, R0_MAC, XDP_TX);
+            Thread.sleep(400);
+            reflectAndCheck(request(S2, 32009, 862, 92, 5), s, 92, moved, R0_MAC, XDP_TX);
+        } finally {
+            bed.ns.ip("-6", "neigh", "replace", "fd00:1::3", "lladdr", "02:00:00:00:01:03", "dev", "r0", "nud",
+                    "permanent");
+            XdpBed.setConfig(config, XdpBed.kernelTaiOffsetNanos());
+        }
     }
 
     @Test
