@@ -165,6 +165,8 @@ final class FakeDataPlane implements DataPlane {
     final class FakeReflector implements ReflectorHandle {
         final ReflectorSessionConfig config;
         boolean closed;
+        /** What counters() reports; a test sets it. */
+        volatile ReflectorCounters counters = ReflectorCounters.ZERO;
 
         FakeReflector(ReflectorSessionConfig config) {
             this.config = config;
@@ -172,7 +174,7 @@ final class FakeDataPlane implements DataPlane {
 
         @Override
         public ReflectorCounters counters() {
-            return ReflectorCounters.ZERO;
+            return counters;
         }
 
         @Override

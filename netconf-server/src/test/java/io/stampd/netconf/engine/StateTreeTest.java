@@ -106,6 +106,30 @@ class StateTreeTest {
         assertTrue(text.contains("<packets>2</packets>"), text);
     }
 
+    /**
+     * On the xdp plane the state names the plane, its interface and mode, lists the programs'
+     * counters, and gives each reflector session the count it had answered in the kernel; the
+     * model accepts all of it.
+     */
+    @Test
+    void theXdpPlaneShowsItsProgramsAndInKernelCounts() throws Exception {
+        var plane = new FakeDataPlane();
+        plane.plane = PlaneSettings.xdp("rfl0", io.stampd.sys.bpf.Xdp.Mode.GENERIC);
+        var manager = new SessionManager(plane, SessionEvents.IGNORE);
+        ReflectorSessionConfig r = new ReflectorSessionConfig(3, ReflectorSessionConfig.ANY_SSID, null, 0, null, 862,
+                List.of(), null, true, null);
+        var desired = new DesiredSessions(Map.of(), Map.of(3L, new ReflectorIntent(r, true)), true, true, plane.plane);
+        manager.apply(desired);
+        plane.reflectors.getFirst().counters = new io.stampd.dataplane.ReflectorCounters(120, 120, 0, 119, 119, 100);
+        String text = acceptedAsXml(StateTree.build(plane.plane(), desired, plane.counters(), manager.sendTiming(),
+                Map.of("reflector/tx", 100L, "reflector/tlv", 20L), List.of(), manager.reflectors()));
+        for (String expected : new String[] {"<type>xdp</type>", "<interface>rfl0</interface>",
+            "<xdp-mode>generic</xdp-mode>", "<name>reflector/tx</name>", "<packets>100</packets>",
+            "<name>reflector/tlv</name>", "<in-kernel-packets>100</in-kernel-packets>", "<sent-packets>120</sent-packets>"}) {
+            assertTrue(text.contains(expected), expected + " in " + text);
+        }
+    }
+
     /** Stores {@code state} in an operational datastore of the model (which validates it) and returns its XML. */
     private static String acceptedAsXml(ContainerNode state) throws Exception {
         var models = YangModels.load();
