@@ -1,6 +1,7 @@
 package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.PlaneSettings;
+import io.stampd.sys.bpf.Xdp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,6 +54,12 @@ class SessionManagerTest {
     private static final class Desired {
         final Map<Long, SenderIntent> senders = new LinkedHashMap<>();
         final Map<Long, ReflectorIntent> reflectors = new LinkedHashMap<>();
+        PlaneSettings plane = PlaneSettings.SOCKET;
+
+        Desired on(PlaneSettings p) {
+            plane = p;
+            return this;
+        }
 
         Desired sender(SenderSessionConfig c, boolean enabled) {
             senders.put(c.id(), new SenderIntent(c, enabled, Thresholds.NONE));
@@ -65,7 +72,7 @@ class SessionManagerTest {
         }
 
         DesiredSessions build() {
-            return new DesiredSessions(senders, reflectors, true, true, PlaneSettings.SOCKET);
+            return new DesiredSessions(senders, reflectors, true, true, plane);
         }
     }
 
@@ -178,5 +185,63 @@ class SessionManagerTest {
         manager.apply(new Desired().sender(sender(1, 0, 100), true).sender(sender(2, 0, 100), false)
                 .sender(sender(3, 0, 100), true).build());
         assertEquals(List.of("sender 3"), plane.running());
+    }
+    private static final PlaneSettings XDP = PlaneSettings.xdp("rfl0", Xdp.Mode.NATIVE);
+
+    @Test
+    void aChangeOfPlaneMovesTheRunningSessionsWithoutRestartingThem() throws Exception {
+        manager.apply(new Desired().sender(sender(1, 0, 100), true).reflector(reflector(7, 8620)).build());
+        var sender = plane.senders.getFirst();
+        var reflector = plane.reflectors.getFirst();
+        plane.log.clear();
+        events.clear();
+        manager.apply(new Desired().on(XDP).sender(sender(1, 0, 100), true).reflector(reflector(7, 8620)).build());
+        assertEquals(List.of("use " + XDP), plane.log, "the plane moved them; no session stopped or started");
+        assertSame(sender, plane.senders.getFirst());
+        assertSame(reflector, plane.reflectors.getFirst());
+        assertEquals(XDP, manager.plane());
+        assertEquals(List.of(), events, "the sessions stayed active");
+        manager.apply(new Desired().sender(sender(1, 0, 100), true).reflector(reflector(7, 8620)).build());
+        assertEquals(List.of("use " + XDP, "use socket"), plane.log);
+        assertEquals(PlaneSettings.SOCKET, manager.plane());
+    }
+
+    @Test
+    void aPlaneTheNodeCannotUseIsRefusedOnItsTypeAndNothingChanges() throws Exception {
+        manager.apply(new Desired().sender(sender(1, 0, 100), true).build());
+        plane.log.clear();
+        plane.refusedPlanes.add(PlaneSettings.Kind.XDP);
+        CommitVetoException e = assertThrows(CommitVetoException.class, () -> manager.apply(
+                new Desired().on(XDP).sender(sender(1, 0, 100), true).sender(sender(2, 0, 100), true).build()));
+        assertEquals("/stamp/data-plane/type", e.path());
+        assertTrue(e.getMessage().contains("no xdp here"), e.getMessage());
+        assertEquals(List.of(), plane.log, "the data plane was not touched");
+        assertEquals(PlaneSettings.SOCKET, manager.plane());
+        assertEquals(List.of("sender 1"), plane.running());
+        assertEquals(1, manager.senders().size());
+    }
+
+    @Test
+    void whenASessionCannotStartAfterAChangeOfPlaneThePlaneMovesBack() throws Exception {
+        int port = freeUdpPort();
+        manager.apply(new Desired().sender(sender(1, 0, 100), true).build());
+        plane.log.clear();
+        plane.takenPorts.add(port);
+        assertThrows(CommitVetoException.class, () -> manager.apply(
+                new Desired().on(XDP).sender(sender(1, 0, 100), true).sender(sender(2, port, 100), true).build()));
+        assertEquals(List.of("use " + XDP, "use socket"), plane.log);
+        assertEquals(PlaneSettings.SOCKET, manager.plane());
+        assertEquals(List.of("sender 1"), plane.running());
+    }
+
+    @Test
+    void aRestoredPlaneThatCannotBeUsedLeavesTheSessionsRunningAndSaysWhy() {
+        plane.refusedPlanes.add(PlaneSettings.Kind.XDP);
+        List<String> failures = manager.restore(new Desired().on(XDP).sender(sender(1, 0, 100), true).build());
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.getFirst().startsWith("data plane " + XDP + " cannot be used now, staying on socket"),
+                failures.getFirst());
+        assertEquals(List.of("sender 1"), plane.running());
+        assertEquals(PlaneSettings.SOCKET, manager.plane());
     }
 }
