@@ -1,0 +1,133 @@
+package io.stampd.dataplane.xdp;
+
+import io.stampd.dataplane.bench.XdpSwapReflector;
+import io.stampd.sys.CStructCheck;
+import io.stampd.sys.bpf.BpfTestRun;
+import io.stampd.sys.bpf.NetInterfaces;
+import io.stampd.sys.bpf.Xdp;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemoryLayout;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The benchmark's yardstick reflector (ebpf/xdp_swap_reflector.bpf.c), attached to a veth in a
+ * throw-away namespace and run there with BPF_PROG_RUN: a frame to its port comes back (XDP_TX)
+ * with MACs, addresses and ports swapped and a checksum that still verifies; anything else passes
+ * unchanged; the counters the Java side reads are the program's.
+ */
+class XdpSwapReflectorTest {
+    static TestNetns ns;
+    static int x0;
+
+    @BeforeAll
+    static void setUp() {
+        XdpTestEnv.require();
+        ns = TestNetns.create();
+        ns.ip("link", "add", "x0", "type", "veth", "peer", "name", "y0");
+        ns.ip("link", "set", "x0", "up");
+        ns.ip("link", "set", "y0", "up");
+        x0 = ns.call(() -> NetInterfaces.indexOf("x0"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    private static Frame request(int dport) {
+        Frame f = new Frame();
+        f.src = XdpBed.addr("fd00:1::2");
+        f.dst = XdpBed.addr("fd00:1::1");
+        f.sport = 10_862;
+        f.dport = dport;
+        Arrays.fill(f.payload, (byte) 0x5a);
+        return f;
+    }
+
+    @Test
+    void answersItsPortWithEverythingSwappedAndPassesTheRest() {
+        XdpSwapReflector reflector = ns.call(() -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 862));
+        try {
+            int id = ns.call(() -> Xdp.attachedProgramId(x0, Xdp.Mode.NATIVE));
+            Frame in = request(862);
+            BpfTestRun.XdpResult r = BpfTestRun.runXdpById(id, in.build(), x0);
+            assertEquals(StampReflectorProgramTest.XDP_TX, r.retval());
+            Frame expected = in.copy();
+            expected.dstMac = in.srcMac;
+            expected.srcMac = in.dstMac;
+            expected.src = in.dst;
+            expected.dst = in.src;
+            expected.sport = in.dport;
+            expected.dport = in.sport;
+            assertArrayEquals(expected.build(), r.frame(), "swapped, checksum computed afresh for the swapped frame");
+
+            byte[] other = request(863).build();
+            BpfTestRun.XdpResult passed = BpfTestRun.runXdpById(id, other, x0);
+            assertEquals(StampReflectorProgramTest.XDP_PASS, passed.retval());
+            assertArrayEquals(other, passed.frame());
+            Frame withSrh = in.copy();
+            withSrh.ext.add(Frame.Ext.srh(java.util.List.of(in.dst), 0, 0));
+            assertEquals(StampReflectorProgramTest.XDP_PASS, BpfTestRun.runXdpById(id, withSrh.build(), x0).retval(),
+                    "an extension header: not for the yardstick");
+
+            assertEquals(new XdpSwapReflector.Counts(1, 2), reflector.counts());
+            assertEquals(862, reflector.port());
+            assertEquals(reflector.port(), ns.call(() -> XdpSwapReflector.find("x0").orElseThrow().port()));
+        } finally {
+            ns.call(() -> {
+                reflector.detach();
+                return null;
+            });
+        }
+        assertEquals(0, ns.call(() -> Xdp.attachedProgramId(x0)));
+    }
+
+    @Test
+    void refusesAnInterfaceThatHasAProgramAndAPortOfZero() {
+        assertThrows(IllegalArgumentException.class, () -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 0));
+        XdpSwapReflector first = ns.call(() -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 862));
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ns.call(() -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 862)));
+            // The kernel keeps 15 characters of a program's name.
+            assertTrue(e.getMessage().startsWith("interface x0 already has XDP program 'xdp_swap_reflec' (id "),
+                    e.getMessage());
+        } finally {
+            ns.call(() -> {
+                first.detach();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void theJavaSideReadsTheHeadersLayouts() {
+        CStructCheck.including("linux/types.h", "\"xdp_swap_reflector.h\"", "\"xdp_sink.h\"")
+                .includeDir(XdpTestEnv.projectRoot().resolve("ebpf"))
+                .struct("struct xdp_swap_cfg", MemoryLayout.structLayout(
+                        JAVA_SHORT.withName("port"), JAVA_SHORT.withName("reserved")))
+                .struct("struct xdp_swap_stats", MemoryLayout.structLayout(
+                        JAVA_LONG.withName("reflected"), JAVA_LONG.withName("passed")))
+                .struct("struct xdp_sink_cfg", MemoryLayout.structLayout(
+                        JAVA_SHORT.withName("port"), JAVA_SHORT.withName("reserved")))
+                .struct("struct xdp_sink_stats", MemoryLayout.structLayout(
+                        JAVA_LONG.withName("packets"), JAVA_LONG.withName("bytes"),
+                        JAVA_LONG.withName("port_packets"), JAVA_LONG.withName("port_bytes"),
+                        JAVA_LONG.withName("passed")))
+                .assertMatches();
+    }
+}
