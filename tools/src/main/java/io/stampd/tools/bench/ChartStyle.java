@@ -37,7 +37,7 @@ final class ChartStyle {
     private static final Color[] PALETTE = {
             new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73),
             new Color(0xCC79A7), new Color(0xD55E00), new Color(0x56B4E9)};
-    private static final List<String> KNOWN_DATAPLANES = List.of("socket", "af-packet", "xdp");
+    private static final List<String> KNOWN_DATAPLANES = List.of("socket", "af-packet", "xdp", "xdp-swap", "xdp-drop");
     /** A log axis is used once values span more than this factor (the paper's user-space vs eBPF gap). */
     private static final double LOG_SCALE_SPAN = 30;
 

@@ -49,7 +49,12 @@ public final class BenchPdrCommand implements Callable<Integer> {
             description = "reflector and/or collector (default: both).")
     List<String> roles;
 
-    @Option(names = "--overload", paramLabel = "PPS", description = "Overload rate, also the search's ceiling (default: 1500000).")
+    @Option(names = "--planes", split = ",", paramLabel = "PLANE,..",
+            description = "What handles STAMP on the router: socket, xdp (stampd's data planes), xdp-swap (the swap-and-XDP_TX"
+                    + " yardstick reflector), xdp-drop (the XDP_DROP yardstick collector) (default: all).")
+    List<String> planes;
+
+    @Option(names = "--overload", paramLabel = "PPS", description = "Overload rate, also the search's ceiling (default: 3000000).")
     Long overloadPps;
 
     @Option(names = "--router-cpu", paramLabel = "N", defaultValue = "1",
@@ -92,7 +97,7 @@ public final class BenchPdrCommand implements Callable<Integer> {
 
     private PdrPlan plan() {
         PdrPlan base = quick ? PdrPlan.quick() : PdrPlan.full();
-        List<StampRole> roleList = base.roles();
+        List<StampRole> roleList = List.of(StampRole.REFLECTOR, StampRole.COLLECTOR);
         if (roles != null) {
             roleList = new ArrayList<>();
             for (String r : roles) {
@@ -104,12 +109,28 @@ public final class BenchPdrCommand implements Callable<Integer> {
                 }
             }
         }
+        List<RouterPlane> planeList = List.of(RouterPlane.values());
+        if (planes != null) {
+            planeList = new ArrayList<>();
+            for (String p : planes) {
+                try {
+                    planeList.add(RouterPlane.parse(p));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--planes: " + e.getMessage());
+                }
+            }
+        }
+        List<Contender> contenders = Contender.of(roleList, planeList);
+        if (contenders.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--roles " + roleList + " and --planes " + planeList
+                    + " leave nothing to measure (xdp-swap only reflects, xdp-drop only collects)");
+        }
         try {
             return new PdrPlan(rounds != null ? rounds : base.rounds(),
                     trialSeconds != null ? trialSeconds : base.trialSeconds(),
                     steps != null ? steps : base.steps(), base.minPps(),
                     overloadPps != null ? overloadPps : base.overloadPps(),
-                    shares != null ? shares : base.sharesPct(), roleList);
+                    shares != null ? shares : base.sharesPct(), contenders);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -17,9 +17,6 @@ import java.util.function.Consumer;
  * pdr.csv (a line per search, as it finishes) and pdr.md.
  */
 final class PdrBench {
-    /** The data planes that exist; each gets the same searches. */
-    static final String DATAPLANE = "socket";
-
     private final Path root;
     private final RouterTopology topo;
     private final LoadPort load;
@@ -43,17 +40,19 @@ final class PdrBench {
             out.flush();
             for (int round = 1; round <= plan.rounds(); round++) {
                 baseline(out, rows, trials, round, "first");
-                for (StampRole role : plan.roles()) {
-                    try (StampdProcess stampd = StampdProcess.start(root, topo, role)) {
-                        trials.use(stampd);
-                        warmUp(trials, role);
-                        stampd.awaitIdle();
-                        for (double share : plan.sharesPct()) {
-                            progress.accept(String.format(Locale.ROOT, "round %d: %s %s, %s %% STAMP", round, DATAPLANE,
-                                    role.label(), PdrRow.share(share)));
-                            load.configure(role, share);
-                            record(out, rows, new PdrRow(PdrPlan.experimentOf(role, share), round, role, DATAPLANE,
-                                    share, search(trials)));
+                for (Contender c : plan.contenders()) {
+                    try (StampHandler handler = start(c)) {
+                        trials.use(handler);
+                        if (!c.plane().yardstick()) {
+                            warmUp(trials, c.role());
+                            handler.awaitIdle();
+                        }
+                        for (double share : c.shares(plan.sharesPct())) {
+                            progress.accept(String.format(Locale.ROOT, "round %d: %s, %s %% STAMP", round, c.label(),
+                                    PdrRow.share(share)));
+                            load.configure(c.role(), share);
+                            record(out, rows, new PdrRow(PdrPlan.experimentOf(c.role(), share), round, c.role(),
+                                    c.plane().label(), share, search(trials)));
                         }
                     } finally {
                         trials.use(null);
@@ -83,6 +82,11 @@ final class PdrBench {
         PdrSearch.Result r = new PdrSearch(trials, plan.minPps(), plan.overloadPps(), plan.steps(), progress).search();
         progress.accept(String.format(Locale.ROOT, "  => PDR@0.5%% %d pps (%d trials)", r.pdrPps(), r.trials()));
         return r;
+    }
+
+    private StampHandler start(Contender c) {
+        return c.plane().yardstick() ? YardstickProgram.attach(topo, c)
+                : StampdProcess.start(root, topo, c.role(), c.plane());
     }
 
     /** The first packets through a fresh JVM run interpreted: warm the STAMP path before measuring. */

@@ -4,20 +4,30 @@ import java.util.List;
 
 /**
  * What a PDR run measures and how long it may take. Each round measures the baseline, then every
- * role at every share, then the baseline again, so each ratio pairs searches of the same round.
+ * contender (role x plane) at every share (a yardstick at 100 % only), then the baseline again,
+ * so each ratio pairs searches of the same round.
  */
 record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long overloadPps, List<Double> sharesPct,
-               List<StampRole> roles) {
+               List<Contender> contenders) {
     /** Shares of Figs. 15-16 plus 0 (Figs. 12-13) and 100 % (Fig. 14). */
     static final List<Double> FULL_SHARES = List.of(0.0, 0.01, 0.1, 1.0, 10.0, 20.0, 50.0, 100.0);
     static final List<Double> QUICK_SHARES = List.of(0.0, 1.0, 100.0);
 
+    /** Both roles on every plane: stampd's socket and XDP planes, and the XDP yardsticks. */
+    static final List<Contender> ALL = Contender.of(List.of(StampRole.REFLECTOR, StampRole.COLLECTOR),
+            List.of(RouterPlane.values()));
+    /**
+     * Above what the generator can offer here (about 1.2 Mpps with TC bursts): in-kernel STAMP
+     * handling can outrun forwarding, and the overload trial must overload it if it can.
+     */
+    static final long OVERLOAD_PPS = 3_000_000;
+
     static PdrPlan full() {
-        return new PdrPlan(3, 0.5, 5, 1_000, 1_500_000, FULL_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
+        return new PdrPlan(3, 0.5, 5, 1_000, OVERLOAD_PPS, FULL_SHARES, ALL);
     }
 
     static PdrPlan quick() {
-        return new PdrPlan(1, 0.3, 4, 1_000, 1_500_000, QUICK_SHARES, List.of(StampRole.REFLECTOR, StampRole.COLLECTOR));
+        return new PdrPlan(1, 0.3, 4, 1_000, OVERLOAD_PPS, QUICK_SHARES, ALL);
     }
 
     PdrPlan {
@@ -40,7 +50,7 @@ record PdrPlan(int rounds, double trialSeconds, int steps, long minPps, long ove
             }
         }
         sharesPct = List.copyOf(sharesPct);
-        roles = List.copyOf(roles);
+        contenders = List.copyOf(contenders);
     }
 
     /** The experiment a measurement belongs to: (a) 0 %, (b) 100 %, (c) the sweep in between. */

@@ -37,6 +37,14 @@ final class PdrSearch {
         static Result of(Trial atPdr, Trial overload, int trials) {
             return new Result(Math.round(atPdr.offeredPps()), atPdr, overload, trials);
         }
+
+        /**
+         * The router kept up with everything the generator could offer: the PDR is a lower bound,
+         * the generator's limit, not the router's.
+         */
+        boolean generatorBound() {
+            return pdrPps > 0 && atPdr == overload;
+        }
     }
 
     Result search() {

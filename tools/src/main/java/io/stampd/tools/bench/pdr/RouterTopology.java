@@ -62,6 +62,10 @@ final class RouterTopology implements AutoCloseable {
         return get("GEN_ADDR");
     }
 
+    String routerInDev() {
+        return get("ROUTER_IN_DEV");
+    }
+
     String routerInMac() {
         return get("ROUTER_IN_MAC");
     }

@@ -26,8 +26,21 @@ enum StampRole {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The stampd sub-command and options that play this role on the router (after the launcher path). */
-    List<String> stampdArguments(RouterTopology topo) {
+    /**
+     * The stampd sub-command and options that play this role on the router (after the launcher
+     * path), on the socket or the XDP data plane (then on the router's ingress interface).
+     */
+    List<String> stampdArguments(RouterTopology topo, RouterPlane plane) {
+        List<String> args = new java.util.ArrayList<>(stampdArguments(topo));
+        switch (plane) {
+            case SOCKET -> { }
+            case XDP -> args.addAll(List.of("--data-plane", "xdp", "--dev", topo.routerInDev(), "--xdp-mode", "native"));
+            default -> throw new IllegalArgumentException(plane.label() + " is not a stampd data plane");
+        }
+        return List.copyOf(args);
+    }
+
+    private List<String> stampdArguments(RouterTopology topo) {
         return switch (this) {
             case NONE -> throw new IllegalStateException("no stampd process in the baseline");
             case REFLECTOR -> List.of("reflect", "--source", topo.routerAddr(), "--port",

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * lines (every 50 ms) give the STAMP packets it processed, read as the paper read its SUT's count
  * over the API after each trial.
  */
-final class StampdProcess implements AutoCloseable {
+final class StampdProcess implements StampHandler {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(-?\\d+)");
     private static final long READY_TIMEOUT_MS = 30_000;
     /** Live processes, so that Ctrl-C on the benchmark can stop them too. */
@@ -40,10 +40,10 @@ final class StampdProcess implements AutoCloseable {
         Thread.ofPlatform().daemon().name("stampd-" + role.label() + "-err").start(this::readErrors);
     }
 
-    static StampdProcess start(Path root, RouterTopology topo, StampRole role) {
+    static StampdProcess start(Path root, RouterTopology topo, StampRole role, RouterPlane plane) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", topo.routerNs(), "taskset", "-c",
                 Integer.toString(topo.routerCpu()), root.resolve("tools/stampd").toString()));
-        cmd.addAll(role.stampdArguments(topo));
+        cmd.addAll(role.stampdArguments(topo, plane));
         try {
             StampdProcess p = new StampdProcess(new ProcessBuilder(cmd).start(), role);
             p.awaitCounters();
@@ -62,7 +62,8 @@ final class StampdProcess implements AutoCloseable {
      * Waits until a counters line printed after this call has arrived, so that {@link #processed()}
      * includes everything that was queued when it was called.
      */
-    long freshProcessed() {
+    @Override
+    public long freshProcessed() {
         long seen = linesSeen;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         // Two lines: the first may have been in the pipe already.
@@ -81,7 +82,8 @@ final class StampdProcess implements AutoCloseable {
      * A fresh JVM keeps compiling for seconds after its first packets, on the router's CPU where
      * it is pinned, and the first search after a start would measure that instead of stampd.
      */
-    void awaitIdle() {
+    @Override
+    public void awaitIdle() {
         Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         long before = cpuTicks(stat);

@@ -8,7 +8,7 @@ final class TrialRunner {
     private final LoadPort load;
     private final int routerCpu;
     private final double trialSeconds;
-    private StampdProcess stampd;
+    private StampHandler stampd;
 
     TrialRunner(LoadPort load, int routerCpu, double trialSeconds) {
         this.load = load;
@@ -16,8 +16,8 @@ final class TrialRunner {
         this.trialSeconds = trialSeconds;
     }
 
-    /** The stampd process whose counters count as processed STAMP packets, or null for none. */
-    void use(StampdProcess process) {
+    /** What handles STAMP on the router: its counters count as processed STAMP packets; null for none. */
+    void use(StampHandler process) {
         this.stampd = process;
     }
 

@@ -42,4 +42,38 @@ class PdrSummaryTest {
         // 0.9 s of router CPU for 123,456 packets.
         assertEquals(String.format(java.util.Locale.ROOT, "%.1f", 9e8 / 123_456), fields[8]);
     }
+
+    /** A search that found {@code pps} below an overload it failed, with {@code nsPerPacket} of router CPU at the PDR. */
+    private static PdrSearch.Result routerBound(long pps, double nsPerPacket) {
+        Trial overload = new Trial(3_000_000, 3_000_000, 0, 1_000_000, 0, 1_000_000_000L, 1_000_000_000L, 0);
+        Trial t = new Trial(pps, pps, 0, pps, 0, 1_000_000_000L, Math.round(nsPerPacket * pps), 0);
+        return PdrSearch.Result.of(t, overload, 7);
+    }
+
+    /** As the generator bounds it: the overload trial passed. */
+    private static PdrSearch.Result generatorBound(long pps, double nsPerPacket) {
+        Trial t = new Trial(3_000_000, pps, 0, pps, 0, 1_000_000_000L, Math.round(nsPerPacket * pps), 0);
+        return PdrSearch.Result.of(t, t, 1);
+    }
+
+    @Test
+    void theXdpPlaneIsComparedWithItsYardstickByPdrAndByCpuCost() {
+        List<PdrRow> rows = List.of(
+                new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)),
+                new PdrRow("a", 1, StampRole.REFLECTOR, "xdp", 0, routerBound(995_000, 905)),
+                new PdrRow("b", 1, StampRole.REFLECTOR, "xdp", 100, routerBound(1_500_000, 600)),
+                new PdrRow("b", 1, StampRole.REFLECTOR, "xdp-swap", 100, routerBound(2_000_000, 450)),
+                new PdrRow("b", 1, StampRole.COLLECTOR, "xdp", 100, generatorBound(1_200_000, 400)),
+                new PdrRow("b", 1, StampRole.COLLECTOR, "xdp-drop", 100, generatorBound(1_200_000, 380)),
+                new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)));
+        String md = PdrSummary.markdown(rows, PdrPlan.quick());
+        // Reflector: PDR 1.5/2.0 = 0.75, CPU 450/600 = 0.75, router-bound: judged by PDR.
+        assertTrue(md.contains("| reflector | xdp-swap | 0.750 | 0.750 | no | 0/1 |"), md);
+        // Collector: both PDRs are the generator's; CPU 380/400 = 0.95 decides.
+        assertTrue(md.contains("| collector | xdp-drop | 1.000 | 0.950 | yes | 1/1 |"), md);
+        assertTrue(md.contains("| b | collector | xdp | 100 | 1200.0 | 1200.0-1200.0 | 1.200 |"), md);
+        assertTrue(md.contains("generator (1/1) |"), md);
+        assertTrue(md.contains("| 0 % STAMP, reflector attached | 0.896x (user space), 0.984x (eBPF) | - | 0.995 |"), md);
+        assertTrue(md.contains("| 100 % STAMP, collector | 0.083x (user space), 2.9x (eBPF) | - | >= 1.200 |"), md);
+    }
 }

@@ -1,0 +1,54 @@
+package io.stampd.tools.bench.pdr;
+
+import java.util.Locale;
+
+/**
+ * What handles the STAMP frames on the router in a search: stampd on one of its data planes, or
+ * a yardstick XDP program that does the least an in-kernel reflector or collector must do, to
+ * measure stampd's XDP programs against in the same run.
+ */
+enum RouterPlane {
+    /** stampd with the kernel-socket data plane. */
+    SOCKET("socket"),
+    /** stampd with the XDP data plane on the router's ingress interface (native mode). */
+    XDP("xdp"),
+    /** ebpf/xdp_swap_reflector.bpf.c: swaps addresses and ports and sends the frame back. Reflector only. */
+    XDP_SWAP("xdp-swap"),
+    /** ebpf/xdp_sink.bpf.c: counts and drops. Collector only. */
+    XDP_DROP("xdp-drop");
+
+    private final String label;
+
+    RouterPlane(String label) {
+        this.label = label;
+    }
+
+    /** The name in pdr.csv's dataplane column and on the command line. */
+    String label() {
+        return label;
+    }
+
+    /** A yardstick program rather than stampd: measured at 100 % STAMP only, where it is the ceiling. */
+    boolean yardstick() {
+        return this == XDP_SWAP || this == XDP_DROP;
+    }
+
+    /** Whether this plane can play {@code role}. */
+    boolean plays(StampRole role) {
+        return switch (this) {
+            case SOCKET, XDP -> role != StampRole.NONE;
+            case XDP_SWAP -> role == StampRole.REFLECTOR;
+            case XDP_DROP -> role == StampRole.COLLECTOR;
+        };
+    }
+
+    static RouterPlane parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        for (RouterPlane p : values()) {
+            if (p.label.equals(t)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' is not one of socket, xdp, xdp-swap, xdp-drop");
+    }
+}
