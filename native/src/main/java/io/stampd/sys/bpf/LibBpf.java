@@ -65,6 +65,25 @@ final class LibBpf {
     /** offsetof(struct bpf_xdp_attach_opts, old_prog_fd); non-zero makes libbpf add XDP_FLAGS_REPLACE. */
     static final long XDP_ATTACH_OPTS_OLD_PROG_FD = 8;
 
+    /*
+     * struct bpf_tc_hook of libbpf 1.1: size_t sz; int ifindex; enum bpf_tc_attach_point attach_point;
+     * __u32 parent; size_t :0. struct bpf_tc_opts: size_t sz; int prog_fd; __u32 flags, prog_id,
+     * handle, priority; size_t :0.
+     */
+    static final long TC_HOOK_SIZE = 24;
+    static final long TC_HOOK_IFINDEX = 8;
+    static final long TC_HOOK_ATTACH_POINT = 12;
+    static final long TC_OPTS_SIZE = 32;
+    static final long TC_OPTS_PROG_FD = 8;
+    static final long TC_OPTS_FLAGS = 12;
+    static final long TC_OPTS_PROG_ID = 16;
+    static final long TC_OPTS_HANDLE = 20;
+    static final long TC_OPTS_PRIORITY = 24;
+    /* enum bpf_tc_attach_point, enum bpf_tc_flags */
+    static final int BPF_TC_INGRESS = 1;
+    static final int BPF_TC_EGRESS = 2;
+    static final int BPF_TC_F_REPLACE = 1;
+
     /** sizeof(struct bpf_object_open_opts) in libbpf 1.1; libbpf accepts this or any older size. */
     static final long OPEN_OPTS_SIZE = 80;
     /** offsetof(struct bpf_object_open_opts, object_name): const char *. */
@@ -149,6 +168,11 @@ final class LibBpf {
     private final MethodHandle ifIndexToName;
     private final MethodHandle close;
     private final MethodHandle progTestRunOpts;
+    private final MethodHandle tcHookCreate;
+    private final MethodHandle tcHookDestroy;
+    private final MethodHandle tcAttach;
+    private final MethodHandle tcDetach;
+    private final MethodHandle tcQuery;
     private final MethodHandle open;
     private final MethodHandle setns;
     private final MethodHandle socket;
@@ -188,6 +212,11 @@ final class LibBpf {
         close = downcall(libc, "close", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         progTestRunOpts = downcall(libbpf, "bpf_prog_test_run_opts", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        tcHookCreate = downcall(libbpf, "bpf_tc_hook_create", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        tcHookDestroy = downcall(libbpf, "bpf_tc_hook_destroy", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        tcAttach = downcall(libbpf, "bpf_tc_attach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        tcDetach = downcall(libbpf, "bpf_tc_detach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        tcQuery = downcall(libbpf, "bpf_tc_query", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         open = variadicOpen(libc);
         setns = downcall(libc, "setns", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         socket = downcall(libc, "socket", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -346,6 +375,53 @@ final class LibBpf {
             return (int) xdpQueryId.invokeExact(ifindex, flags, progIdOut);
         } catch (Throwable t) {
             throw invocationFailure("bpf_xdp_query_id", t);
+        }
+    }
+
+    /* ---- TC (clsact qdisc, cls_bpf filters) ---- */
+
+    /** bpf_tc_hook_create: 0, or the negative errno (EEXIST: the clsact qdisc is there already). */
+    int tcHookCreate(MemorySegment hook) {
+        try {
+            return (int) tcHookCreate.invokeExact(hook);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_hook_create", t);
+        }
+    }
+
+    /** bpf_tc_hook_destroy: 0, or the negative errno. */
+    int tcHookDestroy(MemorySegment hook) {
+        try {
+            return (int) tcHookDestroy.invokeExact(hook);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_hook_destroy", t);
+        }
+    }
+
+    /** bpf_tc_attach: 0 (opts then holds the filter's handle, priority and program id), or the negative errno. */
+    int tcAttach(MemorySegment hook, MemorySegment opts) {
+        try {
+            return (int) tcAttach.invokeExact(hook, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_attach", t);
+        }
+    }
+
+    /** bpf_tc_detach: 0, or the negative errno (ENOENT: no such filter). */
+    int tcDetach(MemorySegment hook, MemorySegment opts) {
+        try {
+            return (int) tcDetach.invokeExact(hook, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_detach", t);
+        }
+    }
+
+    /** bpf_tc_query: 0 (opts then holds the program id), or the negative errno. */
+    int tcQuery(MemorySegment hook, MemorySegment opts) {
+        try {
+            return (int) tcQuery.invokeExact(hook, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_query", t);
         }
     }
 
