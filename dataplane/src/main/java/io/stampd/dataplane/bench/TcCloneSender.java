@@ -29,8 +29,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>{@link #attach} and {@link #detach} act on the calling thread's network namespace; the socket
  * belongs to the namespace it was opened in, so {@link #send} works from any thread. A filter left
- * behind by a process that died (same place, program named traffic_gen_tc) is replaced; a shutdown
- * hook detaches the filter if the JVM exits before {@link #detach}.
+ * behind by a generator that was not closed (same place, program named traffic_gen_tc) is
+ * replaced; a shutdown hook detaches the filter if the JVM exits before {@link #detach}. Each
+ * generator's triggers carry its own token, so a program acts only on its own generator's.
  */
 final class TcCloneSender {
     static final String PROGRAM = "traffic_gen_tc";
@@ -233,9 +234,10 @@ final class TcCloneSender {
     }
 
     /**
-     * Detaches the filter if it still holds this program, removes the clsact qdisc if
-     * {@link #attach} added it, and closes the socket; in the calling thread's namespace, which
-     * must be the one attached in. Idempotent.
+     * Detaches the filter if it still holds this program, and then removes the clsact qdisc if
+     * {@link #attach} added it (not when another program took the filter's place: the hook is in
+     * use); closes the socket. In the calling thread's namespace, which must be the one attached
+     * in. Idempotent.
      */
     synchronized void detach() {
         if (detached) {
@@ -250,9 +252,9 @@ final class TcCloneSender {
         try {
             if (Tc.attachedProgramId(filter) == programId) {
                 Tc.detach(filter);
-            }
-            if (createdClsact) {
-                Tc.destroyClsact(filter.ifindex());
+                if (createdClsact) {
+                    Tc.destroyClsact(filter.ifindex());
+                }
             }
         } finally {
             Libc.close(socketFd);

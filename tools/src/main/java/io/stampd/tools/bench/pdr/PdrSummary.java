@@ -11,7 +11,8 @@ final class PdrSummary {
     private PdrSummary() {
     }
 
-    static String markdown(List<PdrRow> rows, PdrPlan plan) {
+    /** {@code generator}: how the generator sent ({@link LoadPort#generator()}). */
+    static String markdown(List<PdrRow> rows, PdrPlan plan, String generator) {
         // Each round searched the baseline at its start and its end: pair with their mean.
         Map<Integer, List<Double>> baselinesByRound = new TreeMap<>();
         for (PdrRow r : rows) {
@@ -26,8 +27,8 @@ final class PdrSummary {
         md.append("## Router PDR@0.5% with stampd (experiments a-c)\n\n");
         md.append(String.format(Locale.ROOT, "%d round(s), %.1f s trials, %d bisection steps, overload at %d pps. "
                         + "Ratios are medians of per-round ratios to the mean of the two baseline searches (at the start and the end)"
-                        + " of the same round.%n%n",
-                plan.rounds(), plan.trialSeconds(), plan.steps(), plan.overloadPps()));
+                        + " of the same round. Generator: %s.%n%n",
+                plan.rounds(), plan.trialSeconds(), plan.steps(), plan.overloadPps(), generator));
         md.append("| exp | role | data plane | STAMP % | PDR kpps (median) | min-max kpps | ratio to baseline |"
                 + " overload delivered kpps | router CPU ns/pkt at PDR | STAMP processed kpps at PDR |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
