@@ -252,38 +252,39 @@ class TrafficGenNetnsTest {
                     .bind(new InetSocketAddress(addr(GenSinkNamespaces.SINK_ADDR), 862)));
             try (socket) {
                 socket.configureBlocking(false);
-                gen.configure(config(n, peerMac).frameLength(300).flows(8).stampPercent(10).ssid(9).build());
+                gen.configure(config(n, peerMac).frameLength(300).flows(8).stampPercent(2.5).ssid(9).build());
                 TrialResult r = gen.run(4_000, 20_000);
                 System.out.printf("trafgen tc-clone 20 kpps, 300/106 octets: %s, %.0f pps achieved%n", r,
                         r.achievedPps());
                 assertEquals(SendMethod.TC_CLONE, r.method());
                 assertEquals(4_000, r.built());
-                assertEquals(400, r.stamp());
+                assertEquals(100, r.stamp());
                 assertEquals(0, r.errors());
                 // Never faster than asked; as fast unless a stalled CPU restarted the schedule (busy VM).
                 assertTrue(r.achievedPps() < 20_000 * 1.02, "paced rate " + r.achievedPps());
                 if (r.resyncs() == 0) {
                     assertEquals(20_000, r.achievedPps(), 20_000 * 0.02, "paced rate without stalls");
                 }
-                List<ByteBuffer> received = receive(socket, 400, 5_000);
-                assertEquals(400, received.size(), "STAMP packets received by the socket");
+                // 100 datagrams fit the socket's default receive buffer (read after the run).
+                List<ByteBuffer> received = receive(socket, 100, 5_000);
+                assertEquals(100, received.size(), "STAMP packets received by the socket");
                 for (int i = 0; i < received.size(); i++) {
                     assertEquals(44, received.get(i).remaining());
                     assertEquals(i, received.get(i).getInt(0), "sequence number");
                     assertEquals(9, received.get(i).getShort(14), "SSID");
                 }
                 // Another run: the sequence goes on.
-                TrialResult again = gen.run(100, 20_000);
+                TrialResult again = gen.run(400, 20_000);
                 assertEquals(10, again.stamp());
                 List<ByteBuffer> more = receive(socket, 10, 5_000);
                 assertEquals(10, more.size());
-                assertEquals(400, more.get(0).getInt(0), "sequence number after the first run");
+                assertEquals(100, more.get(0).getInt(0), "sequence number after the first run");
             }
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (n.snmp6(n.sinkNs, "Udp6NoPorts") - noPorts < 3_690 && System.nanoTime() < deadline) {
+            while (n.snmp6(n.sinkNs, "Udp6NoPorts") - noPorts < 3_900 + 390 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertEquals(3_600 + 90, n.snmp6(n.sinkNs, "Udp6NoPorts") - noPorts,
+            assertEquals(3_900 + 390, n.snmp6(n.sinkNs, "Udp6NoPorts") - noPorts,
                     "data frames that reached UDP with a valid checksum");
             assertEquals(csumErrors, n.snmp6(n.sinkNs, "Udp6InCsumErrors"), "UDP checksum errors");
         }

@@ -50,7 +50,6 @@ final class TcCloneSender {
 
     private static final int AF_PACKET = 17;
     private static final int SOCK_RAW = 3;
-    private static final int ETH_P_IPV6 = 0x86DD;
     private static final int SOCKADDR_LL_SIZE = 20;
     private static final int ENOBUFS = 105;
     private static final int EEXIST = 17;
@@ -81,8 +80,9 @@ final class TcCloneSender {
         frame = arena.allocate(TrafficConfig.MAX_FRAME_LENGTH, 8);
         MemorySegment address = arena.allocate(SOCKADDR_LL_SIZE, 8);
         address.set(JAVA_SHORT, 0, (short) AF_PACKET);
-        // The frames' protocol (the clones inherit it); the trigger's own EtherType is in the frame.
-        address.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ETH_P_IPV6);
+        // skb->protocol: the trigger's EtherType, so that AF_PACKET's flow dissector finds no IPv6 header in
+        // it and sets no transport header, which would bound how far the program may shrink the frame.
+        address.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) TRIGGER_ETHERTYPE);
         address.set(JAVA_INT, 4, filter.ifindex());
         iov = arena.allocate(Libc.IOVEC_SIZE, 8);
         iov.set(ADDRESS, 0, frame);
