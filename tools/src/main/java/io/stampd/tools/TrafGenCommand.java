@@ -126,7 +126,7 @@ final class TrafGenCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
             description = "live-frames: frames per BPF_PROG_RUN batch, 1-256; the device gets them at the end of each"
                     + " batch (default: what falls due in 20 us, 1-16; 16 unpaced). tc-clone: frames per trigger"
-                    + " (default: what falls due in 50 us, 1-128; 128 unpaced).")
+                    + " (default: what falls due in 100 us, 1-128; 128 unpaced).")
     int batch;
 
     @Option(names = "--method", defaultValue = "auto", paramLabel = "METHOD",

@@ -112,8 +112,8 @@ class TrafficConfigTest {
     void tcBurstFollowsTheRate() {
         assertEquals(TrafficGenerator.TC_UNPACED_BURST, TrafficGenerator.burstSize(0, 0));
         assertEquals(1, TrafficGenerator.burstSize(0, 1_000));
-        assertEquals(10, TrafficGenerator.burstSize(0, 200_000));
-        assertEquals(50, TrafficGenerator.burstSize(0, 1_000_000));
+        assertEquals(20, TrafficGenerator.burstSize(0, 200_000));
+        assertEquals(100, TrafficGenerator.burstSize(0, 1_000_000));
         assertEquals(TrafficGenerator.TC_PACED_BURST_MAX, TrafficGenerator.burstSize(0, 100_000_000));
         assertEquals(200, TrafficGenerator.burstSize(200, 1_000));
     }
