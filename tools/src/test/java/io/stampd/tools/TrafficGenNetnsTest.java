@@ -291,8 +291,8 @@ class TrafficGenNetnsTest {
     }
 
     /**
-     * The TC filter's life cycle: configure attaches it to the device's egress hook, close removes
-     * it and the clsact qdisc it added. A filter left by a generator that was never closed is
+     * The TC filter's life cycle: configure attaches it to the device's egress hook (and moves it
+     * when configured for another device), close removes it and the clsact qdisc it added. A filter left by a generator that was never closed is
      * replaced by the next one; the two programs act only on their own triggers, and closing the
      * old generator later leaves the new one's filter alone.
      */
@@ -310,6 +310,16 @@ class TrafficGenNetnsTest {
                 gen.configure(c);
                 assertTrue(NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)) > 0, "no filter");
                 assertTrue(qdiscs(n).contains("clsact"), qdiscs(n));
+                assertEquals(1_000, gen.run(1_000, 0).built());
+                // Configured for another device (the other end, in the other namespace): the filter moves.
+                int sinkIfindex = NetNamespace.callIn(n.sinkNs, () -> NetInterfaces.indexOf(n.sinkDev));
+                Tc.Filter sinkPlace = new Tc.Filter(sinkIfindex, Tc.Hook.EGRESS, 0x7467, 1);
+                gen.configure(c.toBuilder().namespace(n.sinkNs).device(n.sinkDev)
+                        .destinationMac(HexFormat.ofDelimiter(":").parseHex(n.mac(n.genNs, n.genDev))).build());
+                assertEquals(0, NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)), "filter left behind");
+                assertTrue(NetNamespace.callIn(n.sinkNs, () -> Tc.attachedProgramId(sinkPlace)) > 0, "no filter");
+                gen.configure(c);
+                assertEquals(0, NetNamespace.callIn(n.sinkNs, () -> Tc.attachedProgramId(sinkPlace)), "filter left");
                 assertEquals(1_000, gen.run(1_000, 0).built());
             }
             assertEquals(0, NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)), "filter left on close");

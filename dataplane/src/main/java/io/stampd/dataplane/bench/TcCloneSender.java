@@ -165,6 +165,11 @@ final class TcCloneSender {
         return filter.ifindex();
     }
 
+    /** Whether this program is still the filter at its place, in the calling thread's namespace. */
+    boolean isAttached() {
+        return Tc.attachedProgramId(filter) == programId;
+    }
+
     /** How one run ended: frames the program took on, and whether the thread was interrupted first. */
     record Outcome(long frames, boolean interrupted) {
     }

@@ -188,8 +188,9 @@ public final class TrafficGenerator implements AutoCloseable {
             int ifindex = NetInterfaces.indexOf(c.device());
             byte[] sourceMac = c.sourceMac() != null ? c.sourceMac() : NetInterfaces.macOf(c.device());
             if (method == SendMethod.TC_CLONE) {
-                if (tc != null && tc.ifindex() != ifindex) {
-                    // The same name, another interface (recreated): the old filter went with the old one.
+                if (tc != null && (tc.ifindex() != ifindex || !tc.isAttached())) {
+                    // The same names, another interface (recreated, or the namespace was): the old filter
+                    // and socket went with the old one; detach() leaves what is not this program's.
                     tc.detach();
                     tc = null;
                 }
