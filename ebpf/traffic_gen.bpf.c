@@ -4,156 +4,19 @@
  * space runs it with BPF_PROG_RUN and BPF_F_TEST_XDP_LIVE_FRAMES (repeat =
  * number of frames): each invocation turns one page-pool frame into one whole
  * Ethernet/IPv6/UDP frame and redirects it out of cfg.ifindex, a veth whose
- * peer receives it.
+ * peer receives it. The frames are those of traffic_gen_frame.h, which
+ * traffic_gen_tc.bpf.c (the way to send where live frames are refused) shares.
  *
  * Frames are recycled after the receiver is done with them, and a receiver
  * may have written into them (hop limit, headers pushed into the headroom),
  * so every header octet and the payload octets the checksum covers are
  * written on every invocation.
  *
- * Frame i of a run is a STAMP frame iff floor((i+1)*ppm/1e6) > floor(i*ppm/1e6),
- * which makes the share exact over any window; the others are data frames
- * whose UDP source port cycles over cfg.flows ports. With a period, frame i
- * is released at start + i*period by busy-waiting; BPF_PROG_RUN hands the
- * redirected frames to the device at the end of each batch, so a frame leaves
- * up to (batch_size - 1) periods after its slot.
- *
- * STAMP timestamps are CLOCK_REALTIME (bpf_ktime_get_ns, i.e. CLOCK_MONOTONIC,
- * plus the offset user space measured right before the run) in NTP format.
+ * With a period, frame i is released at start + i*period by busy-waiting;
+ * BPF_PROG_RUN hands the redirected frames to the device at the end of each
+ * batch, so a frame leaves up to (batch_size - 1) periods after its slot.
  */
-#include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/in.h>
-#include <linux/ipv6.h>
-#include <linux/udp.h>
-#include <bpf/bpf_endian.h>
-#include <bpf/bpf_helpers.h>
-
-#include "busy_wait.h"
-#include "traffic_gen.h"
-
-/* Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
-#define NTP_UNIX_OFFSET 2208988800ULL
-#define NSEC_PER_SEC 1000000000ULL
-/* Session-Sender TTL a reflector packet claims (the hop limit it "received"). */
-#define REFLECTED_TTL 255
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct traffic_gen_cfg);
-} traffic_gen_cfg SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct traffic_gen_state);
-} traffic_gen_state SEC(".maps");
-
-/* Per CPU so that counting needs no atomic operations; user space sums. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct traffic_gen_stats);
-} traffic_gen_stats SEC(".maps");
-
-/* One's complement fold of a 32-bit sum (memory order) into the 16-bit UDP checksum field. */
-static __always_inline __u16 csum_finish(__u64 sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	/* UDP over IPv6: a computed 0 is sent as 0xffff (RFC 8200 8.1). */
-	return sum ? (__u16)sum : 0xffff;
-}
-
-/* CLOCK_REALTIME in ns as an NTP 64-bit timestamp (seconds mod 2^32: the 2036 era wraps). */
-static __always_inline void ntp_timestamp(__u64 realtime_ns, __u32 *words)
-{
-	__u64 seconds = realtime_ns / NSEC_PER_SEC;
-	__u64 rest = realtime_ns - seconds * NSEC_PER_SEC;
-
-	words[0] = bpf_htonl((__u32)(seconds + NTP_UNIX_OFFSET));
-	/* rest < 2^30, so rest << 32 fits; the fraction is in units of 2^-32 s. */
-	words[1] = bpf_htonl((__u32)((rest << 32) / NSEC_PER_SEC));
-}
-
-static __always_inline void copy_addr(struct in6_addr *to, const __u8 *from)
-{
-	__builtin_memcpy(to, from, sizeof(*to));
-}
-
-/*
- * The unauthenticated STAMP base packet (44 octets as 11 words): a
- * Session-Sender packet, or a Session-Reflector packet as a stateless
- * reflector would send it (T1 := T2, so the collector sees no forward delay).
- */
-static __always_inline void write_stamp(__u32 *p, const struct traffic_gen_cfg *cfg, __u32 seq,
-					__u64 realtime_offset_ns)
-{
-	__u32 ee_ssid = bpf_htonl(((__u32)cfg->error_estimate << 16) | cfg->ssid);
-	__u32 ts[2];
-	__u32 t2[2];
-
-	p[0] = bpf_htonl(seq);
-	p[3] = ee_ssid;
-	if (cfg->stamp_kind == TRAFFIC_GEN_STAMP_REFLECTOR) {
-		/* T2 and T3 are two readings of the clock, T3 as late as possible. */
-		ntp_timestamp(bpf_ktime_get_ns() + realtime_offset_ns, t2);
-		p[4] = t2[0];
-		p[5] = t2[1];
-		p[6] = bpf_htonl(seq);       /* Session-Sender sequence number */
-		p[7] = t2[0];                /* Session-Sender timestamp T1 */
-		p[8] = t2[1];
-		p[9] = bpf_htonl((__u32)cfg->error_estimate << 16); /* sender EE + MBZ */
-		p[10] = bpf_htonl((__u32)REFLECTED_TTL << 24);      /* sender TTL + MBZ */
-	} else {
-		/* Octets 16..43 are MBZ in a Session-Sender packet. */
-		p[4] = 0;
-		p[5] = 0;
-		p[6] = 0;
-		p[7] = 0;
-		p[8] = 0;
-		p[9] = 0;
-		p[10] = 0;
-	}
-	ntp_timestamp(bpf_ktime_get_ns() + realtime_offset_ns, ts);
-	p[1] = ts[0];
-	p[2] = ts[1];
-}
-
-/* Zeroes the data payload octets a STAMP frame may have left in this page (at most 44). */
-static __always_inline int clear_data_payload(__u8 *payload, void *data_end)
-{
-	__u32 *words = (__u32 *)payload;
-
-	if ((void *)(payload + TRAFFIC_GEN_STAMP_PAYLOAD) <= data_end) {
-#pragma unroll
-		for (int i = 0; i < TRAFFIC_GEN_STAMP_PAYLOAD / 4; i++)
-			words[i] = 0;
-		return 0;
-	}
-	/* Short data frames: octet by octet up to the end of the frame. */
-#pragma unroll
-	for (int i = 0; i < TRAFFIC_GEN_STAMP_PAYLOAD; i++) {
-		if ((void *)(payload + i + 1) > data_end)
-			break;
-		payload[i] = 0;
-	}
-	return 0;
-}
-
-/* Lateness beyond which the schedule restarts (traffic_gen.h, TRAFFIC_GEN_MAX_LAG_*). */
-static __always_inline __u64 max_lag_ns(const struct traffic_gen_cfg *cfg)
-{
-	__u64 lag = TRAFFIC_GEN_MAX_LAG_PERIODS * cfg->period_ns;
-
-	return lag > TRAFFIC_GEN_MAX_LAG_NS ? lag : TRAFFIC_GEN_MAX_LAG_NS;
-}
+#include "traffic_gen_frame.h"
 
 SEC("xdp")
 int traffic_gen(struct xdp_md *ctx)
@@ -161,12 +24,9 @@ int traffic_gen(struct xdp_md *ctx)
 	struct traffic_gen_stats *stats;
 	struct traffic_gen_state *state;
 	struct traffic_gen_cfg *cfg;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	struct udphdr *udp;
 	void *data, *data_end;
 	__u32 key = 0;
-	__u64 index, ppm, now;
+	__u64 index, slot_ns = 0;
 	__u32 frame_len, have_len;
 	int is_stamp;
 	long action;
@@ -179,106 +39,38 @@ int traffic_gen(struct xdp_md *ctx)
 
 	index = state->next_index;
 	state->next_index = index + 1;
-	ppm = cfg->stamp_ppm;
-	if (ppm > TRAFFIC_GEN_PPM)
-		ppm = TRAFFIC_GEN_PPM;
-	is_stamp = (index + 1) * ppm / TRAFFIC_GEN_PPM > index * ppm / TRAFFIC_GEN_PPM;
+	is_stamp = traffic_gen_is_stamp(cfg, index);
+	if (traffic_gen_paced(cfg))
+		slot_ns = traffic_gen_slot(cfg, state, index, bpf_ktime_get_ns());
+	traffic_gen_release(cfg, state, stats, index, slot_ns);
 
 	/* Size the frame first: the page may hold a frame of the other kind. */
-	frame_len = is_stamp ? TRAFFIC_GEN_STAMP_FRAME : cfg->data_frame_len;
-	if (frame_len < TRAFFIC_GEN_MIN_FRAME || frame_len > TRAFFIC_GEN_MAX_FRAME)
-		frame_len = TRAFFIC_GEN_STAMP_FRAME;
+	frame_len = traffic_gen_frame_len(cfg, is_stamp);
 	have_len = (__u32)(ctx->data_end - ctx->data);
 	if (have_len != frame_len && bpf_xdp_adjust_tail(ctx, (int)frame_len - (int)have_len)) {
 		stats->redirect_errors++;
 		return XDP_DROP;
 	}
-
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	ip6 = (void *)(eth + 1);
-	udp = (void *)(ip6 + 1);
-	if ((void *)(udp + 1) > data_end) {
-		stats->redirect_errors++;
+	if (traffic_gen_write(cfg, state, stats, data, data_end, index, is_stamp, frame_len))
 		return XDP_DROP;
-	}
-
-	__builtin_memcpy(eth->h_dest, cfg->dst_mac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, cfg->src_mac, ETH_ALEN);
-	eth->h_proto = bpf_htons(ETH_P_IPV6);
-
-	/* Version 6, traffic class 0, flow label 0. */
-	*(__be32 *)ip6 = bpf_htonl(0x60000000);
-	ip6->payload_len = bpf_htons((__u16)(frame_len - sizeof(*eth) - sizeof(*ip6)));
-	ip6->nexthdr = IPPROTO_UDP;
-	ip6->hop_limit = cfg->hop_limit;
-	copy_addr(&ip6->saddr, cfg->src_addr);
-	udp->len = ip6->payload_len;
-
-	if (is_stamp) {
-		__u32 *payload = (__u32 *)(udp + 1);
-		__s64 sum;
-
-		if ((void *)(payload + TRAFFIC_GEN_STAMP_PAYLOAD / 4) > data_end) {
-			stats->redirect_errors++;
-			return XDP_DROP;
-		}
-		copy_addr(&ip6->daddr, cfg->stamp_dst_addr);
-		udp->source = bpf_htons(cfg->stamp_src_port);
-		udp->dest = bpf_htons(cfg->stamp_dst_port);
-		udp->check = 0;
-		write_stamp(payload, cfg, state->stamp_seq, state->realtime_offset_ns);
-		state->stamp_seq++;
-		sum = bpf_csum_diff(0, 0, (__be32 *)udp, sizeof(*udp) + TRAFFIC_GEN_STAMP_PAYLOAD,
-				    cfg->stamp_csum_seed);
-		if (sum < 0) {
-			stats->redirect_errors++;
-			return XDP_DROP;
-		}
-		udp->check = csum_finish((__u64)sum);
-		stats->stamp++;
-	} else {
-		__u32 flows = cfg->flows ? cfg->flows : 1;
-		__u16 port = bpf_htons((__u16)(cfg->data_src_port + index % flows));
-
-		copy_addr(&ip6->daddr, cfg->data_dst_addr);
-		udp->source = port;
-		udp->dest = bpf_htons(cfg->data_dst_port);
-		clear_data_payload((__u8 *)(udp + 1), data_end);
-		/* The seed covers everything but the source port, which is added as it lies in memory. */
-		udp->check = csum_finish((__u64)cfg->data_csum_seed + port);
-		stats->data++;
-	}
-	stats->built++;
-
-	if (cfg->period_ns || cfg->period_frac) {
-		now = bpf_ktime_get_ns();
-		if (index == 0)
-			state->start_ns = cfg->start_ns ? cfg->start_ns : now;
-		/* index < 2^32 and period_frac < 2^16: neither product overflows. */
-		__u64 deadline_ns = state->start_ns + index * cfg->period_ns
-				    + ((index * cfg->period_frac) >> 16);
-
-		if (now < deadline_ns) {
-			busy_wait_until(deadline_ns);
-		} else if (now - deadline_ns > max_lag_ns(cfg)) {
-			/* Stalled: restart the schedule at this frame rather than burst the backlog. */
-			state->start_ns += now - deadline_ns;
-			stats->resyncs++;
-		}
-	}
-
-	/* Two clock reads per run, not per frame: the span gives the rate without the syscall's set-up. */
-	if (index == 0)
-		state->first_ns = bpf_ktime_get_ns();
-	if (index + 1 == cfg->run_frames)
-		state->last_ns = bpf_ktime_get_ns();
 
 	action = bpf_redirect(cfg->ifindex, 0);
 	if (action != XDP_REDIRECT)
 		stats->redirect_errors++;
 	return action;
+}
+
+/*
+ * Whether this kernel lets BPF_PROG_RUN send live frames: user space runs this
+ * once with BPF_F_TEST_XDP_LIVE_FRAMES and repeat 1. It drops its frame, so the
+ * probe sends nothing.
+ */
+SEC("xdp")
+int traffic_gen_probe(struct xdp_md *ctx)
+{
+	return XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Structures shared by traffic_gen.bpf.c and its user-space driver
+ * Structures shared by traffic_gen.bpf.c, traffic_gen_tc.bpf.c and their user-space driver
  * (dataplane: io.stampd.dataplane.bench.TrafficGenerator mirrors these layouts
  * and checks the map value sizes against them at run time).
  */
@@ -16,10 +16,13 @@
  * of catching up: a generator stalled by a preempted CPU would otherwise send
  * the backlog back to back, a burst the receiver's 256-frame ring cannot take,
  * and the trial would measure the stall, not the receiver. Frames of one batch
- * leave together anyway, so the bound is the larger of 32 periods and 50 us.
+ * leave together anyway, so the bound is the larger of 32 periods and 100 us:
+ * on this VM the CPU is taken away for 30-100 us dozens of times a second
+ * (softirqs, ksoftirqd), and a 50 us bound turned those into restarts that
+ * cost a paced TC run up to 3 % of its rate.
  */
 #define TRAFFIC_GEN_MAX_LAG_PERIODS 32
-#define TRAFFIC_GEN_MAX_LAG_NS 50000ULL
+#define TRAFFIC_GEN_MAX_LAG_NS 100000ULL
 /* Longest pause between two frames the program waits for (1 pps). */
 #define TRAFFIC_GEN_MAX_PERIOD_NS 1000000000ULL
 /* Unauthenticated STAMP base packet (RFC 8762 4.2.1/4.3.1): UDP payload octets. */
@@ -32,6 +35,23 @@
 #define TRAFFIC_GEN_MIN_FRAME TRAFFIC_GEN_HEADERS
 #define TRAFFIC_GEN_MAX_FRAME 1514
 
+/*
+ * The TC path (traffic_gen_tc.bpf.c): user space sends trigger frames out of
+ * the device, each an Ethernet header with this EtherType followed by struct
+ * traffic_gen_trigger; the program attached to the device's egress turns each
+ * into a burst of at most TRAFFIC_GEN_TC_MAX_BURST frames (IEEE 802 local
+ * experimental EtherType 1: a trigger that no program takes is dropped by the
+ * receiver's stack).
+ */
+#define TRAFFIC_GEN_TRIGGER_ETH_P 0x88B5
+#define TRAFFIC_GEN_TC_MAX_BURST 256
+/*
+ * A burst stops before a paced frame whose slot lies further than this after
+ * the trigger arrived: the program runs with bottom halves off, so it never
+ * holds the CPU for longer (user space sends the next trigger nearer its slot).
+ */
+#define TRAFFIC_GEN_TC_MAX_HOLD_NS 1000000ULL
+
 /* What the STAMP frames are. */
 enum traffic_gen_stamp_kind {
 	TRAFFIC_GEN_STAMP_SENDER = 0,    /* Session-Sender test packets, to a reflector */
@@ -39,7 +59,7 @@ enum traffic_gen_stamp_kind {
 };
 
 /*
- * Value of the single entry of map traffic_gen_cfg (120 bytes). Addresses and
+ * Value of the single entry of map traffic_gen_cfg (128 bytes). Addresses and
  * MACs are in network order as they go on the wire; ports and the rest are
  * host order. The checksum seeds are 16-bit one's complement sums of the
  * memory (as the CPU loads it, the way bpf_csum_diff adds), prepared by user
@@ -69,6 +89,17 @@ struct traffic_gen_cfg {
 	__u32 stamp_csum_seed;  /* pseudo-header of the STAMP frames */
 	__u32 period_frac;      /* fraction of period_ns in units of 2^-16 ns, so rates are exact */
 	__u32 run_frames;       /* frames of the current run: the last one's time is recorded */
+	__u64 trigger_token;    /* TC path: acts only on triggers carrying this value */
+};
+
+/*
+ * Payload of a trigger frame (TC path), right after its Ethernet header, in
+ * host order. The trigger frame is as long as the longest frame of the run.
+ */
+struct traffic_gen_trigger {
+	__u64 token;            /* traffic_gen_cfg.trigger_token */
+	__u32 frames;           /* frames to send, 1..TRAFFIC_GEN_TC_MAX_BURST */
+	__u32 reserved;
 };
 
 /*
@@ -91,7 +122,7 @@ struct traffic_gen_stats {
 	__u64 built;          /* frames built (program invocations that produced a frame) */
 	__u64 data;           /* of those: data frames */
 	__u64 stamp;          /* of those: STAMP frames */
-	__u64 redirect_errors;/* bpf_redirect did not return XDP_REDIRECT, or a frame could not be built */
+	__u64 redirect_errors;/* the redirect (XDP) or clone redirect (TC) failed, or a frame could not be built */
 	__u64 resyncs;        /* paced frames found over TRAFFIC_GEN_MAX_LAG late: the schedule restarted there */
 };
 

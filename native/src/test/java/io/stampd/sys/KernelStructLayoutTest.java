@@ -64,6 +64,8 @@ class KernelStructLayoutTest {
                 .struct("struct bpf_prog_info", LibBpfStructs.BPF_PROG_INFO, UAPI_6_1)
                 .struct("struct bpf_map_info", LibBpfStructs.BPF_MAP_INFO, UAPI_6_1)
                 .struct("struct bpf_xdp_attach_opts", LibBpfStructs.BPF_XDP_ATTACH_OPTS, LIBBPF_1_1)
+                .struct("struct bpf_tc_hook", LibBpfStructs.BPF_TC_HOOK, LIBBPF_1_1)
+                .struct("struct bpf_tc_opts", LibBpfStructs.BPF_TC_OPTS, LIBBPF_1_1)
                 .struct("struct bpf_object_open_opts", LibBpfStructs.BPF_OBJECT_OPEN_OPTS, LIBBPF_1_1)
                 .struct("struct bpf_test_run_opts", LibBpfStructs.BPF_TEST_RUN_OPTS, LIBBPF_1_1)
                 .struct("struct xdp_md", LibBpfStructs.XDP_MD, UAPI_6_1)

@@ -1,5 +1,6 @@
 package io.stampd.tools;
 
+import io.stampd.dataplane.bench.SendMethod;
 import io.stampd.dataplane.bench.StampKind;
 import io.stampd.dataplane.bench.TrafficConfig;
 import io.stampd.dataplane.bench.TrafficGenerator;
@@ -22,15 +23,19 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code stampd trafgen}: sends IPv6/UDP data frames with a share of STAMP frames out of a veth,
- * paced in the kernel (ebpf/traffic_gen.bpf.c run with BPF_PROG_RUN live frames), in the network
+ * built and paced in the kernel (ebpf/traffic_gen.bpf.c run with BPF_PROG_RUN live frames, or
+ * ebpf/traffic_gen_tc.bpf.c on DEV's TC egress hook where live frames are refused), in the network
  * namespace it runs in. One run, then a summary.
  */
 @Command(name = "trafgen", mixinStandardHelpOptions = true,
-        description = {"Paced IPv6/UDP traffic generator for benchmarks: an XDP program run with BPF_PROG_RUN live"
-                + " frames builds every frame and redirects it out of DEV (a veth; its peer needs an XDP program"
-                + " or GRO on). Data frames cycle their source port over --flows ports; a --stamp-share of the"
-                + " frames (exact over any window) are unauthenticated STAMP test packets with a valid checksum"
-                + " and CLOCK_REALTIME NTP timestamps.",
+        description = {"Paced IPv6/UDP traffic generator for benchmarks: a BPF program builds every frame and sends"
+                + " it out of DEV (a veth; its peer needs an XDP program or GRO on). live-frames: an XDP program"
+                + " run with BPF_PROG_RUN live frames redirects each frame; tc-clone, where the kernel refuses live"
+                + " frames: a program on DEV's TC egress hook turns each trigger frame from an AF_PACKET socket"
+                + " into a burst of frames sent with bpf_clone_redirect (detached at the end). Data frames cycle"
+                + " their source port over --flows ports; a --stamp-share of the frames (exact over any window)"
+                + " are unauthenticated STAMP test packets with a valid checksum and CLOCK_REALTIME NTP"
+                + " timestamps.",
                 "Acts in the network namespace it runs in (ip netns exec NS stampd trafgen ...). The run blocks"
                         + " one CPU for its whole length, also when paced (busy-waiting)."})
 final class TrafGenCommand implements Callable<Integer> {
@@ -119,9 +124,15 @@ final class TrafGenCommand implements Callable<Integer> {
     }
 
     @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
-            description = "Frames per BPF_PROG_RUN batch, 1-256; the device gets them at the end of each batch"
-                    + " (default: what falls due in 20 us, 1-16; 16 unpaced).")
+            description = "live-frames: frames per BPF_PROG_RUN batch, 1-256; the device gets them at the end of each"
+                    + " batch (default: what falls due in 20 us, 1-16; 16 unpaced). tc-clone: frames per trigger"
+                    + " (default: what falls due in 100 us, 1-128; 128 unpaced).")
     int batch;
+
+    @Option(names = "--method", defaultValue = "auto", paramLabel = "METHOD",
+            description = "auto (default: live-frames where the kernel permits them, else tc-clone), live-frames"
+                    + " or tc-clone.")
+    String method;
 
     @Option(names = "--json", description = "Print one JSON object instead of the summary line.")
     boolean json;
@@ -129,10 +140,13 @@ final class TrafGenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrafficConfig config = buildConfig();
+        SendMethod forced = parseMethod();
         long rate = pace.unpaced ? 0 : pace.rate;
         long frames = frames(rate);
         TrialResult r;
-        try (TrafficGenerator gen = TrafficGenerator.open()) {
+        String reason;
+        try (TrafficGenerator gen = TrafficGenerator.open(forced)) {
+            reason = gen.methodReason();
             gen.configure(config);
             r = gen.run(frames, rate);
         }
@@ -151,15 +165,17 @@ final class TrafGenCommand implements Callable<Integer> {
             m.put("achieved_pps", Math.round(r.achievedPps()));
             m.put("resyncs", r.resyncs());
             m.put("interrupted", r.interrupted());
+            m.put("method", r.method().toString());
+            m.put("method_reason", reason);
             out.println(Json.object(m));
         } else {
             out.println(String.format(Locale.ROOT,
                     "trafgen %s: %d frames built (%d data, %d STAMP, %d errors) of %d in %.6f s (first to last"
-                            + " frame %.6f s): %.0f pps (%s)%s%s",
+                            + " frame %.6f s): %.0f pps (%s)%s%s; sent with %s (%s)",
                     dev, r.built(), r.data(), r.stamp(), r.errors(), r.requested(), r.wallNanos() / 1e9,
                     r.spanNanos() / 1e9, r.achievedPps(), rate == 0 ? "unpaced" : "requested " + rate + " pps",
                     r.resyncs() > 0 ? ", " + r.resyncs() + " pacing restarts after stalls" : "",
-                    r.interrupted() ? ", interrupted" : ""));
+                    r.interrupted() ? ", interrupted" : "", r.method(), reason));
         }
         out.flush();
         return r.built() > 0 && r.errors() == 0 ? 0 : 1;
@@ -214,6 +230,19 @@ final class TrafGenCommand implements Callable<Integer> {
                     "frame length", "--length", "STAMP source port", "--stamp-src-port", "STAMP port", "--stamp-port",
                     "STAMP share", "--stamp-share", "STAMP destination", "--stamp-dst", "STAMP kind", "--stamp-kind",
                     "hop limit", "--hop-limit", "batch size", "--batch"));
+        }
+    }
+
+    /** null for auto. */
+    private SendMethod parseMethod() {
+        if (method.trim().equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            return SendMethod.parse(method);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--method must be auto, live-frames or tc-clone, got '"
+                    + method + "'");
         }
     }
 

@@ -31,6 +31,12 @@ class TrafGenCommandTest {
     }
 
     @Test
+    void unknownSendMethodIsRejected() {
+        assertOneLineError(trafgen("--rate", "1000", "--count", "1", "--method", "xdp"), "--method", "xdp",
+                "live-frames", "tc-clone");
+    }
+
+    @Test
     void badMacIsRejected() {
         assertOneLineError(MainRun.of("trafgen", "--dev", "lo", "--dst-mac", "02:00:00:00:01", "--src", "fd00::1",
                 "--data-dst", "fd00::2", "--rate", "1000", "--count", "1"), "--dst-mac", "02:00:00:00:01");

@@ -1,11 +1,14 @@
 package io.stampd.tools;
 
+import io.stampd.dataplane.bench.SendMethod;
 import io.stampd.dataplane.bench.StampKind;
 import io.stampd.dataplane.bench.TrafficConfig;
 import io.stampd.dataplane.bench.TrafficGenerator;
 import io.stampd.dataplane.bench.TrialResult;
 import io.stampd.dataplane.bench.XdpSink;
+import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.bpf.NetNamespace;
+import io.stampd.sys.bpf.Tc;
 import io.stampd.sys.bpf.Xdp;
 import io.stampd.tools.testing.TestEnv;
 import org.junit.jupiter.api.Assumptions;
@@ -31,16 +34,21 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The traffic generator and the XDP sink in two real namespaces joined by a veth pair: the sink
  * counts exactly what the generator reports sent, the STAMP share is exact and counted apart,
- * and the STAMP frames are valid for the kernel's UDP stack and for a real reflector.
+ * and the STAMP frames are valid for the kernel's UDP stack and for a real reflector. These run
+ * with whichever send method {@link TrafficGenerator#open()} picks here; the tc-clone tests force
+ * the method that needs no live frames (frames of two lengths in one buffer, data checksums, the
+ * filter's life cycle).
  */
 @Tag("netns")
 class TrafficGenNetnsTest {
     private static final String GEN_OBJECT = "/io/stampd/ebpf/traffic_gen.bpf.o";
+    private static final String GEN_TC_OBJECT = "/io/stampd/ebpf/traffic_gen_tc.bpf.o";
     private static final String SINK_OBJECT = "/io/stampd/ebpf/xdp_sink.bpf.o";
     private static final long NTP_UNIX_OFFSET_S = 2_208_988_800L;
 
@@ -67,7 +75,7 @@ class TrafficGenNetnsTest {
 
     @Test
     void sinkCountsExactlyWhatTheGeneratorSent() throws Exception {
-        TestEnv.requireNetns(GEN_OBJECT, SINK_OBJECT);
+        TestEnv.requireNetns(GEN_OBJECT, GEN_TC_OBJECT, SINK_OBJECT);
         GenSinkNamespaces n = GenSinkNamespaces.create();
         try (n) {
             // The generator's own veth gets a sink through the CLI (its NAPI must be on for the
@@ -76,7 +84,10 @@ class TrafficGenNetnsTest {
             XdpSink sink = NetNamespace.callIn(n.sinkNs, () -> XdpSink.attach(n.sinkDev, Xdp.Mode.NATIVE, 862));
             String peerMac = n.mac(n.sinkNs, n.sinkDev);
 
+            SendMethod method;
             try (TrafficGenerator gen = TrafficGenerator.open()) {
+                method = gen.method();
+                System.out.println("trafgen sends with " + method + ": " + gen.methodReason());
                 gen.configure(config(n, peerMac).stampPercent(1).flows(16).build());
                 XdpSink.Counts before = sink.counts();
                 long dropsBefore = n.vethDrops();
@@ -85,6 +96,7 @@ class TrafficGenNetnsTest {
                 long drops = n.vethDrops() - dropsBefore;
                 System.out.printf("trafgen paced 200 kpps: %s, %.0f pps achieved, sink %s, veth drops %d%n",
                         paced, paced.achievedPps(), got, drops);
+                assertEquals(method, paced.method());
                 assertFalse(paced.interrupted());
                 assertEquals(100_000, paced.built());
                 assertEquals(0, paced.errors());
@@ -120,6 +132,7 @@ class TrafficGenNetnsTest {
                     "--stamp-dst", GenSinkNamespaces.SINK_ADDR, "--stamp-share", "0.5", "--length", "200",
                     "--rate", "100000", "--count", "20000", "--json").requireSuccess();
             assertTrue(cli.stdout().contains("\"built\":20000,\"data\":19900,\"stamp\":100,\"errors\":0"), cli.stdout());
+            assertTrue(cli.stdout().contains("\"method\":\"" + method + "\""), cli.stdout());
             Map<String, String> shown = n.exec(n.sinkNs, n.stampd(), "xdp-sink", "show", "--dev", n.sinkDev)
                     .requireSuccess().keyValues();
             assertEquals("native", shown.get("MODE"));
@@ -136,9 +149,8 @@ class TrafficGenNetnsTest {
         assertFalse(n.anyLeft(), "namespaces left behind");
     }
 
-    @Test
-    void stampFramesPassTheKernelChecksAndARealReflector() throws Exception {
-        TestEnv.requireNetns(GEN_OBJECT, SINK_OBJECT);
+    /** Skips (fails under CI=true) without ethtool, which the tests without an XDP sink need for GRO. */
+    private static void requireEthtool() {
         if (!GenSinkNamespaces.hasEthtool()) {
             String what = "ethtool (to turn on GRO, so the sink veth's NAPI takes redirected frames without XDP)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -146,6 +158,12 @@ class TrafficGenNetnsTest {
             }
             Assumptions.abort("missing " + what);
         }
+    }
+
+    @Test
+    void stampFramesPassTheKernelChecksAndARealReflector() throws Exception {
+        TestEnv.requireNetns(GEN_OBJECT, GEN_TC_OBJECT, SINK_OBJECT);
+        requireEthtool();
         try (GenSinkNamespaces n = GenSinkNamespaces.create();
              TrafficGenerator gen = TrafficGenerator.open()) {
             // No XDP on the sink side: the frames go up its stack. GRO turns on the veth's NAPI.
@@ -210,6 +228,141 @@ class TrafficGenNetnsTest {
             assertEquals(csumErrorsBefore, n.snmp6(n.sinkNs, "Udp6InCsumErrors"), "UDP checksum errors");
             assertEquals(0, n.snmp6(n.sinkNs, "Udp6InErrors"));
         }
+    }
+
+    /**
+     * tc-clone, forced: data frames of 300 octets and STAMP frames of 106 take turns in one buffer
+     * (shrunk and grown again by the program), so the kernel's UDP stack on the sink side checks
+     * every data checksum (no socket on the data port: Udp6NoPorts counts them after the check) and
+     * a socket gets every STAMP packet in sequence. Paced at 20 kpps, the run keeps its rate.
+     */
+    @Test
+    void tcCloneFramesOfTwoLengthsPassTheKernelChecks() throws Exception {
+        TestEnv.requireNetns(GEN_OBJECT, GEN_TC_OBJECT, SINK_OBJECT);
+        requireEthtool();
+        try (GenSinkNamespaces n = GenSinkNamespaces.create();
+             TrafficGenerator gen = TrafficGenerator.open(SendMethod.TC_CLONE)) {
+            assertEquals(SendMethod.TC_CLONE, gen.method());
+            assertEquals("asked for", gen.methodReason());
+            n.exec(n.sinkNs, "ethtool", "-K", n.sinkDev, "gro", "on").requireSuccess();
+            String peerMac = n.mac(n.sinkNs, n.sinkDev);
+            long csumErrors = n.snmp6(n.sinkNs, "Udp6InCsumErrors");
+            long noPorts = n.snmp6(n.sinkNs, "Udp6NoPorts");
+            DatagramChannel socket = NetNamespace.callIn(n.sinkNs, () -> DatagramChannel.open()
+                    .bind(new InetSocketAddress(addr(GenSinkNamespaces.SINK_ADDR), 862)));
+            try (socket) {
+                socket.configureBlocking(false);
+                gen.configure(config(n, peerMac).frameLength(300).flows(8).stampPercent(2.5).ssid(9).build());
+                TrialResult r = gen.run(4_000, 20_000);
+                System.out.printf("trafgen tc-clone 20 kpps, 300/106 octets: %s, %.0f pps achieved%n", r,
+                        r.achievedPps());
+                assertEquals(SendMethod.TC_CLONE, r.method());
+                assertEquals(4_000, r.built());
+                assertEquals(100, r.stamp());
+                assertEquals(0, r.errors());
+                // Never faster than asked; as fast unless a stalled CPU restarted the schedule (busy VM).
+                assertTrue(r.achievedPps() < 20_000 * 1.02, "paced rate " + r.achievedPps());
+                if (r.resyncs() == 0) {
+                    assertEquals(20_000, r.achievedPps(), 20_000 * 0.02, "paced rate without stalls");
+                }
+                // 100 datagrams fit the socket's default receive buffer (read after the run).
+                List<ByteBuffer> received = receive(socket, 100, 5_000);
+                assertEquals(100, received.size(), "STAMP packets received by the socket");
+                for (int i = 0; i < received.size(); i++) {
+                    assertEquals(44, received.get(i).remaining());
+                    assertEquals(i, received.get(i).getInt(0), "sequence number");
+                    assertEquals(9, received.get(i).getShort(14), "SSID");
+                }
+                // Another run: the sequence goes on.
+                TrialResult again = gen.run(400, 20_000);
+                assertEquals(10, again.stamp());
+                List<ByteBuffer> more = receive(socket, 10, 5_000);
+                assertEquals(10, more.size());
+                assertEquals(100, more.get(0).getInt(0), "sequence number after the first run");
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (n.snmp6(n.sinkNs, "Udp6NoPorts") - noPorts < 3_900 + 390 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(3_900 + 390, n.snmp6(n.sinkNs, "Udp6NoPorts") - noPorts,
+                    "data frames that reached UDP with a valid checksum");
+            assertEquals(csumErrors, n.snmp6(n.sinkNs, "Udp6InCsumErrors"), "UDP checksum errors");
+        }
+    }
+
+    /**
+     * The TC filter's life cycle: configure attaches it to the device's egress hook (and moves it
+     * when configured for another device), close removes it and the clsact qdisc it added. A filter left by a generator that was never closed is
+     * replaced by the next one; the two programs act only on their own triggers, and closing the
+     * old generator later leaves the new one's filter alone.
+     */
+    @Test
+    void tcCloneFilterIsReplacedWhenLeftAndRemovedOnClose() throws Exception {
+        TestEnv.requireNetns(GEN_OBJECT, GEN_TC_OBJECT, SINK_OBJECT);
+        try (GenSinkNamespaces n = GenSinkNamespaces.create()) {
+            XdpSink sink = NetNamespace.callIn(n.sinkNs, () -> XdpSink.attach(n.sinkDev, Xdp.Mode.NATIVE, 862));
+            String peerMac = n.mac(n.sinkNs, n.sinkDev);
+            int ifindex = NetNamespace.callIn(n.genNs, () -> NetInterfaces.indexOf(n.genDev));
+            Tc.Filter place = new Tc.Filter(ifindex, Tc.Hook.EGRESS, 0x7467, 1);
+            TrafficConfig c = config(n, peerMac).stampPercent(1).build();
+
+            try (TrafficGenerator gen = TrafficGenerator.open(SendMethod.TC_CLONE)) {
+                gen.configure(c);
+                assertTrue(NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)) > 0, "no filter");
+                assertTrue(qdiscs(n).contains("clsact"), qdiscs(n));
+                assertEquals(1_000, gen.run(1_000, 0).built());
+                // Configured for another device (the other end, in the other namespace): the filter moves.
+                int sinkIfindex = NetNamespace.callIn(n.sinkNs, () -> NetInterfaces.indexOf(n.sinkDev));
+                Tc.Filter sinkPlace = new Tc.Filter(sinkIfindex, Tc.Hook.EGRESS, 0x7467, 1);
+                gen.configure(c.toBuilder().namespace(n.sinkNs).device(n.sinkDev)
+                        .destinationMac(HexFormat.ofDelimiter(":").parseHex(n.mac(n.genNs, n.genDev))).build());
+                assertEquals(0, NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)), "filter left behind");
+                assertTrue(NetNamespace.callIn(n.sinkNs, () -> Tc.attachedProgramId(sinkPlace)) > 0, "no filter");
+                gen.configure(c);
+                assertEquals(0, NetNamespace.callIn(n.sinkNs, () -> Tc.attachedProgramId(sinkPlace)), "filter left");
+                assertEquals(1_000, gen.run(1_000, 0).built());
+            }
+            assertEquals(0, NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)), "filter left on close");
+            assertFalse(qdiscs(n).contains("clsact"), "clsact qdisc left on close: " + qdiscs(n));
+
+            TrafficGenerator left = TrafficGenerator.open(SendMethod.TC_CLONE);
+            TrafficGenerator next = null;
+            try {
+                left.configure(c);
+                int leftId = NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place));
+                next = TrafficGenerator.open(SendMethod.TC_CLONE);
+                next.configure(c);
+                int nextId = NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place));
+                assertTrue(leftId > 0 && nextId > 0 && nextId != leftId, "the left filter (program " + leftId
+                        + ") was not replaced: " + nextId);
+
+                // The left generator's triggers pass the new program untouched: it gives up.
+                TrafficGenerator stale = left;
+                long builtBefore = next.counters().built();
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> stale.run(10, 0));
+                assertTrue(e.getMessage().contains("sent no frame"), e.getMessage());
+                assertEquals(builtBefore, next.counters().built(), "a program acted on another generator's triggers");
+
+                left.close();
+                assertEquals(nextId, NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)),
+                        "closing the replaced generator removed the new filter");
+                XdpSink.Counts before = sink.counts();
+                TrialResult r = next.run(10_000, 100_000);
+                assertEquals(10_000, r.built());
+                assertEquals(10_000, settle(sink).minus(before).packets());
+            } finally {
+                left.close();
+                if (next != null) {
+                    next.close();
+                }
+            }
+            assertEquals(0, NetNamespace.callIn(n.genNs, () -> Tc.attachedProgramId(place)), "filter left on close");
+        }
+    }
+
+    private static String qdiscs(GenSinkNamespaces n) {
+        return n.exec(n.genNs, "tc", "qdisc", "show", "dev", n.genDev).requireSuccess().stdout();
     }
 
     /** Settled sink counts: read until two reads 20 ms apart agree (frames in flight have landed). */

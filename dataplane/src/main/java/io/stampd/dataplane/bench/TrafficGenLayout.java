@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  */
 final class TrafficGenLayout {
     /** sizeof(struct traffic_gen_cfg). */
-    static final int CFG_SIZE = 120;
+    static final int CFG_SIZE = 128;
     /** sizeof(struct traffic_gen_state). */
     static final int STATE_SIZE = 48;
     /** sizeof(struct traffic_gen_stats). */
@@ -20,6 +20,7 @@ final class TrafficGenLayout {
     static final int CFG_PERIOD_NS = 64;
     static final int CFG_PERIOD_FRAC = 112;
     static final int CFG_RUN_FRAMES = 116;
+    static final int CFG_TRIGGER_TOKEN = 120;
 
     static final int UDP_HEADER = 8;
     static final int HEADERS = 62;
@@ -28,8 +29,11 @@ final class TrafficGenLayout {
     private TrafficGenLayout() {
     }
 
-    /** struct traffic_gen_cfg for {@code c}, sent out of {@code ifindex} from {@code sourceMac}, unpaced. */
-    static byte[] encodeConfig(TrafficConfig c, int ifindex, byte[] sourceMac) {
+    /**
+     * struct traffic_gen_cfg for {@code c}, sent out of {@code ifindex} from {@code sourceMac}, unpaced,
+     * acting on TC triggers that carry {@code triggerToken}.
+     */
+    static byte[] encodeConfig(TrafficConfig c, int ifindex, byte[] sourceMac, long triggerToken) {
         ByteBuffer b = ByteBuffer.allocate(CFG_SIZE).order(ByteOrder.nativeOrder());
         b.put(c.destinationMac()).put(sourceMac).putInt(ifindex);
         b.put(c.source().getAddress()).put(c.dataDestination().getAddress());
@@ -46,6 +50,7 @@ final class TrafficGenLayout {
         b.putInt(stampChecksumSeed(c));
         b.putInt(0); // period_frac: set per run
         b.putInt(0); // run_frames: set per run
+        b.putLong(triggerToken);
         return b.array();
     }
 
@@ -131,6 +136,10 @@ final class TrafficGenLayout {
 
     static int stateStampSeq(byte[] state) {
         return ByteBuffer.wrap(state).order(ByteOrder.nativeOrder()).getInt(24);
+    }
+
+    static long stateStartNanos(byte[] state) {
+        return ByteBuffer.wrap(state).order(ByteOrder.nativeOrder()).getLong(8);
     }
 
     static long stateNextIndex(byte[] state) {

@@ -1,24 +1,28 @@
 package io.stampd.dataplane.bench;
 
 /**
- * One run of the traffic generator: what the program built (deltas of its counters over the run)
- * and how long the run took.
+ * One run of the traffic generator: what the program built (deltas of its counters over the run),
+ * how long the run took and how the frames were sent.
  *
  * @param requested      frames asked for
  * @param built          frames the program built and handed to the redirect
  * @param data           of those, data frames
  * @param stamp          of those, STAMP frames
- * @param errors         frames that could not be built or whose redirect was refused by the program
+ * @param errors         frames that could not be built or whose redirect (live frames) or clone
+ *                       redirect (TC) failed
  * @param ratePps        requested rate, 0 = unpaced
- * @param wallNanos      wall-clock time of the BPF_PROG_RUN call, its set-up (page pool) included
+ * @param wallNanos      wall-clock time of the run: the BPF_PROG_RUN call, its set-up (page pool)
+ *                       included, or all the TC triggers
  * @param spanNanos      time from the first to the last frame, taken by the program; 0 when the
  *                       run did not reach its last frame (interrupted) or had one frame
  * @param resyncs        paced frames found so late (a stalled CPU) that the schedule restarted from
  *                       them instead of sending the backlog in one burst; each one lowers the rate
- * @param interrupted    a signal ended the run early (EINTR); the counts say what was sent
+ * @param interrupted    a signal (live frames: EINTR) or a thread interrupt (TC) ended the run early;
+ *                       the counts say what was sent
+ * @param method         how the frames were sent
  */
 public record TrialResult(long requested, long built, long data, long stamp, long errors, long ratePps,
-                          long wallNanos, long spanNanos, long resyncs, boolean interrupted) {
+                          long wallNanos, long spanNanos, long resyncs, boolean interrupted, SendMethod method) {
 
     /**
      * Frames per second the run achieved: the frame intervals over the program's own span from the

@@ -107,4 +107,25 @@ class TrafficConfigTest {
         assertEquals(16, TrafficGenerator.batchSize(0, 2_000_000));
         assertEquals(32, TrafficGenerator.batchSize(32, 1_000));
     }
+
+    @Test
+    void tcBurstFollowsTheRate() {
+        assertEquals(TrafficGenerator.TC_UNPACED_BURST, TrafficGenerator.burstSize(0, 0));
+        assertEquals(1, TrafficGenerator.burstSize(0, 1_000));
+        assertEquals(20, TrafficGenerator.burstSize(0, 200_000));
+        assertEquals(100, TrafficGenerator.burstSize(0, 1_000_000));
+        assertEquals(TrafficGenerator.TC_PACED_BURST_MAX, TrafficGenerator.burstSize(0, 100_000_000));
+        assertEquals(200, TrafficGenerator.burstSize(200, 1_000));
+    }
+
+    @Test
+    void sendMethodParsesItsLabels() {
+        assertEquals(SendMethod.LIVE_FRAMES, SendMethod.parse("live-frames"));
+        assertEquals(SendMethod.LIVE_FRAMES, SendMethod.parse("LIVE"));
+        assertEquals(SendMethod.TC_CLONE, SendMethod.parse(" tc-clone "));
+        assertEquals(SendMethod.TC_CLONE, SendMethod.parse("tc"));
+        assertEquals("tc-clone", SendMethod.TC_CLONE.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SendMethod.parse("xdp"));
+        assertTrue(e.getMessage().contains("'xdp'"), e.getMessage());
+    }
 }

@@ -79,7 +79,7 @@ class TrafficGenLayoutTest {
     @Test
     void configMirrorsTheStructLayout() {
         TrafficConfig c = config(106);
-        byte[] cfg = TrafficGenLayout.encodeConfig(c, 7, new byte[] {2, 0, 0, 0, 0, 1});
+        byte[] cfg = TrafficGenLayout.encodeConfig(c, 7, new byte[] {2, 0, 0, 0, 0, 1}, 0x1122_3344_5566_7788L);
         assertEquals(TrafficGenLayout.CFG_SIZE, cfg.length);
         ByteBuffer b = ByteBuffer.wrap(cfg).order(ByteOrder.nativeOrder());
         assertEquals(7, b.getInt(12));                              // ifindex
@@ -91,11 +91,12 @@ class TrafficGenLayoutTest {
         assertEquals(862, b.getShort(94));                          // stamp_dst_port
         assertEquals(106, b.getShort(96));                          // data_frame_len
         assertEquals(64, cfg[103]);                                 // hop_limit
+        assertEquals(0x1122_3344_5566_7788L, b.getLong(TrafficGenLayout.CFG_TRIGGER_TOKEN)); // trigger_token
     }
 
     @Test
     void periodKeepsTheRateExact() {
-        byte[] cfg = TrafficGenLayout.encodeConfig(config(106), 1, new byte[6]);
+        byte[] cfg = TrafficGenLayout.encodeConfig(config(106), 1, new byte[6], 1);
         TrafficGenLayout.setRate(cfg, 3_000_000);
         ByteBuffer b = ByteBuffer.wrap(cfg).order(ByteOrder.nativeOrder());
         assertEquals(333, b.getLong(TrafficGenLayout.CFG_PERIOD_NS));

@@ -73,6 +73,22 @@ final class LibBpf {
     /** offsetof(struct bpf_xdp_attach_opts, old_prog_fd); non-zero makes libbpf add XDP_FLAGS_REPLACE. */
     static final long XDP_ATTACH_OPTS_OLD_PROG_FD = offsetOf(LibBpfStructs.BPF_XDP_ATTACH_OPTS, "old_prog_fd");
 
+    /** sizeof(struct bpf_tc_hook) and the members Tc sets. */
+    static final long TC_HOOK_SIZE = LibBpfStructs.BPF_TC_HOOK.byteSize();
+    static final long TC_HOOK_IFINDEX = offsetOf(LibBpfStructs.BPF_TC_HOOK, "ifindex");
+    static final long TC_HOOK_ATTACH_POINT = offsetOf(LibBpfStructs.BPF_TC_HOOK, "attach_point");
+    /** sizeof(struct bpf_tc_opts) and its members. */
+    static final long TC_OPTS_SIZE = LibBpfStructs.BPF_TC_OPTS.byteSize();
+    static final long TC_OPTS_PROG_FD = offsetOf(LibBpfStructs.BPF_TC_OPTS, "prog_fd");
+    static final long TC_OPTS_FLAGS = offsetOf(LibBpfStructs.BPF_TC_OPTS, "flags");
+    static final long TC_OPTS_PROG_ID = offsetOf(LibBpfStructs.BPF_TC_OPTS, "prog_id");
+    static final long TC_OPTS_HANDLE = offsetOf(LibBpfStructs.BPF_TC_OPTS, "handle");
+    static final long TC_OPTS_PRIORITY = offsetOf(LibBpfStructs.BPF_TC_OPTS, "priority");
+    /* enum bpf_tc_attach_point, enum bpf_tc_flags */
+    static final int BPF_TC_INGRESS = 1;
+    static final int BPF_TC_EGRESS = 2;
+    static final int BPF_TC_F_REPLACE = 1;
+
     /** sizeof(struct bpf_object_open_opts) in libbpf 1.1; libbpf accepts this or any older size. */
     static final long OPEN_OPTS_SIZE = LibBpfStructs.BPF_OBJECT_OPEN_OPTS.byteSize();
     /** offsetof(struct bpf_object_open_opts, sz). */
@@ -147,6 +163,11 @@ final class LibBpf {
     private final MethodHandle numPossibleCpus;
     private final MethodHandle strerror;
     private final MethodHandle progTestRunOpts;
+    private final MethodHandle tcHookCreate;
+    private final MethodHandle tcHookDestroy;
+    private final MethodHandle tcAttach;
+    private final MethodHandle tcDetach;
+    private final MethodHandle tcQuery;
 
     private LibBpf(SymbolLookup libbpf) {
         objectOpenMem = downcall(libbpf, "bpf_object__open_mem", true,
@@ -183,6 +204,11 @@ final class LibBpf {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
         progTestRunOpts = downcall(libbpf, "bpf_prog_test_run_opts", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        tcHookCreate = downcall(libbpf, "bpf_tc_hook_create", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        tcHookDestroy = downcall(libbpf, "bpf_tc_hook_destroy", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        tcAttach = downcall(libbpf, "bpf_tc_attach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        tcDetach = downcall(libbpf, "bpf_tc_detach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        tcQuery = downcall(libbpf, "bpf_tc_query", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }
 
     /** Either the loaded library or the reason it could not be loaded, decided once. */
@@ -317,6 +343,53 @@ final class LibBpf {
             return (int) xdpQueryId.invokeExact(ifindex, flags, progIdOut);
         } catch (Throwable t) {
             throw invocationFailure("bpf_xdp_query_id", t);
+        }
+    }
+
+    /* ---- TC (clsact qdisc, cls_bpf filters) ---- */
+
+    /** bpf_tc_hook_create: 0, or the negative errno (EEXIST: the clsact qdisc is there already). */
+    int tcHookCreate(MemorySegment hook) {
+        try {
+            return (int) tcHookCreate.invokeExact(hook);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_hook_create", t);
+        }
+    }
+
+    /** bpf_tc_hook_destroy: 0, or the negative errno. */
+    int tcHookDestroy(MemorySegment hook) {
+        try {
+            return (int) tcHookDestroy.invokeExact(hook);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_hook_destroy", t);
+        }
+    }
+
+    /** bpf_tc_attach: 0 (opts then holds the filter's handle, priority and program id), or the negative errno. */
+    int tcAttach(MemorySegment hook, MemorySegment opts) {
+        try {
+            return (int) tcAttach.invokeExact(hook, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_attach", t);
+        }
+    }
+
+    /** bpf_tc_detach: 0, or the negative errno (ENOENT: no such filter). */
+    int tcDetach(MemorySegment hook, MemorySegment opts) {
+        try {
+            return (int) tcDetach.invokeExact(hook, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_detach", t);
+        }
+    }
+
+    /** bpf_tc_query: 0 (opts then holds the program id), or the negative errno. */
+    int tcQuery(MemorySegment hook, MemorySegment opts) {
+        try {
+            return (int) tcQuery.invokeExact(hook, opts);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_tc_query", t);
         }
     }
 

@@ -97,6 +97,26 @@ public final class LibBpfStructs {
             paddingLayout(4) // size_t :0;
     ).withName("bpf_xdp_attach_opts");
 
+    /** struct bpf_tc_hook (bpf/libbpf.h, libbpf 1.1): which clsact hook of which interface. */
+    public static final StructLayout BPF_TC_HOOK = structLayout(
+            JAVA_LONG.withName("sz"),
+            JAVA_INT.withName("ifindex"),
+            JAVA_INT.withName("attach_point"),
+            JAVA_INT.withName("parent"),
+            paddingLayout(4) // size_t :0;
+    ).withName("bpf_tc_hook");
+
+    /** struct bpf_tc_opts (bpf/libbpf.h, libbpf 1.1): one cls_bpf filter. */
+    public static final StructLayout BPF_TC_OPTS = structLayout(
+            JAVA_LONG.withName("sz"),
+            JAVA_INT.withName("prog_fd"),
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("prog_id"),
+            JAVA_INT.withName("handle"),
+            JAVA_INT.withName("priority"),
+            paddingLayout(4) // size_t :0;
+    ).withName("bpf_tc_opts");
+
     /** struct xdp_md (linux/bpf.h): an XDP program's context, as BPF_PROG_RUN takes it in ctx_in. */
     public static final StructLayout XDP_MD = structLayout(
             JAVA_INT.withName("data"),

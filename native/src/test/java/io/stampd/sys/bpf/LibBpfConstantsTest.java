@@ -27,7 +27,9 @@ class LibBpfConstantsTest {
             "XDP_ATTACH_OPTS_", LibBpfStructs.BPF_XDP_ATTACH_OPTS,
             "OPEN_OPTS_", LibBpfStructs.BPF_OBJECT_OPEN_OPTS,
             "TEST_RUN_OPTS_", LibBpfStructs.BPF_TEST_RUN_OPTS,
-            "XDP_MD_", LibBpfStructs.XDP_MD);
+            "XDP_MD_", LibBpfStructs.XDP_MD,
+            "TC_HOOK_", LibBpfStructs.BPF_TC_HOOK,
+            "TC_OPTS_", LibBpfStructs.BPF_TC_OPTS);
     private static final Map<String, String> RENAMED = Map.of("OBJ_NAME_LEN", "BPF_OBJ_NAME_LEN");
 
     @Test

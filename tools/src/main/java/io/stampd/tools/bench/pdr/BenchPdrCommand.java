@@ -82,6 +82,7 @@ public final class BenchPdrCommand implements Callable<Integer> {
         try {
             LoadPort load = BpfLoadPort.open(topo);
             open.set(new AutoCloseable[] {load, topo});
+            progress("generator: " + load.generator());
             new PdrBench(root, topo, load, plan, BenchPdrCommand::progress).run(out);
             progress("wrote " + out.resolve("pdr.csv") + " and " + out.resolve("pdr.md"));
             return 0;

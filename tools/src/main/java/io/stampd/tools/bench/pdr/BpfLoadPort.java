@@ -13,9 +13,10 @@ import java.net.InetAddress;
 import java.util.HexFormat;
 
 /**
- * The PDR search's load: the BPF live-frame generator in the generator namespace, an XDP sink
- * counting the data frames the router forwarded, and one on the generator's own interface that
- * absorbs what comes back (reflected test packets, the collector's own probes).
+ * The PDR search's load: the BPF generator in the generator namespace (live frames where the kernel
+ * permits them, else TC bursts on the generator's interface), an XDP sink counting the data frames
+ * the router forwarded, and one on the generator's own interface that absorbs what comes back
+ * (reflected test packets, the collector's own probes).
  */
 final class BpfLoadPort implements LoadPort {
     private static final int DATA_SOURCE_PORT = 10_000;
@@ -80,6 +81,11 @@ final class BpfLoadPort implements LoadPort {
     }
 
     @Override
+    public String generator() {
+        return generator.method() + " (" + generator.methodReason() + ")";
+    }
+
+    @Override
     public void configure(StampRole role, double stampSharePct) {
         TrafficConfig.Builder b = base.toBuilder().stampPercent(stampSharePct);
         if (role == StampRole.COLLECTOR) {
@@ -94,7 +100,7 @@ final class BpfLoadPort implements LoadPort {
     public Sent send(long frames, long ratePps) {
         TrialResult r = generator.run(frames, ratePps);
         if (r.interrupted()) {
-            throw new IllegalStateException("the generator's run was interrupted by a signal");
+            throw new IllegalStateException("the generator's run (" + r.method() + ") was interrupted");
         }
         return new Sent(r.sent(), r.stamp(), r.spanNanos() > 0 ? r.spanNanos() : r.wallNanos(), r.resyncs());
     }

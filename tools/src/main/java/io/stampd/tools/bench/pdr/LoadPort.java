@@ -2,9 +2,12 @@ package io.stampd.tools.bench.pdr;
 
 /**
  * The traffic generator and the packet counters of the topology, as the PDR search sees them.
- * Implemented over the BPF live-frame generator and the XDP sinks.
+ * Implemented over the BPF generator (live frames or TC bursts) and the XDP sinks.
  */
 interface LoadPort extends AutoCloseable {
+    /** How the generator sends, for the report, e.g. "tc-clone (live frames refused here (...))". */
+    String generator();
+
     /** Sets the share of STAMP frames (percent) and what kind they are, for the next runs. */
     void configure(StampRole role, double stampSharePct);
 

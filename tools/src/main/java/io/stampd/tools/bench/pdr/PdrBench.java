@@ -103,7 +103,7 @@ final class PdrBench {
 
     private void writeSummary(Path file, List<PdrRow> rows) {
         try {
-            Files.writeString(file, PdrSummary.markdown(rows, plan), StandardCharsets.UTF_8);
+            Files.writeString(file, PdrSummary.markdown(rows, plan, load.generator()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

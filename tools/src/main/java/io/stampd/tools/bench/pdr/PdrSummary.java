@@ -20,15 +20,16 @@ final class PdrSummary {
     private PdrSummary() {
     }
 
-    static String markdown(List<PdrRow> rows, PdrPlan plan) {
+    /** {@code generator}: how the generator sent ({@link LoadPort#generator()}). */
+    static String markdown(List<PdrRow> rows, PdrPlan plan, String generator) {
         Map<Integer, Double> baselineByRound = baselineByRound(rows);
         StringBuilder md = new StringBuilder();
         md.append("## Router PDR@0.5% with stampd (experiments a-c)\n\n");
         md.append(String.format(Locale.ROOT, "%d round(s), %.1f s trials, %d bisection steps, overload at %d pps. "
                         + "Ratios are medians of per-round ratios to the mean of the two baseline searches (at the start and the end)"
                         + " of the same round. \"limit: generator\" means the router kept up with the most the generator"
-                        + " could offer in that many rounds: the PDR is then a lower bound.%n%n",
-                plan.rounds(), plan.trialSeconds(), plan.steps(), plan.overloadPps()));
+                        + " could offer in that many rounds: the PDR is then a lower bound. Generator: %s.%n%n",
+                plan.rounds(), plan.trialSeconds(), plan.steps(), plan.overloadPps(), generator));
         md.append("| exp | role | data plane | STAMP % | PDR kpps (median) | min-max kpps | ratio to baseline |"
                 + " overload delivered kpps | router CPU ns/pkt at PDR | STAMP processed kpps at PDR | limit |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");

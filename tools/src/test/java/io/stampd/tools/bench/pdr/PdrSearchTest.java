@@ -78,6 +78,11 @@ class PdrSearchTest {
         }
 
         @Override
+        public String generator() {
+            return "simulated";
+        }
+
+        @Override
         public void configure(StampRole role, double stampSharePct) {
         }
 

@@ -24,7 +24,8 @@ class PdrSummaryTest {
                 new PdrRow("a", 2, StampRole.NONE, "baseline", 0, result(100_000)),
                 new PdrRow("b", 2, StampRole.REFLECTOR, "socket", 100, result(50_000)),
                 new PdrRow("a", 2, StampRole.NONE, "baseline", 0, result(100_000)));
-        String md = PdrSummary.markdown(rows, PdrPlan.quick());
+        String md = PdrSummary.markdown(rows, PdrPlan.quick(), "tc-clone (asked for)");
+        assertTrue(md.contains("Generator: tc-clone (asked for)."), md);
         // Round 1: 60k / 150k = 0.4; round 2: 50k / 100k = 0.5; median 0.45. PDR median 55 kpps.
         assertTrue(md.contains("| b | reflector | socket | 100 | 55.0 | 50.0-60.0 | 0.450 |"), md);
         assertTrue(md.contains("| a | none | baseline | 0 | 100.0 | 100.0-200.0 |"), md);
@@ -66,7 +67,7 @@ class PdrSummaryTest {
                 new PdrRow("b", 1, StampRole.COLLECTOR, "xdp", 100, generatorBound(1_200_000, 400)),
                 new PdrRow("b", 1, StampRole.COLLECTOR, "xdp-drop", 100, generatorBound(1_200_000, 380)),
                 new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)));
-        String md = PdrSummary.markdown(rows, PdrPlan.quick());
+        String md = PdrSummary.markdown(rows, PdrPlan.quick(), "tc-clone (asked for)");
         // Reflector: PDR 1.5/2.0 = 0.75, CPU 450/600 = 0.75, router-bound: judged by PDR.
         assertTrue(md.contains("| reflector | xdp-swap | 0.750 | 0.750 | no | 0/1 |"), md);
         // Collector: both PDRs are the generator's; CPU 380/400 = 0.95 decides.
