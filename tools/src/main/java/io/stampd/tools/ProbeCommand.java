@@ -107,7 +107,12 @@ final class ProbeCommand implements Callable<Integer> {
         try (DataPlane dp = NodeDataPlane.open(plane.settings(), 32, spinNanos)) {
             SenderHandle h = dp.startSender(config, stats);
             handle = h;
-            Thread hook = new Thread(() -> summarise(out, config, stats, dp, summarised));
+            // A signal ends an endless probe here: summarise, then close the data plane, which
+            // detaches its XDP programs (the try-with-resources below never runs then).
+            Thread hook = new Thread(() -> {
+                summarise(out, config, stats, dp, summarised);
+                dp.close();
+            });
             Runtime.getRuntime().addShutdownHook(hook);
             if (!json) {
                 System.err.printf("STAMP probe to [%s]:%d from port %d, ssid %d%s%n",

@@ -336,4 +336,54 @@ class DataPlanePermutationNetnsTest {
     private static long u32(byte[] b, int i) {
         return ((long) u16(b, i) << 16) | u16(b, i + 2);
     }
+
+    /**
+     * SIGTERM ends an endless probe and a reflector on the xdp plane: each prints its summary and
+     * detaches its program, so the next program can attach to the interface.
+     */
+    @org.junit.jupiter.api.Test
+    void sigtermDetachesTheXdpProgramsOfProbeAndReflect() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Planes p = new Planes("xdp", "xdp");
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb));
+            List<String> cmd = new ArrayList<>(List.of(tb.stampd(), "probe", "--json", "--source", tb.senderAddr(),
+                    "--segments", String.join(",", tb.forwardSegments()), "--count", "0", "--interval", "10ms",
+                    "--stats-interval", "50ms"));
+            cmd.addAll(Arrays.asList(p.senderArgs(tb)));
+            Process probeProcess = tb.start(tb.senderNs(), cmd.toArray(String[]::new));
+            java.io.BufferedReader probeOut = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    probeProcess.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            // Running: counters lines with replies in them.
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            long received = 0;
+            for (String l; received == 0 && System.nanoTime() < deadline && (l = probeOut.readLine()) != null; ) {
+                if (l.contains("\"type\":\"counters\"")) {
+                    received = StampCli.field(l, null, "received");
+                }
+            }
+            assertTrue(received > 0, "the probe got replies before it was stopped");
+            assertTrue(xdpProgramOn(tb, tb.senderNs(), tb.senderDev()) != 0, "the probe attached its program");
+            assertTrue(xdpProgramOn(tb, tb.reflectorNs(), tb.reflectorDev()) != 0, "the reflector attached its program");
+
+            probeProcess.toHandle().destroy();
+            assertTrue(probeProcess.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            StringBuilder rest = new StringBuilder();
+            for (String l; (l = probeOut.readLine()) != null; ) {
+                rest.append(l).append('\n');
+            }
+            String probeSummary = StampCli.summaryOf(rest.toString());
+            assertTrue(StampCli.field(probeSummary, null, "received") >= received, probeSummary);
+            String reflectorSummary = StampCli.summaryOf(reflector.stop());
+            assertTrue(StampCli.field(reflectorSummary, null, "in_kernel") > 0, reflectorSummary);
+
+            assertEquals(0, xdpProgramOn(tb, tb.senderNs(), tb.senderDev()), "SIGTERM detached the probe's program");
+            assertEquals(0, xdpProgramOn(tb, tb.reflectorNs(), tb.reflectorDev()),
+                    "SIGTERM detached the reflector's program");
+        }
+    }
+
+    private static int xdpProgramOn(Testbed tb, String ns, String dev) throws Exception {
+        return tb.call(ns, () -> io.stampd.sys.bpf.Xdp.attachedProgramId(io.stampd.sys.bpf.NetInterfaces.indexOf(dev)));
+    }
 }
