@@ -28,14 +28,13 @@ public final class XdpSwapReflector {
     }
 
     /**
-     * Loads the swap reflector answering UDP port {@code port} and attaches it to {@code dev}.
+     * Loads the swap reflector answering UDP port {@code port} and attaches it to {@code dev}. Port
+     * 0 answers nothing: every frame is looked at and passed, the least any XDP program costs the
+     * frames it does not take.
      *
      * @throws IllegalStateException if an XDP program is already attached there
      */
     public static XdpSwapReflector attach(String dev, Xdp.Mode mode, int port) {
-        if (port == 0) {
-            throw new IllegalArgumentException("the swap reflector needs a port to answer, got 0");
-        }
         return new XdpSwapReflector(PROGRAM.attach(dev, mode, port));
     }
 

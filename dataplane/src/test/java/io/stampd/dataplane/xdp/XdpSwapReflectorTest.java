@@ -84,7 +84,10 @@ class XdpSwapReflectorTest {
             assertEquals(StampReflectorProgramTest.XDP_PASS, BpfTestRun.runXdpById(id, withSrh.build(), x0).retval(),
                     "an extension header: not for the yardstick");
 
-            assertEquals(new XdpSwapReflector.Counts(1, 2), reflector.counts());
+            // The veth's own traffic (router solicitations, MLD from its peer) is passed and counted too.
+            XdpSwapReflector.Counts counts = reflector.counts();
+            assertEquals(1, counts.reflected());
+            assertTrue(counts.passed() >= 2, counts.toString());
             assertEquals(862, reflector.port());
             assertEquals(reflector.port(), ns.call(() -> XdpSwapReflector.find("x0").orElseThrow().port()));
         } finally {
@@ -97,8 +100,7 @@ class XdpSwapReflectorTest {
     }
 
     @Test
-    void refusesAnInterfaceThatHasAProgramAndAPortOfZero() {
-        assertThrows(IllegalArgumentException.class, () -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 0));
+    void refusesAnInterfaceThatHasAProgram() {
         XdpSwapReflector first = ns.call(() -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 862));
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -109,6 +111,28 @@ class XdpSwapReflectorTest {
         } finally {
             ns.call(() -> {
                 first.detach();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void portZeroPassesEverything() {
+        XdpSwapReflector passer = ns.call(() -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 0));
+        try {
+            int id = ns.call(() -> Xdp.attachedProgramId(x0, Xdp.Mode.NATIVE));
+            for (int port : new int[] {862, 0, 9}) {
+                byte[] frame = request(port).build();
+                BpfTestRun.XdpResult r = BpfTestRun.runXdpById(id, frame, x0);
+                assertEquals(StampReflectorProgramTest.XDP_PASS, r.retval(), "port " + port);
+                assertArrayEquals(frame, r.frame());
+            }
+            XdpSwapReflector.Counts counts = passer.counts();
+            assertEquals(0, counts.reflected());
+            assertTrue(counts.passed() >= 3, counts.toString());
+        } finally {
+            ns.call(() -> {
+                passer.detach();
                 return null;
             });
         }

@@ -51,7 +51,8 @@ public final class BenchPdrCommand implements Callable<Integer> {
 
     @Option(names = "--planes", split = ",", paramLabel = "PLANE,..",
             description = "What handles STAMP on the router: socket, xdp (stampd's data planes), xdp-swap (the swap-and-XDP_TX"
-                    + " yardstick reflector), xdp-drop (the XDP_DROP yardstick collector) (default: all).")
+                    + " yardstick reflector), xdp-drop (the XDP_DROP yardstick collector), xdp-pass (an XDP program that passes"
+                    + " everything, at 0 %% STAMP) (default: all).")
     List<String> planes;
 
     @Option(names = "--overload", paramLabel = "PPS", description = "Overload rate, also the search's ceiling (default: 3000000).")

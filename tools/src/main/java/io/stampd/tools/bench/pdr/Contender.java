@@ -24,9 +24,13 @@ record Contender(StampRole role, RouterPlane plane) {
         return List.copyOf(result);
     }
 
-    /** The shares this contender is searched at: a yardstick only at 100 %. */
+    /** The shares this contender is searched at: a yardstick only at its own (0 % for xdp-pass, else 100 %). */
     List<Double> shares(List<Double> planned) {
-        return plane.yardstick() ? planned.stream().filter(s -> s == 100.0).toList() : planned;
+        if (!plane.yardstick()) {
+            return planned;
+        }
+        double own = plane == RouterPlane.XDP_PASS ? 0.0 : 100.0;
+        return planned.stream().filter(s -> s == own).toList();
     }
 
     String label() {

@@ -15,7 +15,13 @@ enum RouterPlane {
     /** ebpf/xdp_swap_reflector.bpf.c: swaps addresses and ports and sends the frame back. Reflector only. */
     XDP_SWAP("xdp-swap"),
     /** ebpf/xdp_sink.bpf.c: counts and drops. Collector only. */
-    XDP_DROP("xdp-drop");
+    XDP_DROP("xdp-drop"),
+    /**
+     * ebpf/xdp_swap_reflector.bpf.c answering no port: looks at each frame's headers and passes
+     * it, what any XDP program costs forwarded traffic (on a veth, mostly the kernel's copy of
+     * each frame into an XDP buffer). At 0 % STAMP only, under the reflector role.
+     */
+    XDP_PASS("xdp-pass");
 
     private final String label;
 
@@ -28,16 +34,19 @@ enum RouterPlane {
         return label;
     }
 
-    /** A yardstick program rather than stampd: measured at 100 % STAMP only, where it is the ceiling. */
+    /**
+     * A yardstick program rather than stampd: measured only at the share where it is the ceiling,
+     * 100 % STAMP (swap, drop) or 0 % (pass).
+     */
     boolean yardstick() {
-        return this == XDP_SWAP || this == XDP_DROP;
+        return this == XDP_SWAP || this == XDP_DROP || this == XDP_PASS;
     }
 
     /** Whether this plane can play {@code role}. */
     boolean plays(StampRole role) {
         return switch (this) {
             case SOCKET, XDP -> role != StampRole.NONE;
-            case XDP_SWAP -> role == StampRole.REFLECTOR;
+            case XDP_SWAP, XDP_PASS -> role == StampRole.REFLECTOR;
             case XDP_DROP -> role == StampRole.COLLECTOR;
         };
     }
@@ -49,6 +58,6 @@ enum RouterPlane {
                 return p;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not one of socket, xdp, xdp-swap, xdp-drop");
+        throw new IllegalArgumentException("'" + text + "' is not one of socket, xdp, xdp-swap, xdp-drop, xdp-pass");
     }
 }

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A yardstick on the router's ingress interface (native XDP): the swap reflector for the reflector
- * role, the counting drop sink for the collector role. Its own counters say how many STAMP frames
+ * role, the counting drop sink for the collector role, the swap reflector answering nothing
+ * (xdp-pass) for forwarding with an XDP program attached. Its own counters say how many STAMP frames
  * it handled; they are read from its maps, so they are always fresh.
  */
 final class YardstickProgram implements StampHandler {
@@ -36,6 +37,11 @@ final class YardstickProgram implements StampHandler {
                     XdpSink s = NetNamespace.callIn(topo.routerNs(),
                             () -> XdpSink.attach(dev, Xdp.Mode.NATIVE, StampRole.COLLECTOR_PORT));
                     yield new YardstickProgram(topo, () -> s.counts().portPackets(), s::detach);
+                }
+                case XDP_PASS -> {
+                    XdpSwapReflector r = NetNamespace.callIn(topo.routerNs(),
+                            () -> XdpSwapReflector.attach(dev, Xdp.Mode.NATIVE, 0));
+                    yield new YardstickProgram(topo, () -> r.counts().reflected(), r::detach);
                 }
                 default -> throw new IllegalArgumentException(contender.label() + " is not a yardstick");
             };

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** pdr.md and pdr.csv lines from known search results. */
@@ -62,6 +63,7 @@ class PdrSummaryTest {
         List<PdrRow> rows = List.of(
                 new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)),
                 new PdrRow("a", 1, StampRole.REFLECTOR, "xdp", 0, routerBound(995_000, 905)),
+                new PdrRow("a", 1, StampRole.REFLECTOR, "xdp-pass", 0, routerBound(1_000_000, 900)),
                 new PdrRow("b", 1, StampRole.REFLECTOR, "xdp", 100, routerBound(1_500_000, 600)),
                 new PdrRow("b", 1, StampRole.REFLECTOR, "xdp-swap", 100, routerBound(2_000_000, 450)),
                 new PdrRow("b", 1, StampRole.COLLECTOR, "xdp", 100, generatorBound(1_200_000, 400)),
@@ -69,9 +71,12 @@ class PdrSummaryTest {
                 new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)));
         String md = PdrSummary.markdown(rows, PdrPlan.quick(), "tc-clone (asked for)");
         // Reflector: PDR 1.5/2.0 = 0.75, CPU 450/600 = 0.75, router-bound: judged by PDR.
-        assertTrue(md.contains("| reflector | xdp-swap | 0.750 | 0.750 | no | 0/1 |"), md);
+        assertTrue(md.contains("| 100 | reflector | xdp-swap | 0.750 | 0.750 | no | 0/1 |"), md);
+        // 0 %: 995k / 1000k against the pass-everything program; the collector has no 0 % row.
+        assertTrue(md.contains("| 0 | reflector | xdp-pass | 0.995 | 0.994 | yes | 0/1 |"), md);
+        assertFalse(md.contains("| 0 | collector |"), md);
         // Collector: both PDRs are the generator's; CPU 380/400 = 0.95 decides.
-        assertTrue(md.contains("| collector | xdp-drop | 1.000 | 0.950 | yes | 1/1 |"), md);
+        assertTrue(md.contains("| 100 | collector | xdp-drop | 1.000 | 0.950 | yes | 1/1 |"), md);
         assertTrue(md.contains("| b | collector | xdp | 100 | 1200.0 | 1200.0-1200.0 | 1.200 |"), md);
         assertTrue(md.contains("generator (1/1) |"), md);
         assertTrue(md.contains("| 0 % STAMP, reflector attached | 0.896x (user space), 0.984x (eBPF) | - | 0.995 |"), md);
