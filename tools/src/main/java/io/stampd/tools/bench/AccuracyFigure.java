@@ -7,7 +7,6 @@ import java.awt.Color;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -19,10 +18,18 @@ final class AccuracyFigure extends Figure {
     private static final List<String> DIRECTIONS = List.of("forward", "backward", "round_trip");
 
     /** One row of accuracy.csv that the figure uses. */
-    private record Measurement(double injectedUs, String direction, double medianErrorUs, double p99ErrorUs) {
+    private record Measurement(String dataplane, double injectedUs, String direction, double medianErrorUs,
+                               double p99ErrorUs) {
+        Category category() {
+            return new Category(dataplane, injectedUs);
+        }
     }
 
-    private record Key(double injectedUs, String direction) {
+    /** One group of bars: a data plane at one injected delay. */
+    private record Category(String dataplane, double injectedUs) {
+        String label() {
+            return dataplane + ", " + (injectedUs == 0 ? "no delay (0 µs)" : ChartStyle.number(injectedUs) + " µs");
+        }
     }
 
     AccuracyFigure() {
@@ -31,17 +38,21 @@ final class AccuracyFigure extends Figure {
 
     @Override
     Chart<?, ?> draw(Path csv) {
-        List<Measurement> rows = Csv.read(csv, "delay_us", "direction", "median_error_us", "p99_error_us").rows()
-                .stream().map(r -> new Measurement(r.number("delay_us"), r.oneOf("direction", DIRECTIONS),
-                        r.number("median_error_us"), r.number("p99_error_us"))).toList();
+        List<Measurement> rows = Csv.read(csv, "dataplane", "delay_us", "direction", "median_error_us", "p99_error_us")
+                .rows().stream().map(r -> new Measurement(r.text("dataplane"), r.number("delay_us"),
+                        r.oneOf("direction", DIRECTIONS), r.number("median_error_us"), r.number("p99_error_us")))
+                .toList();
         if (rows.isEmpty()) {
             throw new NothingToPlotException(FILE + " has no rows");
         }
-        List<Double> injected = rows.stream().map(Measurement::injectedUs).distinct().sorted().toList();
-        List<String> categories = injected.stream().map(d -> d == 0
-                ? "no delay line (0 µs injected)" : ChartStyle.number(d) + " µs injected").toList();
+        // Planes in the order they ran, delays ascending within each.
+        List<Category> injected = rows.stream().map(Measurement::category).distinct()
+                .sorted(java.util.Comparator.comparing((Category c) -> rows.stream().map(Measurement::dataplane)
+                        .distinct().toList().indexOf(c.dataplane())).thenComparingDouble(Category::injectedUs))
+                .toList();
+        List<String> categories = injected.stream().map(Category::label).toList();
         CategoryChart chart = ChartStyle.barChart("Fig. d — delay accuracy: measured − injected, per direction (this VM)",
-                "one-way forward delay injected by the XDP delay line (backward: none)",
+                "data plane of both ends, one-way forward delay injected by the XDP delay line (backward: none)",
                 "error (µs)");
         chart.getStyler().setLabelsVisible(true).setLabelsFont(ChartStyle.VALUE_FONT).setLabelsPosition(1.0);
         for (String direction : DIRECTIONS) {
@@ -58,9 +69,9 @@ final class AccuracyFigure extends Figure {
         return chart;
     }
 
-    private static void addErrors(CategoryChart chart, String name, List<String> categories, List<Double> injected,
+    private static void addErrors(CategoryChart chart, String name, List<String> categories, List<Category> injected,
                                   List<Measurement> rows, ToDoubleFunction<Measurement> error, Color color) {
-        Map<Double, Spread> byDelay = new TreeMap<>(Spread.byKey(rows, Measurement::injectedUs, error));
+        Map<Category, Spread> byDelay = Spread.byKey(rows, Measurement::category, error);
         List<Double> values = injected.stream().map(d -> byDelay.containsKey(d) ? byDelay.get(d).median() : null).toList();
         chart.addSeries(name, categories, values).setFillColor(color);
     }

@@ -75,17 +75,20 @@ final class SampleResults {
     }
 
     static void writeAccuracy(Path dir) throws IOException {
-        List<String> lines = new ArrayList<>(List.of("delay_us,direction,packets,median_us,p99_us,median_error_us,"
-                + "p99_error_us,baseline_median_us"));
+        List<String> lines = new ArrayList<>(List.of("dataplane,delay_us,direction,packets,median_us,p99_us,"
+                + "median_error_us,p99_error_us,baseline_median_us"));
         double[][] errors = {{31, 140}, {24, 95}, {58, 230}}; // median and p99 error per direction, µs
         String[] directions = {"forward", "backward", "round_trip"};
-        for (int delay : new int[] {0, 1000, 5000}) {
-            for (int d = 0; d < directions.length; d++) {
-                double injected = d == 1 ? 0 : delay;
-                double median = injected + errors[d][0] + delay / 500.0;
-                double p99 = injected + errors[d][1] + delay / 100.0;
-                lines.add(String.join(",", String.valueOf(delay), directions[d], "1000", plain(median), plain(p99),
-                        plain(median - injected), plain(p99 - injected), plain(errors[d][0])));
+        for (String plane : new String[] {"socket", "xdp"}) {
+            double scale = plane.equals("xdp") ? 0.3 : 1;
+            for (int delay : new int[] {0, 1000, 5000}) {
+                for (int d = 0; d < directions.length; d++) {
+                    double injected = d == 1 ? 0 : delay;
+                    double median = injected + scale * errors[d][0] + delay / 500.0;
+                    double p99 = injected + scale * errors[d][1] + delay / 100.0;
+                    lines.add(String.join(",", plane, String.valueOf(delay), directions[d], "1000", plain(median),
+                            plain(p99), plain(median - injected), plain(p99 - injected), plain(scale * errors[d][0])));
+                }
             }
         }
         Files.write(dir.resolve("accuracy.csv"), lines);
