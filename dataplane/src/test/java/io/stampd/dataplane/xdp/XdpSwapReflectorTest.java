@@ -2,6 +2,8 @@ package io.stampd.dataplane.xdp;
 
 import io.stampd.dataplane.bench.XdpSwapReflector;
 import io.stampd.sys.CStructCheck;
+import io.stampd.sys.bpf.BpfProgramInfo;
+import io.stampd.sys.bpf.BpfRunTimeStats;
 import io.stampd.sys.bpf.BpfTestRun;
 import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.bpf.Xdp;
@@ -130,6 +132,35 @@ class XdpSwapReflectorTest {
             XdpSwapReflector.Counts counts = passer.counts();
             assertEquals(0, counts.reflected());
             assertTrue(counts.passed() >= 3, counts.toString());
+        } finally {
+            ns.call(() -> {
+                passer.detach();
+                return null;
+            });
+        }
+    }
+
+    /** The bench reads each program's cost per frame from the kernel's run-time statistics. */
+    @Test
+    void runTimeStatisticsCountWhileTheyAreOn() {
+        XdpSwapReflector passer = ns.call(() -> XdpSwapReflector.attach("x0", Xdp.Mode.NATIVE, 0));
+        try {
+            int id = ns.call(() -> Xdp.attachedProgramId(x0, Xdp.Mode.NATIVE));
+            byte[] frame = request(9).build();
+            BpfProgramInfo before;
+            BpfProgramInfo on;
+            try (BpfRunTimeStats stats = BpfRunTimeStats.enable()) {
+                before = BpfProgramInfo.ofId(id);
+                BpfTestRun.runXdpById(id, frame, x0);
+                BpfTestRun.runXdpById(id, frame, x0);
+                on = BpfProgramInfo.ofId(id);
+            }
+            // At least our two runs (the veth's own frames may add some); time went with them.
+            assertTrue(on.runCount() - before.runCount() >= 2, before.runCount() + " -> " + on.runCount());
+            assertTrue(on.runTimeNanos() > before.runTimeNanos(), before.runTimeNanos() + " -> " + on.runTimeNanos());
+            BpfTestRun.runXdpById(id, frame, x0);
+            BpfProgramInfo off = BpfProgramInfo.ofId(id);
+            assertEquals(on.runCount(), off.runCount(), "not counted once the statistics are off");
         } finally {
             ns.call(() -> {
                 passer.detach();

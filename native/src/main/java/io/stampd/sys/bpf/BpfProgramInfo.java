@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * What the kernel says about a loaded program: its name, type and the maps it uses. This lets a
@@ -23,10 +24,14 @@ public final class BpfProgramInfo {
     private final List<Integer> mapIds;
     private final List<String> mapNames;
     private final int verifiedInstructions;
+    private final long runTimeNanos;
+    private final long runCount;
 
     private BpfProgramInfo(int id, String name, int type, List<Integer> mapIds, List<String> mapNames,
-                           int verifiedInstructions) {
+                           int verifiedInstructions, long runTimeNanos, long runCount) {
         this.verifiedInstructions = verifiedInstructions;
+        this.runTimeNanos = runTimeNanos;
+        this.runCount = runCount;
         this.id = id;
         this.name = name;
         this.type = type;
@@ -72,7 +77,8 @@ public final class BpfProgramInfo {
             return new BpfProgramInfo(info.get(JAVA_INT, LibBpf.PROG_INFO_ID),
                     LibBpf.fixedString(info, LibBpf.PROG_INFO_NAME, LibBpf.OBJ_NAME_LEN),
                     info.get(JAVA_INT, LibBpf.PROG_INFO_TYPE), ids, names,
-                    info.get(JAVA_INT, LibBpf.PROG_INFO_VERIFIED_INSNS));
+                    info.get(JAVA_INT, LibBpf.PROG_INFO_VERIFIED_INSNS),
+                    info.get(JAVA_LONG, LibBpf.PROG_INFO_RUN_TIME_NS), info.get(JAVA_LONG, LibBpf.PROG_INFO_RUN_CNT));
         } finally {
             Libc.close(progFd);
         }
@@ -95,6 +101,20 @@ public final class BpfProgramInfo {
 
     public int id() {
         return id;
+    }
+
+    /**
+     * Nanoseconds the program has run in all, counted only while run-time statistics are on
+     * ({@link BpfRunTimeStats}, or sysctl kernel.bpf_stats_enabled); tail-called programs count
+     * in the caller's time.
+     */
+    public long runTimeNanos() {
+        return runTimeNanos;
+    }
+
+    /** Runs counted while run-time statistics were on. */
+    public long runCount() {
+        return runCount;
     }
 
     /** The kernel's name of the program (at most 15 characters). */

@@ -50,6 +50,11 @@ final class LibBpf {
     static final long PROG_INFO_NAME = offsetOf(LibBpfStructs.BPF_PROG_INFO, "name");
     /** offsetof(struct bpf_prog_info, verified_insns): __u32, instructions the verifier processed (Linux 5.16+). */
     static final long PROG_INFO_VERIFIED_INSNS = offsetOf(LibBpfStructs.BPF_PROG_INFO, "verified_insns");
+    /** offsetof(struct bpf_prog_info, run_time_ns) and run_cnt: __u64, counted while statistics are on. */
+    static final long PROG_INFO_RUN_TIME_NS = offsetOf(LibBpfStructs.BPF_PROG_INFO, "run_time_ns");
+    static final long PROG_INFO_RUN_CNT = offsetOf(LibBpfStructs.BPF_PROG_INFO, "run_cnt");
+    /** enum bpf_stats_type: the run-time statistics. */
+    static final int BPF_STATS_RUN_TIME = 0;
 
     /** sizeof(struct bpf_map_info). */
     static final long MAP_INFO_SIZE = LibBpfStructs.BPF_MAP_INFO.byteSize();
@@ -163,6 +168,7 @@ final class LibBpf {
     private final MethodHandle numPossibleCpus;
     private final MethodHandle strerror;
     private final MethodHandle progTestRunOpts;
+    private final MethodHandle enableStats;
     private final MethodHandle tcHookCreate;
     private final MethodHandle tcHookDestroy;
     private final MethodHandle tcAttach;
@@ -204,6 +210,7 @@ final class LibBpf {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
         progTestRunOpts = downcall(libbpf, "bpf_prog_test_run_opts", false,
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        enableStats = downcall(libbpf, "bpf_enable_stats", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         tcHookCreate = downcall(libbpf, "bpf_tc_hook_create", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
         tcHookDestroy = downcall(libbpf, "bpf_tc_hook_destroy", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
         tcAttach = downcall(libbpf, "bpf_tc_attach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -484,6 +491,15 @@ final class LibBpf {
             return (int) progTestRunOpts.invokeExact(progFd, opts);
         } catch (Throwable t) {
             throw invocationFailure("bpf_prog_test_run_opts", t);
+        }
+    }
+
+    /** bpf_enable_stats: a file descriptor that keeps the statistics on while open, or the negative errno. */
+    int enableStats(int type) {
+        try {
+            return (int) enableStats.invokeExact(type);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_enable_stats", t);
         }
     }
 
