@@ -35,6 +35,7 @@ final class PdrBench {
         Path csv = outDir.resolve("pdr.csv");
         List<PdrRow> rows = new ArrayList<>();
         TrialRunner trials = new TrialRunner(load, topo.routerCpu(), plan.trialSeconds());
+        XdpProgramCost programCost = new XdpProgramCost(topo);
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
             out.println(PdrRow.HEADER);
             out.flush();
@@ -51,8 +52,15 @@ final class PdrBench {
                             progress.accept(String.format(Locale.ROOT, "round %d: %s, %s %% STAMP", round, c.label(),
                                     PdrRow.share(share)));
                             load.configure(c.role(), share);
+                            PdrSearch.Result result = search(trials);
+                            double programNanos = c.plane() == RouterPlane.SOCKET ? Double.NaN
+                                    : programCost.nanosPerFrame(trials, result.pdrPps());
+                            if (!Double.isNaN(programNanos)) {
+                                progress.accept(String.format(Locale.ROOT, "  => XDP program %.0f ns per frame",
+                                        programNanos));
+                            }
                             record(out, rows, new PdrRow(PdrPlan.experimentOf(c.role(), share), round, c.role(),
-                                    c.plane().label(), share, search(trials)));
+                                    c.plane().label(), share, result, programNanos));
                         }
                     } finally {
                         trials.use(null);

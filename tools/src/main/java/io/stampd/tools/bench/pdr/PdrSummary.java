@@ -31,8 +31,9 @@ final class PdrSummary {
                         + " could offer in that many rounds: the PDR is then a lower bound. Generator: %s.%n%n",
                 plan.rounds(), plan.trialSeconds(), plan.steps(), plan.overloadPps(), generator));
         md.append("| exp | role | data plane | STAMP % | PDR kpps (median) | min-max kpps | ratio to baseline |"
-                + " overload delivered kpps | router CPU ns/pkt at PDR | STAMP processed kpps at PDR | limit |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + " overload delivered kpps | router CPU ns/pkt at PDR | XDP program ns/frame | STAMP processed kpps at PDR |"
+                + " limit |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (List<PdrRow> g : groups(rows).values()) {
             PdrRow first = g.getFirst();
             List<Double> pdr = values(g, r -> r.result().pdrPps());
@@ -44,12 +45,14 @@ final class PdrSummary {
                 }
             }
             long bound = g.stream().filter(r -> r.result().generatorBound()).count();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.1f-%.1f | %s | %.1f | %.0f | %.1f | %s |%n",
+            List<Double> program = values(g, PdrRow::xdpProgramNanos).stream().filter(v -> !v.isNaN()).toList();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.1f-%.1f | %s | %.1f | %.0f | %s | %.1f | %s |%n",
                     first.experiment(), first.role().label(), first.dataplane(), PdrRow.share(first.sharePct()),
                     median(pdr) / 1e3, min(pdr) / 1e3, max(pdr) / 1e3,
                     ratios.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", median(ratios)),
                     median(values(g, r -> r.result().overload().deliveredPps())) / 1e3,
                     median(values(g, r -> r.result().atPdr().routerNanosPerPacket())),
+                    program.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", median(program)),
                     median(values(g, r -> r.result().atPdr().stampProcessedPps())) / 1e3,
                     bound == 0 ? "router" : "generator (" + bound + "/" + g.size() + ")"));
         }
@@ -84,10 +87,12 @@ final class PdrSummary {
                 + " % of it at 100 % STAMP). xdp-pass looks at each frame and passes it: what any XDP program costs the"
                 + " forwarded traffic, at 0 % STAMP (target >= " + Math.round(ZERO_STAMP_TARGET * 100) + " %). The CPU"
                 + " ratio is the yardstick's router CPU time per packet over the XDP plane's, at each one's PDR; it is the"
-                + " capacity ratio when the generator bounds both PDRs.\n\n");
-        md.append("| STAMP % | role | yardstick | PDR ratio (median) | CPU-cost ratio (median) | target met |"
-                + " rounds generator-bound |\n");
-        md.append("|---:|---|---|---:|---:|---|---:|\n");
+                + " capacity ratio when the generator bounds both PDRs. The program ratio is the same for the XDP"
+                + " programs alone (kernel run-time statistics, an extra trial at the PDR), and the next column what"
+                + " stampd's program costs per frame beyond the yardstick.\n\n");
+        md.append("| STAMP % | role | yardstick | PDR ratio (median) | CPU-cost ratio (median) | program-cost ratio |"
+                + " program ns/frame beyond the yardstick | target met | rounds generator-bound |\n");
+        md.append("|---:|---|---|---:|---:|---:|---:|---|---:|\n");
         md.append(table);
     }
 
@@ -96,11 +101,19 @@ final class PdrSummary {
                                 String yardstick, Map<Integer, PdrRow> stick, double target) {
         List<Double> pdrRatios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
+        List<Double> programRatios = new ArrayList<>();
+        List<Double> programNanos = new ArrayList<>();
         long bound = 0;
         for (var e : xdp.entrySet()) {
             PdrRow y = stick.get(e.getKey());
             if (y == null) {
                 continue;
+            }
+            double xProgram = e.getValue().xdpProgramNanos();
+            double yProgram = y.xdpProgramNanos();
+            if (xProgram > 0 && yProgram > 0) {
+                programRatios.add(yProgram / xProgram);
+                programNanos.add(xProgram - yProgram);
             }
             PdrSearch.Result x = e.getValue().result();
             if (y.result().pdrPps() > 0) {
@@ -117,9 +130,10 @@ final class PdrSummary {
         if (pdrRatios.isEmpty() && cpuRatios.isEmpty()) {
             return;
         }
-        table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d/%d |%n", share, role.label(),
-                yardstick, ratio(pdrRatios), ratio(cpuRatios), verdict(pdrRatios, cpuRatios, bound > 0, target), bound,
-                Math.max(pdrRatios.size(), cpuRatios.size())));
+        table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |%n", share,
+                role.label(), yardstick, ratio(pdrRatios), ratio(cpuRatios), ratio(programRatios),
+                programNanos.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", median(programNanos)),
+                verdict(pdrRatios, cpuRatios, bound > 0, target), bound, Math.max(pdrRatios.size(), cpuRatios.size())));
     }
 
     /** The target holds on the measure that says something: the CPU ratio when the generator bounds the PDRs. */

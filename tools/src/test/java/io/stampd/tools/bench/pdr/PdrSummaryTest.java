@@ -35,12 +35,15 @@ class PdrSummaryTest {
     @Test
     void csvLinesFollowTheHeader() {
         PdrRow row = new PdrRow("c", 3, StampRole.COLLECTOR, "socket", 0.01, result(123_456));
-        String[] fields = row.csv().split(",");
+        String[] fields = row.csv().split(",", -1);
         assertEquals(PdrRow.HEADER.split(",").length, fields.length);
         assertEquals("c", fields[0]);
         assertEquals("collector", fields[2]);
         assertEquals("0.01", fields[4]);
         assertEquals("123456", fields[5]);
+        assertEquals("", row.csv().substring(row.csv().lastIndexOf(',') + 1), "no XDP program: empty");
+        String withProgram = new PdrRow("b", 1, StampRole.REFLECTOR, "xdp", 100, result(1), 42.5).csv();
+        assertEquals("42.5", withProgram.substring(withProgram.lastIndexOf(',') + 1));
         // 0.9 s of router CPU for 123,456 packets.
         assertEquals(String.format(java.util.Locale.ROOT, "%.1f", 9e8 / 123_456), fields[8]);
     }
@@ -64,19 +67,21 @@ class PdrSummaryTest {
                 new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)),
                 new PdrRow("a", 1, StampRole.REFLECTOR, "xdp", 0, routerBound(995_000, 905)),
                 new PdrRow("a", 1, StampRole.REFLECTOR, "xdp-pass", 0, routerBound(1_000_000, 900)),
-                new PdrRow("b", 1, StampRole.REFLECTOR, "xdp", 100, routerBound(1_500_000, 600)),
-                new PdrRow("b", 1, StampRole.REFLECTOR, "xdp-swap", 100, routerBound(2_000_000, 450)),
+                new PdrRow("b", 1, StampRole.REFLECTOR, "xdp", 100, routerBound(1_500_000, 600), 200),
+                new PdrRow("b", 1, StampRole.REFLECTOR, "xdp-swap", 100, routerBound(2_000_000, 450), 50),
                 new PdrRow("b", 1, StampRole.COLLECTOR, "xdp", 100, generatorBound(1_200_000, 400)),
                 new PdrRow("b", 1, StampRole.COLLECTOR, "xdp-drop", 100, generatorBound(1_200_000, 380)),
                 new PdrRow("a", 1, StampRole.NONE, "baseline", 0, routerBound(1_000_000, 900)));
         String md = PdrSummary.markdown(rows, PdrPlan.quick(), "tc-clone (asked for)");
         // Reflector: PDR 1.5/2.0 = 0.75, CPU 450/600 = 0.75, router-bound: judged by PDR.
-        assertTrue(md.contains("| 100 | reflector | xdp-swap | 0.750 | 0.750 | no | 0/1 |"), md);
+        // Program: 50 / 200 = 0.25; 150 ns per frame beyond the yardstick.
+        assertTrue(md.contains("| 100 | reflector | xdp-swap | 0.750 | 0.750 | 0.250 | 150 | no | 0/1 |"), md);
+        assertTrue(md.contains("| 1500.0 | 1500.0-1500.0 | 1.500 | 1000.0 | 600 | 200 | 0.0 | router |"), md);
         // 0 %: 995k / 1000k against the pass-everything program; the collector has no 0 % row.
-        assertTrue(md.contains("| 0 | reflector | xdp-pass | 0.995 | 0.994 | yes | 0/1 |"), md);
+        assertTrue(md.contains("| 0 | reflector | xdp-pass | 0.995 | 0.994 | - | - | yes | 0/1 |"), md);
         assertFalse(md.contains("| 0 | collector |"), md);
         // Collector: both PDRs are the generator's; CPU 380/400 = 0.95 decides.
-        assertTrue(md.contains("| 100 | collector | xdp-drop | 1.000 | 0.950 | yes | 1/1 |"), md);
+        assertTrue(md.contains("| 100 | collector | xdp-drop | 1.000 | 0.950 | - | - | yes | 1/1 |"), md);
         assertTrue(md.contains("| b | collector | xdp | 100 | 1200.0 | 1200.0-1200.0 | 1.200 |"), md);
         assertTrue(md.contains("generator (1/1) |"), md);
         assertTrue(md.contains("| 0 % STAMP, reflector attached | 0.896x (user space), 0.984x (eBPF) | - | 0.995 |"), md);
