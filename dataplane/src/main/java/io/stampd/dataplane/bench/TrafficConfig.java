@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param stampKind         Session-Sender or Session-Reflector packets
  * @param ssid              RFC 8972 SSID of the STAMP frames
  * @param hopLimit          IPv6 hop limit (1..255)
- * @param batchSize         frames per BPF_PROG_RUN batch (1..256); 0 = chosen from the rate
+ * @param batchSize         frames per BPF_PROG_RUN batch (live frames) or per trigger (TC), 1..256;
+ *                          0 = chosen from the rate
  */
 public record TrafficConfig(String namespace, String device, byte[] destinationMac, byte[] sourceMac,
                             Inet6Address source, Inet6Address dataDestination, int dataSourcePort, int dataPort,
