@@ -37,7 +37,7 @@ final class ChartStyle {
     private static final Color[] PALETTE = {
             new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73),
             new Color(0xCC79A7), new Color(0xD55E00), new Color(0x56B4E9)};
-    private static final List<String> KNOWN_DATAPLANES = List.of("socket", "af-packet", "xdp", "xdp-swap", "xdp-drop");
+    private static final List<String> KNOWN_DATAPLANES = List.of("socket", "af-packet", "xdp", "xdp-swap", "xdp-drop", "xdp-pass");
     /** A log axis is used once values span more than this factor (the paper's user-space vs eBPF gap). */
     private static final double LOG_SCALE_SPAN = 30;
 
@@ -97,8 +97,7 @@ final class ChartStyle {
             return BASELINE_COLOR;
         }
         int known = KNOWN_DATAPLANES.indexOf(dataplane);
-        int index = known >= 0 ? known : KNOWN_DATAPLANES.size() + Math.floorMod(dataplane.hashCode(), 3);
-        return PALETTE[index];
+        return known >= 0 ? PALETTE[known % PALETTE.length] : colorOf(dataplane.hashCode());
     }
 
     /** A lighter tint of {@code c}, for a second measure of the same group (p99 next to median). */

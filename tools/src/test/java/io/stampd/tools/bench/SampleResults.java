@@ -50,6 +50,13 @@ final class SampleResults {
                 if (!experiment.equals("b")) {
                     lines.add(pdrLine(experiment, round, "none", "baseline", 0, BASELINE_PPS, noise));
                 }
+                // The XDP yardsticks, each at its own share only.
+                if (experiment.equals("a")) {
+                    lines.add(pdrLine(experiment, round, "reflector", "xdp-pass", 0, 298_000, noise));
+                } else if (experiment.equals("b")) {
+                    lines.add(pdrLine(experiment, round, "reflector", "xdp-swap", 100, 900_000, noise));
+                    lines.add(pdrLine(experiment, round, "collector", "xdp-drop", 100, 1_100_000, noise));
+                }
                 for (Model model : MODELS) {
                     for (String role : ROLES) {
                         for (double share : switch (experiment) {
