@@ -42,9 +42,10 @@ final class ShareSweepFigure extends Figure {
                 "STAMP share of offered packets (%, log scale; 0 % drawn at the left end)", PdrBars.Y_TITLE);
         // A quarter decade of room on both sides keeps the end markers inside the plot.
         chart.getStyler().setXAxisMin(ZERO_SHARE_LOG - 0.25).setXAxisMax(MAX_SHARE_LOG + 0.25);
-        // Legend below, so the plot is nearly as wide as the image and this spacing gives one tick per decade.
-        chart.getStyler().setXAxisTickMarkSpacingHint(150).setLegendPosition(Styler.LegendPosition.OutsideS)
-                .setLegendLayout(Styler.LegendLayout.Horizontal);
+        // Legend on the right, one line per series: with both planes and the yardsticks there are too
+        // many for one row below. This spacing still gives one tick per decade.
+        chart.getStyler().setXAxisTickMarkSpacingHint(110).setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setLegendLayout(Styler.LegendLayout.Vertical);
         chart.setCustomXAxisTickLabelsFormatter(ShareSweepFigure::shareLabel);
         Map<Config, Map<Double, Spread>> lines = new LinkedHashMap<>();
         runs.stream().collect(Collectors.groupingBy(Run::config, LinkedHashMap::new, Collectors.toList()))
