@@ -287,8 +287,9 @@ class NetconfAgentNetnsTest {
             assertEquals(tb.reflectorDev(), reflectorOnXdp.string("//s:stamp-state/s:data-plane/s:interface"));
             long answeredInKernel = reflectorOnXdp.number(r + "/s:in-kernel-packets");
             assertTrue(answeredInKernel >= 100, answeredInKernel + " answered in the kernel");
+            // The program's counters and the session's are read a moment apart while packets keep coming.
             assertTrue(reflectorOnXdp.number("//s:stamp-state/s:data-plane/s:program-counter[s:name='reflector/tx']"
-                    + "/s:packets") >= answeredInKernel, reflectorOnXdp.toString());
+                    + "/s:packets") >= answeredInKernel - 5, reflectorOnXdp.toString());
             assertTrue(reflectorOnXdp.number(r + "/s:rcv-packets") >= receivedOnSocket + answeredInKernel - 5,
                     "the reflector session's counters carried on: " + reflectorOnXdp);
 
