@@ -1,9 +1,12 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.sys.bpf.BpfTestRun;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static io.stampd.dataplane.xdp.XdpStructs.STAMP_C_BAD_CHECKSUM;
 import static io.stampd.dataplane.xdp.XdpStructs.STAMP_C_HEADER_CHAIN;
@@ -13,6 +16,8 @@ import static io.stampd.dataplane.xdp.XdpStructs.STAMP_C_SEGMENTS_LEFT;
 import static io.stampd.dataplane.xdp.XdpStructs.STAMP_C_SHORT;
 import static io.stampd.dataplane.xdp.XdpStructs.STAMP_C_TLV;
 import static io.stampd.dataplane.xdp.XdpStructs.STAMP_C_TRUNCATED;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Malformed and foreign frames made by systematic mutation of well-formed ones, each with the
@@ -26,6 +31,23 @@ final class Shapes {
         @Override
         public String toString() {
             return name + " -> " + XdpStructs.counterName(reason);
+        }
+
+        /**
+         * Runs the shape through {@code programFd}: XDP_PASS, the frame unchanged, and of the
+         * program's counters ({@code stats}, the map {@code statsName}) exactly this shape's reason
+         * counted once.
+         */
+        void assertPassedUntouched(XdpBed bed, int programFd, Supplier<long[]> stats, String statsName) {
+            long[] before = stats.get();
+            BpfTestRun.XdpResult r = bed.run(programFd, frame);
+            long[] after = stats.get();
+            assertEquals(StampReflectorProgramTest.XDP_PASS, r.retval(), () -> this + ": XDP action");
+            assertArrayEquals(frame, r.frame(), () -> Replies.diff(frame, r.frame()));
+            for (int i = 0; i < after.length; i++) {
+                assertEquals(before[i] + (i == reason ? 1 : 0), after[i], this + ": " + statsName + " "
+                        + XdpStructs.counterName(i) + " (all now " + Arrays.toString(after) + ")");
+            }
         }
     }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -219,15 +218,7 @@ class StampReflectorMalformedTest {
     @Order(3)
     Stream<DynamicTest> malformedAndForeignFramesPassUntouched() {
         return shapes().stream().map(shape -> DynamicTest.dynamicTest(shape.toString(), () -> {
-            long[] before = maps.stats();
-            BpfTestRun.XdpResult r = bed.run(fd, shape.frame());
-            long[] after = maps.stats();
-            assertEquals(XDP_PASS, r.retval(), () -> shape + ": XDP action");
-            assertArrayEquals(shape.frame(), r.frame(), () -> Replies.diff(shape.frame(), r.frame()));
-            for (int i = 0; i < after.length; i++) {
-                assertEquals(before[i] + (i == shape.reason() ? 1 : 0), after[i], shape + ": refl_stats "
-                        + XdpStructs.counterName(i) + " (all now " + Arrays.toString(after) + ")");
-            }
+            shape.assertPassedUntouched(bed, fd, maps::stats, "refl_stats");
             assertEquals(-1, maps.flowNext(STATEFUL_SLOT, 50001, 7, S1), "no stateful number taken");
             assertEquals(-1, maps.flowNext(LONG_PATH_STATEFUL_SLOT, 50001, 7, S1), "no stateful number taken");
         }));

@@ -2,6 +2,7 @@ package io.stampd.dataplane.xdp;
 
 import io.stampd.dataplane.bench.XdpSwapReflector;
 import io.stampd.sys.CStructCheck;
+import io.stampd.sys.TestMachine;
 import io.stampd.sys.bpf.BpfProgramInfo;
 import io.stampd.sys.bpf.BpfRunTimeStats;
 import io.stampd.sys.bpf.BpfTestRun;
@@ -172,7 +173,7 @@ class XdpSwapReflectorTest {
     @Test
     void theJavaSideReadsTheHeadersLayouts() {
         CStructCheck.including("linux/types.h", "\"xdp_swap_reflector.h\"", "\"xdp_sink.h\"")
-                .includeDir(XdpTestEnv.projectRoot().resolve("ebpf"))
+                .includeDir(TestMachine.projectRoot().resolve("ebpf"))
                 .struct("struct xdp_swap_cfg", MemoryLayout.structLayout(
                         JAVA_SHORT.withName("port"), JAVA_SHORT.withName("reserved")))
                 .struct("struct xdp_swap_stats", MemoryLayout.structLayout(

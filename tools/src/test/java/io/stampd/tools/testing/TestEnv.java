@@ -1,9 +1,7 @@
 package io.stampd.tools.testing;
 
-import org.junit.jupiter.api.Assumptions;
+import io.stampd.sys.TestMachine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +17,6 @@ public final class TestEnv {
     public static final String DELAY_LINE_OBJECT = "/io/stampd/ebpf/delay_line.bpf.o";
 
     private static final List<String> COMMANDS = List.of("ip", "ping");
-    private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
-            Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib64"), Path.of("/usr/lib"), Path.of("/lib64"));
 
     private TestEnv() {
     }
@@ -33,38 +29,17 @@ public final class TestEnv {
      * CI=true.
      */
     public static void requireNetns(String... bpfObjects) {
-        List<String> missing = missingPrerequisites(bpfObjects);
-        if (missing.isEmpty()) {
-            return;
-        }
-        String what = "namespace test prerequisites missing: " + String.join("; ", missing);
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(what + " (CI=true, so this fails instead of being skipped)");
-        }
-        Assumptions.abort(what);
+        TestMachine.require("namespace test prerequisites", missingPrerequisites(bpfObjects));
     }
 
     /** What {@link #requireNetns} would complain about; empty when everything is there. */
     public static List<String> missingPrerequisites(String... bpfObjects) {
-        List<String> missing = new ArrayList<>();
+        List<String> missing = new ArrayList<>(TestMachine.missingRootLinux(COMMANDS, true));
         if (!System.getProperty("os.name", "").equals("Linux")) {
-            missing.add("Linux (running on " + System.getProperty("os.name") + ")");
             return missing;
-        }
-        long uid = effectiveUid();
-        if (uid != 0) {
-            missing.add("root (effective uid is " + uid + ")");
         }
         if (!Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
             missing.add("IPv6 in the kernel (/proc/sys/net/ipv6)");
-        }
-        for (String command : COMMANDS) {
-            if (findCommand(command) == null) {
-                missing.add("command '" + command + "' (install iproute2 / iputils-ping)");
-            }
-        }
-        if (LIBRARY_DIRS.stream().noneMatch(dir -> Files.exists(dir.resolve("libbpf.so.1")))) {
-            missing.add("libbpf.so.1 (install libbpf1)");
         }
         List<String> objects = new ArrayList<>(List.of(DELAY_LINE_OBJECT));
         objects.addAll(List.of(bpfObjects));
@@ -91,22 +66,9 @@ public final class TestEnv {
         return missing;
     }
 
-    /**
-     * The project's top directory: env STAMPD_HOME (surefire sets it), else the nearest
-     * directory at or above the working directory that contains mvnw.
-     */
+    /** The project's top directory ({@link TestMachine#projectRoot()}). */
     public static Path projectRoot() {
-        String home = System.getenv("STAMPD_HOME");
-        if (home != null && !home.isBlank() && Files.isRegularFile(Path.of(home, "mvnw"))) {
-            return Path.of(home).toAbsolutePath().normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("mvnw"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("project root (a directory with mvnw) not found from "
-                + Path.of("").toAbsolutePath() + " and STAMPD_HOME is " + (home == null ? "unset" : "'" + home + "'"));
+        return TestMachine.projectRoot();
     }
 
     /** Is the running Linux kernel at least major.minor (os.version, e.g. "6.18.44-fc")? */
@@ -115,31 +77,5 @@ public final class TestEnv {
         int kMajor = Integer.parseInt(v[0]);
         int kMinor = Integer.parseInt(v[1]);
         return kMajor > major || (kMajor == major && kMinor >= minor);
-    }
-
-    /** The command's path in PATH or the sbin directories, or null. */
-    static Path findCommand(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (String dir : dirs) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name);
-            }
-        }
-        return null;
-    }
-
-    /** Effective uid from /proc/self/status ("Uid: real effective saved fs"). */
-    static long effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/status", e);
-        }
-        throw new IllegalStateException("/proc/self/status has no Uid: line");
     }
 }
