@@ -1,25 +1,32 @@
 package io.stampd.tools;
 
+import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.bpf.NetNamespace;
+import io.stampd.sys.bpf.Xdp;
 import io.stampd.tools.StampCli.Reflector;
 import io.stampd.tools.testing.TestEnv;
 import io.stampd.tools.testing.Testbed;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -181,7 +188,7 @@ class DataPlanePermutationNetnsTest {
         byte[] sid = ip(tb.transitSid());
         // Requests as they left the sender: to the End SID, SRH (reflector, SID), SL 1, hop limit 64.
         List<Pcap.Datagram> requestsOut = atTrn0.stream().filter(d -> d.dstPort() == 862
-                && u16(d.payload(), 14) == ssid).toList();
+                && Pcap.u16(d.payload(), 14) == ssid).toList();
         assertEquals(count, requestsOut.size(), p + ": requests of ssid " + ssid + " leaving the sender");
         for (Pcap.Datagram d : requestsOut) {
             assertArrayEquals(sid, d.dst());
@@ -194,14 +201,14 @@ class DataPlanePermutationNetnsTest {
         }
         // Requests as the reflector got them (after End: SL 0, one hop less) and its replies.
         List<Pcap.Datagram> requestsIn = atTrn1.stream().filter(d -> d.dstPort() == 862
-                && u16(d.payload(), 14) == ssid).toList();
+                && Pcap.u16(d.payload(), 14) == ssid).toList();
         List<Pcap.Datagram> repliesOut = atTrn1.stream().filter(d -> d.srcPort() == 862
-                && u16(d.payload(), 14) == ssid).toList();
+                && Pcap.u16(d.payload(), 14) == ssid).toList();
         assertEquals(count, requestsIn.size(), p + ": requests reaching the reflector");
         assertEquals(count, repliesOut.size(), p + ": replies, one per request");
         for (Pcap.Datagram reply : repliesOut) {
             Pcap.Datagram request = requestsIn.stream()
-                    .filter(q -> u32(q.payload(), 0) == u32(reply.payload(), 24)).findFirst()
+                    .filter(q -> Pcap.u32(q.payload(), 0) == Pcap.u32(reply.payload(), 24)).findFirst()
                     .orElseThrow(() -> new AssertionError(p + ": reply without request"));
             assertArrayEquals(reflector, reply.src(), p + ": reply source");
             assertArrayEquals(sid, reply.dst(), p + ": reply to the return path's first segment");
@@ -209,22 +216,22 @@ class DataPlanePermutationNetnsTest {
             assertArrayEquals(sender, reply.srhSegments().get(0), p + ": reply's final destination");
             assertArrayEquals(sid, reply.srhSegments().get(1));
             assertTrue(reply.checksumValid(), p + ": reply checksum over the final destination");
-            assertNotEquals(0, Pcap.checksum(reply.src(), reply.dst(), udpOf(reply)),
+            assertNotEquals(0, Pcap.checksum(reply.src(), reply.dst(), reply.udp()),
                     p + ": the reply checksum must not verify with the first segment");
             assertEquals(request.udpLength(), reply.udpLength(), p + ": reply size = request size");
             assertFalse(Arrays.equals(Arrays.copyOfRange(reply.payload(), 4, 12),
                     Arrays.copyOfRange(reply.payload(), 16, 24)), p + ": T3 differs from T2");
-            assertEquals(request.hopLimit(), u8(reply.payload(), 40), p + ": Session-Sender TTL = received hop limit");
+            assertEquals(request.hopLimit(), Pcap.u8(reply.payload(), 40), p + ": Session-Sender TTL = received hop limit");
             assertArrayEquals(Arrays.copyOfRange(request.payload(), 4, 12),
                     Arrays.copyOfRange(reply.payload(), 28, 36), p + ": T1 copied");
             assertArrayEquals(Arrays.copyOfRange(request.payload(), 12, 14),
                     Arrays.copyOfRange(reply.payload(), 36, 38), p + ": the sender's Error Estimate copied");
-            assertEquals(0, u8(reply.payload(), 41) | u16(reply.payload(), 42) | u16(reply.payload(), 38),
+            assertEquals(0, Pcap.u8(reply.payload(), 41) | Pcap.u16(reply.payload(), 42) | Pcap.u16(reply.payload(), 38),
                     p + ": MBZ octets zero");
             for (int at = 44; at + 4 <= reply.payload().length; ) {
-                assertEquals(1, u8(reply.payload(), at + 1), p + ": Extra Padding TLV");
-                assertEquals(0, u8(reply.payload(), at), p + ": an understood TLV has its flags cleared");
-                at += 4 + u16(reply.payload(), at + 2);
+                assertEquals(1, Pcap.u8(reply.payload(), at + 1), p + ": Extra Padding TLV");
+                assertEquals(0, Pcap.u8(reply.payload(), at), p + ": an understood TLV has its flags cleared");
+                at += 4 + Pcap.u16(reply.payload(), at + 2);
             }
         }
         assertEquals(63, requestsIn.getFirst().hopLimit(), "one SRv6 hop on the way");
@@ -318,30 +325,11 @@ class DataPlanePermutationNetnsTest {
         }
     }
 
-    private static byte[] udpOf(Pcap.Datagram d) {
-        ByteBuffer b = ByteBuffer.allocate(8 + d.payload().length);
-        b.putShort((short) d.srcPort()).putShort((short) d.dstPort()).putShort((short) d.udpLength())
-                .putShort((short) d.udpChecksum()).put(d.payload());
-        return b.array();
-    }
-
-    private static int u8(byte[] b, int i) {
-        return b[i] & 0xFF;
-    }
-
-    private static int u16(byte[] b, int i) {
-        return (u8(b, i) << 8) | u8(b, i + 1);
-    }
-
-    private static long u32(byte[] b, int i) {
-        return ((long) u16(b, i) << 16) | u16(b, i + 2);
-    }
-
     /**
      * SIGTERM ends an endless probe and a reflector on the xdp plane: each prints its summary and
      * detaches its program, so the next program can attach to the interface.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void sigtermDetachesTheXdpProgramsOfProbeAndReflect() throws Exception {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
         try (Testbed tb = Testbed.up(0, 0)) {
@@ -352,8 +340,8 @@ class DataPlanePermutationNetnsTest {
                     "--stats-interval", "50ms"));
             cmd.addAll(Arrays.asList(p.senderArgs(tb)));
             Process probeProcess = tb.start(tb.senderNs(), cmd.toArray(String[]::new));
-            java.io.BufferedReader probeOut = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    probeProcess.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader probeOut = new BufferedReader(new InputStreamReader(probeProcess.getInputStream(),
+                    StandardCharsets.UTF_8));
             // Running: counters lines with replies in them.
             long deadline = System.nanoTime() + 20_000_000_000L;
             long received = 0;
@@ -367,7 +355,7 @@ class DataPlanePermutationNetnsTest {
             assertTrue(xdpProgramOn(tb, tb.reflectorNs(), tb.reflectorDev()) != 0, "the reflector attached its program");
 
             probeProcess.toHandle().destroy();
-            assertTrue(probeProcess.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(probeProcess.waitFor(10, TimeUnit.SECONDS));
             StringBuilder rest = new StringBuilder();
             for (String l; (l = probeOut.readLine()) != null; ) {
                 rest.append(l).append('\n');
@@ -384,6 +372,6 @@ class DataPlanePermutationNetnsTest {
     }
 
     private static int xdpProgramOn(Testbed tb, String ns, String dev) throws Exception {
-        return tb.call(ns, () -> io.stampd.sys.bpf.Xdp.attachedProgramId(io.stampd.sys.bpf.NetInterfaces.indexOf(dev)));
+        return tb.call(ns, () -> Xdp.attachedProgramId(NetInterfaces.indexOf(dev)));
     }
 }

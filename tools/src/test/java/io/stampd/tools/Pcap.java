@@ -32,6 +32,14 @@ final class Pcap {
         byte[] finalDestination() {
             return hasSrh() ? srhSegments.getFirst() : dst;
         }
+
+        /** The UDP datagram as captured: header (checksum included) and payload. */
+        byte[] udp() {
+            ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
+            b.putShort((short) srcPort).putShort((short) dstPort).putShort((short) udpLength)
+                    .putShort((short) udpChecksum).put(payload);
+            return b.array();
+        }
     }
 
     static List<Datagram> read(Path file) throws IOException {
@@ -63,12 +71,19 @@ final class Pcap {
         return out;
     }
 
-    private static int u8(byte[] f, int i) {
+    /** Octet {@code i} of {@code f}, unsigned. */
+    static int u8(byte[] f, int i) {
         return f[i] & 0xFF;
     }
 
-    private static int u16(byte[] f, int i) {
+    /** The big-endian 16-bit field at {@code i}. */
+    static int u16(byte[] f, int i) {
         return (u8(f, i) << 8) | u8(f, i + 1);
+    }
+
+    /** The big-endian 32-bit field at {@code i}, unsigned. */
+    static long u32(byte[] f, int i) {
+        return ((long) u16(f, i) << 16) | u16(f, i + 2);
     }
 
     private static Datagram ipv6(byte[] f, int off) {

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,8 +131,8 @@ class StampNetnsTest {
             assertArrayEquals(reflector, d.srhSegments().get(0));
             assertArrayEquals(sid, d.srhSegments().get(1));
             assertTrue(d.checksumValid(), "UDP checksum with the final destination");
-            assertNotEquals(0, Pcap.checksum(d.src(), d.dst(), udpOf(d)), "checksum must not verify with the SID");
-            assertEquals(4242, u16(d.payload(), 14), "SSID");
+            assertNotEquals(0, Pcap.checksum(d.src(), d.dst(), d.udp()), "checksum must not verify with the SID");
+            assertEquals(4242, Pcap.u16(d.payload(), 14), "SSID");
         }
         // Requests arriving at the reflector went through the End SID (SL 0) and lost a hop.
         List<Pcap.Datagram> requestsIn = atReflector.stream().filter(d -> d.dstPort() == 862).toList();
@@ -148,7 +147,7 @@ class StampNetnsTest {
         for (int i = 0; i < repliesOut.size(); i++) {
             Pcap.Datagram reply = repliesOut.get(i);
             Pcap.Datagram request = requestsIn.stream()
-                    .filter(q -> u32(q.payload(), 0) == u32(reply.payload(), 24)).findFirst()
+                    .filter(q -> Pcap.u32(q.payload(), 0) == Pcap.u32(reply.payload(), 24)).findFirst()
                     .orElseThrow(() -> new AssertionError("reply without request"));
             // The reply goes back along the return path: SID first, sender last.
             assertArrayEquals(sid, reply.dst());
@@ -159,31 +158,12 @@ class StampNetnsTest {
             assertEquals(request.udpLength(), reply.udpLength(), "reply size = request size");
             assertFalse(Arrays.equals(Arrays.copyOfRange(reply.payload(), 4, 12),
                     Arrays.copyOfRange(reply.payload(), 16, 24)), "T3 differs from T2");
-            assertEquals(request.hopLimit(), u8(reply.payload(), 40), "Session-Sender TTL = received hop limit");
-            assertEquals(u16(request.payload(), 14), u16(reply.payload(), 14), "SSID echoed");
+            assertEquals(request.hopLimit(), Pcap.u8(reply.payload(), 40), "Session-Sender TTL = received hop limit");
+            assertEquals(Pcap.u16(request.payload(), 14), Pcap.u16(reply.payload(), 14), "SSID echoed");
             assertArrayEquals(Arrays.copyOfRange(request.payload(), 4, 12),
                     Arrays.copyOfRange(reply.payload(), 28, 36), "T1 copied");
         }
         assertEquals(63, requestsIn.getFirst().hopLimit(), "one SRv6 hop on the way");
-    }
-
-    private static byte[] udpOf(Pcap.Datagram d) {
-        ByteBuffer b = ByteBuffer.allocate(8 + d.payload().length);
-        b.putShort((short) d.srcPort()).putShort((short) d.dstPort()).putShort((short) d.udpLength())
-                .putShort((short) d.udpChecksum()).put(d.payload());
-        return b.array();
-    }
-
-    private static int u8(byte[] b, int i) {
-        return b[i] & 0xFF;
-    }
-
-    private static int u16(byte[] b, int i) {
-        return (u8(b, i) << 8) | u8(b, i + 1);
-    }
-
-    private static long u32(byte[] b, int i) {
-        return ((long) u16(b, i) << 16) | u16(b, i + 2);
     }
 
     @Test
