@@ -1,8 +1,6 @@
 package io.stampd.tools;
 
-import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.bpf.NetNamespace;
-import io.stampd.sys.bpf.Xdp;
 import io.stampd.tools.StampCli.Reflector;
 import io.stampd.tools.testing.TestEnv;
 import io.stampd.tools.testing.Testbed;
@@ -351,8 +349,8 @@ class DataPlanePermutationNetnsTest {
                 }
             }
             assertTrue(received > 0, "the probe got replies before it was stopped");
-            assertTrue(xdpProgramOn(tb, tb.senderNs(), tb.senderDev()) != 0, "the probe attached its program");
-            assertTrue(xdpProgramOn(tb, tb.reflectorNs(), tb.reflectorDev()) != 0, "the reflector attached its program");
+            assertTrue(tb.xdpProgramOn(tb.senderNs(), tb.senderDev()) != 0, "the probe attached its program");
+            assertTrue(tb.xdpProgramOn(tb.reflectorNs(), tb.reflectorDev()) != 0, "the reflector attached its program");
 
             probeProcess.toHandle().destroy();
             assertTrue(probeProcess.waitFor(10, TimeUnit.SECONDS));
@@ -365,13 +363,9 @@ class DataPlanePermutationNetnsTest {
             String reflectorSummary = StampCli.summaryOf(reflector.stop());
             assertTrue(StampCli.field(reflectorSummary, null, "in_kernel") > 0, reflectorSummary);
 
-            assertEquals(0, xdpProgramOn(tb, tb.senderNs(), tb.senderDev()), "SIGTERM detached the probe's program");
-            assertEquals(0, xdpProgramOn(tb, tb.reflectorNs(), tb.reflectorDev()),
+            assertEquals(0, tb.xdpProgramOn(tb.senderNs(), tb.senderDev()), "SIGTERM detached the probe's program");
+            assertEquals(0, tb.xdpProgramOn(tb.reflectorNs(), tb.reflectorDev()),
                     "SIGTERM detached the reflector's program");
         }
-    }
-
-    private static int xdpProgramOn(Testbed tb, String ns, String dev) throws Exception {
-        return tb.call(ns, () -> Xdp.attachedProgramId(NetInterfaces.indexOf(dev)));
     }
 }

@@ -207,6 +207,11 @@ public final class Testbed implements AutoCloseable {
         return io.stampd.sys.bpf.NetNamespace.callIn(ns, body);
     }
 
+    /** The id of the XDP program attached to interface {@code dev} of namespace {@code ns}, 0 for none. */
+    public int xdpProgramOn(String ns, String dev) throws Exception {
+        return call(ns, () -> io.stampd.sys.bpf.Xdp.attachedProgramId(io.stampd.sys.bpf.NetInterfaces.indexOf(dev)));
+    }
+
     /** Kills what {@link #start} started and runs {@code tools/testbed down}. */
     @Override
     public void close() {
