@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Plain BPF_PROG_RUN (no live frames): the kernel runs a program on a copy of the input and
  * hands back its return value and, for XDP, the frame as the program left it. Nothing is sent
  * (XDP_TX and XDP_REDIRECT only come back as return values), so this is how the XDP programs
- * are unit-tested.
+ * are unit-tested, and the socket filters through {@link #skb}.
  *
  * <p>For XDP the context names an ingress interface, which the kernel resolves in the calling
  * thread's network namespace (run inside {@link NetNamespace#callIn}); helpers such as
@@ -25,6 +25,8 @@ public final class BpfTestRun {
      * 256-octet XDP headroom, bpf_xdp_adjust_tail the tailroom of the page.
      */
     private static final int GROWTH = 4096;
+    /** An Ethernet header: the least an skb test run takes (bpf_test_init refuses less). */
+    private static final int ETH_HLEN = 14;
 
     private BpfTestRun() {
     }
@@ -103,6 +105,47 @@ public final class BpfTestRun {
             return runXdp(fd, frame, ingressIfindex);
         } finally {
             Libc.close(fd);
+        }
+    }
+
+    /**
+     * Runs an skb-based program {@code programFd} (a socket filter, BPF_PROG_TYPE_SOCKET_FILTER)
+     * once on {@code frame}, which starts at the Ethernet header, and returns the program's return
+     * value (for a socket filter: the octets the socket keeps, 0 = dropped).
+     *
+     * <p>The kernel (bpf_prog_test_run_skb) builds an skb of the frame on the calling thread's
+     * network namespace's loopback device and runs eth_type_trans on it: skb->protocol is the
+     * frame's ethertype, skb->data and the network header are right after the Ethernet header
+     * (no VLAN tag is taken off), and skb->pkt_type is PACKET_HOST only for the loopback's
+     * address 00:00:00:00:00:00 as destination MAC (PACKET_BROADCAST, PACKET_MULTICAST or
+     * PACKET_OTHERHOST otherwise).
+     *
+     * <p>The kernel refuses (EINVAL) a frame longer than about a page, and (Linux 6.18) an IPv6
+     * frame shorter than its IPv6 header.
+     *
+     * @throws IllegalArgumentException if the frame is shorter than an Ethernet header
+     * @throws BpfException naming bpf_prog_test_run_opts and the errno if the kernel refuses the run
+     */
+    public static int skb(int programFd, byte[] frame) {
+        if (frame.length < ETH_HLEN) {
+            throw new IllegalArgumentException("an skb test run needs at least the " + ETH_HLEN
+                    + "-octet Ethernet header, got " + frame.length + " octets");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocateFrom(JAVA_BYTE, frame);
+            MemorySegment opts = arena.allocate(LibBpf.TEST_RUN_OPTS_SIZE, 8);
+            opts.set(JAVA_LONG, 0, LibBpf.TEST_RUN_OPTS_SIZE);
+            opts.set(ADDRESS, LibBpf.TEST_RUN_OPTS_DATA_IN, in);
+            opts.set(JAVA_INT, LibBpf.TEST_RUN_OPTS_DATA_SIZE_IN, frame.length);
+            // No context (struct __sk_buff) in or out, no output data: the return value is the result.
+            int rc = LibBpf.get().progTestRunOpts(programFd, opts);
+            if (rc < 0) {
+                throw new BpfException("bpf_prog_test_run_opts", "skb program fd " + programFd + " ("
+                        + frame.length + "-octet frame)", rc,
+                        -rc == Libc.EINVAL ? "not an skb-based program, a frame longer than a page, or an IPv4"
+                                + " or IPv6 frame without its whole IP header (the kernel refuses those)" : null);
+            }
+            return opts.get(JAVA_INT, LibBpf.TEST_RUN_OPTS_RETVAL);
         }
     }
 
