@@ -66,8 +66,10 @@ CASES = [
      f"{S1}/sstamp:number-of-packets", {}),
     ("boolean 'yes'", s1("<test-session-enable>yes</test-session-enable>"), "edit", "invalid-value",
      f"{S1}/sstamp:test-session-enable", {}),
-    ("enum of an unsupported feature", config("<data-plane><type>af-packet</type><interface>eth0</interface>"
+    ("data plane not in the enumeration", config("<data-plane><type>dpdk</type><interface>eth0</interface>"
      "</data-plane>"), "edit", "invalid-value", "/sstamp:stamp/sstamp:data-plane/sstamp:type", {}),
+    ("af-packet without an interface", config("<data-plane><type>af-packet</type></data-plane>"), "commit",
+     "data-missing", "/sstamp:stamp/sstamp:data-plane/sstamp:interface", {}),
     ("xdp without an interface", config("<data-plane><type>xdp</type></data-plane>"), "commit", "data-missing",
      "/sstamp:stamp/sstamp:data-plane/sstamp:interface", {}),
     ("socket bound to an interface", config("<data-plane><type>socket</type><interface>eth0</interface></data-plane>"),

@@ -67,6 +67,10 @@ public record PlaneSettings(Kind kind, String device, Xdp.Mode xdpMode) {
         return new PlaneSettings(Kind.XDP, device, mode);
     }
 
+    public static PlaneSettings afPacket(String device) {
+        return new PlaneSettings(Kind.AF_PACKET, device, null);
+    }
+
     @Override
     public String toString() {
         return switch (kind) {

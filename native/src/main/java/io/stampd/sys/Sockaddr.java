@@ -19,6 +19,15 @@ public final class Sockaddr {
         }
     }
 
+    /** As {@link #write(MemorySegment, Inet6Address, int)}, the address 16 octets at {@code addr16[0]}; allocation-free. */
+    public static void write(MemorySegment sa, MemorySegment addr16, int port, int scopeId) {
+        sa.set(ValueLayout.JAVA_SHORT, Libc.SIN6_FAMILY, (short) Libc.AF_INET6);
+        sa.set(Libc.INT_U, Libc.SIN6_FLOWINFO, 0);
+        sa.set(Libc.NET_U16, Libc.SIN6_PORT, (short) port);
+        MemorySegment.copy(addr16, 0, sa, Libc.SIN6_ADDR, 16);
+        sa.set(Libc.INT_U, Libc.SIN6_SCOPE_ID, scopeId);
+    }
+
     public static int port(MemorySegment sa) {
         return Short.toUnsignedInt(sa.get(Libc.NET_U16, Libc.SIN6_PORT));
     }

@@ -61,7 +61,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 if (device.isPresent()) {
                     throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.INVALID_VALUE,
                             "the socket data plane does not bind to an interface; remove /stamp/data-plane/interface"
-                            + " (or choose type xdp to attach to " + device.get() + ")");
+                            + " (or choose type xdp or af-packet to attach to " + device.get() + ")");
                 }
                 return PlaneSettings.SOCKET;
             }
@@ -73,8 +73,15 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 String mode = leaf(plane, "xdp-mode").orElse("native");
                 return PlaneSettings.xdp(device.get(), Xdp.Mode.parse(mode));
             }
+            case AF_PACKET -> {
+                if (device.isEmpty()) {
+                    throw new CommitVetoException("/stamp/data-plane/interface", ErrorTag.DATA_MISSING,
+                            "the af-packet data plane needs an interface: set /stamp/data-plane/interface");
+                }
+                return PlaneSettings.afPacket(device.get());
+            }
             default -> throw new CommitVetoException("/stamp/data-plane/type", ErrorTag.OPERATION_NOT_SUPPORTED,
-                    "data plane " + type + " is not supported by this agent; use socket or xdp");
+                    "data plane " + type + " is not supported by this agent; use socket, af-packet or xdp");
         }
     }
 

@@ -32,8 +32,8 @@ public final class YangModels {
     public static final QNameModule STAMP_MODULE =
             QNameModule.of(XMLNamespace.of(STAMP_NAMESPACE), Revision.of(STAMP_REVISION));
 
-    /** stampd's features that this agent implements: the xdp data plane (af-packet comes later). */
-    static final List<String> STAMP_FEATURES = List.of("xdp");
+    /** stampd's features that this agent implements: the xdp and af-packet data planes. */
+    static final List<String> STAMP_FEATURES = List.of("xdp", "af-packet");
 
     private static final List<String> RESOURCES = List.of(
             "/META-INF/stampd/yang/stampd-stamp.yang",

@@ -119,8 +119,18 @@ class StampConfigCheckTest {
     }
 
     @Test
-    void unadvertisedDataPlaneIsNotEvenParsed() {
-        String bad = example.replace("<type>socket</type>", "<type>af-packet</type><interface>eth0</interface>");
-        assertThrows(Exception.class, () -> root(bad), "feature af-packet is off, so enum af-packet does not exist");
+    void afPacketDataPlaneNeedsAnInterface() throws Exception {
+        String ok = example.replace("<type>socket</type>", "<type>af-packet</type><interface>eth0</interface>");
+        assertEquals(io.stampd.dataplane.PlaneSettings.afPacket("eth0"), StampConfigCheck.plane(root(ok).orElseThrow()));
+        String bad = example.replace("<type>socket</type>", "<type>af-packet</type>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.plane(root(bad).orElseThrow()));
+        assertEquals(ErrorTag.DATA_MISSING, e.tag());
+        assertEquals("/stamp/data-plane/interface", e.path());
+    }
+
+    @Test
+    void unknownDataPlaneIsNotEvenParsed() {
+        String bad = example.replace("<type>socket</type>", "<type>dpdk</type><interface>eth0</interface>");
+        assertThrows(Exception.class, () -> root(bad), "the enumeration has no dpdk");
     }
 }

@@ -7,18 +7,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code --data-plane socket|xdp}, {@code --dev DEV} and {@code --xdp-mode} of probe and reflect. */
+/** {@code --data-plane socket|af-packet|xdp}, {@code --dev DEV} and {@code --xdp-mode} of probe and reflect. */
 final class DataPlaneOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--data-plane", paramLabel = "socket|xdp", defaultValue = "socket",
-            description = "socket: UDP sockets (default). xdp: XDP programs on --dev reflect and collect"
-                    + " unauthenticated test packets in the kernel; the rest goes through the sockets.")
+    @Option(names = "--data-plane", paramLabel = "socket|af-packet|xdp", defaultValue = "socket",
+            description = "socket: UDP sockets (default). af-packet: a packet socket with a TPACKET_V3 ring on"
+                    + " --dev takes the test packets and replies and sends whole frames. xdp: XDP programs on --dev"
+                    + " reflect and collect unauthenticated test packets in the kernel; the rest goes through the"
+                    + " sockets.")
     String dataPlane;
 
     @Option(names = "--dev", paramLabel = "DEV", description = "The interface test packets and replies arrive on"
-            + " (needed by --data-plane xdp).")
+            + " (needed by --data-plane af-packet and xdp).")
     String dev;
 
     @Option(names = "--xdp-mode", paramLabel = "native|generic", defaultValue = "native",
@@ -31,13 +33,13 @@ final class DataPlaneOptions {
         try {
             kind = PlaneSettings.Kind.parse(dataPlane);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--data-plane must be socket or xdp, got '" + dataPlane
+            throw new ParameterException(spec.commandLine(), "--data-plane must be socket, af-packet or xdp, got '" + dataPlane
                     + "'");
         }
         switch (kind) {
             case SOCKET -> {
                 if (dev != null) {
-                    throw new ParameterException(spec.commandLine(), "--dev is only for --data-plane xdp (the socket"
+                    throw new ParameterException(spec.commandLine(), "--dev is only for --data-plane af-packet or xdp (the socket"
                             + " data plane does not bind to an interface)");
                 }
                 return PlaneSettings.SOCKET;
@@ -58,8 +60,13 @@ final class DataPlaneOptions {
                 }
                 return PlaneSettings.xdp(dev, mode);
             }
-            default -> throw new ParameterException(spec.commandLine(), "--data-plane " + dataPlane
-                    + " is not supported; use socket or xdp");
+            case AF_PACKET -> {
+                if (dev == null) {
+                    throw new ParameterException(spec.commandLine(), "--data-plane af-packet needs --dev DEV");
+                }
+                return PlaneSettings.afPacket(dev);
+            }
         }
+        throw new AssertionError(kind);
     }
 }

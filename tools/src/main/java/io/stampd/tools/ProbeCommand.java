@@ -269,6 +269,10 @@ final class ProbeCommand implements Callable<Integer> {
             if (handle != null && handle.collectedInKernel() > 0) {
                 m.put("collected_in_kernel", handle.collectedInKernel());
             }
+            Map<String, Long> programs = dp.programCounters();
+            if (!programs.isEmpty()) {
+                m.put("programs", new LinkedHashMap<String, Object>(programs));
+            }
             m.put("t1_kernel_transmit", d.kernelTxTimestamps());
             m.put("t3_follow_up", stats.followUps());
             m.put("t1_user_space", d.userSpaceTxTimestamps());

@@ -35,10 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The data-plane behavioural suite as permutations: sender plane x reflector plane in {socket,
- * xdp}, each pair with the same assertions, over the SRv6 test bed (sender -> transit End SID ->
+ * af-packet, xdp}, each pair with the same assertions, over the SRv6 test bed (sender -> transit End SID ->
  * reflector, the delay line on the forward link). The sender runs {@code stampd probe} and the
- * reflector {@code stampd reflect}, each with {@code --data-plane}; the xdp plane attaches to the
- * end's own interface (snd0, rfl0). Captures are taken on the transit node's interfaces: frames an
+ * reflector {@code stampd reflect}, each with {@code --data-plane}; the xdp and af-packet planes
+ * attach to the end's own interface (snd0, rfl0). Captures are taken on the transit node's interfaces: frames an
  * XDP program sends (XDP_TX) or takes (XDP_DROP) never pass the end's own packet taps. The
  * dissector ({@link Pcap}) is independent of the codec.
  */
@@ -57,13 +57,14 @@ class DataPlanePermutationNetnsTest {
         }
 
         String[] senderArgs(Testbed tb) {
-            return xdpSender() ? new String[] {"--data-plane", "xdp", "--dev", tb.senderDev()} : new String[0];
+            return sender.equals("socket") ? new String[0]
+                    : new String[] {"--data-plane", sender, "--dev", tb.senderDev()};
         }
 
         String[] reflectorArgs(Testbed tb, String... more) {
             List<String> a = new ArrayList<>(Arrays.asList(more));
-            if (xdpReflector()) {
-                a.addAll(List.of("--data-plane", "xdp", "--dev", tb.reflectorDev()));
+            if (!reflector.equals("socket")) {
+                a.addAll(List.of("--data-plane", reflector, "--dev", tb.reflectorDev()));
             }
             return a.toArray(String[]::new);
         }
@@ -74,9 +75,10 @@ class DataPlanePermutationNetnsTest {
         }
     }
 
+    static final List<String> PLANES = List.of("socket", "af-packet", "xdp");
+
     static Stream<Planes> planes() {
-        return Stream.of(new Planes("socket", "socket"), new Planes("socket", "xdp"), new Planes("xdp", "socket"),
-                new Planes("xdp", "xdp"));
+        return PLANES.stream().flatMap(s -> PLANES.stream().map(r -> new Planes(s, r)));
     }
 
     private static String probe(Testbed tb, Planes p, Duration timeout, String... args) {
@@ -89,26 +91,42 @@ class DataPlanePermutationNetnsTest {
 
     /**
      * The plane that was meant to do the work did it: at least {@code packets} (less two: a next
-     * hop resolving) collected or answered in the kernel by an xdp end, none by a socket end. An
-     * empty reflector summary: the sender only.
+     * hop resolving) collected or answered in the kernel by an xdp end, sent and received through
+     * the ring by an af-packet end, none of either by a socket end. An empty reflector summary: the
+     * sender only.
      */
     private static void checkPlaneDidTheWork(Planes p, String probeSummary, String reflectorSummary, long packets) {
         long collected = StampCli.fieldOrZero(probeSummary, "collected_in_kernel");
-        long inKernel = StampCli.fieldOrZero(reflectorSummary, "in_kernel");
+        long sentAsFrames = StampCli.fieldOrZero(probeSummary, "af-packet/test-packets-sent");
+        long fromRing = StampCli.fieldOrZero(probeSummary, "af-packet/frames");
         if (p.xdpSender()) {
             assertTrue(collected >= packets - 2, p + ": replies collected in the kernel " + collected + " of " + packets
                     + ": " + probeSummary);
         } else {
-            assertEquals(0, collected, p + ": a socket sender collects nothing in the kernel");
+            assertEquals(0, collected, p + ": only an xdp sender collects in the kernel");
+        }
+        if (p.sender().equals("af-packet")) {
+            assertTrue(sentAsFrames >= packets - 2 && fromRing >= packets - 2, p + ": test packets sent as frames "
+                    + sentAsFrames + ", replies from the ring " + fromRing + " of " + packets + ": " + probeSummary);
+        } else {
+            assertEquals(0, sentAsFrames + fromRing, p + ": only an af-packet sender has a ring");
         }
         if (reflectorSummary.isEmpty()) {
             return;
         }
+        long inKernel = StampCli.fieldOrZero(reflectorSummary, "in_kernel");
+        long repliedAsFrames = StampCli.fieldOrZero(reflectorSummary, "af-packet/replies-sent");
         if (p.xdpReflector()) {
             assertTrue(inKernel >= packets - 2, p + ": answered in the kernel " + inKernel + " of " + packets + ": "
                     + reflectorSummary);
         } else {
-            assertEquals(0, inKernel, p + ": a socket reflector answers nothing in the kernel");
+            assertEquals(0, inKernel, p + ": only an xdp reflector answers in the kernel");
+        }
+        if (p.reflector().equals("af-packet")) {
+            assertTrue(repliedAsFrames >= packets - 2, p + ": replies sent as frames " + repliedAsFrames + " of "
+                    + packets + ": " + reflectorSummary);
+        } else {
+            assertEquals(0, repliedAsFrames, p + ": only an af-packet reflector sends frames");
         }
     }
 
@@ -154,12 +172,18 @@ class DataPlanePermutationNetnsTest {
             Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb));
             Process fromSender = StampCli.startCapture(tb, tb.transitNs(), "trn0", dir.resolve("trn0.pcap"));
             Process toReflector = StampCli.startCapture(tb, tb.transitNs(), "trn1", dir.resolve("trn1.pcap"));
+            // ICMPv6 errors (type < 128) from either end: an end whose kernel also saw the packets
+            // (af-packet) must not answer them with port unreachable.
+            Process icmpErrors = StampCli.startCapture(tb, tb.transitNs(), "any", dir.resolve("icmp.pcap"),
+                    "icmp6 and ip6[40] < 128");
             String base = probe(tb, p, Duration.ofSeconds(60), "--ssid", "4242", "--count", "30", "--interval", "10ms");
             String padded = probe(tb, p, Duration.ofSeconds(60), "--ssid", "4243", "--count", "30", "--interval", "10ms",
                     "--length", "300");
             Thread.sleep(300);
             StampCli.stop(fromSender);
             StampCli.stop(toReflector);
+            StampCli.stop(icmpErrors);
+            assertEquals(0, Pcap.frameCount(dir.resolve("icmp.pcap")), p + ": ICMPv6 errors on the way");
             String reflectorSummary = StampCli.summaryOf(reflector.stop());
             List<Pcap.Datagram> atTrn0 = Pcap.read(dir.resolve("trn0.pcap"));
             List<Pcap.Datagram> atTrn1 = Pcap.read(dir.resolve("trn1.pcap"));

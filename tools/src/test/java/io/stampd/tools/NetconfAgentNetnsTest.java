@@ -252,6 +252,12 @@ class NetconfAgentNetnsTest {
                 + "<type>xdp</type><interface>" + dev + "</interface><xdp-mode>native</xdp-mode></data-plane>";
     }
 
+    /** /stamp/data-plane for the af-packet plane on {@code dev}, replacing what is there. */
+    static String afPacketPlane(String dev) {
+        return "<data-plane xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" nc:operation=\"replace\">"
+                + "<type>af-packet</type><interface>" + dev + "</interface></data-plane>";
+    }
+
     /** /stamp/data-plane back to the socket plane (no interface). */
     static String socketPlane() {
         return "<data-plane xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" nc:operation=\"replace\">"
@@ -328,6 +334,76 @@ class NetconfAgentNetnsTest {
             assertTrue(reflectorEnd.number(r + "/s:in-kernel-packets") >= answeredInKernel, "kept: " + reflectorEnd);
             assertTrue(reflectorEnd.number(r + "/s:rcv-packets") >= received, reflectorEnd.toString());
             assertEquals(0, tb.xdpProgramOn(tb.reflectorNs(), tb.reflectorDev()), "the programs are detached");
+        }
+    }
+
+    /**
+     * Commits move both running nodes socket -> af-packet -> xdp -> socket (reflector first each
+     * time): the sessions run on throughout and keep their statistics, the af-packet plane sends
+     * and receives through its ring while it is in use, and no test packet is lost or answered
+     * twice across the switches (no duplicate, the stateful numbering has no gap or repeat).
+     */
+    @Test
+    void aCommitMovesRunningSessionsThroughAfPacketAndXdpAndBack() throws Exception {
+        try (Testbed tb = Testbed.up(0, 0); Pair agents = startAgents(tb)) {
+            NetconfClient snd = agents.sender().client();
+            NetconfClient rfl = agents.reflector().client();
+            rfl.commitOk(config(reflectorSession(tb)));
+            snd.commitOk(config(senderSession(tb, 1, 10,
+                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+            String s = senderState(1);
+            String stats = s + "/s:current-stats";
+            String r = REFLECTOR_STATE + "[s:session-index=1]";
+            String counter = "//s:stamp-state/s:data-plane/s:program-counter[s:name='%s']/s:packets";
+            Thread.sleep(1500);
+            long receivedOnSocket = snd.get().number(stats + "/s:rcv-packets");
+            assertTrue(receivedOnSocket >= 100, receivedOnSocket + " received on the socket plane");
+
+            rfl.commitOk(config(afPacketPlane(tb.reflectorDev())));
+            snd.commitOk(config(afPacketPlane(tb.senderDev())));
+            Thread.sleep(1500);
+            Xml reflectorOnRing = rfl.get();
+            Xml senderOnRing = snd.get();
+            assertEquals("af-packet", reflectorOnRing.string("//s:stamp-state/s:data-plane/s:type"),
+                    reflectorOnRing.toString());
+            assertEquals(tb.senderDev(), senderOnRing.string("//s:stamp-state/s:data-plane/s:interface"));
+            long repliedAsFrames = reflectorOnRing.number(String.format(counter, "af-packet/replies-sent"));
+            long sentAsFrames = senderOnRing.number(String.format(counter, "af-packet/test-packets-sent"));
+            assertTrue(repliedAsFrames >= 50, repliedAsFrames + " replies sent as frames: " + reflectorOnRing);
+            assertTrue(sentAsFrames >= 50, sentAsFrames + " test packets sent as frames: " + senderOnRing);
+            assertTrue(senderOnRing.number(stats + "/s:rcv-packets") >= receivedOnSocket + sentAsFrames - 5,
+                    "the sender session's statistics carried on: " + senderOnRing);
+
+            rfl.commitOk(config(xdpPlane(tb.reflectorDev())));
+            snd.commitOk(config(xdpPlane(tb.senderDev())));
+            Thread.sleep(1500);
+            Xml reflectorOnXdp = rfl.get();
+            assertEquals("xdp", reflectorOnXdp.string("//s:stamp-state/s:data-plane/s:type"));
+            long answeredInKernel = reflectorOnXdp.number(r + "/s:in-kernel-packets");
+            assertTrue(answeredInKernel >= 100, answeredInKernel + " answered in the kernel");
+
+            rfl.commitOk(config(socketPlane()));
+            snd.commitOk(config(socketPlane()));
+            Thread.sleep(1500);
+            Xml end = snd.get();
+            assertEquals("socket", end.string("//s:stamp-state/s:data-plane/s:type"));
+            long sent = end.number(stats + "/s:sent-packets");
+            long received = end.number(stats + "/s:rcv-packets");
+            System.out.printf("socket -> af-packet -> xdp -> socket: %d sent, %d received, %d replies and %d test"
+                    + " packets as frames, %d answered in the kernel%n", sent, received, repliedAsFrames, sentAsFrames,
+                    answeredInKernel);
+            assertTrue(sent >= 550, "about 6 s at 10 ms without a restart: " + sent + " sent");
+            assertTrue(received >= sent - 5, received + " of " + sent + " received (a few in flight)");
+            assertEquals(0, end.number(stats + "/s:two-way-loss/s:loss-count"), "nothing lost in the switches: " + end);
+            assertEquals(0, end.number(stats + "/s:duplicate-packets"), "no packet answered twice");
+            assertEquals(0, end.number(stats + "/s:one-way-loss-far-end/s:loss-count"),
+                    "the stateful reflector's numbers run on without a gap");
+            assertEquals(0, end.number(stats + "/s:one-way-loss-near-end/s:loss-count"),
+                    "and without a number given twice");
+            Thread.sleep(1200);
+            Xml reflectorEnd = rfl.get();
+            assertEquals("socket", reflectorEnd.string("//s:stamp-state/s:data-plane/s:type"));
+            assertTrue(reflectorEnd.number(r + "/s:rcv-packets") >= received, reflectorEnd.toString());
         }
     }
 

@@ -71,6 +71,22 @@ final class Pcap {
         return out;
     }
 
+    /** How many frames a capture file holds, whatever they are. */
+    static int frameCount(Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
+        int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+            b.order(ByteOrder.BIG_ENDIAN);
+        }
+        int n = 0;
+        for (int pos = 24; pos + 16 <= b.limit(); pos += 16 + b.getInt(pos + 8)) {
+            if (pos + 16 + b.getInt(pos + 8) <= b.limit()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Octet {@code i} of {@code f}, unsigned. */
     static int u8(byte[] f, int i) {
         return f[i] & 0xFF;

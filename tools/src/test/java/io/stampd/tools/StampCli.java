@@ -63,6 +63,16 @@ final class StampCli {
         return p;
     }
 
+    /** As {@link #startCapture}, with the tcpdump filter {@code filter}. */
+    static Process startCapture(Testbed tb, String ns, String dev, Path file, String filter) throws IOException {
+        Process p = tb.start(ns, "tcpdump", "--immediate-mode", "-i", dev, "-U", "-s", "0", "-n", "-w", file.toString(),
+                filter);
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String line = err.readLine();
+        assertTrue(line != null && line.contains("listening on"), "tcpdump did not start: " + line);
+        return p;
+    }
+
     static void stop(Process p) throws InterruptedException {
         p.toHandle().descendants().forEach(ProcessHandle::destroy);
         p.destroy();

@@ -42,6 +42,23 @@ public final class UdpChecksum {
         return checksum == 0 ? 0xFFFF : checksum;
     }
 
+    /**
+     * The part of the checksum sum that is the same for every datagram of one flow and length: the
+     * pseudo-header and the UDP ports and length (the checksum field is left out). A plane that
+     * sends from a template sums only the payload per packet ({@link #withPayload}).
+     */
+    public static long flowSum(MemorySegment source, long sourceOffset, MemorySegment destination,
+                               long destinationOffset, MemorySegment udp, long udpOffset, int udpLength) {
+        return pseudoHeaderSum(source, sourceOffset, destination, destinationOffset, udpLength)
+                + sum16(udp, udpOffset, CHECKSUM);
+    }
+
+    /** The checksum to transmit: {@code flowSum} plus the payload after the UDP header at {@code udp[udpOffset]}. */
+    public static int withPayload(long flowSum, MemorySegment udp, long udpOffset, int udpLength) {
+        int checksum = ~fold(flowSum + sum16(udp, udpOffset + UDP_HEADER_LENGTH, udpLength - UDP_HEADER_LENGTH)) & 0xFFFF;
+        return checksum == 0 ? 0xFFFF : checksum;
+    }
+
     /** Computes the checksum and writes it into the UDP header. */
     public static void fill(MemorySegment source, long sourceOffset, MemorySegment destination,
                             long destinationOffset, MemorySegment udp, long udpOffset, int udpLength) {

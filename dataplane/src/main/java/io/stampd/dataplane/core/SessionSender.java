@@ -80,6 +80,16 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         this.onClose = onClose;
     }
 
+    /**
+     * Sends through {@code p} from now on (another plane takes over the test packets; the detach
+     * action stays the first plane's); returns the port used before. I/O thread.
+     */
+    public TestPacketPort usePort(TestPacketPort p) {
+        TestPacketPort before = port;
+        port = p;
+        return before;
+    }
+
     public TestPacketPort port() {
         return port;
     }

@@ -7,6 +7,7 @@ import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.afpacket.AfPacketPlane;
 import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
@@ -22,7 +23,9 @@ import java.util.Set;
 /**
  * The data plane of a node: the socket path, always there, and on top of it, when the operator
  * chooses, the XDP programs on an interface ({@link XdpPlane}), which answer and collect what they
- * can in the kernel and leave the rest to the socket path. Sessions run in the session core whatever
+ * can in the kernel and leave the rest to the socket path, or a packet socket with a receive ring
+ * on an interface ({@link AfPacketPlane}), which takes every STAMP packet of the node past the
+ * kernel's UDP path and sends whole frames. Sessions run in the session core whatever
  * the plane; {@link #use} moves a running node between planes without stopping them.
  *
  * <pre>{@code
@@ -38,6 +41,8 @@ public final class NodeDataPlane implements DataPlane {
     private volatile PlaneSettings plane = PlaneSettings.SOCKET;
     /** Attached XDP programs, or null; read and written on the I/O thread. */
     private volatile XdpPlane xdp;
+    /** The open AF_PACKET plane, or null; read and written on the I/O thread. */
+    private volatile AfPacketPlane afPacket;
     private volatile boolean closed;
 
     private NodeDataPlane(SocketDataPlane socket) {
@@ -68,7 +73,7 @@ public final class NodeDataPlane implements DataPlane {
 
     @Override
     public Set<PlaneSettings.Kind> supportedPlanes() {
-        return Set.of(PlaneSettings.Kind.SOCKET, PlaneSettings.Kind.XDP);
+        return Set.of(PlaneSettings.Kind.SOCKET, PlaneSettings.Kind.XDP, PlaneSettings.Kind.AF_PACKET);
     }
 
     @Override
@@ -86,9 +91,10 @@ public final class NodeDataPlane implements DataPlane {
                 }
                 return null;
             });
-            default -> throw new DataPlaneException(DataPlaneException.Reason.UNSUPPORTED, "the " + p.kind()
-                    + " data plane is not supported by this node (socket, xdp)",
-                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_TYPE));
+            case AF_PACKET -> socket.loop.call(() -> {
+                AfPacketPlane.check(p);
+                return null;
+            });
         }
         socket.checkPorts(senders, reflectors);
     }
@@ -108,11 +114,15 @@ public final class NodeDataPlane implements DataPlane {
         try {
             socket.loop.call(() -> {
                 detachXdp();
+                detachAfPacket();
                 try {
                     attachXdp(p, programs);
+                    attachAfPacket(p);
                 } catch (RuntimeException e) {
                     try {
-                        attachXdp(before, fallback); // all or nothing: the plane before, if it was XDP
+                        // all or nothing: the plane before
+                        attachXdp(before, fallback);
+                        attachAfPacket(before);
                     } catch (RuntimeException again) {
                         plane = PlaneSettings.SOCKET;
                         e.addSuppressed(again);
@@ -139,6 +149,22 @@ public final class NodeDataPlane implements DataPlane {
         } catch (RuntimeException e) {
             socket.observe(SessionObserver.NONE);
             throw e;
+        }
+    }
+
+    /** Opens the AF_PACKET plane as {@code p} says, if it is that plane (I/O thread). */
+    private void attachAfPacket(PlaneSettings p) {
+        if (p.kind() == PlaneSettings.Kind.AF_PACKET) {
+            afPacket = AfPacketPlane.attach(socket.node(), socket, p);
+        }
+    }
+
+    /** Hands the packets back to the socket path alone (I/O thread). */
+    private void detachAfPacket() {
+        AfPacketPlane a = afPacket;
+        if (a != null) {
+            afPacket = null;
+            a.close();
         }
     }
 
@@ -181,7 +207,11 @@ public final class NodeDataPlane implements DataPlane {
     @Override
     public Map<String, Long> programCounters() {
         XdpPlane x = xdp;
-        return x == null ? Map.of() : x.counters();
+        if (x != null) {
+            return x.counters();
+        }
+        AfPacketPlane a = afPacket;
+        return a == null ? Map.of() : socket.loop.call(a::counters);
     }
 
     /** The socket path (for tests and the warm-up). */
@@ -205,6 +235,7 @@ public final class NodeDataPlane implements DataPlane {
         try {
             socket.loop.call(() -> {
                 detachXdp();
+                detachAfPacket();
                 return null;
             });
         } finally {

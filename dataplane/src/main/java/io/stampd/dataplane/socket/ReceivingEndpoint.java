@@ -43,6 +43,9 @@ abstract class ReceivingEndpoint implements EventLoop.ReadHandler {
                 return;
             }
             for (int i = 0; i < n; i++) {
+                if (!owner.handles(rx.rxTimeNanos[i])) {
+                    continue; // another plane (AF_PACKET) answers what arrived in its time
+                }
                 try {
                     handle(rx, i);
                 } catch (RuntimeException e) {

@@ -49,7 +49,7 @@ final class ReflectorEndpoint extends ReceivingEndpoint implements ReplyChannel 
      * right before the system call: what lies between T3 and the wire is only the HMACs (which
      * cover T3) and the kernel's send path.
      */
-    private void stampAndSend(MessageBatch rx) {
+    void stampAndSend(MessageBatch rx) {
         int n = rx.pendingSends();
         long t3 = Libc.realtimeNanos();
         for (int k = 0; k < n; k++) {
@@ -81,9 +81,17 @@ final class ReflectorEndpoint extends ReceivingEndpoint implements ReplyChannel 
     void handle(MessageBatch rx, int i) {
         batch = rx;
         ReplyDecision d = reflection.reflect(rx, i, port, this);
-        if (!d.reply) {
-            return;
+        if (d.reply) {
+            queue(rx, i, d);
         }
+    }
+
+    /**
+     * Queues the reply that {@code d} describes, built in slot {@code i} of {@code rx} and
+     * addressed (slot name) to the request's source, with its routing header and control
+     * messages; {@link #stampAndSend} sends it.
+     */
+    void queue(MessageBatch rx, int i, ReplyDecision d) {
         SessionReflector s = d.session;
         MemorySegment p = rx.payload(i);
         RoutingHeader route = (RoutingHeader) s.attachment;

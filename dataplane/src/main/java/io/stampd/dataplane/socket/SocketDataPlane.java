@@ -6,6 +6,7 @@ import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.core.Reflection;
+import io.stampd.dataplane.core.ReplyDecision;
 import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.core.SessionReflector;
 import io.stampd.dataplane.core.SessionSender;
@@ -58,6 +59,18 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private volatile boolean closed;
     /** Told about every session started and stopped (I/O thread). */
     private SessionObserver observer = SessionObserver.NONE;
+    /**
+     * The receive times (Unix ns) whose datagrams this path answers: [from, until). Another plane
+     * that sees copies of the same packets (AF_PACKET) answers the rest, so that a plane switch
+     * splits the traffic at one instant and no packet is answered twice (both copies carry the
+     * kernel's one receive timestamp). I/O thread.
+     */
+    private long handlesFrom = Long.MIN_VALUE;
+    private long handlesUntil = Long.MAX_VALUE;
+    /** Whether every endpoint socket carries the drop-everything filter (another plane answers). */
+    private boolean muted;
+    /** One slot for replies another plane decided but leaves to the kernel to send. */
+    private final MessageBatch kernelReply = new MessageBatch(1, 9216);
 
     /** Default poll window before a send: see {@link #SocketDataPlane(int, long)}. */
     public static final long DEFAULT_SPIN_NANOS = 200_000L;
@@ -106,6 +119,77 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         for (SenderEndpoint ep : senderEndpoints.values()) {
             ep.onReady(Libc.EPOLLIN | Libc.EPOLLERR);
         }
+    }
+
+    /** Whether this path answers a datagram received at {@code rxNanos} (0: no timestamp, yes). */
+    boolean handles(long rxNanos) {
+        return rxNanos == 0 || (rxNanos >= handlesFrom && rxNanos < handlesUntil);
+    }
+
+    /**
+     * From receive time {@code at} on, another plane answers (I/O thread): datagrams received
+     * earlier are still this path's, later ones are dropped here.
+     */
+    public void handOver(long at) {
+        handlesFrom = Long.MIN_VALUE;
+        handlesUntil = at;
+    }
+
+    /** From receive time {@code at} on, this path answers again; earlier ones were the other plane's. */
+    public void takeBack(long at) {
+        handlesFrom = at;
+        handlesUntil = Long.MAX_VALUE;
+    }
+
+    /**
+     * Keeps every endpoint socket bound but queueing nothing (a filter that drops every datagram),
+     * or undoes it: while another plane reads the packets from its own ring, the kernel must
+     * neither answer the ports with ICMP (the sockets stay bound) nor fill their receive buffers.
+     * Sockets opened meanwhile get the filter too. I/O thread.
+     */
+    public void mute(boolean on) {
+        if (on == muted) {
+            return;
+        }
+        muted = on;
+        for (SenderEndpoint ep : senderEndpoints.values()) {
+            muteSocket(ep.socket);
+        }
+        for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
+            muteSocket(ep.socket);
+        }
+    }
+
+    private void muteSocket(UdpSocket socket) {
+        int r = muted ? io.stampd.sys.packet.SocketFilters.dropAll(socket.fd)
+                : io.stampd.sys.packet.SocketFilters.detach(socket.fd);
+        if (r < 0 && !(r == -Libc.ENOENT && !muted)) {
+            throw new DataPlaneException(DataPlaneException.Reason.RESOURCE, (muted ? "attaching" : "detaching")
+                    + " the socket filter of UDP port " + socket.localPort + " failed: " + Libc.strerror(-r),
+                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_TYPE));
+        }
+    }
+
+    /**
+     * Sends a reply that another plane decided ({@code d}, built by the core in {@code payload})
+     * but cannot send itself, through the socket of reflector port {@code port}: the kernel
+     * routes it and resolves the next hop's neighbour, which the other plane will find next time.
+     * T3 is written right before the send. Returns false if no socket serves the port. I/O thread.
+     */
+    public boolean replyThroughKernel(int port, MemorySegment payload, int length, MemorySegment requestSource,
+                                      int requestSourcePort, ReplyDecision d) {
+        ReflectorEndpoint ep = reflectorEndpoints.get(port);
+        if (ep == null || length > kernelReply.bufferSize) {
+            return false;
+        }
+        MemorySegment.copy(payload, 0, kernelReply.payload(0), 0, length);
+        kernelReply.length[0] = length;
+        io.stampd.sys.Sockaddr.write(kernelReply.name(0), requestSource, requestSourcePort, 0);
+        ep.queue(kernelReply, 0, d);
+        if (kernelReply.pendingSends() > 0) {
+            ep.stampAndSend(kernelReply);
+        }
+        return true;
     }
 
     /**
@@ -213,6 +297,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                         "sender session " + config.id());
                 ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock, true));
                 created = true;
+                if (muted) {
+                    muteSocket(sock);
+                }
             }
             SocketTestPort port = new SocketTestPort(this, ep, s);
             try {
@@ -272,6 +359,9 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                         "reflector session " + config.id());
                 ep = new ReflectorEndpoint(this, sock, config.reflectorPort());
                 created = true;
+                if (muted) {
+                    muteSocket(sock);
+                }
             }
             try {
                 node.reflectors.add(s);
@@ -385,6 +475,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         });
         node.close();
         rxBatch.close();
+        kernelReply.close();
         arena.close();
     }
 }

@@ -1,0 +1,608 @@
+package io.stampd.dataplane.afpacket;
+
+import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlaneSettings;
+import io.stampd.dataplane.codec.StampLayout;
+import io.stampd.dataplane.core.EventLoop;
+import io.stampd.dataplane.core.Reflection;
+import io.stampd.dataplane.core.ReplyChannel;
+import io.stampd.dataplane.core.ReplyDecision;
+import io.stampd.dataplane.core.SenderTable;
+import io.stampd.dataplane.core.SessionObserver;
+import io.stampd.dataplane.core.SessionReflector;
+import io.stampd.dataplane.core.SessionSender;
+import io.stampd.dataplane.core.StampNode;
+import io.stampd.dataplane.core.TestPacketPort;
+import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.sys.Libc;
+import io.stampd.sys.bpf.NetInterfaces;
+import io.stampd.sys.packet.PacketRing;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The AF_PACKET data plane of a node, on any Ethernet interface: a packet socket with a
+ * TPACKET_V3 receive ring takes the node's STAMP packets (an eBPF socket filter,
+ * ebpf/stamp_packet_filter.bpf.c, lets only test packets and replies for the sessions' ports and
+ * the node's addresses into the ring), the session core handles them as it does for the socket
+ * path, and replies and test packets leave as whole Ethernet frames built here (next hop from the
+ * kernel's routing and neighbour tables, {@link NextHops}) through the same socket, past the
+ * qdisc, in batches.
+ *
+ * <p>The kernel's own stack still sees every packet: the socket path's UDP sockets stay bound
+ * (so no ICMP port unreachable, and no other program takes the ports) but drop everything
+ * ({@link SocketDataPlane#mute}), so nothing is queued and nothing is answered twice. A plane
+ * switch splits the packets at one receive instant (both copies of a packet carry the kernel's
+ * one timestamp): the socket path answers what arrived before, this plane what arrived after, and
+ * the other way round at a detach. What this plane cannot send itself (no usable neighbour yet,
+ * a route through another interface) goes through the kernel via the socket path, which resolves
+ * the neighbour for the next time. Every method runs on the node's I/O thread.
+ */
+public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandler, ReplyChannel,
+        PacketRing.FrameHandler, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AfPacketPlane.class.getName());
+    private static final int BATCH = 64;
+    private static final int SLOT = FrameWriter.HEAD + 9216;
+    private static final int BLOCKS_PER_WAKEUP = 16;
+    /**
+     * How long after a switch the socket path keeps receiving (and discarding) what this plane
+     * answers, before its sockets are muted: long enough for every packet stamped before the
+     * switch to have reached its socket, which answers it.
+     */
+    private static final long MUTE_AFTER_NANOS = 20_000_000L;
+    /** How long a detach waits for frames stamped before it to reach the ring. */
+    private static final long DETACH_GRACE_MILLIS = 10;
+    private static final long REFRESH_NANOS = 1_000_000_000L;
+
+    /** What this plane did, for the operational state (read by other threads: volatile-free snapshots are fine). */
+    static final class Counters {
+        long frames;
+        long outsideWindow;
+        long refusedNotIpv6;
+        long refusedExtensionHeaders;
+        long refusedTruncated;
+        long refusedChecksum;
+        long refusedTooLong;
+        long repliesSent;
+        long repliesThroughKernel;
+        long testPacketsSent;
+        long testPacketsThroughKernel;
+        long sendErrors;
+        long ringDrops;
+    }
+
+    final Counters counters = new Counters();
+    private final StampNode node;
+    private final SocketDataPlane socketPath;
+    private final PlaneSettings settings;
+    final int ifindex;
+    final long localMac;
+    final int hopLimit;
+    private final Reflection reflection;
+    private final StampPacketFilter filter;
+    private final PacketRing ring;
+    private final NextHops nextHops = new NextHops();
+    private final FrameBatch batch;
+    private int token = -1;
+    /** The receive times this plane answers: [from, until). */
+    private long from = Long.MAX_VALUE;
+    private long until = Long.MAX_VALUE;
+
+    // replies queued for one sendmmsg
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment txSlots;
+    private final MemorySegment[] txFrame = new MemorySegment[BATCH];
+    private final MemorySegment[] txPayload = new MemorySegment[BATCH];
+    /** txHdrs from entry k on: where a partial sendmmsg resumes. */
+    private final MemorySegment[] txHdrTails = new MemorySegment[BATCH];
+    private final MemorySegment txHdrs;
+    private final MemorySegment txIovs;
+    private final SessionReflector[] queuedSession = new SessionReflector[BATCH];
+    private final int[] queuedSegments = new int[BATCH];
+    private final int[] queuedUdpLength = new int[BATCH];
+    private int queued;
+    // one test packet
+    private final MemorySegment testHdr;
+    private final MemorySegment testIov;
+
+    /** Sessions per port: reflector ports and the senders' local ports (indexed by port, no boxing). */
+    private final int[] reflectorPortUse = new int[65_536];
+    private final int[] senderPortUse = new int[65_536];
+    /** The senders by (local port, SSID, reflector port and address). */
+    private final SenderTable senders = new SenderTable();
+    private final Map<SessionSender, TestPacketPort> kernelPorts = new IdentityHashMap<>();
+    /** Each reflector session's return path (16 octets per segment, first hop first), or absent. */
+    private final Map<SessionReflector, MemorySegment> returnPaths = new IdentityHashMap<>();
+    private Set<String> localAddresses = Set.of();
+    private final EventLoop.Timer muter = new EventLoop.Timer() {
+        @Override
+        protected long fire(long now) {
+            socketPath.mute(true);
+            return -1;
+        }
+    };
+    private final EventLoop.Timer refresher = new EventLoop.Timer() {
+        @Override
+        protected long fire(long now) {
+            refreshAddresses();
+            counters.ringDrops += ring.takeDrops();
+            return now + REFRESH_NANOS;
+        }
+    };
+    private boolean closed;
+
+    private AfPacketPlane(StampNode node, SocketDataPlane socketPath, PlaneSettings settings, int ifindex,
+                          long localMac) {
+        this.node = node;
+        this.socketPath = socketPath;
+        this.settings = settings;
+        this.ifindex = ifindex;
+        this.localMac = localMac;
+        this.hopLimit = hopLimit(settings.device());
+        this.reflection = new Reflection(node);
+        this.batch = new FrameBatch(BATCH, 9216, ifindex);
+        txSlots = arena.allocate((long) SLOT * BATCH, 64);
+        txHdrs = arena.allocate((long) Libc.MMSGHDR_SIZE * BATCH, 8);
+        txIovs = arena.allocate((long) Libc.IOVEC_SIZE * BATCH, 8);
+        for (int k = 0; k < BATCH; k++) {
+            txFrame[k] = txSlots.asSlice((long) SLOT * k, SLOT);
+            txPayload[k] = txSlots.asSlice((long) SLOT * k + FrameWriter.HEAD, 9216);
+            txHdrTails[k] = txHdrs.asSlice((long) Libc.MMSGHDR_SIZE * k);
+            MemorySegment iov = txIovs.asSlice((long) Libc.IOVEC_SIZE * k, Libc.IOVEC_SIZE);
+            Libc.putMsgHeader(txHdrs, (long) Libc.MMSGHDR_SIZE * k, null, iov);
+            txHdrs.set(ValueLayout.JAVA_INT, (long) Libc.MMSGHDR_SIZE * k + Libc.MSG_NAMELEN, 0); // the bound interface
+        }
+        testIov = arena.allocate(Libc.IOVEC_SIZE, 8);
+        testHdr = arena.allocate(Libc.MSGHDR_SIZE, 8);
+        Libc.putMsgHeader(testHdr, 0, null, testIov);
+        testHdr.set(ValueLayout.JAVA_INT, Libc.MSG_NAMELEN, 0);
+        StampPacketFilter f = StampPacketFilter.load();
+        try {
+            ring = PacketRing.open(ifindex, PacketRing.Geometry.DEFAULT, f::attach);
+        } catch (RuntimeException e) {
+            f.close();
+            nextHops.close();
+            arena.close();
+            throw e;
+        }
+        filter = f;
+    }
+
+    /**
+     * Checks that {@code settings} can be used here (on the I/O thread: the node's namespace): the
+     * interface exists and is an Ethernet interface.
+     */
+    public static void check(PlaneSettings settings) {
+        interfaceOf(settings);
+    }
+
+    private static long interfaceOf(PlaneSettings settings) {
+        int ifindex;
+        byte[] mac;
+        try {
+            ifindex = NetInterfaces.indexOf(settings.device());
+            mac = NetInterfaces.macOf(settings.device());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION,
+                    "the af-packet data plane cannot open interface " + settings.device() + ": " + e.getMessage(),
+                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_INTERFACE));
+        }
+        long m = 0;
+        for (byte b : mac) {
+            m = m << 8 | Byte.toUnsignedLong(b);
+        }
+        if (mac.length != 6 || m == 0) {
+            throw new DataPlaneException(DataPlaneException.Reason.INVALID_CONFIGURATION, "the af-packet data plane"
+                    + " builds Ethernet frames: " + settings.device() + " has no Ethernet address",
+                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_INTERFACE));
+        }
+        return (long) ifindex << 48 | m;
+    }
+
+    /**
+     * Opens the ring on the interface {@code settings} names and takes over the node's packets
+     * from now on (I/O thread): {@code register} has the plane told about every session, then the
+     * receive instant that splits the packets is set, and the socket path's sockets are muted a
+     * little later. All or nothing.
+     */
+    public static AfPacketPlane attach(StampNode node, SocketDataPlane socketPath, PlaneSettings settings) {
+        long id = interfaceOf(settings);
+        AfPacketPlane plane;
+        try {
+            plane = new AfPacketPlane(node, socketPath, settings, (int) (id >>> 48), id & 0xFFFF_FFFF_FFFFL);
+        } catch (RuntimeException e) {
+            throw e instanceof DataPlaneException d ? d : new DataPlaneException(DataPlaneException.Reason.RESOURCE,
+                    "the af-packet data plane cannot open " + settings.device() + ": " + e.getMessage(),
+                    DataPlaneException.Subject.plane(DataPlaneException.Field.PLANE_INTERFACE), e);
+        }
+        try {
+            plane.refreshAddresses();
+            plane.token = node.loop.register(plane.ring.fd, plane);
+            socketPath.observe(plane);
+            long at = Libc.realtimeNanos();
+            plane.from = at;
+            socketPath.handOver(at);
+            node.loop.schedule(plane.muter, System.nanoTime() + MUTE_AFTER_NANOS);
+            node.loop.schedule(plane.refresher, System.nanoTime() + REFRESH_NANOS);
+            LOG.info("af-packet data plane on " + settings.device() + " (ifindex " + plane.ifindex + ")");
+            return plane;
+        } catch (RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    public PlaneSettings settings() {
+        return settings;
+    }
+
+    // ---- sessions ------------------------------------------------------------------------------
+
+    @Override
+    public void senderStarted(SessionSender s, int localPort) {
+        if (senderPortUse[localPort]++ == 0) {
+            filter.port(localPort, true);
+        }
+        senders.add(localPort, s);
+        TestPacketPort kernel = s.port();
+        kernelPorts.put(s, kernel);
+        s.usePort(new AfPacketTestPort(this, s, kernel));
+    }
+
+    @Override
+    public void senderStopped(SessionSender s, int localPort) {
+        senders.remove(localPort, s);
+        TestPacketPort kernel = kernelPorts.remove(s);
+        if (kernel != null) {
+            s.usePort(kernel);
+        }
+        if (--senderPortUse[localPort] == 0) {
+            filter.port(localPort, false);
+        }
+    }
+
+    @Override
+    public void reflectorStarted(SessionReflector s) {
+        int port = s.config.reflectorPort();
+        if (reflectorPortUse[port]++ == 0) {
+            filter.port(port, true);
+        }
+        List<Inet6Address> path = s.config.returnSegments();
+        if (!path.isEmpty()) {
+            MemorySegment p = arena.allocate(16L * path.size(), 8);
+            for (int i = 0; i < path.size(); i++) {
+                MemorySegment.copy(path.get(i).getAddress(), 0, p, ValueLayout.JAVA_BYTE, 16L * i, 16);
+            }
+            returnPaths.put(s, p);
+        }
+    }
+
+    @Override
+    public void reflectorStopped(SessionReflector s) {
+        returnPaths.remove(s);
+        int port = s.config.reflectorPort();
+        if (--reflectorPortUse[port] == 0) {
+            filter.port(port, false);
+        }
+    }
+
+    /** The node's addresses into the filter (once a second): only packets to them reach the ring. */
+    private void refreshAddresses() {
+        Set<String> now = new HashSet<>();
+        for (byte[] a : node.localAddresses.snapshot()) {
+            now.add(HexFormat.of().formatHex(a));
+        }
+        if (now.equals(localAddresses)) {
+            return;
+        }
+        for (String a : now) {
+            if (!localAddresses.contains(a)) {
+                filter.localAddress(HexFormat.of().parseHex(a), true);
+            }
+        }
+        for (String a : localAddresses) {
+            if (!now.contains(a)) {
+                filter.localAddress(HexFormat.of().parseHex(a), false);
+            }
+        }
+        localAddresses = now;
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------
+
+    @Override
+    public void onReady(int events) {
+        ring.poll(this, BLOCKS_PER_WAKEUP);
+        handleBatch();
+    }
+
+    @Override
+    public void frame(MemorySegment ringMemory, long mac, int captured, int wireLength, long rxNanos,
+                      PacketRing.Stamp stamp) {
+        counters.frames++;
+        if (rxNanos < from || rxNanos >= until) {
+            counters.outsideWindow++; // the socket path's (before the switch, or after a detach)
+            return;
+        }
+        switch (batch.add(ringMemory, mac, captured, stamp == PacketRing.Stamp.COARSE ? 0 : rxNanos)) {
+            case NONE -> {
+                if (batch.full()) {
+                    handleBatch();
+                }
+            }
+            case NOT_IPV6 -> counters.refusedNotIpv6++;
+            case EXTENSION_HEADERS -> counters.refusedExtensionHeaders++;
+            case TRUNCATED -> {
+                counters.refusedTruncated++;
+                node.counters.malformed.increment();
+            }
+            case CHECKSUM -> counters.refusedChecksum++;
+            case TOO_LONG -> {
+                counters.refusedTooLong++;
+                node.counters.malformed.increment();
+            }
+        }
+    }
+
+    private void handleBatch() {
+        int n = batch.count;
+        for (int i = 0; i < n; i++) {
+            try {
+                int port = batch.destinationPort[i];
+                if (reflectorPortUse[port] > 0) {
+                    reflect(i, port);
+                } else {
+                    senderReply(i, port);
+                }
+            } catch (RuntimeException e) {
+                node.internalError(e);
+            }
+        }
+        batch.count = 0;
+        flush();
+    }
+
+    /** A reply to one of the node's senders (the socket path's SenderEndpoint, by local port). */
+    private void senderReply(int i, int port) {
+        MemorySegment p = batch.payload(i);
+        int len = batch.length[i];
+        SessionSender s = null;
+        if (len >= 16) {
+            s = senders.find(port, StampLayout.UNAUTHENTICATED.ssid(p), batch.sourcePort[i], batch.sourceAddress(i));
+            if (s != null && s.layout.authenticated()) {
+                s = null;
+            }
+        }
+        if (s == null && len >= 28) {
+            s = senders.find(port, StampLayout.AUTHENTICATED.ssid(p), batch.sourcePort[i], batch.sourceAddress(i));
+            if (s != null && !s.layout.authenticated()) {
+                s = null;
+            }
+        }
+        if (s != null) {
+            s.onReply(p, len, batch.rxNanos[i]);
+        } else if (len < 44) {
+            node.counters.malformed.increment();
+        } else {
+            node.counters.unmatched.increment();
+        }
+    }
+
+    /** A test packet to one of the node's reflector ports: the core decides, the reply is built here. */
+    private void reflect(int i, int port) {
+        ReplyDecision d = reflection.reflect(batch, i, port, this);
+        if (!d.reply) {
+            return;
+        }
+        MemorySegment p = batch.payload(i);
+        int len = batch.length[i];
+        MemorySegment path = null;
+        long pathAt = 0;
+        int segments = 0;
+        MemorySegment destination = batch.sourceAddress(i);
+        long destinationAt = 0;
+        if (d.segmentsCount > 0) {
+            path = p;
+            pathAt = d.segmentsOffset;
+            segments = d.segmentsCount;
+            destination = p;
+            destinationAt = d.segmentsOffset + 16L * (segments - 1);
+        } else {
+            MemorySegment r = returnPaths.get(d.session);
+            if (r != null) {
+                path = r;
+                segments = (int) (r.byteSize() / 16);
+            }
+            if (d.destinationOffset >= 0) {
+                destination = p;
+                destinationAt = d.destinationOffset;
+            }
+        }
+        NextHops.Hop hop = segments > 0 ? nextHops.lookup(path, pathAt, System.nanoTime())
+                : nextHops.lookup(destination, destinationAt, System.nanoTime());
+        if (!sendsVia(hop) || (d.ifindex != 0 && d.ifindex != ifindex) || queued == BATCH) {
+            // The kernel routes it (and resolves the neighbour for next time).
+            counters.repliesThroughKernel++;
+            if (!socketPath.replyThroughKernel(port, p, len, batch.sourceAddress(i), batch.sourcePort[i], d)) {
+                node.counters.sendErrors.increment();
+            }
+            return;
+        }
+        MemorySegment source = d.source != null ? d.source : batch.destinationAddress(i);
+        int k = queued++;
+        long slot = (long) SLOT * k;
+        MemorySegment frame = txFrame[k];
+        MemorySegment.copy(p, 0, txPayload[k], 0, len);
+        int start = FrameWriter.write(frame, hop.mac, localMac, Math.max(0, d.trafficClass), hopLimit, source, 0,
+                path, pathAt, segments, destination, destinationAt, port, batch.sourcePort[i], len);
+        MemorySegment iov = txIovs;
+        long iv = (long) Libc.IOVEC_SIZE * k;
+        iov.set(ValueLayout.JAVA_LONG, iv + Libc.IOV_BASE, txSlots.address() + slot + start);
+        iov.set(ValueLayout.JAVA_LONG, iv + Libc.IOV_LEN, FrameWriter.HEAD + len - start);
+        queuedSession[k] = d.session;
+        queuedSegments[k] = segments;
+        queuedUdpLength[k] = FrameBatch.UDP_HEADER + len;
+        reflection.queued(d);
+    }
+
+    // ---- sending -------------------------------------------------------------------------------
+
+    /** Whether a frame to {@code hop} can leave through this plane's interface now. */
+    boolean sendsVia(NextHops.Hop hop) {
+        return hop.usable && hop.ifindex == ifindex;
+    }
+
+    /** The next hop towards the 16-octet address at {@code a[0]}. */
+    NextHops.Hop hopTowards(MemorySegment a) {
+        return nextHops.lookup(a, 0, System.nanoTime());
+    }
+
+    /** Sends one whole frame, {@code length} octets at {@code slot[start]}: octets sent or -errno. */
+    long sendFrame(MemorySegment slot, int start, int length) {
+        testIov.set(ValueLayout.JAVA_LONG, Libc.IOV_BASE, slot.address() + start);
+        testIov.set(ValueLayout.JAVA_LONG, Libc.IOV_LEN, length);
+        long n;
+        do {
+            n = Libc.sendmsg(ring.fd, testHdr, Libc.MSG_DONTWAIT);
+        } while (n == -Libc.EINTR);
+        if (n >= 0) {
+            counters.testPacketsSent++;
+        } else {
+            counters.sendErrors++;
+        }
+        return n;
+    }
+
+    /**
+     * Writes T3 into the queued replies, then their checksums, and sends them: one clock reading
+     * for the batch, right before the system call.
+     */
+    @Override
+    public void flush() {
+        int n = queued;
+        if (n == 0) {
+            return;
+        }
+        long t3 = Libc.realtimeNanos();
+        for (int k = 0; k < n; k++) {
+            SessionReflector s = queuedSession[k];
+            queuedSession[k] = null;
+            Reflection.stamp(s, txPayload[k], t3);
+            long slot = (long) SLOT * k;
+            int segments = queuedSegments[k];
+            io.stampd.dataplane.codec.UdpChecksum.fill(txSlots, slot + FrameWriter.sourceOffset(segments), txSlots,
+                    slot + FrameWriter.finalDestinationOffset(segments), txSlots, slot + FrameWriter.UDP,
+                    queuedUdpLength[k]);
+        }
+        int done = 0;
+        while (done < n) {
+            int r = Libc.sendmmsg(ring.fd, txHdrTails[done], n - done,
+                    Libc.MSG_DONTWAIT);
+            if (r > 0) {
+                done += r;
+                counters.repliesSent += r;
+            } else if (r != -Libc.EINTR) {
+                counters.sendErrors++;
+                node.counters.sendErrors.increment();
+                done++;
+            }
+        }
+        queued = 0;
+    }
+
+    @Override
+    public void drainTransmitTimes() {
+    }
+
+    @Override
+    public boolean transmitTimestamps() {
+        return false;
+    }
+
+    /** The plane's counters for the operational state, by name. */
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("af-packet/frames", counters.frames);
+        m.put("af-packet/outside-switch-window", counters.outsideWindow);
+        m.put("af-packet/not-ipv6", counters.refusedNotIpv6);
+        m.put("af-packet/extension-headers", counters.refusedExtensionHeaders);
+        m.put("af-packet/truncated", counters.refusedTruncated);
+        m.put("af-packet/bad-checksum", counters.refusedChecksum);
+        m.put("af-packet/too-long", counters.refusedTooLong);
+        m.put("af-packet/replies-sent", counters.repliesSent);
+        m.put("af-packet/replies-through-kernel", counters.repliesThroughKernel);
+        m.put("af-packet/test-packets-sent", counters.testPacketsSent);
+        m.put("af-packet/test-packets-through-kernel", counters.testPacketsThroughKernel);
+        m.put("af-packet/send-errors", counters.sendErrors);
+        m.put("af-packet/ring-drops", counters.ringDrops);
+        m.put("af-packet/next-hop-lookups", nextHops.lookups);
+        for (Map.Entry<String, Long> e : filter.counters().entrySet()) {
+            m.put("af-packet/filter-" + e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    /**
+     * Hands the packets back to the socket path (I/O thread): from this instant on it answers
+     * them again, its sockets unmuted; this plane answers what arrived before, waiting briefly for
+     * the last of those to reach the ring; the senders go back to their socket ports.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        node.loop.cancel(muter);
+        node.loop.cancel(refresher);
+        long at = Libc.realtimeNanos();
+        until = at;
+        try {
+            socketPath.mute(false);
+        } finally {
+            socketPath.takeBack(at);
+            socketPath.observe(SessionObserver.NONE);
+            for (Map.Entry<SessionSender, TestPacketPort> e : kernelPorts.entrySet()) {
+                e.getKey().usePort(e.getValue());
+            }
+            kernelPorts.clear();
+            if (token >= 0) {
+                try {
+                    Thread.sleep(DETACH_GRACE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                onReady(Libc.EPOLLIN);
+                node.loop.unregister(ring.fd, token);
+            }
+            ring.close();
+            filter.close();
+            nextHops.close();
+            batch.close();
+            arena.close();
+        }
+    }
+
+    /** The IPv6 hop limit the kernel gives packets leaving {@code device} (frames built here get the same). */
+    private static int hopLimit(String device) {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv6/conf", device, "hop_limit")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 64;
+        }
+    }
+}
