@@ -233,6 +233,7 @@ class DataPlanePermutationNetnsTest {
                     .filter(q -> Pcap.u32(q.payload(), 0) == Pcap.u32(reply.payload(), 24)).findFirst()
                     .orElseThrow(() -> new AssertionError(p + ": reply without request"));
             assertArrayEquals(reflector, reply.src(), p + ": reply source");
+            assertEquals(64, reply.hopLimit(), p + ": the reply leaves with the interface's hop limit");
             assertArrayEquals(sid, reply.dst(), p + ": reply to the return path's first segment");
             assertEquals(1, reply.srhSegmentsLeft());
             assertArrayEquals(sender, reply.srhSegments().get(0), p + ": reply's final destination");
@@ -335,7 +336,10 @@ class DataPlanePermutationNetnsTest {
                     return null;
                 }
             });
-            assertTrue(tlvReply != null, p + ": the base packet with a malformed TLV got no reply");
+            if (tlvReply == null) {
+                throw new AssertionError(p + ": the base packet with a malformed TLV got no reply; reflector: "
+                        + reflector.stop());
+            }
             assertEquals(52, tlvReply.remaining(), p + ": reply as long as the request");
             assertEquals(7, tlvReply.getInt(24), p + ": the sender's sequence number");
             assertEquals(0x40, tlvReply.get(44) & 0x40, p + ": M set on the malformed TLV");

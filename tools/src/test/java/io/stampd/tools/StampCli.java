@@ -69,6 +69,10 @@ final class StampCli {
                 filter);
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         String line = err.readLine();
+        // On "any" tcpdump first says which link type it captures with.
+        for (int i = 0; i < 3 && line != null && !line.contains("listening on"); i++) {
+            line = err.readLine();
+        }
         assertTrue(line != null && line.contains("listening on"), "tcpdump did not start: " + line);
         return p;
     }

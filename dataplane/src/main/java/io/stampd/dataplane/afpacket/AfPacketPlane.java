@@ -332,13 +332,13 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
 
     @Override
     public void frame(MemorySegment ringMemory, long mac, int captured, int wireLength, long rxNanos,
-                      PacketRing.Stamp stamp) {
+                      PacketRing.Stamp stamp, boolean checksumDone) {
         counters.frames++;
         if (rxNanos < from || rxNanos >= until) {
             counters.outsideWindow++; // the socket path's (before the switch, or after a detach)
             return;
         }
-        switch (batch.add(ringMemory, mac, captured, stamp == PacketRing.Stamp.COARSE ? 0 : rxNanos)) {
+        switch (batch.add(ringMemory, mac, captured, stamp == PacketRing.Stamp.COARSE ? 0 : rxNanos, checksumDone)) {
             case NONE -> {
                 if (batch.full()) {
                     handleBatch();
@@ -599,10 +599,6 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
 
     /** The IPv6 hop limit the kernel gives packets leaving {@code device} (frames built here get the same). */
     private static int hopLimit(String device) {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv6/conf", device, "hop_limit")).strip());
-        } catch (IOException | NumberFormatException e) {
-            return 64;
-        }
+        return io.stampd.sys.Sysctl.ipv6Conf(device, "hop_limit", 64);
     }
 }

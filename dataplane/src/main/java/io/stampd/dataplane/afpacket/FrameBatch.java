@@ -70,9 +70,10 @@ final class FrameBatch implements Datagrams {
 
     /**
      * Parses the frame at {@code ring[mac]} ({@code captured} octets) into the next slot. Returns
-     * {@link Refusal#NONE} if it took it.
+     * {@link Refusal#NONE} if it took it. The UDP checksum is verified unless the kernel says it
+     * is done ({@code checksumDone}: validated, or partial from a local sender).
      */
-    Refusal add(MemorySegment ring, long mac, int captured, long nanos) {
+    Refusal add(MemorySegment ring, long mac, int captured, long nanos, boolean checksumDone) {
         if (captured < ETH_HEADER + IPV6_HEADER + UDP_HEADER
                 || Short.toUnsignedInt(ring.get(U16, mac + 12)) != 0x86DD) {
             return Refusal.NOT_IPV6;
@@ -109,7 +110,7 @@ final class FrameBatch implements Datagrams {
             return Refusal.TRUNCATED;
         }
         // With Segments Left 0 the IPv6 destination is the final one.
-        if (!UdpChecksum.verify(ring, ip + 8, ring, ip + 24, ring, at, udpLength)) {
+        if (!checksumDone && !UdpChecksum.verify(ring, ip + 8, ring, ip + 24, ring, at, udpLength)) {
             return Refusal.CHECKSUM;
         }
         int n = udpLength - UDP_HEADER;

@@ -384,11 +384,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
      * would leave every test packet to the socket path. Read in the calling thread's namespace.
      */
     public static boolean forwards(String device) {
-        try {
-            return !Files.readString(Path.of("/proc/sys/net/ipv6/conf", device, "forwarding")).strip().equals("0");
-        } catch (IOException e) {
-            return false;
-        }
+        return io.stampd.sys.Sysctl.ipv6Conf(device, "forwarding", 0) != 0;
     }
 
     /** The refusal of reflector sessions on an interface that does not forward IPv6. */
@@ -402,11 +398,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
 
     /** The IPv6 hop limit the kernel gives packets leaving {@code device} (its replies get the same). */
     private static int hopLimit(String device) {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv6/conf", device, "hop_limit")).strip());
-        } catch (IOException | NumberFormatException e) {
-            return 64;
-        }
+        return io.stampd.sys.Sysctl.ipv6Conf(device, "hop_limit", 64);
     }
 
     // ---- reflector sessions -------------------------------------------------------------------

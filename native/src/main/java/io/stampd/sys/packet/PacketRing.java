@@ -37,9 +37,15 @@ public final class PacketRing implements AutoCloseable {
     /** What a frame's receive timestamp is. */
     public enum Stamp { HARDWARE, SOFTWARE, COARSE }
 
-    /** Called for each frame of a retired block; {@code mac} is the Ethernet header's offset in {@code ring}. */
+    /**
+     * Called for each frame of a retired block; {@code mac} is the Ethernet header's offset in
+     * {@code ring}. {@code checksumDone}: the kernel or NIC has validated the transport checksum,
+     * or the frame carries a partial one that was never to be finished (CHECKSUM_PARTIAL from a
+     * local sender over a veth): either way the checksum field is not the reader's to verify.
+     */
     public interface FrameHandler {
-        void frame(MemorySegment ring, long mac, int capturedLength, int wireLength, long rxNanos, Stamp stamp);
+        void frame(MemorySegment ring, long mac, int capturedLength, int wireLength, long rxNanos, Stamp stamp,
+                   boolean checksumDone);
     }
 
     /** The ring's geometry: blocks of {@code blockSize} octets; {@code retireMillis}: the longest a frame waits in an open block. */
@@ -158,7 +164,8 @@ public final class PacketRing implements AutoCloseable {
                         : (fs & TP_STATUS_TS_SOFTWARE) != 0 ? Stamp.SOFTWARE : Stamp.COARSE;
                 long mac = frame + Short.toUnsignedInt(ring.get(ValueLayout.JAVA_SHORT, frame + FRAME_MAC));
                 h.frame(ring, mac, ring.get(ValueLayout.JAVA_INT, frame + FRAME_SNAPLEN),
-                        ring.get(ValueLayout.JAVA_INT, frame + FRAME_LEN), nanos, stamp);
+                        ring.get(ValueLayout.JAVA_INT, frame + FRAME_LEN), nanos, stamp,
+                        (fs & (TP_STATUS_CSUMNOTREADY | TP_STATUS_CSUM_VALID)) != 0);
                 frames++;
                 frame += Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, frame + FRAME_NEXT));
             }

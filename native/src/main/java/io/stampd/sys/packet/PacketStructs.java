@@ -36,6 +36,8 @@ public final class PacketStructs {
     public static final int TPACKET_V3 = 2;
     public static final int TP_STATUS_KERNEL = 0;
     public static final int TP_STATUS_USER = 1;
+    public static final int TP_STATUS_CSUMNOTREADY = 1 << 3;
+    public static final int TP_STATUS_CSUM_VALID = 1 << 7;
     public static final int TP_STATUS_TS_SOFTWARE = 1 << 29;
     public static final int TP_STATUS_TS_RAW_HARDWARE = 1 << 31;
     public static final int SO_ATTACH_FILTER = 26;
