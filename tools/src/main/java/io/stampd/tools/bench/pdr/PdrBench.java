@@ -55,6 +55,11 @@ final class PdrBench {
                             PdrSearch.Result result = search(trials);
                             double programNanos = !c.plane().attachesXdp() ? Double.NaN
                                     : programCost.nanosPerFrame(trials, result.pdrPps());
+                            double stampdNanos = result.atPdr().stampdNanosPerStampPacket();
+                            if (!Double.isNaN(stampdNanos)) {
+                                progress.accept(String.format(Locale.ROOT,
+                                        "  => stampd process %.0f ns CPU per STAMP packet at the PDR", stampdNanos));
+                            }
                             if (!Double.isNaN(programNanos)) {
                                 progress.accept(String.format(Locale.ROOT, "  => XDP program %.0f ns per frame",
                                         programNanos));
