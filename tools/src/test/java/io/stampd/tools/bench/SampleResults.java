@@ -29,6 +29,7 @@ final class SampleResults {
 
     private static final List<Model> MODELS = List.of(
             new Model("socket", 270_000, 12_000, 25_000),
+            new Model("af-packet", 290_000, 150_000, 210_000),
             new Model("xdp", 295_000, 620_000, 870_000));
     private static final double BASELINE_PPS = 300_000;
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,7 +30,7 @@ public final class BenchPdrCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for pdr.csv and pdr.md.")
     Path out;
 
-    @Option(names = "--quick", description = "Smoke run: 1 round, 3 shares, short trials.")
+    @Option(names = "--quick", description = "Smoke run: 1 round, 3 shares (af-packet: the 0 and 100 %% ones), short trials.")
     boolean quick;
 
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 3; quick: 1).")
@@ -50,7 +51,7 @@ public final class BenchPdrCommand implements Callable<Integer> {
     List<String> roles;
 
     @Option(names = "--planes", split = ",", paramLabel = "PLANE,..",
-            description = "What handles STAMP on the router: socket, xdp (stampd's data planes), xdp-swap (the swap-and-XDP_TX"
+            description = "What handles STAMP on the router: socket, af-packet, xdp (stampd's data planes), xdp-swap (the swap-and-XDP_TX"
                     + " yardstick reflector), xdp-drop (the XDP_DROP yardstick collector), xdp-pass (an XDP program that passes"
                     + " everything, at 0 %% STAMP) (default: all).")
     List<String> planes;
@@ -97,7 +98,8 @@ public final class BenchPdrCommand implements Callable<Integer> {
         }
     }
 
-    private PdrPlan plan() {
+    /** The plan the options ask for (package-private for the argument tests). */
+    PdrPlan plan() {
         PdrPlan base = quick ? PdrPlan.quick() : PdrPlan.full();
         List<StampRole> roleList = List.of(StampRole.REFLECTOR, StampRole.COLLECTOR);
         if (roles != null) {
@@ -132,7 +134,9 @@ public final class BenchPdrCommand implements Callable<Integer> {
                     trialSeconds != null ? trialSeconds : base.trialSeconds(),
                     steps != null ? steps : base.steps(), base.minPps(),
                     overloadPps != null ? overloadPps : base.overloadPps(),
-                    shares != null ? shares : base.sharesPct(), contenders);
+                    shares != null ? shares : base.sharesPct(), contenders,
+                    // shares asked for are searched on every plane
+                    shares != null ? Set.of() : base.endsOnly());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -48,13 +48,18 @@ final class PdrBench {
                             warmUp(trials, c.role());
                             handler.awaitIdle();
                         }
-                        for (double share : c.shares(plan.sharesPct())) {
+                        for (double share : plan.sharesOf(c)) {
                             progress.accept(String.format(Locale.ROOT, "round %d: %s, %s %% STAMP", round, c.label(),
                                     PdrRow.share(share)));
                             load.configure(c.role(), share);
                             PdrSearch.Result result = search(trials);
-                            double programNanos = c.plane() == RouterPlane.SOCKET ? Double.NaN
+                            double programNanos = !c.plane().attachesXdp() ? Double.NaN
                                     : programCost.nanosPerFrame(trials, result.pdrPps());
+                            double stampdNanos = result.atPdr().stampdNanosPerStampPacket();
+                            if (!Double.isNaN(stampdNanos)) {
+                                progress.accept(String.format(Locale.ROOT,
+                                        "  => stampd process %.0f ns CPU per STAMP packet at the PDR", stampdNanos));
+                            }
                             if (!Double.isNaN(programNanos)) {
                                 progress.accept(String.format(Locale.ROOT, "  => XDP program %.0f ns per frame",
                                         programNanos));

@@ -10,6 +10,11 @@ import java.util.Locale;
 enum RouterPlane {
     /** stampd with the kernel-socket data plane. */
     SOCKET("socket"),
+    /**
+     * stampd with the AF_PACKET data plane on the router's ingress interface: a TPACKET_V3 ring
+     * behind a socket filter that admits only STAMP packets, replies sent as whole frames (issue 10).
+     */
+    AF_PACKET("af-packet"),
     /** stampd with the XDP data plane on the router's ingress interface (native mode). */
     XDP("xdp"),
     /** ebpf/xdp_swap_reflector.bpf.c: swaps addresses and ports and sends the frame back. Reflector only. */
@@ -42,10 +47,18 @@ enum RouterPlane {
         return this == XDP_SWAP || this == XDP_DROP || this == XDP_PASS;
     }
 
+    /**
+     * An XDP program on the router's ingress interface (stampd's XDP plane or a yardstick), whose
+     * own cost per frame the kernel's run-time statistics can measure.
+     */
+    boolean attachesXdp() {
+        return this != SOCKET && this != AF_PACKET;
+    }
+
     /** Whether this plane can play {@code role}. */
     boolean plays(StampRole role) {
         return switch (this) {
-            case SOCKET, XDP -> role != StampRole.NONE;
+            case SOCKET, AF_PACKET, XDP -> role != StampRole.NONE;
             case XDP_SWAP, XDP_PASS -> role == StampRole.REFLECTOR;
             case XDP_DROP -> role == StampRole.COLLECTOR;
         };
@@ -58,6 +71,6 @@ enum RouterPlane {
                 return p;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not one of socket, xdp, xdp-swap, xdp-drop, xdp-pass");
+        throw new IllegalArgumentException("'" + text + "' is not one of socket, af-packet, xdp, xdp-swap, xdp-drop, xdp-pass");
     }
 }

@@ -28,12 +28,14 @@ enum StampRole {
 
     /**
      * The stampd sub-command and options that play this role on the router (after the launcher
-     * path), on the socket or the XDP data plane (then on the router's ingress interface).
+     * path), on the socket, the AF_PACKET or the XDP data plane (the last two on the router's ingress
+     * interface).
      */
     List<String> stampdArguments(RouterTopology topo, RouterPlane plane) {
         List<String> args = new java.util.ArrayList<>(stampdArguments(topo));
         switch (plane) {
             case SOCKET -> { }
+            case AF_PACKET -> args.addAll(List.of("--data-plane", "af-packet", "--dev", topo.routerInDev()));
             case XDP -> args.addAll(List.of("--data-plane", "xdp", "--dev", topo.routerInDev(), "--xdp-mode", "native"));
             default -> throw new IllegalArgumentException(plane.label() + " is not a stampd data plane");
         }

@@ -77,6 +77,12 @@ final class StampdProcess implements StampHandler {
         return processed;
     }
 
+    /** The JVM's threads' run time (tools/stampd execs it, so the process started is the JVM). */
+    @Override
+    public long cpuNanos() {
+        return CpuTime.processNanos(process.pid());
+    }
+
     /**
      * Waits (at most 15 s) until the JVM has settled: below 4 % of a CPU over two 250 ms samples.
      * A fresh JVM keeps compiling for seconds after its first packets, on the router's CPU where

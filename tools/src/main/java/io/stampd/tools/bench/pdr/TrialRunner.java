@@ -30,12 +30,15 @@ final class TrialRunner {
         long sinkBefore = load.sinkPackets();
         long stampBefore = stampd == null ? 0 : stampd.freshProcessed();
         long cpuBefore = CpuTime.busyNanos(routerCpu);
+        long processBefore = stampd == null ? -1 : stampd.cpuNanos();
         LoadPort.Sent sent = load.send(frames, ratePps);
         StampdProcess.sleepMillis(DRAIN_MILLIS);
         long cpuAfter = CpuTime.busyNanos(routerCpu);
+        long processAfter = stampd == null ? -1 : stampd.cpuNanos();
         long stampAfter = stampd == null ? 0 : stampd.freshProcessed();
         long sinkAfter = load.sinkPackets();
         return new Trial(ratePps, sent.frames(), sent.stampFrames(), sinkAfter - sinkBefore, stampAfter - stampBefore,
-                sent.elapsedNanos(), cpuAfter - cpuBefore, sent.resyncs());
+                sent.elapsedNanos(), cpuAfter - cpuBefore, sent.resyncs(),
+                processBefore < 0 || processAfter < 0 ? -1 : processAfter - processBefore);
     }
 }
