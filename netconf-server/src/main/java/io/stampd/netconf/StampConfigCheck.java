@@ -331,7 +331,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         return NodeIdentifier.create(QName.create(YangModels.STAMP_MODULE, localName));
     }
 
-    private static Optional<DataContainerNode> child(DataContainerNode parent, String name) {
+    static Optional<DataContainerNode> child(DataContainerNode parent, String name) {
         return parent.childByArg(id(name)) instanceof DataContainerNode c ? Optional.of(c) : Optional.empty();
     }
 

@@ -118,12 +118,16 @@ class StampConfigCheckTest {
         assertTrue(e.path().contains("stamp-session-id='2'"), e.path());
     }
 
+    private static org.opendaylight.yangtools.yang.data.api.schema.DataContainerNode stamp(String xml) throws Exception {
+        return root(xml).flatMap(r -> StampConfigCheck.child(r, "stamp")).orElseThrow();
+    }
+
     @Test
     void afPacketDataPlaneNeedsAnInterface() throws Exception {
         String ok = example.replace("<type>socket</type>", "<type>af-packet</type><interface>eth0</interface>");
-        assertEquals(io.stampd.dataplane.PlaneSettings.afPacket("eth0"), StampConfigCheck.plane(root(ok).orElseThrow()));
+        assertEquals(io.stampd.dataplane.PlaneSettings.afPacket("eth0"), StampConfigCheck.plane(stamp(ok)));
         String bad = example.replace("<type>socket</type>", "<type>af-packet</type>");
-        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.plane(root(bad).orElseThrow()));
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.plane(stamp(bad)));
         assertEquals(ErrorTag.DATA_MISSING, e.tag());
         assertEquals("/stamp/data-plane/interface", e.path());
     }

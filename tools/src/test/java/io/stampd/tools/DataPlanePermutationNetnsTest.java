@@ -105,6 +105,9 @@ class DataPlanePermutationNetnsTest {
         } else {
             assertEquals(0, collected, p + ": only an xdp sender collects in the kernel");
         }
+        // T1 is the kernel's transmit time of each test packet, whichever plane sent it.
+        long kernelT1 = StampCli.fieldOrZero(probeSummary, "t1_kernel_transmit");
+        assertTrue(kernelT1 >= packets - 2, p + ": T1 from transmit timestamps " + kernelT1 + ": " + probeSummary);
         if (p.sender().equals("af-packet")) {
             assertTrue(sentAsFrames >= packets - 2 && fromRing >= packets - 2, p + ": test packets sent as frames "
                     + sentAsFrames + ", replies from the ring " + fromRing + " of " + packets + ": " + probeSummary);

@@ -14,6 +14,7 @@ import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.StampNode;
 import io.stampd.dataplane.core.TestPacketPort;
 import io.stampd.dataplane.socket.SocketDataPlane;
+import io.stampd.dataplane.socket.TransmitTimestamps;
 import io.stampd.sys.Libc;
 import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.packet.PacketRing;
@@ -95,6 +96,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     private final Reflection reflection;
     private final StampPacketFilter filter;
     private final PacketRing ring;
+    /** The kernel's transmit times of test packets (T1) and of the replies a follow-up reports (T3). */
+    final TransmitTimestamps txStamps;
     private final NextHops nextHops = new NextHops();
     private final FrameBatch batch;
     private int token = -1;
@@ -114,10 +117,13 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     private final SessionReflector[] queuedSession = new SessionReflector[BATCH];
     private final int[] queuedSegments = new int[BATCH];
     private final int[] queuedUdpLength = new int[BATCH];
+    /** Per reply slot: room for the cmsgs that ask for its transmit timestamp. */
+    private final MemorySegment txControl;
     private int queued;
     // one test packet
     private final MemorySegment testHdr;
     private final MemorySegment testIov;
+    private final MemorySegment testControl;
 
     /** Sessions per port: reflector ports and the senders' local ports (indexed by port, no boxing). */
     private final int[] reflectorPortUse = new int[65_536];
@@ -166,7 +172,9 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             Libc.putMsgHeader(txHdrs, (long) Libc.MMSGHDR_SIZE * k, null, iov);
             txHdrs.set(ValueLayout.JAVA_INT, (long) Libc.MMSGHDR_SIZE * k + Libc.MSG_NAMELEN, 0); // the bound interface
         }
+        txControl = arena.allocate(64L * BATCH, 8);
         testIov = arena.allocate(Libc.IOVEC_SIZE, 8);
+        testControl = arena.allocate(64, 8);
         testHdr = arena.allocate(Libc.MSGHDR_SIZE, 8);
         Libc.putMsgHeader(testHdr, 0, null, testIov);
         testHdr.set(ValueLayout.JAVA_INT, Libc.MSG_NAMELEN, 0);
@@ -180,6 +188,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             throw e;
         }
         filter = f;
+        txStamps = TransmitTimestamps.forPacketSocket(ring.fd);
     }
 
     /**
@@ -266,6 +275,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     @Override
     public void senderStopped(SessionSender s, int localPort) {
         senders.remove(localPort, s);
+        txStamps.forget(s);
         TestPacketPort kernel = kernelPorts.remove(s);
         if (kernel != null) {
             s.usePort(kernel);
@@ -294,6 +304,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     @Override
     public void reflectorStopped(SessionReflector s) {
         returnPaths.remove(s);
+        txStamps.forget(s);
         int port = s.config.reflectorPort();
         if (--reflectorPortUse[port] == 0) {
             filter.port(port, false);
@@ -326,6 +337,9 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
 
     @Override
     public void onReady(int events) {
+        if ((events & Libc.EPOLLERR) != 0) {
+            txStamps.drain(); // transmit timestamps are queued before the replies they lead to
+        }
         ring.poll(this, BLOCKS_PER_WAKEUP);
         handleBatch();
     }
@@ -453,6 +467,19 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         long iv = (long) Libc.IOVEC_SIZE * k;
         iov.set(ValueLayout.JAVA_LONG, iv + Libc.IOV_BASE, txSlots.address() + slot + start);
         iov.set(ValueLayout.JAVA_LONG, iv + Libc.IOV_LEN, FrameWriter.HEAD + len - start);
+        long h = (long) Libc.MMSGHDR_SIZE * k;
+        if (d.stampTransmit) {
+            long c = 64L * k;
+            long end = Libc.putCmsgInt(txControl, c, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING,
+                    TransmitTimestamps.STAMP_THIS_PACKET);
+            end = Libc.putCmsgInt(txControl, end, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID,
+                    txStamps.key(d.session, d.reflectorSeq));
+            txHdrs.set(ValueLayout.JAVA_LONG, h + Libc.MSG_CONTROL, txControl.address() + c);
+            txHdrs.set(ValueLayout.JAVA_LONG, h + Libc.MSG_CONTROLLEN, end - c);
+        } else {
+            txHdrs.set(ValueLayout.JAVA_LONG, h + Libc.MSG_CONTROL, 0);
+            txHdrs.set(ValueLayout.JAVA_LONG, h + Libc.MSG_CONTROLLEN, 0);
+        }
         queuedSession[k] = d.session;
         queuedSegments[k] = segments;
         queuedUdpLength[k] = FrameBatch.UDP_HEADER + len;
@@ -471,10 +498,23 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         return nextHops.lookup(a, 0, System.nanoTime());
     }
 
-    /** Sends one whole frame, {@code length} octets at {@code slot[start]}: octets sent or -errno. */
-    long sendFrame(MemorySegment slot, int start, int length) {
+    /**
+     * Sends one whole frame, {@code length} octets at {@code slot[start]}, with transmit-timestamp
+     * key {@code key} if it is not negative: octets sent or -errno.
+     */
+    long sendFrame(MemorySegment slot, int start, int length, long key) {
         testIov.set(ValueLayout.JAVA_LONG, Libc.IOV_BASE, slot.address() + start);
         testIov.set(ValueLayout.JAVA_LONG, Libc.IOV_LEN, length);
+        if (key >= 0) {
+            long end = Libc.putCmsgInt(testControl, 0, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING,
+                    TransmitTimestamps.STAMP_THIS_PACKET);
+            end = Libc.putCmsgInt(testControl, end, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, (int) key);
+            testHdr.set(ValueLayout.JAVA_LONG, Libc.MSG_CONTROL, testControl.address());
+            testHdr.set(ValueLayout.JAVA_LONG, Libc.MSG_CONTROLLEN, end);
+        } else {
+            testHdr.set(ValueLayout.JAVA_LONG, Libc.MSG_CONTROL, 0);
+            testHdr.set(ValueLayout.JAVA_LONG, Libc.MSG_CONTROLLEN, 0);
+        }
         long n;
         do {
             n = Libc.sendmsg(ring.fd, testHdr, Libc.MSG_DONTWAIT);
@@ -526,11 +566,12 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
 
     @Override
     public void drainTransmitTimes() {
+        txStamps.drain();
     }
 
     @Override
     public boolean transmitTimestamps() {
-        return false;
+        return txStamps.enabled();
     }
 
     /** The plane's counters for the operational state, by name. */
@@ -590,6 +631,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
                 node.loop.unregister(ring.fd, token);
             }
             ring.close();
+            txStamps.close();
             filter.close();
             nextHops.close();
             batch.close();

@@ -42,6 +42,8 @@ final class AfPacketTestPort implements TestPacketPort {
     private long flowSum;
     private boolean throughKernel;
     private int length;
+    /** The transmit-timestamp key of the packet prepared, or -1. */
+    private long key = -1;
 
     AfPacketTestPort(AfPacketPlane plane, SessionSender session, TestPacketPort kernelPort) {
         this.plane = plane;
@@ -85,6 +87,7 @@ final class AfPacketTestPort implements TestPacketPort {
             kernelPort.prepare(length, dscp, seq);
             return;
         }
+        key = plane.txStamps.enabled() ? Integer.toUnsignedLong(plane.txStamps.key(session, seq)) : -1;
         int tc = dscp << 2;
         long sh = source.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
         long sl = source.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8);
@@ -112,7 +115,7 @@ final class AfPacketTestPort implements TestPacketPort {
         int udpLength = FrameBatch.UDP_HEADER + length;
         slot.set(FrameWriter.U16, FrameWriter.UDP + 6,
                 (short) UdpChecksum.withPayload(flowSum, slot, FrameWriter.UDP, udpLength));
-        return plane.sendFrame(slot, start, FrameWriter.HEAD + length - start);
+        return plane.sendFrame(slot, start, FrameWriter.HEAD + length - start, key);
     }
 
     @Override

@@ -30,7 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Follow-Up Telemetry (RFC 8972 §4.7) the time a reply really left. One per endpoint, I/O thread
  * only, no allocation per packet.
  */
-final class TransmitTimestamps implements AutoCloseable {
+public final class TransmitTimestamps implements AutoCloseable {
     /** Keys in flight between sendmsg and the error queue: far more than one loop turn sends. */
     private static final int RING = 1024;
     private static final int BATCH = 16;
@@ -39,7 +39,11 @@ final class TransmitTimestamps implements AutoCloseable {
     private static final int REPORTING = Libc.SOF_TIMESTAMPING_SOFTWARE | Libc.SOF_TIMESTAMPING_OPT_ID
             | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
     /** The per-packet request, as a SO_TIMESTAMPING cmsg carries it. */
-    static final int STAMP_THIS_PACKET = Libc.SOF_TIMESTAMPING_TX_SOFTWARE;
+    public static final int STAMP_THIS_PACKET = Libc.SOF_TIMESTAMPING_TX_SOFTWARE;
+    /** SOL_PACKET and PACKET_TX_TIMESTAMP: a packet socket's error-queue message names its key here. */
+    private static final int SOL_PACKET = 263;
+    private static final int PACKET_TX_TIMESTAMP = 16;
+    private static volatile Boolean keysTaken;
 
     private static final Inet6Address LOOPBACK = Ipv6Addresses.parse("::1", "probe address");
     private final int fd;
@@ -106,12 +110,38 @@ final class TransmitTimestamps implements AutoCloseable {
         }
     }
 
+    /**
+     * Transmit timestamps for the packets sent on packet socket {@code fd} with a
+     * {@link #STAMP_THIS_PACKET} cmsg and a key (a plane's test packets, and the replies a
+     * follow-up will report), if this kernel takes per-packet keys (asked once, of a UDP socket:
+     * a packet socket would send the probe).
+     */
+    public static TransmitTimestamps forPacketSocket(int fd) {
+        boolean ok = kernelTakesKeys() && Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, REPORTING) == 0;
+        return new TransmitTimestamps(fd, ok);
+    }
+
+    /** Whether this kernel takes SCM_TS_OPT_ID (probed once on a UDP socket of its own). */
+    public static boolean kernelTakesKeys() {
+        Boolean known = keysTaken;
+        if (known == null) {
+            int fd = Libc.socket(Libc.AF_INET6, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            known = fd >= 0 && Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, REPORTING) == 0
+                    && kernelTakesKeys(fd);
+            if (fd >= 0) {
+                Libc.close(fd);
+            }
+            keysTaken = known;
+        }
+        return known;
+    }
+
     /** Keyed sends on {@code socket} without asking the kernel: the warm-up's invalid descriptor. */
     static TransmitTimestamps assumedOn(UdpSocket socket) {
         return new TransmitTimestamps(socket.fd, true);
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return enabled;
     }
 
@@ -119,7 +149,7 @@ final class TransmitTimestamps implements AutoCloseable {
      * The key to send packet {@code seq} of {@code s} with. Every call takes a new key: one whose
      * packet the kernel refused just never comes back.
      */
-    int key(Transmitted s, long seq) {
+    public int key(Transmitted s, long seq) {
         int k = nextKey++;
         int slot = k & (RING - 1);
         senders[slot] = s;
@@ -129,7 +159,7 @@ final class TransmitTimestamps implements AutoCloseable {
     }
 
     /** Forgets the packets of {@code s} (the session stopped). */
-    void forget(Transmitted s) {
+    public void forget(Transmitted s) {
         for (int i = 0; i < RING; i++) {
             if (senders[i] == s) {
                 senders[i] = null;
@@ -138,7 +168,7 @@ final class TransmitTimestamps implements AutoCloseable {
     }
 
     /** Reads the error queue dry and reports each transmit timestamp to its session; returns how many messages it read. */
-    int drain() {
+    public int drain() {
         int total = 0;
         while (true) {
             for (int i = 0; i < BATCH; i++) {
@@ -169,7 +199,7 @@ final class TransmitTimestamps implements AutoCloseable {
             if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPING, 16)) {
                 // struct scm_timestamping: ts[0] is the software timestamp
                 nanos = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + Libc.TV_NSEC);
-            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_RECVERR, 16)) {
+            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_RECVERR, 16) || cmsgs.is(SOL_PACKET, PACKET_TX_TIMESTAMP, 16)) {
                 // struct sock_extended_err: errno, origin, type, code, pad, info, data (the key)
                 int errno = control.get(JAVA_INT, data);
                 int origin = control.get(JAVA_BYTE, data + Libc.EE_ORIGIN);
