@@ -26,6 +26,7 @@ public final class PacketStructs {
     public static final int SOCK_RAW = 3;
     public static final int SOL_PACKET = 263;
     public static final int ETH_P_IPV6 = 0x86DD;
+    public static final int ETH_P_ALL = 0x0003;
     public static final int PACKET_RX_RING = 5;
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_TIMESTAMP = 17;
