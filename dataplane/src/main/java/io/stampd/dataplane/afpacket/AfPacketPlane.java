@@ -84,6 +84,12 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         long testPacketsThroughKernel;
         long sendErrors;
         long ringDrops;
+
+        void clear() {
+            frames = outsideWindow = refusedNotIpv6 = refusedExtensionHeaders = refusedTruncated = 0;
+            refusedChecksum = refusedTooLong = repliesSent = repliesThroughKernel = testPacketsSent = 0;
+            testPacketsThroughKernel = sendErrors = ringDrops = 0;
+        }
     }
 
     final Counters counters = new Counters();
@@ -150,6 +156,10 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
     };
     private boolean closed;
+    /** Where frames are sent: the ring's socket, or -1 while the warm-up runs (every send fails). */
+    private int txFd = -1;
+    /** While the warm-up runs: its send failures are not the node's. */
+    private boolean warming;
 
     private AfPacketPlane(StampNode node, SocketDataPlane socketPath, PlaneSettings settings, int ifindex,
                           long localMac) {
@@ -189,6 +199,15 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
         filter = f;
         txStamps = TransmitTimestamps.forPacketSocket(ring.fd);
+        warming = true;
+        try {
+            AfPacketWarmup.run(this, node);
+        } finally {
+            warming = false;
+            nextHops.clear();
+            counters.clear();
+        }
+        txFd = ring.fd;
     }
 
     /**
@@ -372,7 +391,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
     }
 
-    private void handleBatch() {
+    void handleBatch() {
         int n = batch.count;
         for (int i = 0; i < n; i++) {
             try {
@@ -493,6 +512,21 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         return hop.usable && hop.ifindex == ifindex;
     }
 
+    /** The reflector ports' session counts, for the warm-up's throw-away session. */
+    int[] reflectorPortUse() {
+        return reflectorPortUse;
+    }
+
+    NextHops nextHops() {
+        return nextHops;
+    }
+
+    /** Receives from now on what arrived from {@code at} on (the warm-up: everything). */
+    void window(long fromNanos, long untilNanos) {
+        from = fromNanos;
+        until = untilNanos;
+    }
+
     /** The next hop towards the 16-octet address at {@code a[0]}. */
     NextHops.Hop hopTowards(MemorySegment a) {
         return nextHops.lookup(a, 0, System.nanoTime());
@@ -517,7 +551,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
         long n;
         do {
-            n = Libc.sendmsg(ring.fd, testHdr, Libc.MSG_DONTWAIT);
+            n = Libc.sendmsg(txFd, testHdr, Libc.MSG_DONTWAIT);
         } while (n == -Libc.EINTR);
         if (n >= 0) {
             counters.testPacketsSent++;
@@ -550,14 +584,16 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
         int done = 0;
         while (done < n) {
-            int r = Libc.sendmmsg(ring.fd, txHdrTails[done], n - done,
+            int r = Libc.sendmmsg(txFd, txHdrTails[done], n - done,
                     Libc.MSG_DONTWAIT);
             if (r > 0) {
                 done += r;
                 counters.repliesSent += r;
             } else if (r != -Libc.EINTR) {
                 counters.sendErrors++;
-                node.counters.sendErrors.increment();
+                if (!warming) {
+                    node.counters.sendErrors.increment();
+                }
                 done++;
             }
         }

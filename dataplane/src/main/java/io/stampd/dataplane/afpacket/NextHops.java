@@ -85,6 +85,31 @@ final class NextHops implements AutoCloseable {
         return h;
     }
 
+    /** A usable hop towards {@code a[0..16)} that the kernel was not asked for: the warm-up's. */
+    void seed(MemorySegment a, int ifindex, long mac, MemorySegment source, long nowMono) {
+        Hop h = lookupWithoutRefresh(a);
+        h.usable = true;
+        h.ifindex = ifindex;
+        h.mac = mac;
+        h.hasSource = true;
+        MemorySegment.copy(source, 0, h.source, 0, 16);
+        h.expires = nowMono + RESOLVED_NANOS;
+    }
+
+    private Hop lookupWithoutRefresh(MemorySegment a) {
+        probe.high = a.get(LONG_BE, 0);
+        probe.low = a.get(LONG_BE, 8);
+        Hop h = hops.get(probe);
+        if (h == null) {
+            Key k = new Key();
+            k.high = probe.high;
+            k.low = probe.low;
+            h = new Hop();
+            hops.put(k, h);
+        }
+        return h;
+    }
+
     /** Forgets every hop (the plane detached; a later attach asks the kernel again). */
     void clear() {
         hops.clear();

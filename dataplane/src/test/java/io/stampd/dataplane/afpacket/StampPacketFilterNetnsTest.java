@@ -43,59 +43,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * last one arrives.
  */
 class StampPacketFilterNetnsTest {
-    private static final long COMMAND_TIMEOUT_S = 20;
-    static final String REFLECTOR = "fd00:5a::1";
-    static final String SENDER = "fd00:5a::2";
+    static final String REFLECTOR = VethPair.REFLECTOR;
+    static final String SENDER = VethPair.SENDER;
 
-    private final List<String> namespaces = new ArrayList<>();
-    private Thread cleanup;
+    private VethPair pair;
 
     @BeforeEach
     void setUp() {
-        List<String> missing = new ArrayList<>(TestMachine.missingRootLinux(List.of("ip"), true));
-        if (getClass().getResource(StampPacketFilter.OBJECT) == null) {
-            missing.add("BPF object " + StampPacketFilter.OBJECT + " on the class path (build ebpf/ with clang"
-                    + " and libbpf-dev)");
-        }
-        TestMachine.require("packet filter namespace test prerequisites", missing);
-        String name = "spf-" + HexFormat.of().formatHex(randomBytes());
-        cleanup = new Thread(this::deleteNamespaces, "delete-" + name);
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        String reflector = name + "-r";
-        String sender = name + "-s";
-        run("ip", "netns", "add", reflector);
-        namespaces.add(reflector);
-        run("ip", "netns", "add", sender);
-        namespaces.add(sender);
-        run("ip", "-n", reflector, "link", "add", "pf0", "type", "veth", "peer", "name", "pf1", "netns", sender);
-        run("ip", "-n", reflector, "addr", "add", REFLECTOR + "/64", "dev", "pf0", "nodad");
-        run("ip", "-n", sender, "addr", "add", SENDER + "/64", "dev", "pf1", "nodad");
-        for (String ns : namespaces) {
-            run("ip", "-n", ns, "link", "set", "lo", "up");
-        }
-        run("ip", "-n", reflector, "link", "set", "pf0", "up");
-        run("ip", "-n", sender, "link", "set", "pf1", "up");
+        pair = VethPair.open("spf");
     }
 
     @AfterEach
     void tearDown() {
-        deleteNamespaces();
-        if (cleanup != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException e) {
-                // the JVM is going down already; the hook deletes them too (harmlessly twice)
-            }
+        if (pair != null) {
+            pair.close();
         }
     }
 
     @Test
     void onlyTheAcceptedDatagramReachesThePacketSocket() throws Exception {
-        String reflectorNs = namespaces.get(0);
-        String senderNs = namespaces.get(1);
+        String reflectorNs = pair.reflectorNs;
+        String senderNs = pair.senderNs;
         byte[] reflector = InetAddress.getByName(REFLECTOR).getAddress();
         try (StampPacketFilter filter = StampPacketFilter.load();
-             PacketSocket socket = in(reflectorNs, () -> {
+             PacketSocket socket = VethPair.in(reflectorNs, () -> {
                  PacketSocket s = PacketSocket.open();
                  try {
                      filter.attach(s.fd());
@@ -109,7 +80,7 @@ class StampPacketFilterNetnsTest {
             filter.localAddress(reflector, true);
             filter.port(862, true);
             byte[] stamp = "stamp test packet to 862".getBytes(StandardCharsets.US_ASCII);
-            in(senderNs, () -> {
+            VethPair.in(senderNs, () -> {
                 try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
                     ch.bind(new InetSocketAddress(InetAddress.getByName(SENDER), 50000));
                     // The one to the other port first: had it got through, it would be read first.
@@ -142,8 +113,8 @@ class StampPacketFilterNetnsTest {
             // Frames made by hand, sent from the other side's packet socket: runts that BPF_PROG_RUN
             // cannot take (IPv6 ethertype, less than an IPv6 header), SRv6 with Segments Left 1, the
             // one with Segments Left 0 VLAN-tagged, then untagged.
-            byte[] reflectorMac = in(reflectorNs, () -> NetInterfaces.macOf("pf0"));
-            byte[] senderMac = in(senderNs, () -> NetInterfaces.macOf("pf1"));
+            byte[] reflectorMac = VethPair.in(reflectorNs, () -> NetInterfaces.macOf("pf0"));
+            byte[] senderMac = VethPair.in(senderNs, () -> NetInterfaces.macOf("pf1"));
             Packet srv6 = new Packet();
             srv6.dstMac = reflectorMac;
             srv6.srcMac = senderMac;
@@ -161,7 +132,7 @@ class StampPacketFilterNetnsTest {
             System.arraycopy(arrived, 0, tagged, 0, 12);
             ByteBuffer.wrap(tagged).putShort(12, (short) 0x8100).putShort(14, (short) 42);
             System.arraycopy(arrived, 12, tagged, 16, arrived.length - 12);
-            in(senderNs, () -> {
+            VethPair.in(senderNs, () -> {
                 try (PacketSocket out = PacketSocket.open()) {
                     out.bind(NetInterfaces.indexOf("pf1"));
                     out.send(Arrays.copyOf(arrived, ETH_HLEN));
@@ -188,48 +159,5 @@ class StampPacketFilterNetnsTest {
     private static void assertNothingMore(PacketSocket socket) {
         Optional<byte[]> more = socket.receive(500);
         assertTrue(more.isEmpty(), () -> "the packet socket got another frame: " + HexFormat.of().formatHex(more.get()));
-    }
-
-    private static <T> T in(String namespace, Callable<T> task) throws Exception {
-        return NetNamespace.callIn(namespace, task);
-    }
-
-    private void deleteNamespaces() {
-        for (String ns : List.copyOf(namespaces)) {
-            try {
-                run("ip", "netns", "del", ns);
-            } catch (RuntimeException e) {
-                // already gone, or the JVM is going down: nothing more to do
-            }
-            namespaces.remove(ns);
-        }
-    }
-
-    private static byte[] randomBytes() {
-        byte[] random = new byte[4];
-        ThreadLocalRandom.current().nextBytes(random);
-        return random;
-    }
-
-    private static void run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + COMMAND_TIMEOUT_S + " s");
-            }
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue()
-                        + "): " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
-        }
     }
 }
