@@ -27,6 +27,7 @@
 #include <linux/if_packet.h>
 #include <linux/in.h>
 #include <linux/ipv6.h>
+#include <linux/pkt_cls.h>
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -71,21 +72,14 @@ static __always_inline void pf_count(__u32 reason)
 		*v += 1;
 }
 
-/* Counts why the packet is not for the socket, and drops it (for the socket only). */
-static __always_inline int pf_reject(__u32 reason)
-{
-	pf_count(reason);
-	return 0;
-}
-
 /* Reads len octets at offset off from the IPv6 header; 0 on success. */
 static __always_inline long pf_load(struct __sk_buff *skb, __u32 off, void *to, __u32 len)
 {
 	return bpf_skb_load_bytes_relative(skb, off, to, len, BPF_HDR_START_NET);
 }
 
-SEC("socket")
-int stamp_packet_filter(struct __sk_buff *skb)
+/* STAMP_PF_ACCEPTED if the packet is one for the ring, else why not (an enum stamp_pf_counter). */
+static __always_inline __u32 pf_classify(struct __sk_buff *skb)
 {
 	struct ipv6hdr ip6;
 	struct udphdr udp;
@@ -94,13 +88,13 @@ int stamp_packet_filter(struct __sk_buff *skb)
 	__u8 nh;
 
 	if (skb->protocol != bpf_htons(ETH_P_IPV6) || skb->pkt_type != PACKET_HOST || skb->vlan_present)
-		return pf_reject(STAMP_PF_NOT_IPV6);
+		return STAMP_PF_NOT_IPV6;
 	if (pf_load(skb, 0, &ip6, sizeof(ip6)))
-		return pf_reject(STAMP_PF_TRUNCATED);
+		return STAMP_PF_TRUNCATED;
 	if (ip6.version != 6)
-		return pf_reject(STAMP_PF_NOT_IPV6);
+		return STAMP_PF_NOT_IPV6;
 	if (!bpf_map_lookup_elem(&pf_local, &ip6.daddr))
-		return pf_reject(STAMP_PF_NOT_LOCAL);
+		return STAMP_PF_NOT_LOCAL;
 
 	/* A payload length of 0 (a Jumbogram's, RFC 2675) covers no UDP header: truncated below. */
 	ip_end = sizeof(ip6) + bpf_ntohs(ip6.payload_len);
@@ -112,29 +106,53 @@ int stamp_packet_filter(struct __sk_buff *skb)
 		if (nh == IPPROTO_UDP)
 			break;
 		if (nh == PF_NH_FRAGMENT)
-			return pf_reject(STAMP_PF_EXT_HEADER);
+			return STAMP_PF_EXT_HEADER;
 		if (nh != PF_NH_HOPOPTS && nh != PF_NH_DSTOPTS && nh != PF_NH_ROUTING)
-			return pf_reject(STAMP_PF_NOT_UDP);
+			return STAMP_PF_NOT_UDP;
 		if (i == STAMP_PF_MAX_EXT_HEADERS)
-			return pf_reject(STAMP_PF_EXT_HEADER);
+			return STAMP_PF_EXT_HEADER;
 		/* Next Header, Hdr Ext Len, and for a routing header Routing Type and Segments Left. */
 		if (off + sizeof(h) > ip_end || pf_load(skb, off, h, sizeof(h)))
-			return pf_reject(STAMP_PF_TRUNCATED);
+			return STAMP_PF_TRUNCATED;
 		if (nh == PF_NH_ROUTING && h[3] != 0)
-			return pf_reject(STAMP_PF_EXT_HEADER);
+			return STAMP_PF_EXT_HEADER;
 		nh = h[0];
 		/* At most 8 headers of at most 2048 octets: off stays far below the helper's 0xffff. */
 		off += ((__u32)h[1] + 1) * 8;
 	}
 
 	if (off + sizeof(udp) > ip_end || pf_load(skb, off, &udp, sizeof(udp)))
-		return pf_reject(STAMP_PF_TRUNCATED);
+		return STAMP_PF_TRUNCATED;
 	port = bpf_ntohs(udp.dest);
 	accept = bpf_map_lookup_elem(&pf_ports, &port);
 	if (!accept || !*accept)
-		return pf_reject(STAMP_PF_PORT);
-	pf_count(STAMP_PF_ACCEPTED);
-	return skb->len;
+		return STAMP_PF_PORT;
+	return STAMP_PF_ACCEPTED;
+}
+
+SEC("socket")
+int stamp_packet_filter(struct __sk_buff *skb)
+{
+	__u32 verdict = pf_classify(skb);
+
+	pf_count(verdict);
+	return verdict == STAMP_PF_ACCEPTED ? skb->len : 0;
+}
+
+/*
+ * stamp_packet_take: the same test at TC ingress, which runs after the packet taps (the ring has
+ * its copy by then) and before the protocol handlers. What the ring takes is dropped here, so the
+ * kernel's IPv6 and UDP stack never processes it a second time: no UDP socket queues it, no ICMP
+ * port unreachable answers it, and the cost of that second path is saved. Everything else goes on
+ * untouched, STAMP packets arriving on other interfaces included (the socket path answers them).
+ */
+SEC("tc")
+int stamp_packet_take(struct __sk_buff *skb)
+{
+	if (pf_classify(skb) != STAMP_PF_ACCEPTED)
+		return TC_ACT_OK;
+	pf_count(STAMP_PF_TAKEN);
+	return TC_ACT_SHOT;
 }
 
 char LICENSE[] SEC("license") = "GPL";

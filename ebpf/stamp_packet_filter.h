@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The socket filter of the AF_PACKET data plane (stamp_packet_filter.bpf.c): what user space
+ * The socket filter of the AF_PACKET data plane and its TC ingress twin (stamp_packet_filter.bpf.c): what user space
  * puts in its maps and reads from its counters. Mirrored in Java by
  * io.stampd.dataplane.afpacket.StampPacketFilter; a test compiles this header with the host
  * compiler and compares every constant, so a change here that the Java side misses fails the build.
@@ -16,8 +16,9 @@
 #define STAMP_PF_MAX_EXT_HEADERS 8
 
 /*
- * Indexes of the per-CPU counters pf_stats (__u64 each): the packets accepted, and why each
- * other one was not. Every packet the filter sees counts exactly once.
+ * Indexes of the per-CPU counters pf_stats (__u64 each): the packets the socket filter accepted,
+ * and why each other one was not (every packet the socket filter sees counts exactly once in
+ * those); and, on their own, the packets the TC ingress program took from the kernel's stack.
  */
 enum stamp_pf_counter {
 	STAMP_PF_ACCEPTED = 0,		/* handed to the socket whole */
@@ -30,6 +31,8 @@ enum stamp_pf_counter {
 	STAMP_PF_NOT_UDP,		/* the chain ends in something other than UDP (TCP, ICMPv6, ESP, ...) */
 	STAMP_PF_PORT,			/* UDP to a port pf_ports does not accept */
 	STAMP_PF_TRUNCATED,		/* a header runs past the packet or past the IPv6 payload length */
+	STAMP_PF_TAKEN,			/* stamp_packet_take: accepted for the ring, so dropped at TC ingress
+					 * before the kernel's IPv6 and UDP stack processed a second copy */
 	STAMP_PF_COUNT
 };
 

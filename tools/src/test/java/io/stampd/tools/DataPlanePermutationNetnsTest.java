@@ -128,6 +128,10 @@ class DataPlanePermutationNetnsTest {
         if (p.reflector().equals("af-packet")) {
             assertTrue(repliedAsFrames >= packets - 2, p + ": replies sent as frames " + repliedAsFrames + " of "
                     + packets + ": " + reflectorSummary);
+            // ... and the kernel's stack did not process the requests a second time (TC ingress took them).
+            long taken = StampCli.fieldOrZero(reflectorSummary, "af-packet/filter-taken");
+            assertTrue(taken >= packets - 2, p + ": requests taken from the kernel's stack " + taken + ": "
+                    + reflectorSummary);
         } else {
             assertEquals(0, repliedAsFrames, p + ": only an af-packet reflector sends frames");
         }

@@ -44,12 +44,15 @@ import java.util.logging.Logger;
  * kernel's routing and neighbour tables, {@link NextHops}) through the same socket, past the
  * qdisc, in batches.
  *
- * <p>The kernel's own stack still sees every packet: the socket path's UDP sockets stay bound
- * (so no ICMP port unreachable, and no other program takes the ports) but drop everything
- * ({@link SocketDataPlane#mute}), so nothing is queued and nothing is answered twice. A plane
- * switch splits the packets at one receive instant (both copies of a packet carry the kernel's
- * one timestamp): the socket path answers what arrived before, this plane what arrived after, and
- * the other way round at a detach. What this plane cannot send itself (no usable neighbour yet,
+ * <p>A packet socket is a tap: the kernel's own stack would get every packet too. So the same
+ * filter's TC ingress twin (stamp_packet_take, a TCX link that ends with this process) drops what
+ * the ring took, after the tap and before the IPv6 stack: no UDP socket queues it, no ICMP port
+ * unreachable answers it, and the stack's cost is saved; STAMP packets arriving on other
+ * interfaces still reach the socket path, which answers them. (Without TCX the socket path's
+ * sockets are muted instead, {@link SocketDataPlane#mute}.) A plane switch splits the packets of
+ * the interface at one receive instant (both copies of a packet carry the kernel's one
+ * timestamp): the socket path answers what arrived before, this plane what arrived after, and the
+ * other way round at a detach. What this plane cannot send itself (no usable neighbour yet,
  * a route through another interface) goes through the kernel via the socket path, which resolves
  * the neighbour for the next time. Every method runs on the node's I/O thread.
  */
@@ -60,11 +63,11 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     private static final int SLOT = FrameWriter.HEAD + 9216;
     private static final int BLOCKS_PER_WAKEUP = 16;
     /**
-     * How long after a switch the socket path keeps receiving (and discarding) what this plane
-     * answers, before its sockets are muted: long enough for every packet stamped before the
-     * switch to have reached its socket, which answers it.
+     * How long after a switch the kernel's stack keeps getting (and the socket path discarding)
+     * what this plane answers, before the packets are taken from it: long enough for every packet
+     * stamped before the switch to have reached its socket, which answers it.
      */
-    private static final long MUTE_AFTER_NANOS = 20_000_000L;
+    private static final long TAKE_AFTER_NANOS = 20_000_000L;
     /** How long a detach waits for frames stamped before it to reach the ring. */
     private static final long DETACH_GRACE_MILLIS = 10;
     private static final long REFRESH_NANOS = 1_000_000_000L;
@@ -140,10 +143,20 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     /** Each reflector session's return path (16 octets per segment, first hop first), or absent. */
     private final Map<SessionReflector, MemorySegment> returnPaths = new IdentityHashMap<>();
     private Set<String> localAddresses = Set.of();
-    private final EventLoop.Timer muter = new EventLoop.Timer() {
+    /**
+     * Once every packet stamped before the switch has reached the socket path: the STAMP packets
+     * of this interface are taken from the kernel's stack at TC ingress (after the ring has its
+     * copy), or, where the kernel has no TCX, the socket path's sockets are muted instead.
+     */
+    private final EventLoop.Timer taker = new EventLoop.Timer() {
         @Override
         protected long fire(long now) {
-            socketPath.mute(true);
+            try {
+                filter.takeFromStack(ifindex);
+            } catch (DataPlaneException e) {
+                LOG.warning(e.getMessage() + "; the socket path's sockets drop the STAMP packets instead");
+                socketPath.mute(true);
+            }
             return -1;
         }
     };
@@ -244,8 +257,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     /**
      * Opens the ring on the interface {@code settings} names and takes over the node's packets
      * from now on (I/O thread): {@code register} has the plane told about every session, then the
-     * receive instant that splits the packets is set, and the socket path's sockets are muted a
-     * little later. All or nothing.
+     * receive instant that splits the packets is set, and a little later the packets are taken
+     * from the kernel's stack. All or nothing.
      */
     public static AfPacketPlane attach(StampNode node, SocketDataPlane socketPath, PlaneSettings settings) {
         long id = interfaceOf(settings);
@@ -263,8 +276,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             socketPath.observe(plane);
             long at = Libc.realtimeNanos();
             plane.from = at;
-            socketPath.handOver(at);
-            node.loop.schedule(plane.muter, System.nanoTime() + MUTE_AFTER_NANOS);
+            socketPath.handOver(at, plane.ifindex);
+            node.loop.schedule(plane.taker, System.nanoTime() + TAKE_AFTER_NANOS);
             node.loop.schedule(plane.refresher, System.nanoTime() + REFRESH_NANOS);
             LOG.info("af-packet data plane on " + settings.device() + " (ifindex " + plane.ifindex + ")");
             return plane;
@@ -634,9 +647,10 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     }
 
     /**
-     * Hands the packets back to the socket path (I/O thread): from this instant on it answers
-     * them again, its sockets unmuted; this plane answers what arrived before, waiting briefly for
-     * the last of those to reach the ring; the senders go back to their socket ports.
+     * Hands the packets back to the socket path (I/O thread): the kernel's stack gets them again,
+     * and from this instant on the socket path answers them; this plane answers what arrived
+     * before, waiting briefly for the last of those to reach the ring; the senders go back to their
+     * socket ports.
      */
     @Override
     public void close() {
@@ -644,8 +658,11 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             return;
         }
         closed = true;
-        node.loop.cancel(muter);
+        node.loop.cancel(taker);
         node.loop.cancel(refresher);
+        // The stack gets the packets again first, and only then is the instant read: whatever is
+        // stamped from it on reaches the socket path.
+        filter.giveBackToStack();
         long at = Libc.realtimeNanos();
         until = at;
         try {

@@ -59,10 +59,14 @@ public final class StampPacketFilter implements AutoCloseable {
     public static final int STAMP_PF_NOT_UDP = 4;
     public static final int STAMP_PF_PORT = 5;
     public static final int STAMP_PF_TRUNCATED = 6;
-    public static final int STAMP_PF_COUNT = 7;
+    public static final int STAMP_PF_TAKEN = 7;
+    public static final int STAMP_PF_COUNT = 8;
+    /** The TC ingress twin of the socket filter (same object, same maps). */
+    public static final String TAKE_PROGRAM = "stamp_packet_take";
+
 
     private static final String[] COUNTER_NAMES = {"accepted", "not_ipv6", "not_local", "ext_header", "not_udp",
-        "port", "truncated"};
+        "port", "truncated", "taken"};
 
     private static final byte[] ACCEPT = {1};
     private static final byte[] REFUSE = {0};
@@ -73,6 +77,8 @@ public final class StampPacketFilter implements AutoCloseable {
     private final BpfMap ports;
     private final BpfMap stats;
     private volatile boolean closed;
+    /** The TCX link of {@link #TAKE_PROGRAM} while it takes packets from the stack, else -1. */
+    private int takeLink = -1;
 
     private StampPacketFilter(BpfObject object) {
         this.object = object;
@@ -113,6 +119,12 @@ public final class StampPacketFilter implements AutoCloseable {
         return COUNTER_NAMES[counter];
     }
 
+    /** The TC ingress program's descriptor (owned by this filter), e.g. for a BPF_PROG_RUN. */
+    public int takeProgramFd() {
+        checkOpen();
+        return object.programFd(TAKE_PROGRAM);
+    }
+
     /** The program's descriptor (owned by this filter), e.g. for a BPF_PROG_RUN. */
     public int programFd() {
         checkOpen();
@@ -133,6 +145,36 @@ public final class StampPacketFilter implements AutoCloseable {
             throw new DataPlaneException(DataPlaneException.Reason.RESOURCE, "cannot attach the STAMP packet filter"
                     + " to socket fd " + socketFd + ": setsockopt(SOL_SOCKET, SO_ATTACH_BPF) failed: "
                     + Libc.strerror(-rc) + " (errno " + -rc + ")");
+        }
+    }
+
+    /**
+     * From now on drops at TC ingress of interface {@code ifindex} what the socket filter accepts,
+     * after the packet taps (the ring has its copy) and before the kernel's IPv6 stack would
+     * process the packet a second time. Attached as a TCX link owned by this process: it goes
+     * away with {@link #giveBackToStack()}, {@link #close()} or the process, so a crashed agent
+     * leaves no program behind that would swallow STAMP packets nobody reads. Idempotent.
+     *
+     * @throws DataPlaneException (RESOURCE) naming the errno if the kernel refuses it
+     */
+    public void takeFromStack(int ifindex) {
+        checkOpen();
+        if (takeLink >= 0) {
+            return;
+        }
+        try {
+            takeLink = io.stampd.sys.bpf.Tcx.attachIngress(object.programFd(TAKE_PROGRAM), ifindex);
+        } catch (io.stampd.sys.bpf.BpfException e) {
+            throw new DataPlaneException(DataPlaneException.Reason.RESOURCE, "cannot attach " + TAKE_PROGRAM
+                    + " (Linux 6.6 or later): " + e.getMessage(), e);
+        }
+    }
+
+    /** Lets the kernel's stack have the packets again (the TCX link closed). Idempotent. */
+    public void giveBackToStack() {
+        if (takeLink >= 0) {
+            io.stampd.sys.bpf.Tcx.detach(takeLink);
+            takeLink = -1;
         }
     }
 
@@ -183,6 +225,7 @@ public final class StampPacketFilter implements AutoCloseable {
     @Override
     public void close() {
         if (!closed) {
+            giveBackToStack();
             closed = true;
             object.close();
         }

@@ -43,7 +43,7 @@ abstract class ReceivingEndpoint implements EventLoop.ReadHandler {
                 return;
             }
             for (int i = 0; i < n; i++) {
-                if (!owner.handles(rx.rxTimeNanos[i])) {
+                if (!owner.handles(rx.rxTimeNanos[i], rx.ifIndex[i])) {
                     continue; // another plane (AF_PACKET) answers what arrived in its time
                 }
                 try {

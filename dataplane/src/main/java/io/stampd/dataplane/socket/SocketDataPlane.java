@@ -60,11 +60,13 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     /** Told about every session started and stopped (I/O thread). */
     private SessionObserver observer = SessionObserver.NONE;
     /**
-     * The receive times (Unix ns) whose datagrams this path answers: [from, until). Another plane
-     * that sees copies of the same packets (AF_PACKET) answers the rest, so that a plane switch
-     * splits the traffic at one instant and no packet is answered twice (both copies carry the
-     * kernel's one receive timestamp). I/O thread.
+     * Of the datagrams that arrive on interface {@code windowIfindex}, the receive times (Unix ns)
+     * this path answers: [from, until). Another plane that sees copies of the same packets there
+     * (AF_PACKET) answers the rest, so that a plane switch splits the traffic at one instant and no
+     * packet is answered twice (both copies carry the kernel's one receive timestamp). Datagrams
+     * from other interfaces are always this path's. I/O thread.
      */
+    private int windowIfindex;
     private long handlesFrom = Long.MIN_VALUE;
     private long handlesUntil = Long.MAX_VALUE;
     /** Whether every endpoint socket carries the drop-everything filter (another plane answers). */
@@ -121,16 +123,21 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         }
     }
 
-    /** Whether this path answers a datagram received at {@code rxNanos} (0: no timestamp, yes). */
-    boolean handles(long rxNanos) {
-        return rxNanos == 0 || (rxNanos >= handlesFrom && rxNanos < handlesUntil);
+    /**
+     * Whether this path answers a datagram received at {@code rxNanos} (0: no timestamp, yes) on
+     * interface {@code ifindex}.
+     */
+    boolean handles(long rxNanos, int ifindex) {
+        return rxNanos == 0 || ifindex != windowIfindex || (rxNanos >= handlesFrom && rxNanos < handlesUntil);
     }
 
     /**
-     * From receive time {@code at} on, another plane answers (I/O thread): datagrams received
-     * earlier are still this path's, later ones are dropped here.
+     * From receive time {@code at} on, another plane answers what arrives on interface
+     * {@code ifindex} (I/O thread): datagrams received earlier are still this path's, later ones
+     * are dropped here.
      */
-    public void handOver(long at) {
+    public void handOver(long at, int ifindex) {
+        windowIfindex = ifindex;
         handlesFrom = Long.MIN_VALUE;
         handlesUntil = at;
     }
@@ -143,9 +150,10 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
 
     /**
      * Keeps every endpoint socket bound but queueing nothing (a filter that drops every datagram),
-     * or undoes it: while another plane reads the packets from its own ring, the kernel must
-     * neither answer the ports with ICMP (the sockets stay bound) nor fill their receive buffers.
-     * Sockets opened meanwhile get the filter too. I/O thread.
+     * or undoes it: while another plane reads the packets from its own ring and cannot keep the
+     * kernel's stack from seeing them too (no TCX on the kernel), the kernel must neither answer
+     * the ports with ICMP (the sockets stay bound) nor fill their receive buffers. Sockets opened
+     * meanwhile get the filter too. I/O thread.
      */
     public void mute(boolean on) {
         if (on == muted) {

@@ -30,6 +30,7 @@ import static io.stampd.dataplane.afpacket.StampPacketFilter.STAMP_PF_NOT_IPV6;
 import static io.stampd.dataplane.afpacket.StampPacketFilter.STAMP_PF_NOT_LOCAL;
 import static io.stampd.dataplane.afpacket.StampPacketFilter.STAMP_PF_NOT_UDP;
 import static io.stampd.dataplane.afpacket.StampPacketFilter.STAMP_PF_PORT;
+import static io.stampd.dataplane.afpacket.StampPacketFilter.STAMP_PF_TAKEN;
 import static io.stampd.dataplane.afpacket.StampPacketFilter.STAMP_PF_TRUNCATED;
 import static io.stampd.dataplane.afpacket.StampPacketFilter.counterName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,7 +71,26 @@ class StampPacketFilterProgramTest {
                         + " (all now " + Arrays.toString(after) + ")");
             }
         }
+
+        /**
+         * The TC ingress twin on the same frame: what the socket filter accepts it drops
+         * (TC_ACT_SHOT, counted as taken), everything else it lets through (TC_ACT_OK) uncounted.
+         */
+        void checkTake() {
+            long[] before = counters();
+            int retval = BpfTestRun.skb(filter.takeProgramFd(), frame);
+            long[] after = counters();
+            boolean take = reason == STAMP_PF_ACCEPTED;
+            assertEquals(take ? TC_ACT_SHOT : TC_ACT_OK, retval, this + ": TC verdict");
+            for (int i = 0; i < STAMP_PF_COUNT; i++) {
+                assertEquals(before[i] + (take && i == STAMP_PF_TAKEN ? 1 : 0), after[i], this + ": pf_stats "
+                        + counterName(i) + " after the TC program (all now " + Arrays.toString(after) + ")");
+            }
+        }
     }
+
+    static final int TC_ACT_OK = 0;
+    static final int TC_ACT_SHOT = 2;
 
     @BeforeAll
     static void setUp() {
@@ -375,11 +395,17 @@ class StampPacketFilterProgramTest {
         return rejected().stream().map(shape -> DynamicTest.dynamicTest(shape.toString(), shape::check));
     }
 
+    @TestFactory
+    Stream<DynamicTest> theTcProgramTakesExactlyWhatTheSocketFilterAccepts() {
+        return Stream.concat(accepted().stream(), rejected().stream())
+                .map(shape -> DynamicTest.dynamicTest("TC: " + shape, shape::checkTake));
+    }
+
     @Test
     void atLeastAHundredRejectedShapesOfEveryReason() {
         List<Shape> rejected = rejected();
         assertTrue(rejected.size() >= 100, "only " + rejected.size() + " rejected shapes");
-        for (int reason = 0; reason < STAMP_PF_COUNT; reason++) {
+        for (int reason = 0; reason < STAMP_PF_TAKEN; reason++) { // taken: the TC program's, not a reason
             int r = reason;
             long n = rejected.stream().filter(s -> s.reason() == r).count();
             assertEquals(reason == STAMP_PF_ACCEPTED, n == 0, counterName(reason) + ": " + n + " shapes");
@@ -437,7 +463,7 @@ class StampPacketFilterProgramTest {
 
     @Test
     void countersAreNamedInTheHeadersOrder() {
-        assertEquals(List.of("accepted", "not_ipv6", "not_local", "ext_header", "not_udp", "port", "truncated"),
+        assertEquals(List.of("accepted", "not_ipv6", "not_local", "ext_header", "not_udp", "port", "truncated", "taken"),
                 List.copyOf(filter.counters().keySet()));
     }
 

@@ -172,6 +172,7 @@ final class LibBpf {
     private final MethodHandle tcHookCreate;
     private final MethodHandle tcHookDestroy;
     private final MethodHandle tcAttach;
+    private final MethodHandle linkCreate;
     private final MethodHandle tcDetach;
     private final MethodHandle tcQuery;
 
@@ -214,6 +215,8 @@ final class LibBpf {
         tcHookCreate = downcall(libbpf, "bpf_tc_hook_create", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
         tcHookDestroy = downcall(libbpf, "bpf_tc_hook_destroy", false, FunctionDescriptor.of(JAVA_INT, ADDRESS));
         tcAttach = downcall(libbpf, "bpf_tc_attach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        linkCreate = downcall(libbpf, "bpf_link_create", false,
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
         tcDetach = downcall(libbpf, "bpf_tc_detach", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         tcQuery = downcall(libbpf, "bpf_tc_query", false, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }
@@ -370,6 +373,18 @@ final class LibBpf {
             return (int) tcHookDestroy.invokeExact(hook);
         } catch (Throwable t) {
             throw invocationFailure("bpf_tc_hook_destroy", t);
+        }
+    }
+
+    /**
+     * bpf_link_create(progFd, targetFd, attachType, NULL): the link's descriptor, or the negative
+     * errno. The attachment lasts as long as the descriptor (unless pinned).
+     */
+    int linkCreate(int progFd, int targetFd, int attachType) {
+        try {
+            return (int) linkCreate.invokeExact(progFd, targetFd, attachType, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw invocationFailure("bpf_link_create", t);
         }
     }
 
