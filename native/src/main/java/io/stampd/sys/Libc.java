@@ -530,6 +530,17 @@ public final class Libc {
         }
     }
 
+    /** open(path, flags) with the path already a NUL-terminated string in native memory: allocation-free. */
+    public static int open(MemorySegment path, int flags) {
+        Scratch s = scratch();
+        try {
+            int r = (int) OPEN.invokeExact(s.errno, path, flags, 0);
+            return r < 0 ? -s.errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** setns(fd, nstype) for the calling thread: 0, or -errno. */
     public static int setns(int fd, int nstype) {
         Scratch s = scratch();

@@ -25,6 +25,49 @@ public final class Sysctl {
         }
     }
 
+    /**
+     * One integer setting read again and again without allocating (a packet thread's once-a-second
+     * follow-up): the path and a small buffer are native memory kept from the start. One thread.
+     */
+    public static final class IntSetting {
+        private final java.lang.foreign.MemorySegment path;
+        private final java.lang.foreign.MemorySegment buffer;
+
+        public IntSetting(String path) {
+            java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+            this.path = arena.allocateFrom("/proc/sys/" + path);
+            this.buffer = arena.allocate(32);
+        }
+
+        /** The value, or {@code otherwise} if it cannot be read or is not an integer. */
+        public int read(int otherwise) {
+            int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (fd < 0) {
+                return otherwise;
+            }
+            long n;
+            try {
+                n = Libc.read(fd, buffer, buffer.byteSize());
+            } finally {
+                Libc.close(fd);
+            }
+            long value = 0;
+            int digits = 0;
+            for (int i = 0; i < n; i++) {
+                byte b = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+                if (b >= '0' && b <= '9' && digits < 10) {
+                    value = value * 10 + (b - '0');
+                    digits++;
+                } else if (b == '\n' && digits > 0) {
+                    break;
+                } else {
+                    return otherwise;
+                }
+            }
+            return digits == 0 || value > Integer.MAX_VALUE ? otherwise : (int) value;
+        }
+    }
+
     /** net.ipv6.conf.{@code device}.{@code name} as an integer, or {@code otherwise}. */
     public static int ipv6Conf(String device, String name, int otherwise) {
         try {

@@ -21,5 +21,9 @@ class SysctlTest {
         assertEquals(Integer.parseInt(expected), Sysctl.ipv6Conf("lo", "hop_limit", -1));
         assertEquals(-1, Sysctl.ipv6Conf("no-such-interface", "hop_limit", -1));
         assertEquals(expected, Sysctl.read("net/ipv6/conf/lo/hop_limit").orElseThrow());
+        Sysctl.IntSetting setting = new Sysctl.IntSetting("net/ipv6/conf/lo/hop_limit");
+        assertEquals(Integer.parseInt(expected), setting.read(-1));
+        assertEquals(Integer.parseInt(expected), setting.read(-1), "read again");
+        assertEquals(-1, new Sysctl.IntSetting("net/ipv6/conf/no-such-interface/mtu").read(-1));
     }
 }

@@ -102,6 +102,9 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     final int ifindex;
     final long localMac;
     final int hopLimit;
+    /** The interface's IPv6 MTU (net.ipv6.conf.DEV.mtu, followed once a second): longer frames go through the kernel. */
+    int ipv6Mtu;
+    private final io.stampd.sys.Sysctl.IntSetting mtuSetting;
     private final Reflection reflection;
     private final StampPacketFilter filter;
     private final PacketRing ring;
@@ -164,6 +167,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         @Override
         protected long fire(long now) {
             refreshAddresses();
+            ipv6Mtu = mtuSetting.read(ipv6Mtu);
             counters.ringDrops += ring.takeDrops();
             return now + REFRESH_NANOS;
         }
@@ -182,6 +186,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         this.ifindex = ifindex;
         this.localMac = localMac;
         this.hopLimit = hopLimit(settings.device());
+        this.mtuSetting = new io.stampd.sys.Sysctl.IntSetting("net/ipv6/conf/" + settings.device() + "/mtu");
+        this.ipv6Mtu = mtuSetting.read(1280);
         this.reflection = new Reflection(node);
         this.batch = new FrameBatch(BATCH, 9216, ifindex);
         txSlots = arena.allocate((long) SLOT * BATCH, 64);
@@ -480,8 +486,10 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
         NextHops.Hop hop = segments > 0 ? nextHops.lookup(path, pathAt, System.nanoTime())
                 : nextHops.lookup(destination, destinationAt, System.nanoTime());
-        if (!sendsVia(hop) || (d.ifindex != 0 && d.ifindex != ifindex) || queued == BATCH) {
-            // The kernel routes it (and resolves the neighbour for next time).
+        if (!sendsVia(hop) || (d.ifindex != 0 && d.ifindex != ifindex) || queued == BATCH
+                || !fits(segments, len)) {
+            // The kernel routes it (and resolves the neighbour for next time, or fragments a reply
+            // that a longer return path made longer than the link's MTU).
             counters.repliesThroughKernel++;
             if (!socketPath.replyThroughKernel(port, p, len, batch.sourceAddress(i), batch.sourcePort[i], d)) {
                 node.counters.sendErrors.increment();
@@ -519,6 +527,12 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     }
 
     // ---- sending -------------------------------------------------------------------------------
+
+    /** Whether an IPv6 packet with an SRH of {@code segments} and {@code payload} octets of UDP payload fits the MTU. */
+    boolean fits(int segments, int payload) {
+        return FrameBatch.IPV6_HEADER + (segments > 0 ? io.stampd.dataplane.codec.Srh.length(segments) : 0)
+                + FrameBatch.UDP_HEADER + payload <= ipv6Mtu;
+    }
 
     /** Whether a frame to {@code hop} can leave through this plane's interface now. */
     boolean sendsVia(NextHops.Hop hop) {

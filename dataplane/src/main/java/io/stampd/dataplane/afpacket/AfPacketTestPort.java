@@ -15,8 +15,9 @@ import java.util.List;
  * lengths and the checksum change from packet to packet. The checksum is the template's constant
  * part (pseudo-header, ports, length: recomputed only when the source, next hop or length
  * change) plus the payload. When the kernel has no usable next hop for the first segment, or it
- * lies behind another interface, the packet goes through the socket path's port instead
- * ({@code kernelPort}), which makes the kernel resolve it.
+ * lies behind another interface, or the packet is longer than the link's MTU, it goes through the
+ * socket path's port instead ({@code kernelPort}), which makes the kernel resolve the neighbour
+ * (or fragment the packet).
  */
 final class AfPacketTestPort implements TestPacketPort {
     private final AfPacketPlane plane;
@@ -81,7 +82,7 @@ final class AfPacketTestPort implements TestPacketPort {
         this.length = length;
         NextHops.Hop hop = plane.hopTowards(segments > 0 ? path : destination);
         MemorySegment source = configuredSource != null ? configuredSource : hop.hasSource ? hop.source : null;
-        throughKernel = !plane.sendsVia(hop) || source == null;
+        throughKernel = !plane.sendsVia(hop) || source == null || !plane.fits(segments, length);
         if (throughKernel) {
             plane.counters.testPacketsThroughKernel++;
             kernelPort.prepare(length, dscp, seq);
