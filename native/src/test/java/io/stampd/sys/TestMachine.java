@@ -105,4 +105,36 @@ public final class TestMachine {
         throw new IllegalStateException("project root (a directory with mvnw) not found from "
                 + Path.of("").toAbsolutePath() + " and STAMPD_HOME is " + (home == null ? "unset" : "'" + home + "'"));
     }
+
+    /**
+     * Runs a set-up command (ip, sysctl, ...) with no input, for at most 20 s; its output is
+     * returned, and a failure throws naming the command, the exit code and the output.
+     */
+    public static String run(java.util.List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish in 20 s");
+            }
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim();
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue()
+                        + "): " + output);
+            }
+            return output;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
+        }
+    }
+
+    /** {@link #run(java.util.List)} with the command as arguments. */
+    public static String run(String... command) {
+        return run(java.util.List.of(command));
+    }
 }

@@ -252,6 +252,26 @@ class NetconfAgentNetnsTest {
                 + "<type>xdp</type><interface>" + dev + "</interface><xdp-mode>native</xdp-mode></data-plane>";
     }
 
+    /** Reflector session 1 and a stateful sender session 1 at 10 ms towards it. */
+    private static void startStatefulSession(Testbed tb, NetconfClient snd, NetconfClient rfl) throws Exception {
+        rfl.commitOk(config(reflectorSession(tb)));
+        snd.commitOk(config(senderSession(tb, 1, 10,
+                "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+    }
+
+    /**
+     * No test packet lost across plane switches, none answered twice (no duplicate reply), and the
+     * stateful reflector's numbering without a gap or a repeat (no forward or backward loss).
+     */
+    private static void assertNothingLostOrAnsweredTwice(Xml end, String stats) throws Exception {
+        assertEquals(0, end.number(stats + "/s:two-way-loss/s:loss-count"), "nothing lost in the switches: " + end);
+        assertEquals(0, end.number(stats + "/s:duplicate-packets"), "no packet answered twice");
+        assertEquals(0, end.number(stats + "/s:one-way-loss-far-end/s:loss-count"),
+                "the stateful reflector's numbers run on without a gap");
+        assertEquals(0, end.number(stats + "/s:one-way-loss-near-end/s:loss-count"),
+                "and without a number given twice");
+    }
+
     /** /stamp/data-plane for the af-packet plane on {@code dev}, replacing what is there. */
     static String afPacketPlane(String dev) {
         return "<data-plane xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" nc:operation=\"replace\">"
@@ -276,9 +296,7 @@ class NetconfAgentNetnsTest {
         try (Testbed tb = Testbed.up(0, 0); Pair agents = startAgents(tb)) {
             NetconfClient snd = agents.sender().client();
             NetconfClient rfl = agents.reflector().client();
-            rfl.commitOk(config(reflectorSession(tb)));
-            snd.commitOk(config(senderSession(tb, 1, 10,
-                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+            startStatefulSession(tb, snd, rfl);
             String s = senderState(1);
             String stats = s + "/s:current-stats";
             String r = REFLECTOR_STATE + "[s:session-index=1]";
@@ -318,12 +336,7 @@ class NetconfAgentNetnsTest {
                     + " kernel%n", sent, received, answeredInKernel, collected);
             assertTrue(sent >= 550, "about 6 s at 10 ms without a restart: " + sent + " sent");
             assertTrue(received >= sent - 5, received + " of " + sent + " received (a few in flight)");
-            assertEquals(0, end.number(stats + "/s:two-way-loss/s:loss-count"), "nothing lost in the switches: " + end);
-            assertEquals(0, end.number(stats + "/s:duplicate-packets"), "no packet answered twice");
-            assertEquals(0, end.number(stats + "/s:one-way-loss-far-end/s:loss-count"),
-                    "the stateful reflector's numbers run on without a gap");
-            assertEquals(0, end.number(stats + "/s:one-way-loss-near-end/s:loss-count"),
-                    "and without a number given twice");
+            assertNothingLostOrAnsweredTwice(end, stats);
             assertTrue(end.number(s + "/s:in-kernel-packets") >= collected, "the collected count is kept");
             // Each agent publishes its state once a second: a reflector snapshot taken after the sender's
             // has counted every reply the sender counted (CI once saw 1116 against 1117 without this wait).
@@ -348,9 +361,7 @@ class NetconfAgentNetnsTest {
         try (Testbed tb = Testbed.up(0, 0); Pair agents = startAgents(tb)) {
             NetconfClient snd = agents.sender().client();
             NetconfClient rfl = agents.reflector().client();
-            rfl.commitOk(config(reflectorSession(tb)));
-            snd.commitOk(config(senderSession(tb, 1, 10,
-                    "<test-session-reflector-mode>stateful</test-session-reflector-mode>")));
+            startStatefulSession(tb, snd, rfl);
             String s = senderState(1);
             String stats = s + "/s:current-stats";
             String r = REFLECTOR_STATE + "[s:session-index=1]";
@@ -394,12 +405,7 @@ class NetconfAgentNetnsTest {
                     answeredInKernel);
             assertTrue(sent >= 550, "about 6 s at 10 ms without a restart: " + sent + " sent");
             assertTrue(received >= sent - 5, received + " of " + sent + " received (a few in flight)");
-            assertEquals(0, end.number(stats + "/s:two-way-loss/s:loss-count"), "nothing lost in the switches: " + end);
-            assertEquals(0, end.number(stats + "/s:duplicate-packets"), "no packet answered twice");
-            assertEquals(0, end.number(stats + "/s:one-way-loss-far-end/s:loss-count"),
-                    "the stateful reflector's numbers run on without a gap");
-            assertEquals(0, end.number(stats + "/s:one-way-loss-near-end/s:loss-count"),
-                    "and without a number given twice");
+            assertNothingLostOrAnsweredTwice(end, stats);
             Thread.sleep(1200);
             Xml reflectorEnd = rfl.get();
             assertEquals("socket", reflectorEnd.string("//s:stamp-state/s:data-plane/s:type"));

@@ -120,6 +120,12 @@ final class AfPacketTestPort implements TestPacketPort {
     }
 
     @Override
+    public void drainTransmitTimes() {
+        plane.txStamps.drain();
+        kernelPort.drainTransmitTimes(); // the packets that went through the kernel
+    }
+
+    @Override
     public int localPort() {
         return localPort;
     }

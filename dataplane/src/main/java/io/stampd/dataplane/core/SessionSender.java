@@ -233,6 +233,11 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
      */
     private long transmitTime(long senderSeq, long wireT1) {
         int slot = (int) (senderSeq & transmittedMask);
+        if (transmittedSeq[slot] != senderSeq && port != null) {
+            // The reply came first (a plane that takes replies apart from the socket whose error
+            // queue holds the transmit time, e.g. the XDP collector): read that queue now.
+            port.drainTransmitTimes();
+        }
         long at = transmittedAt[slot];
         if (transmittedSeq[slot] == senderSeq && Math.abs(at - wireT1) < 1_000_000_000L) {
             node.counters.kernelTxTimestamps.increment();

@@ -21,4 +21,8 @@ public interface TestPacketPort {
 
     /** The UDP source port the packets leave from. */
     int localPort();
+
+    /** Reads the transmit timestamps the plane has queued for the packets it sent (I/O thread). */
+    default void drainTransmitTimes() {
+    }
 }

@@ -47,6 +47,11 @@ final class SocketTestPort implements TestPacketPort {
     }
 
     @Override
+    public void drainTransmitTimes() {
+        endpoint.transmitTimestamps.drain();
+    }
+
+    @Override
     public int localPort() {
         return endpoint.socket.localPort;
     }

@@ -3,15 +3,11 @@ package io.stampd.dataplane.afpacket;
 import io.stampd.sys.TestMachine;
 import io.stampd.sys.bpf.NetNamespace;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Two throw-away network namespaces joined by a veth pair: pf0 in the reflector's with
@@ -24,7 +20,6 @@ final class VethPair implements AutoCloseable {
     static final String SENDER = "fd00:5a::2";
     static final String REFLECTOR_DEV = "pf0";
     static final String SENDER_DEV = "pf1";
-    private static final long COMMAND_TIMEOUT_S = 20;
 
     final String reflectorNs;
     final String senderNs;
@@ -96,24 +91,6 @@ final class VethPair implements AutoCloseable {
     }
 
     static void run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + COMMAND_TIMEOUT_S + " s");
-            }
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue()
-                        + "): " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
-        }
+        io.stampd.sys.TestMachine.run(command);
     }
 }

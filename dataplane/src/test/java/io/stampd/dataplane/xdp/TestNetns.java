@@ -2,15 +2,11 @@ package io.stampd.dataplane.xdp;
 
 import io.stampd.sys.bpf.NetNamespace;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away network namespace "sxt-&lt;random&gt;" for one test class: created with ip netns add,
@@ -18,7 +14,6 @@ import java.util.concurrent.TimeUnit;
  * Every command runs with a timeout, so nothing here can hang a build.
  */
 final class TestNetns implements AutoCloseable {
-    private static final long COMMAND_TIMEOUT_S = 20;
 
     private final String name;
     private final Thread cleanup;
@@ -96,24 +91,6 @@ final class TestNetns implements AutoCloseable {
     }
 
     private static void run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + COMMAND_TIMEOUT_S + " s");
-            }
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue()
-                        + "): " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
-        }
+        io.stampd.sys.TestMachine.run(command);
     }
 }

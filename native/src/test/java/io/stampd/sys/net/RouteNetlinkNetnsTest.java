@@ -8,12 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on a thread inside A; traffic only goes between A and B.
  */
 class RouteNetlinkNetnsTest {
-    private static final long COMMAND_TIMEOUT_S = 20;
     private static final String A_IF = "nla0";
     private static final String B_IF = "nlb0";
 
@@ -275,24 +271,6 @@ class RouteNetlinkNetnsTest {
     }
 
     private static void run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + COMMAND_TIMEOUT_S + " s");
-            }
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue()
-                        + "): " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + String.join(" ", command), e);
-        }
+        io.stampd.sys.TestMachine.run(command);
     }
 }
