@@ -1,5 +1,7 @@
 package io.stampd.dataplane.afpacket;
 
+import io.stampd.dataplane.testing.Frame;
+
 import io.stampd.sys.TestMachine;
 import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.bpf.NetNamespace;
@@ -115,15 +117,15 @@ class StampPacketFilterNetnsTest {
             // one with Segments Left 0 VLAN-tagged, then untagged.
             byte[] reflectorMac = VethPair.in(reflectorNs, () -> NetInterfaces.macOf("pf0"));
             byte[] senderMac = VethPair.in(senderNs, () -> NetInterfaces.macOf("pf1"));
-            Packet srv6 = new Packet();
+            Frame srv6 = Packet.frame();
             srv6.dstMac = reflectorMac;
             srv6.srcMac = senderMac;
             srv6.src = InetAddress.getByName(SENDER).getAddress();
             srv6.dst = reflector;
             srv6.payload = "srv6 test packet, Segments Left 0".getBytes(StandardCharsets.US_ASCII);
-            srv6.ext.add(Packet.Ext.srh(List.of(reflector, Packet.addr("fd00:5a::99")), 1));
+            srv6.ext.add(Packet.srh(List.of(reflector, Packet.addr("fd00:5a::99")), 1));
             byte[] notYet = srv6.build();
-            srv6.ext.set(0, Packet.Ext.srh(List.of(reflector, Packet.addr("fd00:5a::99")), 0));
+            srv6.ext.set(0, Packet.srh(List.of(reflector, Packet.addr("fd00:5a::99")), 0));
             byte[] arrived = srv6.build();
             byte[] runt = Arrays.copyOf(arrived, ETH_HLEN + 20);
             // The receive path takes a VLAN tag off into the skb's metadata before packet sockets see

@@ -1,7 +1,9 @@
 package io.stampd.dataplane.afpacket;
 
+import io.stampd.dataplane.testing.Frame;
+
 import io.stampd.dataplane.DataPlaneException;
-import io.stampd.dataplane.afpacket.Packet.Ext;
+import io.stampd.dataplane.testing.Frame.Ext;
 import io.stampd.sys.Libc;
 import io.stampd.sys.TestMachine;
 import io.stampd.sys.bpf.BpfException;
@@ -131,31 +133,31 @@ class StampPacketFilterProgramTest {
     // ---- the accepted packets ----------------------------------------------------------------
 
     /** A1: no extension header. */
-    static Packet a1() {
-        Packet p = new Packet();
+    static Frame a1() {
+        Frame p = Packet.frame();
         p.dst = LOCAL.clone();
         return p;
     }
 
     /** A2: an SRH of one segment (this node), Segments Left 0. */
-    static Packet a2() {
-        Packet p = a1();
-        p.ext.add(Ext.srh(List.of(LOCAL), 0));
+    static Frame a2() {
+        Frame p = a1();
+        p.ext.add(Packet.srh(List.of(LOCAL), 0));
         return p;
     }
 
     /** A3: an SRH of three segments, Segments Left 0: the last one, Segment List[0], is this node. */
-    static Packet a3() {
-        Packet p = a1();
-        p.ext.add(Ext.srh(List.of(LOCAL, addr("fd00:9::2"), TRANSIT), 0));
+    static Frame a3() {
+        Frame p = a1();
+        p.ext.add(Packet.srh(List.of(LOCAL, addr("fd00:9::2"), TRANSIT), 0));
         return p;
     }
 
     /** A4: Hop-by-Hop, an SRH of two segments (Segments Left 0), Destination Options, then UDP. */
-    static Packet a4() {
-        Packet p = a1();
+    static Frame a4() {
+        Frame p = a1();
         p.ext.add(Ext.options(0, 0));
-        p.ext.add(Ext.srh(List.of(LOCAL, TRANSIT), 0));
+        p.ext.add(Packet.srh(List.of(LOCAL, TRANSIT), 0));
         p.ext.add(Ext.options(60, 1));
         return p;
     }
@@ -166,28 +168,28 @@ class StampPacketFilterProgramTest {
         shapes.add(new Shape("A2: SRH of 1 segment, Segments Left 0", a2().build(), STAMP_PF_ACCEPTED));
         shapes.add(new Shape("A3: SRH of 3 segments, Segments Left 0", a3().build(), STAMP_PF_ACCEPTED));
         shapes.add(new Shape("A4: Hop-by-Hop + SRH + Destination Options", a4().build(), STAMP_PF_ACCEPTED));
-        Packet toSender = a1();
+        Frame toSender = a1();
         toSender.dport = SENDER_PORT;
         toSender.sport = REFLECTOR_PORT;
         shapes.add(new Shape("A1 to a sender's local port (a reply)", toSender.build(), STAMP_PF_ACCEPTED));
-        Packet other = a4();
+        Frame other = a4();
         other.dst = LOCAL_2.clone();
         shapes.add(new Shape("A4 to the other local address", other.build(), STAMP_PF_ACCEPTED));
-        Packet longest = a1();
+        Frame longest = a1();
         for (int k = 0; k < STAMP_PF_MAX_EXT_HEADERS; k++) {
             longest.ext.add(Ext.options(60, k % 3));
         }
         shapes.add(new Shape("A1 behind " + STAMP_PF_MAX_EXT_HEADERS + " Destination Options (the bound)",
                 longest.build(), STAMP_PF_ACCEPTED));
         for (int type : new int[] {0, 2, 3}) {
-            Packet p = a1();
+            Frame p = a1();
             p.ext.add(Ext.routing(type, 0, List.of(TRANSIT)));
             shapes.add(new Shape("A1 with routing type " + type + ", Segments Left 0", p.build(), STAMP_PF_ACCEPTED));
         }
-        Packet empty = a1();
+        Frame empty = a1();
         empty.payload = new byte[0];
         shapes.add(new Shape("A1 with an empty UDP payload", empty.build(), STAMP_PF_ACCEPTED));
-        Packet big = a3();
+        Frame big = a3();
         big.payload = new byte[1400];
         shapes.add(new Shape("A3 with a 1400-octet payload", big.build(), STAMP_PF_ACCEPTED));
         return shapes;
@@ -199,7 +201,7 @@ class StampPacketFilterProgramTest {
         List<Shape> shapes = new ArrayList<>();
         // Truncation: every cut from the end of the IPv6 header to the end of the UDP header (shorter
         // ones: ipv6HeaderCuts).
-        for (Packet base : List.of(a1(), a3(), a4())) {
+        for (Frame base : List.of(a1(), a3(), a4())) {
             String label = label(base);
             byte[] full = base.build();
             for (int length = ETH_HLEN + Packet.IPV6_HLEN; length < base.udpOffset() + Packet.UDP_HLEN; length++) {
@@ -208,7 +210,7 @@ class StampPacketFilterProgramTest {
             }
         }
         // The IPv6 payload length made to agree with a cut at each header boundary, or shorter than the headers.
-        for (Packet base : List.of(a1(), a4())) {
+        for (Frame base : List.of(a1(), a4())) {
             byte[] full = base.build();
             List<Integer> at = base.boundaries();
             for (int cut : at.subList(1, at.size() - 1)) {
@@ -219,7 +221,7 @@ class StampPacketFilterProgramTest {
             }
             int headers = base.extLength() + Packet.UDP_HLEN;
             for (int length : new int[] {0, 1, headers - 1}) {
-                Packet p = base.copy();
+                Frame p = base.copy();
                 p.ipPayloadLength = length;
                 shapes.add(new Shape(label(base) + " with IPv6 payload length " + length + " (headers: "
                         + headers + ")", p.build(), STAMP_PF_TRUNCATED));
@@ -227,7 +229,7 @@ class StampPacketFilterProgramTest {
         }
         // Extension headers that say they run past the packet.
         for (int units : new int[] {10, 255}) {
-            Packet p = a1();
+            Frame p = a1();
             p.ext.add(Ext.options(60, 0).with(1, units));
             shapes.add(new Shape("A1 behind Destination Options claiming " + (units + 1) * 8 + " octets", p.build(),
                     STAMP_PF_TRUNCATED));
@@ -235,11 +237,11 @@ class StampPacketFilterProgramTest {
 
         // Ports not accepted (863 was accepted, then refused).
         for (int port : new int[] {863, 861, 0, 53, 50001, 49999, 65535}) {
-            Packet p = a1();
+            Frame p = a1();
             p.dport = port;
             shapes.add(new Shape("A1 to port " + port, p.build(), STAMP_PF_PORT));
         }
-        Packet swapped = a4();
+        Frame swapped = a4();
         swapped.dport = 12345;
         swapped.sport = REFLECTOR_PORT;
         shapes.add(new Shape("A4 from the reflector port to another port", swapped.build(), STAMP_PF_PORT));
@@ -247,11 +249,11 @@ class StampPacketFilterProgramTest {
         // Destinations that are not the node's (fd00:7::3 was added, then removed).
         for (String dst : new String[] {"fd00:7::3", "fd00:7::11", "fd00:8::5", "::1", "::", "fe80::1", "ff02::1",
             "2001:db8::1"}) {
-            Packet p = a1();
+            Frame p = a1();
             p.dst = addr(dst);
             shapes.add(new Shape("A1 to " + dst, p.build(), STAMP_PF_NOT_LOCAL));
         }
-        Packet inTransit = a3();
+        Frame inTransit = a3();
         inTransit.dst = TRANSIT.clone();
         inTransit.ext.set(0, inTransit.ext.get(0).with(3, 2));
         shapes.add(new Shape("A3 in transit to its first segment (Segments Left 2)", inTransit.build(),
@@ -259,46 +261,46 @@ class StampPacketFilterProgramTest {
 
         // Not at the final destination: Segments Left > 0 (even when the active segment is ours: SRv6 End).
         for (int left : new int[] {1, 2, 3, 255}) {
-            Packet p = a3();
+            Frame p = a3();
             p.ext.set(0, p.ext.get(0).with(3, left));
             shapes.add(new Shape("A3 with Segments Left " + left, p.build(), STAMP_PF_EXT_HEADER));
         }
-        Packet srhInChain = a4();
+        Frame srhInChain = a4();
         srhInChain.ext.set(1, srhInChain.ext.get(1).with(3, 1));
         shapes.add(new Shape("A4 with Segments Left 1", srhInChain.build(), STAMP_PF_EXT_HEADER));
         for (int type : new int[] {0, 2, 3, 5}) {
-            Packet p = a1();
+            Frame p = a1();
             p.ext.add(Ext.routing(type, 1, List.of(TRANSIT, addr("fd00:9::2"))));
             shapes.add(new Shape("A1 with routing type " + type + ", Segments Left 1", p.build(),
                     STAMP_PF_EXT_HEADER));
         }
-        Packet secondSrh = a2();
-        secondSrh.ext.add(Ext.srh(List.of(LOCAL, TRANSIT), 1));
+        Frame secondSrh = a2();
+        secondSrh.ext.add(Packet.srh(List.of(LOCAL, TRANSIT), 1));
         shapes.add(new Shape("A2 followed by an SRH with Segments Left 1", secondSrh.build(), STAMP_PF_EXT_HEADER));
         // Fragments, wherever they are.
         for (boolean more : new boolean[] {false, true}) {
-            Packet p = a1();
-            p.ext.add(Ext.fragment(0, more));
+            Frame p = a1();
+            p.ext.add(Packet.fragment(0, more));
             shapes.add(new Shape("A1 as a first fragment (M=" + (more ? 1 : 0) + ")", p.build(),
                     STAMP_PF_EXT_HEADER));
         }
-        Packet later = a1();
-        later.ext.add(Ext.fragment(185, false));
+        Frame later = a1();
+        later.ext.add(Packet.fragment(185, false));
         shapes.add(new Shape("A1 as a last fragment", later.build(), STAMP_PF_EXT_HEADER));
-        Packet fragmentInChain = a4();
-        fragmentInChain.ext.add(2, Ext.fragment(0, true));
+        Frame fragmentInChain = a4();
+        fragmentInChain.ext.add(2, Packet.fragment(0, true));
         shapes.add(new Shape("A4 with a Fragment header before Destination Options", fragmentInChain.build(),
                 STAMP_PF_EXT_HEADER));
         // Chains longer than the bound.
         for (int count : new int[] {STAMP_PF_MAX_EXT_HEADERS + 1, STAMP_PF_MAX_EXT_HEADERS + 2, 12, 20}) {
-            Packet p = a1();
+            Frame p = a1();
             for (int k = 0; k < count; k++) {
                 p.ext.add(Ext.options(60, k % 2));
             }
             shapes.add(new Shape("A1 behind " + count + " Destination Options headers", p.build(),
                     STAMP_PF_EXT_HEADER));
         }
-        Packet longWithSrh = a4();
+        Frame longWithSrh = a4();
         for (int k = 0; k < STAMP_PF_MAX_EXT_HEADERS - 2; k++) {
             longWithSrh.ext.add(Ext.options(60, 0));
         }
@@ -307,12 +309,12 @@ class StampPacketFilterProgramTest {
 
         // Something other than UDP at the end of the chain.
         for (int upper : new int[] {6, 58, 50, 51, 59, 132, 136, 135, 139, 253}) {
-            Packet p = a1();
+            Frame p = a1();
             p.upper = upper;
             shapes.add(new Shape("A1 with next header " + upper + " instead of UDP", p.build(), STAMP_PF_NOT_UDP));
         }
         for (int upper : new int[] {6, 58}) {
-            Packet p = a4();
+            Frame p = a4();
             p.upper = upper;
             shapes.add(new Shape("A4 with next header " + upper + " after Destination Options", p.build(),
                     STAMP_PF_NOT_UDP));
@@ -347,13 +349,13 @@ class StampPacketFilterProgramTest {
             shapes.add(new Shape("A1 tagged " + Integer.toHexString(tag), tagged, STAMP_PF_NOT_IPV6));
         }
         for (int version : new int[] {4, 0, 7, 15}) {
-            Packet p = a1();
+            Frame p = a1();
             p.version = version;
             shapes.add(new Shape("A1 with IP version " + version + " under ethertype 86dd", p.build(),
                     STAMP_PF_NOT_IPV6));
         }
         for (int type : new int[] {0x0000, 0x05DC, 0x86DC, 0x86DE, 0x8847, 0xDD86}) {
-            Packet p = a1();
+            Frame p = a1();
             p.etherType = type;
             shapes.add(new Shape("A1 with ethertype " + Integer.toHexString(type), p.build(), STAMP_PF_NOT_IPV6));
         }
@@ -361,7 +363,7 @@ class StampPacketFilterProgramTest {
         String[] macs = {"33:33:00:00:00:01", "33:33:ff:00:00:01", "01:00:5e:00:00:01", "ff:ff:ff:ff:ff:ff",
             "02:00:00:00:00:01", "00:00:00:00:00:01", "00:00:00:00:01:00", "80:00:00:00:00:00"};
         for (String mac : macs) {
-            for (Packet base : List.of(a1(), a4())) {
+            for (Frame base : List.of(a1(), a4())) {
                 base.dstMac = mac(mac);
                 shapes.add(new Shape(label(base) + " to MAC " + mac + " (not PACKET_HOST)", base.build(),
                         STAMP_PF_NOT_IPV6));
@@ -370,7 +372,7 @@ class StampPacketFilterProgramTest {
         return shapes;
     }
 
-    private static String label(Packet p) {
+    private static String label(Frame p) {
         return p.ext.isEmpty() ? "A1" : p.ext.size() == 1 ? "A3" : "A4";
     }
 
@@ -442,7 +444,7 @@ class StampPacketFilterProgramTest {
 
     @Test
     void addressesAndPortsComeAndGo() {
-        Packet p = a1();
+        Frame p = a1();
         p.dst = addr("fd00:7::42");
         p.dport = 4242;
         byte[] frame = p.build();

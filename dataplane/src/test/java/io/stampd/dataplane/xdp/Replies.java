@@ -1,5 +1,6 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.dataplane.testing.Frame;
 import io.stampd.dataplane.codec.Srh;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.Tlv;

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.dataplane.testing.Frame;
 import io.stampd.dataplane.xdp.ReflectorMaps.Session;
 import io.stampd.dataplane.xdp.Shapes.Shape;
 import io.stampd.sys.bpf.BpfObject;

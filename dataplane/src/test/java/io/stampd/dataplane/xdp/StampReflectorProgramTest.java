@@ -1,5 +1,6 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.dataplane.testing.Frame;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.codec.Timestamps;

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.dataplane.testing.Frame;
 import io.stampd.sys.Libc;
 import io.stampd.sys.bpf.BpfMap;
 import io.stampd.sys.bpf.BpfObject;

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.dataplane.testing.Frame;
 import io.stampd.dataplane.bench.XdpSwapReflector;
 import io.stampd.sys.CStructCheck;
 import io.stampd.sys.TestMachine;

@@ -1,4 +1,4 @@
-package io.stampd.dataplane.xdp;
+package io.stampd.dataplane.testing;
 
 import io.stampd.dataplane.codec.UdpChecksum;
 
@@ -13,15 +13,18 @@ import java.util.List;
  * the UDP checksum right unless a test overrides them. Mutable and copyable, so that the malformed
  * shapes are systematic mutations of well-formed frames.
  */
-final class Frame {
+public final class Frame {
+    public Frame() {
+    }
+
     /** One extension header; its first octet (Next Header) is filled in by {@link #build()}. */
-    record Ext(int type, byte[] bytes) {
-        Ext {
+    public record Ext(int type, byte[] bytes) {
+        public Ext {
             bytes = bytes.clone();
         }
 
         /** Hop-by-Hop (0) or Destination Options (60) of 8 * (units + 1) octets holding one PadN option. */
-        static Ext options(int type, int units) {
+        public static Ext options(int type, int units) {
             byte[] b = new byte[8 * (units + 1)];
             b[1] = (byte) units;
             b[2] = 1; // PadN
@@ -30,7 +33,7 @@ final class Frame {
         }
 
         /** An SRH with these Segment List entries (Segment List[0] first) and the given SL and Last Entry. */
-        static Ext srh(List<byte[]> segmentList, int segmentsLeft, int lastEntry) {
+        public static Ext srh(List<byte[]> segmentList, int segmentsLeft, int lastEntry) {
             byte[] b = new byte[8 + 16 * segmentList.size()];
             b[1] = (byte) (2 * segmentList.size());
             b[2] = 4;
@@ -43,7 +46,7 @@ final class Frame {
         }
 
         /** A routing header of another type (0, 2, 3, ...) with these addresses and Segments Left. */
-        static Ext routing(int routingType, int segmentsLeft, List<byte[]> addresses) {
+        public static Ext routing(int routingType, int segmentsLeft, List<byte[]> addresses) {
             byte[] b = new byte[8 + 16 * addresses.size()];
             b[1] = (byte) (2 * addresses.size());
             b[2] = (byte) routingType;
@@ -55,7 +58,7 @@ final class Frame {
         }
 
         /** A Fragment header (44). */
-        static Ext fragment(int offsetUnits, boolean more, int id) {
+        public static Ext fragment(int offsetUnits, boolean more, int id) {
             byte[] b = new byte[8];
             int word = (offsetUnits << 3) | (more ? 1 : 0);
             b[2] = (byte) (word >>> 8);
@@ -65,38 +68,38 @@ final class Frame {
         }
 
         /** A copy with octet {@code at} set to {@code value}. */
-        Ext with(int at, int value) {
+        public Ext with(int at, int value) {
             byte[] b = bytes.clone();
             b[at] = (byte) value;
             return new Ext(type, b);
         }
     }
 
-    byte[] dstMac = mac(0x02, 0, 0, 0, 0, 0x01);
-    byte[] srcMac = mac(0x02, 0, 0, 0, 0x01, 0x02);
+    public byte[] dstMac = mac(0x02, 0, 0, 0, 0, 0x01);
+    public byte[] srcMac = mac(0x02, 0, 0, 0, 0x01, 0x02);
     /** Ethertype; with {@link #vlan} >= 0 the frame carries an 802.1Q tag (0x8100) before it. */
-    int etherType = 0x86DD;
-    int vlan = -1;
-    int version = 6;
-    int trafficClass;
-    int flowLabel;
-    int hopLimit = 64;
-    byte[] src = new byte[16];
-    byte[] dst = new byte[16];
-    List<Ext> ext = new ArrayList<>();
+    public int etherType = 0x86DD;
+    public int vlan = -1;
+    public int version = 6;
+    public int trafficClass;
+    public int flowLabel;
+    public int hopLimit = 64;
+    public byte[] src = new byte[16];
+    public byte[] dst = new byte[16];
+    public List<Ext> ext = new ArrayList<>();
     /** The next header after the extension headers (17: UDP). */
-    int upper = 17;
-    int sport = 50000;
-    int dport = 862;
-    byte[] payload = new byte[44];
+    public int upper = 17;
+    public int sport = 50000;
+    public int dport = 862;
+    public byte[] payload = new byte[44];
     /** Ethernet padding after the IPv6 packet. */
-    int padding;
+    public int padding;
     /** Overrides (null: computed). */
-    Integer ipPayloadLength;
-    Integer udpLength;
-    Integer checksum;
+    public Integer ipPayloadLength;
+    public Integer udpLength;
+    public Integer checksum;
 
-    Frame copy() {
+    public Frame copy() {
         Frame f = new Frame();
         f.dstMac = dstMac.clone();
         f.srcMac = srcMac.clone();
@@ -121,21 +124,21 @@ final class Frame {
     }
 
     /** Octets of the Ethernet header (14, or 18 with a VLAN tag). */
-    int ethernetLength() {
+    public int ethernetLength() {
         return vlan >= 0 ? 18 : 14;
     }
 
-    int extLength() {
+    public int extLength() {
         return ext.stream().mapToInt(e -> e.bytes().length).sum();
     }
 
     /** Offset of the UDP header in the built frame. */
-    int udpOffset() {
+    public int udpOffset() {
         return ethernetLength() + 40 + extLength();
     }
 
     /** The final destination: Segment List[0] of the (first) SRH, else the IPv6 destination. */
-    byte[] finalDestination() {
+    public byte[] finalDestination() {
         for (Ext e : ext) {
             if (e.type() == 43 && e.bytes()[2] == 4 && e.bytes().length >= 24) {
                 return Arrays.copyOfRange(e.bytes(), 8, 24);
@@ -145,7 +148,7 @@ final class Frame {
     }
 
     /** The UDP checksum the datagram should carry, for the final destination. */
-    int rightChecksum() {
+    public int rightChecksum() {
         byte[] udp = udpDatagram(0);
         return UdpChecksum.compute(MemorySegment.ofArray(src), 0, MemorySegment.ofArray(finalDestination()), 0,
                 MemorySegment.ofArray(udp), 0, udp.length);
@@ -156,7 +159,7 @@ final class Frame {
      * (CHECKSUM_PARTIAL, as it comes through a veth): the folded pseudo-header sum, not
      * complemented, with the final destination.
      */
-    int partialChecksum() {
+    public int partialChecksum() {
         long sum = 0;
         byte[] d = finalDestination();
         for (int i = 0; i < 16; i += 2) {
@@ -180,7 +183,22 @@ final class Frame {
         return b.array();
     }
 
-    byte[] build() {
+    /**
+     * The frame offsets where each header starts (IPv6, each extension header, UDP) and the
+     * payload, without a VLAN tag.
+     */
+    public List<Integer> boundaries() {
+        List<Integer> at = new ArrayList<>(List.of(14, 14 + 40));
+        int off = 14 + 40;
+        for (Ext e : ext) {
+            off += e.bytes().length;
+            at.add(off);
+        }
+        at.add(off + 8);
+        return at;
+    }
+
+    public byte[] build() {
         int ipLength = 40 + extLength() + 8 + payload.length;
         ByteBuffer b = ByteBuffer.allocate(ethernetLength() + ipLength + padding);
         b.put(dstMac).put(srcMac);
@@ -202,7 +220,7 @@ final class Frame {
         return b.array();
     }
 
-    static byte[] mac(int... octets) {
+    public static byte[] mac(int... octets) {
         byte[] m = new byte[6];
         for (int i = 0; i < 6; i++) {
             m[i] = (byte) octets[i];
