@@ -223,8 +223,13 @@ class NetconfAgentNetnsTest {
             snd.rpc(operation("clear-statistics", "<stamp-session-id>1</stamp-session-id>"));
             assertEquals(0, snd.get().number(stats + "/s:sent-packets"), "cleared");
             snd.rpc(operation("stamp-sender-start", "<stamp-session-id>1</stamp-session-id>"));
-            Thread.sleep(500);
+            // The agent publishes its state once a second: wait for a snapshot taken after the start.
             Xml restarted = snd.get();
+            for (long deadline = System.nanoTime() + 5_000_000_000L;
+                 restarted.number(stats + "/s:rcv-packets") == 0 && System.nanoTime() < deadline; ) {
+                Thread.sleep(100);
+                restarted = snd.get();
+            }
             assertEquals("active", restarted.string(s + "/s:sender-session-state"));
             assertTrue(restarted.number(stats + "/s:rcv-packets") > 0, "measuring again after the start");
             var unknown = assertThrows(NetconfClient.RpcFailed.class,
