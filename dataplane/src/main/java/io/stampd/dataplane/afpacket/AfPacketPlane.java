@@ -128,6 +128,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
     private final MemorySegment txIovs;
     private final SessionReflector[] queuedSession = new SessionReflector[BATCH];
     private final int[] queuedSegments = new int[BATCH];
+    /** The frame slot (= the batch's datagram index) of each queued reply. */
+    private final int[] queuedSlot = new int[BATCH];
     private final int[] queuedUdpLength = new int[BATCH];
     /** Per reply slot: room for the cmsgs that ask for its transmit timestamp. */
     private final MemorySegment txControl;
@@ -189,7 +191,6 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         this.mtuSetting = new io.stampd.sys.Sysctl.IntSetting("net/ipv6/conf/" + settings.device() + "/mtu");
         this.ipv6Mtu = mtuSetting.read(1280);
         this.reflection = new Reflection(node);
-        this.batch = new FrameBatch(BATCH, 9216, ifindex);
         txSlots = arena.allocate((long) SLOT * BATCH, 64);
         txHdrs = arena.allocate((long) Libc.MMSGHDR_SIZE * BATCH, 8);
         txIovs = arena.allocate((long) Libc.IOVEC_SIZE * BATCH, 8);
@@ -201,6 +202,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             Libc.putMsgHeader(txHdrs, (long) Libc.MMSGHDR_SIZE * k, null, iov);
             txHdrs.set(ValueLayout.JAVA_INT, (long) Libc.MMSGHDR_SIZE * k + Libc.MSG_NAMELEN, 0); // the bound interface
         }
+        // Datagram i is read straight into reply frame i: the core answers it in place there.
+        this.batch = new FrameBatch(9216, ifindex, txPayload);
         txControl = arena.allocate(64L * BATCH, 8);
         testIov = arena.allocate(Libc.IOVEC_SIZE, 8);
         testControl = arena.allocate(64, 8);
@@ -498,9 +501,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         }
         MemorySegment source = d.source != null ? d.source : batch.destinationAddress(i);
         int k = queued++;
-        long slot = (long) SLOT * k;
-        MemorySegment frame = txFrame[k];
-        MemorySegment.copy(p, 0, txPayload[k], 0, len);
+        long slot = (long) SLOT * i;
+        MemorySegment frame = txFrame[i]; // p is this frame's payload already
         int start = FrameWriter.write(frame, hop.mac, localMac, Math.max(0, d.trafficClass), hopLimit, source, 0,
                 path, pathAt, segments, destination, destinationAt, port, batch.sourcePort[i], len);
         MemorySegment iov = txIovs;
@@ -521,6 +523,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             txHdrs.set(ValueLayout.JAVA_LONG, h + Libc.MSG_CONTROLLEN, 0);
         }
         queuedSession[k] = d.session;
+        queuedSlot[k] = i;
         queuedSegments[k] = segments;
         queuedUdpLength[k] = FrameBatch.UDP_HEADER + len;
         reflection.queued(d);
@@ -602,8 +605,8 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
         for (int k = 0; k < n; k++) {
             SessionReflector s = queuedSession[k];
             queuedSession[k] = null;
-            Reflection.stamp(s, txPayload[k], t3);
-            long slot = (long) SLOT * k;
+            Reflection.stamp(s, txPayload[queuedSlot[k]], t3);
+            long slot = (long) SLOT * queuedSlot[k];
             int segments = queuedSegments[k];
             io.stampd.dataplane.codec.UdpChecksum.fill(txSlots, slot + FrameWriter.sourceOffset(segments), txSlots,
                     slot + FrameWriter.finalDestinationOffset(segments), txSlots, slot + FrameWriter.UDP,

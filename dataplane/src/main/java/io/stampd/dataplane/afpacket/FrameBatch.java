@@ -43,16 +43,24 @@ final class FrameBatch implements Datagrams {
     int count;
 
     FrameBatch(int slots, int payloadSize, int ifindex) {
+        this(payloadSize, ifindex, slices(slots, payloadSize));
+    }
+
+    /**
+     * A batch whose datagram {@code i} is copied into {@code payloadSlots[i]}: the reflector's
+     * reply frames, so that the payload the core turns into a reply in place is already where the
+     * reply is sent from (one copy per packet, out of the ring).
+     */
+    FrameBatch(int payloadSize, int ifindex, MemorySegment[] payloadSlots) {
+        int slots = payloadSlots.length;
         this.slots = slots;
         this.payloadSize = payloadSize;
         this.ifindex = ifindex;
-        payload = new MemorySegment[slots];
+        payload = payloadSlots.clone();
         source = new MemorySegment[slots];
         destination = new MemorySegment[slots];
-        MemorySegment data = arena.allocate((long) slots * payloadSize, 64);
         MemorySegment addrs = arena.allocate(32L * slots, 8);
         for (int i = 0; i < slots; i++) {
-            payload[i] = data.asSlice((long) i * payloadSize, payloadSize);
             source[i] = addrs.asSlice(32L * i, 16);
             destination[i] = addrs.asSlice(32L * i + 16, 16);
         }
@@ -62,6 +70,15 @@ final class FrameBatch implements Datagrams {
         hopLimit = new int[slots];
         trafficClass = new int[slots];
         rxNanos = new long[slots];
+    }
+
+    private static MemorySegment[] slices(int slots, int payloadSize) {
+        MemorySegment data = Arena.ofAuto().allocate((long) slots * payloadSize, 64);
+        MemorySegment[] out = new MemorySegment[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = data.asSlice((long) i * payloadSize, payloadSize);
+        }
+        return out;
     }
 
     boolean full() {
