@@ -257,6 +257,19 @@ class NetconfAgentNetnsTest {
                 + "<type>xdp</type><interface>" + dev + "</interface><xdp-mode>native</xdp-mode></data-plane>";
     }
 
+    /**
+     * The number at {@code path} of the sender's state once it reaches {@code least}, or what it is
+     * after 5 s (the agent publishes its state once a second, so a fixed wait reads an old snapshot).
+     */
+    private static long awaitAtLeast(NetconfClient snd, String path, long least) throws Exception {
+        long n = snd.get().number(path);
+        for (long deadline = System.nanoTime() + 5_000_000_000L; n < least && System.nanoTime() < deadline; ) {
+            Thread.sleep(100);
+            n = snd.get().number(path);
+        }
+        return n;
+    }
+
     /** Reflector session 1 and a stateful sender session 1 at 10 ms towards it. */
     private static void startStatefulSession(Testbed tb, NetconfClient snd, NetconfClient rfl) throws Exception {
         rfl.commitOk(config(reflectorSession(tb)));
@@ -305,8 +318,7 @@ class NetconfAgentNetnsTest {
             String s = senderState(1);
             String stats = s + "/s:current-stats";
             String r = REFLECTOR_STATE + "[s:session-index=1]";
-            Thread.sleep(1500);
-            long receivedOnSocket = snd.get().number(stats + "/s:rcv-packets");
+            long receivedOnSocket = awaitAtLeast(snd, stats + "/s:rcv-packets", 100);
             assertTrue(receivedOnSocket >= 100, receivedOnSocket + " received on the socket plane");
 
             rfl.commitOk(config(xdpPlane(tb.reflectorDev())));
@@ -371,8 +383,7 @@ class NetconfAgentNetnsTest {
             String stats = s + "/s:current-stats";
             String r = REFLECTOR_STATE + "[s:session-index=1]";
             String counter = "//s:stamp-state/s:data-plane/s:program-counter[s:name='%s']/s:packets";
-            Thread.sleep(1500);
-            long receivedOnSocket = snd.get().number(stats + "/s:rcv-packets");
+            long receivedOnSocket = awaitAtLeast(snd, stats + "/s:rcv-packets", 100);
             assertTrue(receivedOnSocket >= 100, receivedOnSocket + " received on the socket plane");
 
             rfl.commitOk(config(afPacketPlane(tb.reflectorDev())));
