@@ -2,7 +2,6 @@ package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -40,9 +39,16 @@ final class StateRefresher implements AutoCloseable {
     /** Coalesces refresh requests: at most one extra refresh waits behind the running one. */
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private volatile long lastRefreshNanos;
+    private final StateClock clock;
 
     StateRefresher(SessionManager sessions, DOMDataBroker broker, SessionEvents events, int stateRecords,
                    long periodMillis) {
+        this(sessions, broker, events, stateRecords, periodMillis, StateClock.SYSTEM);
+    }
+
+    StateRefresher(SessionManager sessions, DOMDataBroker broker, SessionEvents events, int stateRecords,
+                   long periodMillis, StateClock clock) {
+        this.clock = clock;
         this.sessions = sessions;
         this.broker = broker;
         this.events = events;
@@ -87,9 +93,8 @@ final class StateRefresher implements AutoCloseable {
     void refresh() throws InterruptedException {
         long t0 = System.nanoTime();
         sessions.checkCompletions();
-        long nowMono = System.nanoTime();
-        Instant now = Instant.now();
-        long nowUnix = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long nowMono = clock.monotonicNanos();
+        long nowUnix = clock.unixNanos();
         List<StateTree.SenderReading> readings = new ArrayList<>();
         for (SenderSession s : sessions.senders()) {
             readings.add(read(s, nowMono, nowUnix));
