@@ -60,7 +60,8 @@ public final class AgentMain {
               netconf.ssh.host-key = ssh_host_key  (relative to FILE; made if missing)
               stampd.state-dir = .                 (relative to FILE; holds running.xml)
               stampd.state-records = 5             (latest records per sender in the state)
-              stampd.state-refresh-ms = 1000       (operational state refresh period)""";
+              stampd.state-refresh-ms = 1000       (how often finished sessions become completed;
+                                                    state is computed when read)""";
 
     public static final String USAGE = "usage: stampd agent --config FILE\n"
             + "Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242) and its STAMP sessions.\n" + SETTINGS;

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.stampd.netconf.protocol.ImplementedCapabilitiesOnly;
+import io.stampd.netconf.protocol.OperationalState;
 import io.stampd.netconf.protocol.ProtocolOperationsFactory;
 import io.stampd.netconf.protocol.ReplacedOdlOperations;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
@@ -82,11 +83,11 @@ public final class NetconfAgent implements AutoCloseable {
 
     /**
      * The parts of the wired server an application plugs into: the model, the data broker without
-     * commit hook (for its own writes), RPC registration, and the operation aggregator (for extra
-     * NETCONF operations such as create-subscription).
+     * commit hook (for its own writes), RPC registration, the operation aggregator (for extra
+     * NETCONF operations such as create-subscription), and where get takes state from.
      */
     public record Wiring(YangModels models, DOMDataBroker dataBroker, DOMRpcProviderService rpcProvider,
-                         NetconfOperationServiceFactoryListener operations) {
+                         NetconfOperationServiceFactoryListener operations, OperationalState state) {
     }
 
     /**
@@ -149,9 +150,10 @@ public final class NetconfAgent implements AutoCloseable {
         resources.push(monitoring);
         aggregator.onAddNetconfOperationServiceFactory(new GetSchemaFactory(monitoring));
         var advertised = new ImplementedCapabilitiesOnly(monitoring); // what the hello says
-        aggregator.onAddNetconfOperationServiceFactory(
-                new ProtocolOperationsFactory(models.context(), broker, checked, advertised));
-        beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator));
+        var protocol = new ProtocolOperationsFactory(models.context(), broker, checked, advertised);
+        aggregator.onAddNetconfOperationServiceFactory(protocol);
+        beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator,
+                protocol.operationalState()));
 
         var timer = new DefaultNetconfTimer();
         resources.push(timer);

@@ -256,6 +256,14 @@ public final class SenderStatistics implements SenderListener {
         }
     }
 
+    /**
+     * Records the reply held for its follow-up if it has waited long enough, as {@link #snapshot}
+     * does: for readers of the records that take no snapshot (fetch-records).
+     */
+    public synchronized void recordStaleHeldReply(long monoNow) {
+        recordStalePending(monoNow);
+    }
+
     /** Records the held reply now, whatever follows (the session ended). */
     public synchronized void flushPending() {
         recordPending();
@@ -372,6 +380,20 @@ public final class SenderStatistics implements SenderListener {
         return n;
     }
 
+    /**
+     * The loss counters alone, as of {@code monoNow}: what a loss threshold needs, without the
+     * percentiles a full {@link #snapshot} computes.
+     */
+    public synchronized LossCounts lossCounts(long monoNow) {
+        recordStalePending(monoNow);
+        long flight = inFlight(monoNow);
+        return new LossCounts(sent, flight, Math.max(0, sent - received - flight));
+    }
+
+    /** Packets sent, still within their loss timeout, and lost (sent, not answered, timed out). */
+    public record LossCounts(long sent, long inFlight, long lost) {
+    }
+
     public synchronized Snapshot snapshot(long monoNow) {
         recordStalePending(monoNow);
         long flight = inFlight(monoNow);
@@ -414,6 +436,10 @@ public final class SenderStatistics implements SenderListener {
                            DelayStatistic.Summary backwardVariation, DelayStatistic.Summary roundTripVariation,
                            double[] percentiles, long negativeOneWayDelays, long repliesWithUnrecognizedTlv,
                            long repliesWithMalformedTlv, long repliesWithIntegrityFailure) {
+        public LossCounts lossCounts() {
+            return new LossCounts(sent, inFlight, lost);
+        }
+
         /** Round-trip loss ratio in percent of the packets whose fate is known. */
         public double lossPercent() {
             long known = sent - inFlight;

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The STAMP engine behind the NETCONF server: sessions on the data plane (SessionManager),
- * operational state (StateRefresher), RPCs, notifications and the saved running configuration.
+ * operational state computed when read (StateReader), completions and thresholds (SessionWatch),
+ * RPCs, notifications and the saved running configuration.
  *
  * <pre>{@code
  * Engine engine = new Engine(settings, CompletableFuture.supplyAsync(() -> NodeDataPlane.open(PlaneSettings.SOCKET)));
@@ -160,13 +161,14 @@ public final class Engine implements AutoCloseable {
         List<String> failures = manager.restore(desired);
         long resumedNanos = System.nanoTime() - t0;
 
-        StateRefresher refresher = new StateRefresher(manager, wiring.dataBroker(), notifications,
-                settings.stateRecords(), settings.stateRefreshMillis());
-        resources.push(refresher);
-        resources.push(new StampRpcs(manager, refresher::requestRefresh).register(wiring.rpcProvider()));
+        wiring.state().use(new StateReader(manager, settings.stateRecords(), StateClock.SYSTEM));
+        SessionWatch watch = new SessionWatch(manager, notifications, StateClock.SYSTEM,
+                settings.stateRefreshMillis());
+        resources.push(watch);
+        resources.push(new StampRpcs(manager, watch::sessionsChanged).register(wiring.rpcProvider()));
         resources.push(new NetconfNotificationOperationServiceFactory(notificationStream, wiring.operations()));
-        hook = new EngineCommitHook(manager, saved, refresher::requestRefresh);
-        refresher.start();
+        hook = new EngineCommitHook(manager, saved, watch::sessionsChanged);
+        watch.start();
 
         if (saved.exists()) {
             LOG.info("restored {} sender and {} reflector sessions from {} ({} ms){}", desired.senders().size(),

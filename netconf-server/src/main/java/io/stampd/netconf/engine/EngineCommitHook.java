@@ -52,6 +52,7 @@ final class EngineCommitHook implements ConfigCommitHook {
     @Override
     public void revert(ConfigChange change) {
         undo(change);
+        afterChange.run();
         try {
             saved.save(change.before());
         } catch (IOException e) {

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * <pre>
  * stampd.state-dir = /var/lib/stampd    # where running is saved (running.xml); default: the file's directory
  * stampd.state-records = 5              # latest records per sender session shown in the state (0..1024)
- * stampd.state-refresh-ms = 1000        # how often the operational state is refreshed (100..1000)
+ * stampd.state-refresh-ms = 1000        # how often finished sessions are marked completed (100..1000);
+ *                                        # the state itself is computed when a get reads it
  * </pre>
  */
 public record EngineSettings(Path stateDir, int stateRecords, long stateRefreshMillis) {

@@ -212,6 +212,9 @@ public final class SessionManager implements AutoCloseable {
     /** fetch-records: the records not fetched before, oldest first, at most {@code max}, and how many remain. */
     synchronized FetchedRecords fetchRecords(long id, long max) throws RequestRefused {
         SenderSession s = configuredSender(id);
+        // Nothing reads the statistics periodically any more: a reply held for its follow-up
+        // that waited long enough is recorded now, as a state read would.
+        s.statistics().recordStaleHeldReply(System.nanoTime());
         List<StampRecord> records = s.statistics().drainRecords(max);
         return new FetchedRecords(records, s.statistics().pendingRecords());
     }
@@ -245,6 +248,15 @@ public final class SessionManager implements AutoCloseable {
 
     synchronized List<ReflectorSession> reflectors() {
         return List.copyOf(reflectors.values());
+    }
+
+    /** The sender sessions whose id {@code wanted} accepts, in id order. */
+    synchronized List<SenderSession> senders(java.util.function.LongPredicate wanted) {
+        return senders.values().stream().filter(s -> wanted.test(s.id())).toList();
+    }
+
+    synchronized List<ReflectorSession> reflectors(java.util.function.LongPredicate wanted) {
+        return reflectors.values().stream().filter(r -> wanted.test(r.id())).toList();
     }
 
     DesiredSessions running() {

@@ -44,7 +44,7 @@ final class StampRpcs implements DOMRpcImplementation {
         }
     }
 
-    /** @param afterChange runs after an RPC changed a session (to publish the new state at once) */
+    /** @param afterChange runs after an RPC changed a session (its threshold evaluation starts or stops) */
     StampRpcs(SessionManager sessions, Runnable afterChange) {
         this.sessions = sessions;
         this.afterChange = afterChange;

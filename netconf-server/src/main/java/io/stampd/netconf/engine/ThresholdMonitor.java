@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Compares one sender session's measurements over the sliding evaluation window with its
- * thresholds, once per state refresh, and reports each crossing and each clearing once
+ * thresholds, at each of the session's evaluation steps (see {@link SessionWatch}), and reports each crossing and each clearing once
  * (hysteresis: crossed above raise, cleared at clear or below).
  *
  * <p>Delays come from the session's latest records whose T4 lies inside the window (the record ring
@@ -43,7 +43,7 @@ final class ThresholdMonitor {
      * @param records     the session's latest records, oldest first, covering at least the window if the ring allows
      * @param percentile  the session's third percentile (delay-statistic high-percentile)
      */
-    synchronized void evaluate(Thresholds thresholds, SenderStatistics.Snapshot snapshot, List<StampRecord> records,
+    synchronized void evaluate(Thresholds thresholds, SenderStatistics.LossCounts loss, List<StampRecord> records,
                                double percentile, long nowUnixNanos, long nowMonoNanos, SessionEvents events) {
         long windowNanos = thresholds.evaluationIntervalSeconds() * 1_000_000_000L;
         for (Thresholds.DelayBound bound : thresholds.delays()) {
@@ -64,10 +64,10 @@ final class ThresholdMonitor {
             }
         }
         crossedDelays.removeIf(m -> thresholds.delays().stream().noneMatch(b -> b.metric() == m));
-        evaluateLoss(thresholds, snapshot, nowMonoNanos, windowNanos, events);
+        evaluateLoss(thresholds, loss, nowMonoNanos, windowNanos, events);
     }
 
-    private void evaluateLoss(Thresholds thresholds, SenderStatistics.Snapshot snapshot, long nowMono,
+    private void evaluateLoss(Thresholds thresholds, SenderStatistics.LossCounts loss, long nowMono,
                               long windowNanos, SessionEvents events) {
         Thresholds.LossBound bound = thresholds.loss();
         if (bound == null) {
@@ -75,7 +75,7 @@ final class ThresholdMonitor {
             lossCrossed = false;
             return;
         }
-        lossHistory.add(new long[] {nowMono, snapshot.sent() - snapshot.inFlight(), snapshot.lost()});
+        lossHistory.add(new long[] {nowMono, loss.sent() - loss.inFlight(), loss.lost()});
         // Keep the newest entry at or before the window's start as its base.
         while (lossHistory.size() > 2 && lossHistory.get(1)[0] <= nowMono - windowNanos) {
             lossHistory.removeFirst();

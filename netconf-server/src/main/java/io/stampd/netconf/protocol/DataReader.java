@@ -10,7 +10,8 @@ import org.w3c.dom.Element;
 /**
  * The {@code <data>} of get and get-config: the datastore's tree (for get, running's
  * configuration with the operational state and /netconf-state), then the with-defaults mode,
- * then the subtree filter, then XML.
+ * then the subtree filter, then XML. The state comes from {@link OperationalState}: computed for
+ * the filter when the application provides it.
  */
 public final class DataReader {
     /** The parameter names of get and get-config besides source. */
@@ -20,15 +21,18 @@ public final class DataReader {
     private final ConfigModel model;
     private final Datastores datastores;
     private final NetconfStateData netconfState;
+    private final OperationalState state;
     private final StateOverlay overlay;
     private final Defaults defaults;
     private final SubtreeSelection selection;
     private final DataXml xml;
 
-    public DataReader(ConfigModel model, Datastores datastores, NetconfStateData netconfState) {
+    public DataReader(ConfigModel model, Datastores datastores, NetconfStateData netconfState,
+                      OperationalState state) {
         this.model = model;
         this.datastores = datastores;
         this.netconfState = netconfState;
+        this.state = state;
         this.overlay = new StateOverlay(model.schema());
         this.defaults = new Defaults(model.schema(), model.values());
         this.selection = new SubtreeSelection(model.schema(), model.values());
@@ -39,12 +43,12 @@ public final class DataReader {
     public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
             throws RpcErrorException {
         WithDefaultsMode mode = mode(params);
-        ContainerNode root = overlay.merge(datastores.running().read(), datastores.running().readState());
-        Optional<ContainerNode> state = netconfState.build();
-        if (state.isPresent()) {
+        ContainerNode root = overlay.merge(datastores.running().read(), state.read(filter));
+        Optional<ContainerNode> netconf = netconfState.build();
+        if (netconf.isPresent()) {
             var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
             root.body().forEach(c -> children.put(c.name(), c));
-            children.put(state.get().name(), state.get());
+            children.put(netconf.get().name(), netconf.get());
             root = (ContainerNode) Nodes.withChildren(root, children.values());
         }
         return write(reply, defaults.apply(mode, root, true), filter);

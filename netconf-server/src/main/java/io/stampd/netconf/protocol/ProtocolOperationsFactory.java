@@ -32,6 +32,7 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
     private final ConfigModel model;
     private final Datastores datastores;
     private final DataReader reader;
+    private final OperationalState state;
     private final OpenSessions sessions = new OpenSessions();
 
     /**
@@ -45,11 +46,18 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
         var running = new RunningDatastore(raw, checked, model.paths());
         var candidate = new SharedCandidate(model.newTree(ConfigTree.emptyRoot()), running);
         this.datastores = new Datastores(running, candidate);
-        this.reader = new DataReader(model, datastores, new NetconfStateData(context, monitoring, datastores.locks()));
+        this.state = new OperationalState(running);
+        this.reader = new DataReader(model, datastores, new NetconfStateData(context, monitoring, datastores.locks()),
+                state);
     }
 
     public Datastores datastores() {
         return datastores;
+    }
+
+    /** Where get takes the operational state from (the application plugs its provider in here). */
+    public OperationalState operationalState() {
+        return state;
     }
 
     @Override

@@ -128,6 +128,8 @@ final class FakeDataPlane implements DataPlane {
     final class FakeSender implements SenderHandle {
         final SenderSessionConfig config;
         boolean closed;
+        /** What finished() reports; a test sets it. */
+        volatile boolean finished;
 
         FakeSender(SenderSessionConfig config) {
             this.config = config;
@@ -150,7 +152,7 @@ final class FakeDataPlane implements DataPlane {
 
         @Override
         public boolean finished() {
-            return false;
+            return finished;
         }
 
         @Override

@@ -50,7 +50,7 @@ class ThresholdMonitorTest {
         Thresholds t = new Thresholds(1, List.of(new Thresholds.DelayBound(Thresholds.Metric.ONE_WAY_DELAY_FAR_END,
                 Thresholds.Statistic.AVG, 8 * MS, 6 * MS)), null);
         ThresholdMonitor m = new ThresholdMonitor(1);
-        SenderStatistics.Snapshot snap = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, S).snapshot(0);
+        SenderStatistics.LossCounts snap = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, S).lossCounts(0);
         long now = 100 * S;
         m.evaluate(t, snap, second(now, 5 * MS), 99.9, now, now, recorder);
         assertEquals(List.of(), events);
@@ -71,7 +71,7 @@ class ThresholdMonitorTest {
         Thresholds t = new Thresholds(1, List.of(new Thresholds.DelayBound(Thresholds.Metric.TWO_WAY_DELAY,
                 Thresholds.Statistic.MAX, 8 * MS, 8 * MS)), null);
         ThresholdMonitor m = new ThresholdMonitor(1);
-        SenderStatistics.Snapshot snap = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, S).snapshot(0);
+        SenderStatistics.LossCounts snap = new SenderStatistics(1, new double[] {95, 99, 99.9}, 16, S).lossCounts(0);
         long now = 100 * S;
         List<StampRecord> old = second(now - 5 * S, 20 * MS);
         m.evaluate(t, snap, old, 99.9, now, now, recorder);
@@ -107,7 +107,7 @@ class ThresholdMonitorTest {
                     stats.onReply(seq, mono, mono + MS, mono + MS, mono + 2 * MS, 64, seq, mono + 2 * MS);
                 }
             }
-            m.evaluate(t, stats.snapshot(mono + 200 * MS), List.of(), 99.9, mono, mono + 200 * MS, recorder);
+            m.evaluate(t, stats.lossCounts(mono + 200 * MS), List.of(), 99.9, mono, mono + 200 * MS, recorder);
         }
         assertEquals(2, events.size(), events.toString());
         assertTrue(events.get(0).startsWith("crossed two-way-loss"), events.toString());

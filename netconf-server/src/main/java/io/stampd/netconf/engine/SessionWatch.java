@@ -1,0 +1,129 @@
+package io.stampd.netconf.engine;
+
+import io.stampd.dataplane.session.SenderStatistics;
+import io.stampd.dataplane.session.StampRecord;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the engine checks without being asked: sessions that have sent their number-of-packets
+ * become completed (every {@code completionPeriodMillis}), and each sender session with thresholds
+ * compares its sliding window with them on its own schedule, once per {@link #EVALUATION_STEP_MILLIS}
+ * at a phase of its own, so that ten thousand sessions do not all evaluate in the same instant.
+ * Sessions without thresholds cost nothing here.
+ */
+final class SessionWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionWatch.class);
+    /** How often a session's window slides: a crossing is reported at most this long after it happened. */
+    static final long EVALUATION_STEP_MILLIS = 1000;
+
+    private final SessionManager sessions;
+    private final SessionEvents events;
+    private final StateClock clock;
+    private final long completionPeriodMillis;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("stampd-watch").factory());
+    /** The evaluation task of each session object that has one; guarded by this. */
+    private final Map<SenderSession, ScheduledFuture<?>> evaluations = new HashMap<>();
+
+    SessionWatch(SessionManager sessions, SessionEvents events, StateClock clock, long completionPeriodMillis) {
+        this.sessions = sessions;
+        this.events = events;
+        this.clock = clock;
+        this.completionPeriodMillis = completionPeriodMillis;
+    }
+
+    void start() {
+        executor.scheduleAtFixedRate(this::checkCompletions, completionPeriodMillis, completionPeriodMillis,
+                TimeUnit.MILLISECONDS);
+        sessionsChanged();
+    }
+
+    /**
+     * Sessions were started, stopped, replaced or given other thresholds: each running session with
+     * thresholds gets an evaluation task, the others lose theirs.
+     */
+    synchronized void sessionsChanged() {
+        List<SenderSession> now = sessions.senders();
+        Set<SenderSession> watched = new HashSet<>();
+        for (SenderSession s : now) {
+            if (s.running() && !s.thresholds().isEmpty()) {
+                watched.add(s);
+                if (!evaluations.containsKey(s)) {
+                    schedule(s);
+                }
+            }
+        }
+        evaluations.entrySet().removeIf(e -> {
+            if (watched.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().cancel(false);
+            return true;
+        });
+    }
+
+    private void schedule(SenderSession s) {
+        // Fibonacci hashing of the id spreads the sessions' phases over the step.
+        long phase = Long.remainderUnsigned(s.id() * 0x9E3779B97F4A7C15L, EVALUATION_STEP_MILLIS);
+        try {
+            evaluations.put(s, executor.scheduleAtFixedRate(() -> evaluateSafely(s), phase, EVALUATION_STEP_MILLIS,
+                    TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void checkCompletions() {
+        try {
+            sessions.checkCompletions();
+        } catch (RuntimeException e) {
+            LOG.warn("checking sessions for completion failed (tried again in {} ms): {}", completionPeriodMillis,
+                    e.toString(), e);
+        }
+    }
+
+    private void evaluateSafely(SenderSession s) {
+        try {
+            evaluate(s);
+        } catch (RuntimeException e) {
+            // A failed evaluation must not end the session's schedule: the next one may succeed.
+            LOG.warn("threshold evaluation of sender session {} failed: {}", s.id(), e.toString(), e);
+        }
+    }
+
+    /** One step of a session's sliding window: its records of the window and its loss counters now. */
+    void evaluate(SenderSession s) {
+        Thresholds thresholds = s.thresholds();
+        if (thresholds.isEmpty() || !s.running()) {
+            return;
+        }
+        long nowMono = clock.monotonicNanos();
+        long nowUnix = clock.unixNanos();
+        SenderStatistics stats = s.statistics();
+        long perWindow = thresholds.evaluationIntervalSeconds() * 1_000_000_000L / s.config.intervalNanos() + 2;
+        List<StampRecord> window = stats.latestRecords((int) Math.min(s.config.recordCapacity(), perWindow));
+        s.monitor().evaluate(thresholds, stats.lossCounts(nowMono), window, s.config.percentiles()[2], nowUnix,
+                nowMono, events);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
