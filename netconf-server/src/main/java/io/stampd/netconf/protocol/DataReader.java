@@ -43,7 +43,7 @@ public final class DataReader {
     public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
             throws RpcErrorException {
         WithDefaultsMode mode = mode(params);
-        ContainerNode root = overlay.merge(datastores.running().read(), state.read(filter));
+        ContainerNode root = overlay.merge(candidates(datastores.running().read(), filter), state.read(filter));
         Optional<ContainerNode> netconf = netconfState.build();
         if (netconf.isPresent()) {
             var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
@@ -60,7 +60,12 @@ public final class DataReader {
         WithDefaultsMode mode = mode(params);
         ContainerNode root = source == Datastore.RUNNING ? datastores.running().read()
                 : datastores.candidate().content();
-        return write(reply, defaults.apply(mode, root, false), filter);
+        return write(reply, defaults.apply(mode, candidates(root, filter), false), filter);
+    }
+
+    /** The top-level nodes the filter can select (see {@link SubtreeSelection#candidates}). */
+    private ContainerNode candidates(ContainerNode root, Optional<Element> filter) {
+        return filter.isPresent() ? selection.candidates(root, filter.get()) : root;
     }
 
     private Element write(Document reply, ContainerNode root, Optional<Element> filter) throws RpcErrorException {

@@ -51,6 +51,30 @@ public final class SubtreeSelection {
         return (ContainerNode) Nodes.withChildren(root, selected.orElse(List.of()));
     }
 
+    /**
+     * {@code root} without the top-level nodes no root of {@code filter} can select: they need no
+     * with-defaults processing and no selection (a get for one module's state then never walks the
+     * configuration of ten thousand sessions). Unchanged when the filter's roots are all content
+     * match nodes, which select the whole root if they match.
+     */
+    public ContainerNode candidates(ContainerNode root, Element filter) {
+        List<Element> filters = elements(filter);
+        if (filters.isEmpty() || filters.stream().allMatch(f -> elements(f).isEmpty() && !f.getTextContent()
+                .isBlank())) {
+            return root;
+        }
+        List<Placed> flat = new ArrayList<>();
+        flatten(root, List.of(), flat);
+        List<DataContainerChild> kept = new ArrayList<>();
+        for (DataContainerChild c : root.body()) {
+            Placed p = flat.stream().filter(x -> x.node() == c).findFirst().orElse(null);
+            if (p == null || filters.stream().anyMatch(f -> !matching(List.of(p), f).isEmpty())) {
+                kept.add(c); // a choice at the top (none in practice) is kept whole
+            }
+        }
+        return kept.size() == root.body().size() ? root : (ContainerNode) Nodes.withChildren(root, kept);
+    }
+
     /** A child of a data node with the choices it sits in (outermost first). */
     private record Placed(DataContainerChild node, List<NodeIdentifier> choices) {
     }
