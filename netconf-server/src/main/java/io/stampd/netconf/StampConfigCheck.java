@@ -10,8 +10,10 @@ import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.sys.bpf.Xdp;
 import java.net.Inet6Address;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.common.ErrorTag;
 import org.opendaylight.yangtools.yang.common.QName;
@@ -103,19 +105,19 @@ public final class StampConfigCheck implements ConfigCommitHook {
 
         var senderContainer = child(stamp, "stamp-session-sender");
         if (senderContainer.isPresent()) {
+            // YANG unique "ssid session-reflector-ip session-reflector-udp-port" (OpenDaylight does
+            // not enforce unique), on the effective values; hashed, for ten thousand sessions.
+            Map<List<Object>, SenderSessionConfig> unique = new HashMap<>();
             for (MapEntryNode e : entries(senderContainer.get(), "sender-test-session")) {
                 String path = "/stamp/stamp-session-sender/sender-test-session[stamp-session-id='"
                         + leaf(e, "stamp-session-id").orElse("?") + "']";
                 SenderSessionConfig s = sender(e, keyChains, path);
-                // YANG unique "ssid session-reflector-ip session-reflector-udp-port" (OpenDaylight
-                // does not enforce unique), on the effective values.
-                for (SenderSessionConfig other : senders) {
-                    if (s.ssid() == other.ssid() && s.reflectorAddress().equals(other.reflectorAddress())
-                            && s.reflectorPort() == other.reflectorPort()) {
-                        throw new CommitVetoException(path, ErrorTag.DATA_EXISTS, "sender session " + s.id()
-                                + " has the same ssid " + s.ssid() + ", reflector and reflector port as sender"
-                                + " session " + other.id());
-                    }
+                SenderSessionConfig other = unique.putIfAbsent(List.of(s.ssid(), s.reflectorAddress(),
+                        s.reflectorPort()), s);
+                if (other != null) {
+                    throw new CommitVetoException(path, ErrorTag.DATA_EXISTS, "sender session " + s.id()
+                            + " has the same ssid " + s.ssid() + ", reflector and reflector port as sender"
+                            + " session " + other.id());
                 }
                 thresholds(e, path);
                 senders.add(s);

@@ -84,6 +84,22 @@ class StampConfigCheckTest {
     }
 
     @Test
+    void senderSessionsMustNotShareSsidReflectorAndPort() throws Exception {
+        String bad = example.replace("<stamp-session-id>2</stamp-session-id>",
+                "<stamp-session-id>2</stamp-session-id><ssid>1</ssid>")
+                .replace("<session-reflector-udp-port>8620</session-reflector-udp-port>",
+                        "<session-reflector-udp-port>862</session-reflector-udp-port>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertEquals(ErrorTag.DATA_EXISTS, e.tag());
+        assertEquals("/stamp/stamp-session-sender/sender-test-session[stamp-session-id='2']", e.path());
+        assertEquals("sender session 2 has the same ssid 1, reflector and reflector port as sender session 1",
+                e.getMessage());
+        // Another ssid: accepted.
+        StampConfigCheck.sessions(root(bad.replace("<stamp-session-id>2</stamp-session-id><ssid>1</ssid>",
+                "<stamp-session-id>2</stamp-session-id><ssid>3</ssid>")));
+    }
+
+    @Test
     void keyChainMustExist() throws Exception {
         String bad = example.replace("<key-chain>lab</key-chain>", "<key-chain>nope</key-chain>");
         var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
