@@ -179,6 +179,15 @@ public final class NodeDataPlane implements DataPlane {
     }
 
     @Override
+    public void batch(Runnable block) {
+        checkOpen();
+        socket.loop.call(() -> {
+            block.run(); // on the I/O thread, each start's own hand-over runs inline
+            return null;
+        });
+    }
+
+    @Override
     public SenderHandle startSender(SenderSessionConfig config, SenderListener listener) {
         checkOpen();
         return socket.startSender(config, listener);

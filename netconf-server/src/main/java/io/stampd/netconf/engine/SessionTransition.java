@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionTransition {
     private static final Logger LOG = LoggerFactory.getLogger(SessionTransition.class);
+    /** Sessions started or stopped per hand-over to the I/O thread (it moves no packets meanwhile). */
+    private static final int BATCH = 256;
 
     final Map<Long, SenderSession> nextSenders = new TreeMap<>();
     final Map<Long, ReflectorSession> nextReflectors = new TreeMap<>();
@@ -186,35 +188,47 @@ final class SessionTransition {
      */
     void execute(DataPlane dataPlane) throws CommitVetoException {
         Deque<Runnable> undo = new ArrayDeque<>();
-        Role role = null;
-        long id = 0;
+        Role[] role = {null};
+        long[] id = {0};
         try {
-            for (SenderSession s : senderStops) {
+            inBatches(dataPlane, senderStops, s -> {
                 SessionState before = s.state();
                 s.stop();
                 undo.push(() -> restartAfterUndo(s, before, dataPlane));
-            }
-            for (ReflectorSession r : reflectorStops) {
+            });
+            inBatches(dataPlane, reflectorStops, r -> {
                 r.stop();
                 undo.push(() -> restartAfterUndo(r, dataPlane));
-            }
-            role = Role.REFLECTOR;
-            for (ReflectorSession r : reflectorStarts) {
-                id = r.id();
+            });
+            role[0] = Role.REFLECTOR;
+            inBatches(dataPlane, reflectorStarts, r -> {
+                id[0] = r.id();
                 r.start(dataPlane);
                 undo.push(r::stop);
-            }
-            role = Role.SENDER;
-            for (SenderSession s : senderStarts) {
-                id = s.id();
+            });
+            role[0] = Role.SENDER;
+            inBatches(dataPlane, senderStarts, s -> {
+                id[0] = s.id();
                 s.start(dataPlane);
                 undo.push(s::stop);
-            }
+            });
         } catch (RuntimeException e) {
             undo.forEach(Runnable::run);
-            throw startFailure(role, id, e);
+            throw startFailure(role[0], id[0], e);
         }
         inPlaceUpdates.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code action} on each session, {@link #BATCH} sessions per hand-over to the data
+     * plane's I/O thread (one per session would make a commit of 10,000 sessions wait for 10,000
+     * turns of a loop that is busy sending).
+     */
+    private static <T> void inBatches(DataPlane dataPlane, List<T> sessions, java.util.function.Consumer<T> action) {
+        for (int from = 0; from < sessions.size(); from += BATCH) {
+            List<T> batch = sessions.subList(from, Math.min(sessions.size(), from + BATCH));
+            dataPlane.batch(() -> batch.forEach(action));
+        }
     }
 
     /**
@@ -224,24 +238,24 @@ final class SessionTransition {
      */
     List<String> executeTolerantly(DataPlane dataPlane) {
         List<String> failures = new ArrayList<>();
-        senderStops.forEach(SenderSession::stop);
-        reflectorStops.forEach(ReflectorSession::stop);
-        for (ReflectorSession r : reflectorStarts) {
+        inBatches(dataPlane, senderStops, SenderSession::stop);
+        inBatches(dataPlane, reflectorStops, ReflectorSession::stop);
+        inBatches(dataPlane, reflectorStarts, r -> {
             try {
                 r.start(dataPlane);
             } catch (RuntimeException e) {
                 r.fail(reason(Role.REFLECTOR, r.id(), e));
                 failures.add(r.failureReason());
             }
-        }
-        for (SenderSession s : senderStarts) {
+        });
+        inBatches(dataPlane, senderStarts, s -> {
             try {
                 s.start(dataPlane);
             } catch (RuntimeException e) {
                 s.fail(reason(Role.SENDER, s.id(), e));
                 failures.add(s.failureReason());
             }
-        }
+        });
         inPlaceUpdates.forEach(Runnable::run);
         return failures;
     }
