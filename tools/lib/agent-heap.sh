@@ -2,7 +2,7 @@
 # configuration, so that 10 sessions and 10,000 get the heap they need (issue 11) instead of one
 # fixed cap. Bash, not Java: a second JVM would cost the restart ~0.3 s (issue 3).
 #
-# Per session the agent keeps ~75 KB of live heap at 10 pps once its 256-record ring is full
+# Per session the agent keeps at most ~80 KB (58-82 KB in three runs) of live heap at 10 pps once its 256-record ring is full
 # (tools/lib/bench/agent-heap: 1,000 sessions 40 s after start less none; of it ~18 KB are the
 # sender's statistics and records, stampd bench-footprint). The heap gets twice that per session,
 # room for sessions committed later and for histograms that grow with rare large delays, on top

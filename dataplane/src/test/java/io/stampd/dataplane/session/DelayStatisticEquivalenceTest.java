@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * digits) delay variation, across resizes, negative one-way delays and a reset.
  */
 class DelayStatisticEquivalenceTest {
-    private static final double[] PERCENTILES = {0.1, 1, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100};
+    private static final double[] PERCENTILES = {99.9, 0, 0.1, 1, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.99, 100, 33.3};
 
     private static void assertSameReports(int digits, long seed, int count, LongSupplier... sources) {
         DelayStatistic now = new DelayStatistic(digits);
@@ -68,6 +68,24 @@ class DelayStatisticEquivalenceTest {
                     () -> 120_000_000_000L + r.nextLong(1_000_000),
                     () -> 400_000_000_000_000L + r.nextLong(1_000_000_000),
                     () -> r.nextLong(2_000));
+        }
+    }
+
+    /** Few values: percentiles that fall exactly on a bucket's cumulative count. */
+    @Test
+    void percentilesOnBucketBoundariesReportTheSame() {
+        for (int n = 1; n <= 12; n++) {
+            DelayStatistic now = new DelayStatistic();
+            LegacyDelayStatistic before = new LegacyDelayStatistic();
+            for (int i = 0; i < n; i++) {
+                long v = 40_000 + i * 7_919L * (i % 3 + 1);
+                now.record(v);
+                before.record(v);
+            }
+            for (int k = 0; k <= 400; k++) {
+                double p = k / 4.0;
+                assertEquals(before.percentile(p), now.percentile(p), n + " values, percentile " + p);
+            }
         }
     }
 
