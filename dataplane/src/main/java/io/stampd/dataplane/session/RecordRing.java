@@ -4,47 +4,67 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The newest N records in parallel primitive arrays (no object per packet), plus a drain cursor
- * for consumers that poll "everything since last time" (the original controller's
- * GetStampSessionResults). When the consumer falls behind by more than N, the oldest undrained
- * records are overwritten and counted in {@link #overwritten()}.
+ * The newest N records (no object per packet), plus a drain cursor for consumers that poll
+ * "everything since last time" (the original controller's GetStampSessionResults). When the
+ * consumer falls behind by more than N, the oldest undrained records are overwritten and counted
+ * in {@link #overwritten()}.
+ *
+ * <p>Compact, for 10,000 sessions of 256 records each (issue 11): a record is kept as T1 and the
+ * differences T2 - T1, T3 - T2, T4 - T3 (delays and the reflector's turnaround: microseconds to
+ * milliseconds), the reflector's sequence number less ours (0 from a stateless reflector), the
+ * TTL and our sequence number, each column in the narrowest width that holds its values so far
+ * ({@link NarrowLongArray}): ~26 bytes a record instead of 56, and every field comes back bit
+ * for bit (differences wrap and unwrap in two's complement), whatever the clocks. The session's
+ * SSID is the ring's, not stored per record.
+ *
+ * <p>The columns start at {@value #INITIAL_LENGTH} records and double up to N as records arrive
+ * (a session that stopped early, or a large record-capacity, costs only what it holds). Growing
+ * and widening allocate, a bounded number of times over the ring's life (log2(N / 16) growths,
+ * two widenings per column); once the ring is full and its widths settled, adding allocates
+ * nothing.
  */
 final class RecordRing {
+    private static final int INITIAL_LENGTH = 16;
+
     private final int capacity;
-    private final int[] ssid;
-    private final long[] seq;
-    private final long[] t1;
-    private final long[] t2;
-    private final long[] t3;
-    private final long[] t4;
-    private final int[] ttl;
-    private final long[] reflectorSeq;
+    private final int ssid;
+    private int length;
+    private final NarrowLongArray seq;
+    private final NarrowLongArray t1;
+    private final NarrowLongArray forward;
+    private final NarrowLongArray turnaround;
+    private final NarrowLongArray backward;
+    private final NarrowLongArray ttl;
+    private final NarrowLongArray reflectorSeqOffset;
     private long written;
     private long drained;
     private long overwritten;
 
-    RecordRing(int capacity) {
+    RecordRing(int ssid, int capacity) {
+        this.ssid = ssid;
         this.capacity = capacity;
-        ssid = new int[capacity];
-        seq = new long[capacity];
-        t1 = new long[capacity];
-        t2 = new long[capacity];
-        t3 = new long[capacity];
-        t4 = new long[capacity];
-        ttl = new int[capacity];
-        reflectorSeq = new long[capacity];
+        length = Math.min(capacity, INITIAL_LENGTH);
+        seq = new NarrowLongArray(length);
+        t1 = new NarrowLongArray(length);
+        forward = new NarrowLongArray(length);
+        turnaround = new NarrowLongArray(length);
+        backward = new NarrowLongArray(length);
+        ttl = new NarrowLongArray(length);
+        reflectorSeqOffset = new NarrowLongArray(length);
     }
 
-    void add(int ssidValue, long s, long a, long b, long c, long d, int senderTtl, long rSeq) {
-        int i = (int) (written % capacity);
-        ssid[i] = ssidValue;
-        seq[i] = s;
-        t1[i] = a;
-        t2[i] = b;
-        t3[i] = c;
-        t4[i] = d;
-        ttl[i] = senderTtl;
-        reflectorSeq[i] = rSeq;
+    void add(long s, long a, long b, long c, long d, int senderTtl, long rSeq) {
+        if (written == length && length < capacity) {
+            grow(); // before the first wrap: records 0..written-1 sit at their own index
+        }
+        int i = (int) (written % length);
+        seq.set(i, s);
+        t1.set(i, a);
+        forward.set(i, b - a);
+        turnaround.set(i, c - b);
+        backward.set(i, d - c);
+        ttl.set(i, senderTtl);
+        reflectorSeqOffset.set(i, rSeq - s);
         written++;
         if (written - drained > capacity) {
             overwritten++;
@@ -52,9 +72,25 @@ final class RecordRing {
         }
     }
 
+    private void grow() {
+        length = (int) Math.min(capacity, 2L * length);
+        for (NarrowLongArray column : columns()) {
+            column.resize(length);
+        }
+    }
+
+    private NarrowLongArray[] columns() {
+        return new NarrowLongArray[] {seq, t1, forward, turnaround, backward, ttl, reflectorSeqOffset};
+    }
+
     private StampRecord at(long n) {
-        int i = (int) (n % capacity);
-        return new StampRecord(ssid[i], seq[i], t1[i], t2[i], t3[i], t4[i], ttl[i], reflectorSeq[i]);
+        int i = (int) (n % length);
+        long s = seq.get(i);
+        long a = t1.get(i);
+        long b = a + forward.get(i);
+        long c = b + turnaround.get(i);
+        long d = c + backward.get(i);
+        return new StampRecord(ssid, s, a, b, c, d, (int) ttl.get(i), s + reflectorSeqOffset.get(i));
     }
 
     List<StampRecord> latest(int max) {
@@ -83,6 +119,15 @@ final class RecordRing {
 
     long overwritten() {
         return overwritten;
+    }
+
+    /** Bytes the columns hold now (for tests and the footprint figures). */
+    long columnBytes() {
+        long bytes = 0;
+        for (NarrowLongArray column : columns()) {
+            bytes += (long) column.length() * column.width();
+        }
+        return bytes;
     }
 
     void clear() {

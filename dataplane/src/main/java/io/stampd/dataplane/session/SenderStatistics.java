@@ -47,7 +47,6 @@ public final class SenderStatistics implements SenderListener {
     private final double[] percentiles;
     private final long lossTimeoutNanos;
     private final RecordRing records;
-    private final int ssid;
 
     private final DelayStatistic forward = new DelayStatistic();
     private final DelayStatistic backward = new DelayStatistic();
@@ -85,7 +84,6 @@ public final class SenderStatistics implements SenderListener {
     private final long[] variationSeq = new long[VARIATION_RING];
     private final long[] variationForward = new long[VARIATION_RING];
     private final long[] variationBackward = new long[VARIATION_RING];
-    private final long[] variationRoundTrip = new long[VARIATION_RING];
 
     // stateful reflector: first (senderSeq, reflectorSeq) seen and highest reflector seq
     private long firstSenderSeq = -1;
@@ -144,10 +142,9 @@ public final class SenderStatistics implements SenderListener {
         this.answered = new boolean[window];
         java.util.Arrays.fill(variationSeq, -1);
         this.expectedMode = expectedMode;
-        this.ssid = ssid;
         this.percentiles = percentiles.clone();
         this.lossTimeoutNanos = lossTimeoutNanos;
-        this.records = new RecordRing(recordCapacity);
+        this.records = new RecordRing(ssid, recordCapacity);
     }
 
     public static SenderStatistics forSession(SenderSessionConfig c) {
@@ -288,12 +285,15 @@ public final class SenderStatistics implements SenderListener {
         variationSeq[slot] = senderSeq;
         variationForward[slot] = fwd;
         variationBackward[slot] = bwd;
-        variationRoundTrip[slot] = rtt;
 
-        records.add(ssid, senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
+        records.add(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
     }
 
-    /** Records |IPDV| against packet {@code neighbour} if its delays are known (D17: unsigned). */
+    /**
+     * Records |IPDV| against packet {@code neighbour} if its delays are known (D17: unsigned). Its
+     * round trip is not kept: (T4 - T1) - (T3 - T2) equals forward + backward, also when the
+     * long arithmetic wraps.
+     */
     private void pairVariation(long neighbour, long fwd, long bwd, long rtt) {
         int slot = (int) (neighbour & (VARIATION_RING - 1));
         if (neighbour < 0 || variationSeq[slot] != neighbour) {
@@ -301,7 +301,7 @@ public final class SenderStatistics implements SenderListener {
         }
         forwardVariation.record(Math.abs(fwd - variationForward[slot]));
         backwardVariation.record(Math.abs(bwd - variationBackward[slot]));
-        roundTripVariation.record(Math.abs(rtt - variationRoundTrip[slot]));
+        roundTripVariation.record(Math.abs(rtt - (variationForward[slot] + variationBackward[slot])));
     }
 
     @Override

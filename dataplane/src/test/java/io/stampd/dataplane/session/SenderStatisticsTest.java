@@ -327,8 +327,37 @@ class SenderStatisticsTest {
         assertEquals(0, st.pendingRecords());
     }
 
+    /**
+     * The round-trip variation pairs each round trip with its neighbour's forward + backward delay
+     * (not kept on its own): between clocks 300 years apart the one-way delays overflow, and the
+     * variation is still that of the round trips.
+     */
     @Test
-    void recordingAllocatesNothingWithinTheHistogramRange() {
+    void roundTripVariationHoldsBetweenClocksFarApart() {
+        SenderStatistics st = stats();
+        long offset = Long.MAX_VALUE - 5 * S; // the reflector's clock, ahead of ours
+        long[] rtt = {300_000, 420_000};
+        for (int i = 0; i < 2; i++) {
+            long t1 = 1000 * S + i * 10 * MS;
+            long t2 = t1 + offset + rtt[i] / 2; // wraps past Long.MAX_VALUE
+            long t3 = t2 + 10_000;
+            long t4 = t3 - offset + rtt[i] / 2;
+            st.onSent(i, t1, i * 10 * MS);
+            st.onReply(i, t1, t2, t3, t4, 63, i, i * 10 * MS + MS);
+        }
+        SenderStatistics.Snapshot s = st.snapshot(30 * MS);
+        assertEquals(rtt[0], s.roundTrip().min());
+        assertEquals(rtt[1], s.roundTrip().max());
+        assertEquals(1, s.roundTripVariation().count());
+        assertEquals(rtt[1] - rtt[0], s.roundTripVariation().max());
+    }
+
+    /**
+     * Round 0 also populates the histograms' buckets and fills the record ring (both allocate as
+     * they grow); round 1 records the same delays again: nothing may be allocated.
+     */
+    @Test
+    void recordingAllocatesNothingOnceTheBucketsInUseArePopulated() {
         var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         SenderStatistics st = new SenderStatistics(7, new double[] {50, 90, 99}, 1024, 2 * S);
         for (int round = 0; round < 2; round++) { // round 0 warms up the JIT
