@@ -394,7 +394,15 @@ public final class SenderStatistics implements SenderListener {
     public record LossCounts(long sent, long inFlight, long lost) {
     }
 
-    public synchronized Snapshot snapshot(long monoNow) {
+    public Snapshot snapshot(long monoNow) {
+        return snapshot(monoNow, true);
+    }
+
+    /**
+     * @param withPercentiles false: the delay summaries' median and percentiles are 0 (see {@link
+     *                        DelayStatistic#summaryWithoutPercentiles}), for a reader that shows none
+     */
+    public synchronized Snapshot snapshot(long monoNow, boolean withPercentiles) {
         recordStalePending(monoNow);
         long flight = inFlight(monoNow);
         long lost = Math.max(0, sent - received - flight);
@@ -414,11 +422,16 @@ public final class SenderStatistics implements SenderListener {
         }
         return new Snapshot(startUnixNanos, sent, received, lost, flight, duplicates, reordered, rejected, malformed,
                 lastSentSeq, lastRcvSeq, forwardLost, backwardLost,
-                forward.summary(percentiles), backward.summary(percentiles), roundTrip.summary(percentiles),
-                forwardVariation.summary(percentiles), backwardVariation.summary(percentiles),
-                roundTripVariation.summary(percentiles), percentiles.clone(),
+                summary(forward, withPercentiles), summary(backward, withPercentiles),
+                summary(roundTrip, withPercentiles), summary(forwardVariation, withPercentiles),
+                summary(backwardVariation, withPercentiles), summary(roundTripVariation, withPercentiles),
+                percentiles.clone(),
                 forward.negativeCount() + backward.negativeCount(), tlvUnrecognized, tlvMalformed,
                 tlvIntegrityFailed);
+    }
+
+    private DelayStatistic.Summary summary(DelayStatistic d, boolean withPercentiles) {
+        return withPercentiles ? d.summary(percentiles) : d.summaryWithoutPercentiles(percentiles.length);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.stampd.netconf.engine;
 
 import io.stampd.netconf.YangModels;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.w3c.dom.Element;
@@ -17,13 +19,17 @@ import org.w3c.dom.Node;
  * @param any        whether the filter can select anything of {@code /stamp-state}
  * @param anySender  whether it can select sender sessions' state
  * @param senders    the sender sessions' indexes to read, or null for all
+ * @param senderPercentiles whether it can select a sender's delay percentiles (the costly part of
+ *                   reading a session: a walk over six histograms)
  * @param anyReflector whether it can select reflector sessions' state
  * @param reflectors the reflector sessions' indexes to read, or null for all
  */
-record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean anyReflector,
-                  Set<Long> reflectors) {
-    static final StateScope ALL = new StateScope(true, true, null, true, null);
-    static final StateScope NONE = new StateScope(false, false, Set.of(), false, Set.of());
+record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean senderPercentiles,
+                  boolean anyReflector, Set<Long> reflectors) {
+    static final StateScope ALL = new StateScope(true, true, null, true, true, null);
+    static final StateScope NONE = new StateScope(false, false, Set.of(), false, false, Set.of());
+    /** The containers of a sender's current-stats whose values are percentiles. */
+    private static final Set<String> PERCENTILE_NODES = Set.of("low-percentile", "mid-percentile", "high-percentile");
     private static final String NS = YangModels.STAMP_NAMESPACE;
     private static final String BASE_NS = "urn:ietf:params:xml:ns:netconf:base:1.0";
 
@@ -69,8 +75,8 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean any
         return tag.substring(tag.indexOf(':') + 1);
     }
 
-    private static Iterable<Element> elements(Element parent) {
-        java.util.List<Element> out = new java.util.ArrayList<>();
+    private static List<Element> elements(Element parent) {
+        List<Element> out = new ArrayList<>();
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
                 out.add(e);
@@ -89,6 +95,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean any
         boolean anySender;
         Set<Long> senders = new HashSet<>();
         boolean allSenders;
+        boolean senderPercentiles;
         boolean anyReflector;
         Set<Long> reflectors = new HashSet<>();
         boolean allReflectors;
@@ -105,6 +112,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean any
                 } else if (named(child, "stamp-session-sender-state")) {
                     anySender = true;
                     allSenders |= !sessions(child, senders);
+                    senderPercentiles |= percentiles(child);
                 } else if (named(child, "stamp-session-refl-state")) {
                     anyReflector = true;
                     allReflectors |= !sessions(child, reflectors);
@@ -134,6 +142,50 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean any
             return true;
         }
 
+        /**
+         * Whether a sender state container's filter can select a low-, mid- or high-percentile:
+         * unless every entry filter names the nodes it selects, and none of them is one of those
+         * or a current-stats that selects them.
+         */
+        private static boolean percentiles(Element container) {
+            if (!elements(container).iterator().hasNext()) {
+                return true;
+            }
+            for (Element entry : elements(container)) {
+                if (isContentMatch(entry)) {
+                    continue; // not an entry: selects nothing
+                }
+                List<Element> selecting = new ArrayList<>();
+                for (Element c : elements(entry)) {
+                    if (!isContentMatch(c)) {
+                        selecting.add(c);
+                    }
+                }
+                if (selecting.isEmpty()) {
+                    return true; // the whole entry
+                }
+                for (Element c : selecting) {
+                    if (named(c, "current-stats") && selectsPercentiles(c)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static boolean selectsPercentiles(Element currentStats) {
+            boolean onlyContentMatches = true;
+            for (Element c : elements(currentStats)) {
+                if (!isContentMatch(c)) {
+                    onlyContentMatches = false;
+                    if (PERCENTILE_NODES.contains(localName(c))) {
+                        return true;
+                    }
+                }
+            }
+            return onlyContentMatches; // a selection node, or content matches that select it whole
+        }
+
         /** The session-index a list entry filter matches on, if it matches on one. */
         private static Optional<Long> keyMatch(Element entry) {
             for (Element child : elements(entry)) {
@@ -149,15 +201,15 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean any
         }
 
         private void all() {
-            anySender = anyReflector = allSenders = allReflectors = true;
+            anySender = anyReflector = allSenders = allReflectors = senderPercentiles = true;
         }
 
         StateScope build() {
             if (!any) {
                 return NONE;
             }
-            return new StateScope(true, anySender, allSenders ? null : Set.copyOf(senders), anyReflector,
-                    allReflectors ? null : Set.copyOf(reflectors));
+            return new StateScope(true, anySender, allSenders ? null : Set.copyOf(senders), senderPercentiles,
+                    anyReflector, allReflectors ? null : Set.copyOf(reflectors));
         }
     }
 }

@@ -87,6 +87,24 @@ class StateScopeTest {
     }
 
     @Test
+    void percentilesAreComputedOnlyWhenTheFilterCanSelectThem() throws Exception {
+        String entry = "<test-session-state><session-index/>";
+        assertFalse(scope(senders(entry + "<current-stats><sent-packets/><two-way-delay/></current-stats>"
+                + "</test-session-state>")).senderPercentiles(), "counters and min/max/avg only");
+        assertFalse(scope(senders(entry + "<records/></test-session-state>")).senderPercentiles());
+        assertTrue(scope(senders(entry + "<current-stats><high-percentile/></current-stats></test-session-state>"))
+                .senderPercentiles());
+        assertTrue(scope(senders(entry + "<current-stats/></test-session-state>")).senderPercentiles(),
+                "the whole current-stats");
+        assertTrue(scope(senders(entry + "<current-stats><dscp>0</dscp></current-stats></test-session-state>"))
+                .senderPercentiles(), "content matches alone select the whole current-stats");
+        assertTrue(scope(senders("<test-session-state><session-index>1</session-index></test-session-state>"))
+                .senderPercentiles(), "the whole entry");
+        assertTrue(scope(senders("")).senderPercentiles());
+        assertTrue(StateScope.ALL.senderPercentiles());
+    }
+
+    @Test
     void twoStateElementsAddUp() throws Exception {
         StateScope s = scope(senders("<test-session-state><session-index>1</session-index></test-session-state>")
                 + "<stamp-state xmlns=\"" + NS + "\"><stamp-session-refl-state><test-session-state><session-index>4"
