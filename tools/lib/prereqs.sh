@@ -17,3 +17,30 @@ stampd_install_prereqs() {
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
+
+# The peer of the control-plane benchmark (tools/lib/bench/peer): yuma123's netconfd, and OpenSSH's
+# sshd, of which the benchmark runs a private instance in front of it. Installing openssh-server would
+# also enable and start the system's sshd on a host with an init system: a policy-rc.d that denies
+# every start is in place during the install (only if there is none), so nothing starts.
+STAMPD_PEER_PACKAGES=(netconfd openssh-server)
+
+stampd_install_peer_prereqs() {
+  local missing=() p
+  for p in "${STAMPD_PEER_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "stampd: missing Debian packages: ${missing[*]}; run as root or: apt-get install -y ${missing[*]}" >&2
+    return 1
+  fi
+  echo "stampd: installing ${missing[*]} (no service is started)" >&2
+  local policy=/usr/sbin/policy-rc.d made=0 rc=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made=1
+  fi
+  apt-get update -qq >&2 || rc=$?
+  [ $rc -ne 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || rc=$?
+  [ $made -eq 0 ] || rm -f "$policy"
+  return $rc
+}
