@@ -348,6 +348,16 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         return null;
     }
 
+    /** How many sender sockets are open (tests of the sharing). Any thread. */
+    int senderSockets() {
+        return loop.call(() -> senderEndpoints().size());
+    }
+
+    /** Test packets sent so far, and the sendmmsg calls that sent them (tests of the batching). Any thread. */
+    long[] testPacketsAndSystemCalls() {
+        return loop.call(() -> new long[] {testPackets.messages(), testPackets.systemCalls()});
+    }
+
     /** Every sender socket open. I/O thread. */
     private List<SenderEndpoint> senderEndpoints() {
         List<SenderEndpoint> all = new ArrayList<>(senderEndpoints.values());
