@@ -48,6 +48,14 @@ public final class EventLoop implements AutoCloseable {
 
         /** Runs at the deadline (loop thread); returns the next deadline (System.nanoTime) or -1. */
         protected abstract long fire(long now);
+
+        /**
+         * Whether {@link #fire} may leave what it sends held back for a batch (a test packet), to
+         * go out with those of the other timers due in the same turn ({@link #afterTimers}).
+         */
+        protected boolean batchesSends() {
+            return false;
+        }
     }
 
     private final int epfd;
@@ -63,8 +71,9 @@ public final class EventLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private static final LongSupplier CLOCK = System::nanoTime;
     private final TimerWheel timers;
-    /** Run after every turn's timers have fired: the planes send what those queued (in batches). */
+    /** Run after the sending timers of a turn have fired: the planes send what those held back (in batches). */
     private Runnable[] afterTimers = new Runnable[0];
+    private final Runnable flushSends = this::flushSends;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long handlerFailures;
@@ -152,13 +161,24 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Has {@code flush} run on the loop thread after each turn's timers have fired, before the
-     * loop turns to its sockets: a plane sends there what the timers queued. Loop thread only.
+     * Has {@code flush} run on the loop thread after the sending timers of a turn have fired,
+     * before any other timer and before the loop turns to its sockets: a plane sends there what
+     * they held back. Loop thread only.
      */
     public void afterTimers(Runnable flush) {
         assert inLoop();
         afterTimers = java.util.Arrays.copyOf(afterTimers, afterTimers.length + 1);
         afterTimers[afterTimers.length - 1] = flush;
+    }
+
+    private void flushSends() {
+        for (Runnable flush : afterTimers) {
+            try {
+                flush.run();
+            } catch (Throwable e) {
+                failure("send", e);
+            }
+        }
     }
 
     // ---- cross-thread hand-over ----------------------------------------------------------------
@@ -213,15 +233,7 @@ public final class EventLoop implements AutoCloseable {
         while (running) {
             // At most a bounded number of due timers per turn, then a look at the sockets: with
             // thousands of sessions due at once, replies must not wait behind every send.
-            if (timers.fireDue(MAX_TIMERS_PER_TURN, CLOCK) > 0) {
-                for (Runnable flush : afterTimers) {
-                    try {
-                        flush.run();
-                    } catch (Throwable e) {
-                        failure("send", e);
-                    }
-                }
-            }
+            timers.fireDue(MAX_TIMERS_PER_TURN, CLOCK, flushSends);
             Runnable task;
             while ((task = tasks.poll()) != null) {
                 try {

@@ -111,6 +111,11 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         node.loop.schedule(this, nowMono);
     }
 
+    @Override
+    protected boolean batchesSends() {
+        return true;
+    }
+
     /** Sends the packet due now; returns the next deadline or -1. I/O thread (public for the planes' warm-up). */
     @Override
     public long fire(long now) {

@@ -86,14 +86,23 @@ final class TimerWheel {
 
     /**
      * Fires the due timers in order, at most {@code budget}, reading {@code clock} after each, and
-     * schedules each at the deadline its {@code fire} returns. Returns how many fired.
+     * schedules each at the deadline its {@code fire} returns. What the sending timers held back
+     * for a batch is flushed ({@code flushSends}) at the end, and before any other timer fires:
+     * that one may take a while (reading the interface addresses), and the held packets' T1 has
+     * been read already. Returns how many fired.
      */
-    int fireDue(int budget, LongSupplier clock) {
+    int fireDue(int budget, LongSupplier clock, Runnable flushSends) {
         int fired = 0;
+        boolean held = false;
         long now = clock.getAsLong();
         EventLoop.Timer t;
         while (fired < budget && (t = pollDue(now)) != null) {
             fired++;
+            if (held && !t.batchesSends()) {
+                flushSends.run();
+                held = false;
+            }
+            held |= t.batchesSends();
             long next;
             try {
                 next = t.fire(now);
@@ -105,6 +114,9 @@ final class TimerWheel {
                 schedule(t, next);
             }
             now = clock.getAsLong();
+        }
+        if (held) {
+            flushSends.run();
         }
         return fired;
     }

@@ -194,6 +194,28 @@ class TimerWheelTest {
         assertEquals(0, loop.wheel.size());
     }
 
+    /**
+     * Packets held back by sending timers leave before another kind of timer fires in the same
+     * turn (it may take long, and their T1 has been read), and at the end of the turn.
+     */
+    @Test
+    void heldSendsLeaveBeforeAnyOtherTimerFires() {
+        VirtualLoop loop = new VirtualLoop(T0, 0);
+        for (int i = 0; i < 10; i++) {
+            loop.new Periodic(T0, 100 * MS, US).startNow();
+        }
+        Once other = new Once(loop);
+        long[] heldWhenOtherFired = {-1};
+        other.onFire = () -> heldWhenOtherFired[0] = loop.held;
+        // due once five of the sessions have sent, in the same turn
+        loop.wheel.schedule(other, T0 + 5 * US);
+        loop.runUntil(T0 + 50 * MS);
+        assertEquals(1, other.firedAt.size());
+        assertTrue(loop.flushes >= 1);
+        assertEquals(0, heldWhenOtherFired[0], "packets still held when the other timer fired");
+        assertEquals(0, loop.held, "packets still held at the end of the turn");
+    }
+
     /** A timer whose fire throws is reported and stops; the others go on. */
     @Test
     void aFailingTimerStopsAlone() {

@@ -18,6 +18,9 @@ final class VirtualLoop {
     /** The longest stretch of sending between two looks at the sockets. */
     long longestWithoutReading;
     long reads;
+    /** How often the held-back sends were flushed, and the packets held back since the last time. */
+    long flushes;
+    int held;
 
     VirtualLoop(long start, long readCost) {
         this.now = start;
@@ -33,7 +36,10 @@ final class VirtualLoop {
     void runUntil(long until) {
         while (now < until) {
             long turn = now;
-            int fired = wheel.fireDue(TIMERS_PER_TURN, () -> now);
+            int fired = wheel.fireDue(TIMERS_PER_TURN, () -> now, () -> {
+                flushes++;
+                held = 0;
+            });
             longestWithoutReading = Math.max(longestWithoutReading, now - turn);
             now += readCost;
             reads++;
@@ -62,6 +68,11 @@ final class VirtualLoop {
         /** Set if a packet was not fired at the deadline its schedule gives it. */
         boolean drifted;
 
+        @Override
+        protected boolean batchesSends() {
+            return true;
+        }
+
         Periodic(long start, long interval, long sendCost) {
             this.start = start;
             this.interval = interval;
@@ -83,6 +94,7 @@ final class VirtualLoop {
             latenessMax = Math.max(latenessMax, late);
             latenesses.add(late);
             sent++;
+            held++;
             now += sendCost;
             return start + sent * interval;
         }
