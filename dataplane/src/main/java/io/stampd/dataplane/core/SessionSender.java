@@ -49,6 +49,8 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     private final long[] heldT1Mono = new long[HELD_SLOTS];
     private final long[] heldScheduled = new long[HELD_SLOTS];
     private static final int HELD_SLOTS = 2 * TestPacketPort.MAX_HELD;
+    /** Packets handed to the port whose outcome has not come yet. */
+    private int unreported;
     private long lastReflectorSeq;
     private final TlvCursor tlvs = new TlvCursor();
     /** Offset of the Follow-Up Telemetry TLV in the reply being handled, or -1. */
@@ -156,10 +158,10 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         heldT1[slot] = t1;
         heldT1Mono[slot] = t1Mono;
         heldScheduled[slot] = scheduled;
+        unreported++;
         port.send();
-        if (config.packetCount() > 0 && attempts >= config.packetCount()) {
-            finished = true;
-            return -1;
+        if (lastAttempt()) {
+            return -1; // finished once the port has reported this packet
         }
         return startMono + attempts * config.intervalNanos();
     }
@@ -186,6 +188,13 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
                 nextSeq = s;
             }
         }
+        if (--unreported == 0 && lastAttempt()) {
+            finished = true; // after the packet is counted: whoever sees it finished sees every packet
+        }
+    }
+
+    private boolean lastAttempt() {
+        return config.packetCount() > 0 && attempts >= config.packetCount();
     }
 
     /** A reply datagram arrived for this session: validate and report it. Returns false if rejected. */
