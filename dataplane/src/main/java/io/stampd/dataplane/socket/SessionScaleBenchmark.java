@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the share of the schedule sent, the send-time error (T1 against the scheduled time) of every
  * packet sent in it, replies received, and the sender I/O thread's CPU time per packet. The
  * sessions' listener only counts (no statistics), so what is measured is the data plane.
- * Bounded: the sessions stop after warm-up + window, at most 600 s.
+ * Bounded: the sessions are closed after the window (and would stop 120 s after it), at most 600 s.
  *
  * <p>Usage: {@code SessionScaleBenchmark [sessions] [pps] [window s] [warm-up s]} (defaults 10000,
  * 10, 20, 5).
@@ -68,7 +68,8 @@ public final class SessionScaleBenchmark {
         }
         int port = 40_000 + (int) (ProcessHandle.current().pid() % 20_000);
         long interval = 1_000_000_000L / pps;
-        long packetCount = (long) pps * (window + warmup);
+        // Enough for the start, the warm-up and the window; the sessions are closed after the window.
+        long packetCount = (long) pps * (window + warmup + 120);
         try (SocketDataPlane reflector = new SocketDataPlane();
              SocketDataPlane sender = new SocketDataPlane()) {
             reflector.startReflector(new ReflectorSessionConfig(1, ReflectorSessionConfig.ANY_SSID, null, 0, null,
@@ -90,6 +91,7 @@ public final class SessionScaleBenchmark {
             long replies0 = counting.replies.sum();
             long cpu0 = mx.getThreadCpuTime(senderLoop.threadId());
             long t0 = System.nanoTime();
+            String load0 = loadAverage();
             Thread.sleep(window * 1000L);
             long sent1 = sent(handles);
             long replies1 = counting.replies.sum();
@@ -98,16 +100,27 @@ public final class SessionScaleBenchmark {
             SendTiming timing = sender.sendTiming().orElseThrow().since(timing0);
             long sent = sent1 - sent0;
             double expected = (double) sessions * pps * (t1 - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "sessions %d at %d pps (%d sender sockets, started in %.1f s), window %.1f s%n",
-                    sessions, pps, sender.senderSockets(), startSpan / 1e9, (t1 - t0) / 1e9);
+            System.out.printf(Locale.ROOT, "sessions %d at %d pps (%d sender sockets, started in %.1f s), window %.1f s,"
+                    + " load average %s at its start, %s at its end%n", sessions, pps, sender.senderSockets(),
+                    startSpan / 1e9, (t1 - t0) / 1e9, load0, loadAverage());
             System.out.printf(Locale.ROOT, "sent %d of %.0f scheduled (%.3f %%), replies %d, send errors %d%n",
                     sent, expected, 100.0 * sent / expected, replies1 - replies0, sendErrors(handles));
             System.out.printf(Locale.ROOT, "send-time error: p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n",
                     timing.percentileNanos(50) / 1e3, timing.percentileNanos(99) / 1e3,
                     timing.percentileNanos(99.9) / 1e3, timing.maxNanos() / 1e3);
-            System.out.printf(Locale.ROOT, "sender I/O thread: %.0f ns CPU per test packet (its replies included),"
-                    + " %.0f %% of a CPU%n", (double) (cpu1 - cpu0) / sent, 100.0 * (cpu1 - cpu0) / (t1 - t0));
+            System.out.printf(Locale.ROOT, "sender I/O thread: %.0f ns CPU per test packet (its replies, and its polling"
+                    + " before deadlines, included), %.0f %% of a CPU%n", (double) (cpu1 - cpu0) / sent,
+                    100.0 * (cpu1 - cpu0) / (t1 - t0));
             handles.forEach(SenderHandle::close);
+        }
+    }
+
+    /** The 1-minute load average: what else this machine ran meanwhile. */
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
