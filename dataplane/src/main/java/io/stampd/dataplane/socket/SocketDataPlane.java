@@ -39,6 +39,12 @@ import java.util.Set;
 public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors {
     /** Receive buffer per socket: 4 MiB absorbs bursts while the I/O thread is busy. */
     private static final int RECEIVE_BUFFER = 4 << 20;
+    /**
+     * Receive buffer of a socket shared by sessions without a sender port: thousands of sessions'
+     * replies and transmit timestamps (10,000 at 10 pps: 200,000 a second, about 1 KiB of kernel
+     * memory each) must outlast a stall of the I/O thread of 100 ms. Memory is taken only as used.
+     */
+    private static final int SHARED_RECEIVE_BUFFER = 32 << 20;
 
     final StampNode node;
     /** The I/O thread (the node's). */
@@ -301,7 +307,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             SenderEndpoint ep = config.senderPort() == 0 ? sharedEndpointWithRoomFor(group, s) : senderEndpoints.get(key);
             boolean created = false;
             if (ep == null) {
-                UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(), RECEIVE_BUFFER,
+                UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(),
+                        config.senderPort() == 0 ? SHARED_RECEIVE_BUFFER : RECEIVE_BUFFER,
                         "sender session " + config.id());
                 ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock, true));
                 created = true;
