@@ -45,6 +45,8 @@ final class AfPacketTestPort implements TestPacketPort {
     private int length;
     /** The transmit-timestamp key of the packet prepared, or -1. */
     private long key = -1;
+    /** The sequence number of the packet prepared. */
+    private long seq;
 
     AfPacketTestPort(AfPacketPlane plane, SessionSender session, TestPacketPort kernelPort) {
         this.plane = plane;
@@ -80,6 +82,7 @@ final class AfPacketTestPort implements TestPacketPort {
     @Override
     public void prepare(int length, int dscp, long seq) {
         this.length = length;
+        this.seq = seq;
         NextHops.Hop hop = plane.hopTowards(segments > 0 ? path : destination);
         MemorySegment source = configuredSource != null ? configuredSource : hop.hasSource ? hop.source : null;
         throughKernel = !plane.sendsVia(hop) || source == null || !plane.fits(segments, length);
@@ -107,16 +110,18 @@ final class AfPacketTestPort implements TestPacketPort {
         }
     }
 
+    /** Sends the frame at once (one sendmsg); through the kernel, the socket path holds it for its batch. */
     @Override
-    public long sendPrepared() {
+    public void send() {
         if (throughKernel) {
             MemorySegment.copy(payload, 0, kernelPort.buffer(), 0, length);
-            return kernelPort.sendPrepared();
+            kernelPort.send();
+            return;
         }
         int udpLength = FrameBatch.UDP_HEADER + length;
         slot.set(FrameWriter.U16, FrameWriter.UDP + 6,
                 (short) UdpChecksum.withPayload(flowSum, slot, FrameWriter.UDP, udpLength));
-        return plane.sendFrame(slot, start, FrameWriter.HEAD + length - start, key);
+        session.sendCompleted(seq, plane.sendFrame(slot, start, FrameWriter.HEAD + length - start, key));
     }
 
     @Override

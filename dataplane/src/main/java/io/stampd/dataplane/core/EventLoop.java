@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -19,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One I/O thread that owns sockets and sessions: it waits in epoll_pwait2 (nanosecond timeout)
- * for the next readable socket or the next timer, whichever comes first. Everything that touches
+ * for the next readable socket or the next timer ({@link TimerWheel}), whichever comes first. Everything that touches
  * session state runs on this thread, so the packet path takes no locks; other threads hand work
  * over with {@link #call}. A failure in a handler is logged and counted; the loop goes on.
  */
@@ -38,10 +39,23 @@ public final class EventLoop implements AutoCloseable {
     /** A timer: {@link #fire} runs at its deadline and returns the next deadline (System.nanoTime), or -1. */
     public abstract static class Timer {
         long deadline = -1;
+        /** Its bucket in the {@link TimerWheel}, or {@link TimerWheel#UNSCHEDULED} / {@link TimerWheel#FAR}. */
+        int slot = TimerWheel.UNSCHEDULED;
+        Timer prev;
+        Timer next;
+        /** Its place in the wheel's {@link TimerHeap} while it is due further ahead than the wheel spans. */
         int heapIndex = -1;
 
         /** Runs at the deadline (loop thread); returns the next deadline (System.nanoTime) or -1. */
         protected abstract long fire(long now);
+
+        /**
+         * Whether {@link #fire} may leave what it sends held back for a batch (a test packet), to
+         * go out with those of the other timers due in the same turn ({@link #afterTimers}).
+         */
+        protected boolean batchesSends() {
+            return false;
+        }
     }
 
     private final int epfd;
@@ -55,8 +69,11 @@ public final class EventLoop implements AutoCloseable {
     private final List<ReadHandler> handlers = new ArrayList<>();
     private final List<Integer> freeTokens = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private Timer[] heap = new Timer[64];
-    private int heapSize;
+    private static final LongSupplier CLOCK = System::nanoTime;
+    private final TimerWheel timers;
+    /** Run after the sending timers of a turn have fired: the planes send what those held back (in batches). */
+    private Runnable[] afterTimers = new Runnable[0];
+    private final Runnable flushSends = this::flushSends;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long handlerFailures;
@@ -84,6 +101,7 @@ public final class EventLoop implements AutoCloseable {
         wakeOne = arena.allocate(8, 8);
         wakeOne.set(JAVA_LONG, 0, 1L);
         addFd(wakeFd, WAKE_TOKEN);
+        timers = new TimerWheel(System.nanoTime(), e -> failure("timer", e));
         thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
         thread.start();
     }
@@ -131,68 +149,36 @@ public final class EventLoop implements AutoCloseable {
         freeTokens.add(token);
     }
 
-    // ---- timers (binary min-heap on deadline) -------------------------------------------------
+    // ---- timers (a hashed timing wheel) ---------------------------------------------------------
 
     public void schedule(Timer t, long deadline) {
         assert inLoop();
-        cancel(t);
-        t.deadline = deadline;
-        if (heapSize == heap.length) {
-            heap = java.util.Arrays.copyOf(heap, heapSize * 2);
-        }
-        t.heapIndex = heapSize;
-        heap[heapSize++] = t;
-        siftUp(t.heapIndex);
+        timers.schedule(t, deadline);
     }
 
     public void cancel(Timer t) {
-        int i = t.heapIndex;
-        if (i < 0) {
-            return;
-        }
-        Timer last = heap[--heapSize];
-        heap[heapSize] = null;
-        t.heapIndex = -1;
-        if (i < heapSize) {
-            heap[i] = last;
-            last.heapIndex = i;
-            siftDown(i);
-            siftUp(last.heapIndex);
-        }
+        timers.cancel(t);
     }
 
-    private void siftUp(int i) {
-        Timer t = heap[i];
-        while (i > 0) {
-            int p = (i - 1) >>> 1;
-            if (heap[p].deadline <= t.deadline) {
-                break;
-            }
-            heap[i] = heap[p];
-            heap[i].heapIndex = i;
-            i = p;
-        }
-        heap[i] = t;
-        t.heapIndex = i;
+    /**
+     * Has {@code flush} run on the loop thread after the sending timers of a turn have fired,
+     * before any other timer and before the loop turns to its sockets: a plane sends there what
+     * they held back. Loop thread only.
+     */
+    public void afterTimers(Runnable flush) {
+        assert inLoop();
+        afterTimers = java.util.Arrays.copyOf(afterTimers, afterTimers.length + 1);
+        afterTimers[afterTimers.length - 1] = flush;
     }
 
-    private void siftDown(int i) {
-        Timer t = heap[i];
-        int half = heapSize >>> 1;
-        while (i < half) {
-            int c = 2 * i + 1;
-            if (c + 1 < heapSize && heap[c + 1].deadline < heap[c].deadline) {
-                c++;
+    private void flushSends() {
+        for (Runnable flush : afterTimers) {
+            try {
+                flush.run();
+            } catch (Throwable e) {
+                failure("send", e);
             }
-            if (t.deadline <= heap[c].deadline) {
-                break;
-            }
-            heap[i] = heap[c];
-            heap[i].heapIndex = i;
-            i = c;
         }
-        heap[i] = t;
-        t.heapIndex = i;
     }
 
     // ---- cross-thread hand-over ----------------------------------------------------------------
@@ -245,25 +231,9 @@ public final class EventLoop implements AutoCloseable {
     private void run() {
         Libc.setTimerSlack(1); // default slack of 50 us would delay every timed send
         while (running) {
-            long now = System.nanoTime();
             // At most a bounded number of due timers per turn, then a look at the sockets: with
             // thousands of sessions due at once, replies must not wait behind every send.
-            int fired = 0;
-            while (heapSize > 0 && heap[0].deadline <= now && fired++ < MAX_TIMERS_PER_TURN) {
-                Timer t = heap[0];
-                cancel(t);
-                long next;
-                try {
-                    next = t.fire(now);
-                } catch (Throwable e) {
-                    failure("timer", e);
-                    next = -1;
-                }
-                if (next >= 0 && t.heapIndex < 0) {
-                    schedule(t, next);
-                }
-                now = System.nanoTime();
-            }
+            timers.fireDue(MAX_TIMERS_PER_TURN, CLOCK, flushSends);
             Runnable task;
             while ((task = tasks.poll()) != null) {
                 try {
@@ -273,8 +243,9 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
             long timeout = 1_000_000_000L;
-            if (heapSize > 0) {
-                long wait = heap[0].deadline - System.nanoTime();
+            long next = timers.nextDeadline();
+            if (next != Long.MAX_VALUE) {
+                long wait = next - System.nanoTime();
                 timeout = wait > spinNanos ? wait - spinNanos : 0;
             }
             int n = Libc.epollWait(epfd, events, MAX_EVENTS, timeout);

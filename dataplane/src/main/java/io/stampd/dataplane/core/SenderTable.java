@@ -74,6 +74,12 @@ public final class SenderTable {
         byKey.put(k, s);
     }
 
+    /** Whether another session at {@code endpoint} has the SSID, reflector address and port of {@code s}. */
+    public boolean taken(int endpoint, SessionSender s) {
+        SessionSender other = byKey.get(keyOf(endpoint, s));
+        return other != null && other != s;
+    }
+
     public void remove(int endpoint, SessionSender s) {
         byKey.remove(keyOf(endpoint, s), s);
     }

@@ -39,7 +39,18 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
 
     private long startMono;
     private long attempts;
+    /** One past the last sequence number that left; what {@link #sent()} reports. */
     private volatile long seq;
+    /** The sequence number the next packet gets. */
+    private long nextSeq;
+    /** The packets handed to the port whose outcome has not come yet, by sequence number (slot = seq & mask). */
+    private final long[] heldSeq = new long[HELD_SLOTS];
+    private final long[] heldT1 = new long[HELD_SLOTS];
+    private final long[] heldT1Mono = new long[HELD_SLOTS];
+    private final long[] heldScheduled = new long[HELD_SLOTS];
+    private static final int HELD_SLOTS = 2 * TestPacketPort.MAX_HELD;
+    /** Packets handed to the port whose outcome has not come yet. */
+    private int unreported;
     private long lastReflectorSeq;
     private final TlvCursor tlvs = new TlvCursor();
     /** Offset of the Follow-Up Telemetry TLV in the reply being handled, or -1. */
@@ -61,6 +72,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     public SessionSender(StampNode node, SenderSessionConfig config, SenderListener listener, long firstSeq) {
         this.node = node;
         this.seq = firstSeq;
+        this.nextSeq = firstSeq;
         this.config = config;
         this.listener = listener;
         this.layout = config.layout();
@@ -72,6 +84,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         this.transmittedAt = new long[window];
         this.transmittedMask = window - 1;
         java.util.Arrays.fill(transmittedSeq, -1);
+        java.util.Arrays.fill(heldSeq, -1);
     }
 
     /** Attaches the session to the plane's port; {@code onClose} detaches it again (I/O thread). */
@@ -100,6 +113,11 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         node.loop.schedule(this, nowMono);
     }
 
+    @Override
+    protected boolean batchesSends() {
+        return true;
+    }
+
     /** Sends the packet due now; returns the next deadline or -1. I/O thread (public for the planes' warm-up). */
     @Override
     public long fire(long now) {
@@ -110,7 +128,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         attempts++;
         MemorySegment p = port.buffer();
         int len = config.packetLength();
-        long s = seq;
+        long s = nextSeq++;
         // Everything but T1 first; T1 is read last, right before the send (and before the HMAC,
         // which covers it), so that the wire time follows it as closely as possible.
         layout.writeSender(p, (int) s, 0L, errorEstimate, config.ssid());
@@ -135,19 +153,48 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
         if (hmac != null) {
             hmac.sign(p);
         }
-        long r = port.sendPrepared();
-        if (r >= 0) {
-            seq = s + 1;
-            node.sendTiming.record(scheduled, t1Mono);
-            listener.onSent(s, t1, t1Mono); // the clock read next to T1 serves the loss timeout too
-        } else {
-            sendErrors++;
-        }
-        if (config.packetCount() > 0 && attempts >= config.packetCount()) {
-            finished = true;
-            return -1;
+        int slot = (int) (s & (HELD_SLOTS - 1));
+        heldSeq[slot] = s;
+        heldT1[slot] = t1;
+        heldT1Mono[slot] = t1Mono;
+        heldScheduled[slot] = scheduled;
+        unreported++;
+        port.send();
+        if (lastAttempt()) {
+            return -1; // finished once the port has reported this packet
         }
         return startMono + attempts * config.intervalNanos();
+    }
+
+    /**
+     * The port's report on packet {@code s}: {@code result} octets sent, or -errno. A packet that
+     * left counts as sent from its T1 on; a refused one is a send error, and its sequence number
+     * goes to the next packet unless that one has its own already. I/O thread.
+     */
+    public void sendCompleted(long s, long result) {
+        int slot = (int) (s & (HELD_SLOTS - 1));
+        if (heldSeq[slot] != s) {
+            return;
+        }
+        heldSeq[slot] = -1;
+        if (result >= 0) {
+            seq = s + 1;
+            node.sendTiming.record(heldScheduled[slot], heldT1Mono[slot]);
+            // the clock read next to T1 serves the loss timeout too
+            listener.onSent(s, heldT1[slot], heldT1Mono[slot]);
+        } else {
+            sendErrors++;
+            if (nextSeq == s + 1) {
+                nextSeq = s;
+            }
+        }
+        if (--unreported == 0 && lastAttempt()) {
+            finished = true; // after the packet is counted: whoever sees it finished sees every packet
+        }
+    }
+
+    private boolean lastAttempt() {
+        return config.packetCount() > 0 && attempts >= config.packetCount();
     }
 
     /** A reply datagram arrived for this session: validate and report it. Returns false if rejected. */

@@ -80,12 +80,13 @@ final class HotPathWarmup {
         SessionSender s = new SessionSender(owner.node, config, SenderListener.IGNORE, 0);
         SenderEndpoint ep = new SenderEndpoint(owner, dead, new SenderEndpoint.Key(null, 0),
                 TransmitTimestamps.assumedOn(dead));
-        s.attach(new SocketTestPort(owner, ep, s), null);
+        s.attach(new SocketTestPort(owner.testPackets, ep, s), null);
         owner.node.senders.add(ep.id, s);
         try {
             MessageBatch rx = owner.rxBatch;
             for (int i = 0; i < ROUNDS; i++) {
                 s.fire(System.nanoTime());
+                owner.testPackets.flush(); // sendmmsg: EBADF, reported to the session
                 ep.onReady(Libc.EPOLLERR | Libc.EPOLLIN); // error queue and recvmmsg: EBADF
                 receivedPacket(rx);
                 MemorySegment p = rx.payload(0);

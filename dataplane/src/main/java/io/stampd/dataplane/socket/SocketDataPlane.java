@@ -16,20 +16,19 @@ import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.sys.Libc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.PlaneSettings;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The kernel-socket data plane: STAMP over ordinary UDP sockets, the SRv6 path carried by the
@@ -40,19 +39,30 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors {
     /** Receive buffer per socket: 4 MiB absorbs bursts while the I/O thread is busy. */
     private static final int RECEIVE_BUFFER = 4 << 20;
+    /**
+     * Receive buffer of a socket shared by sessions without a sender port: thousands of sessions'
+     * replies and transmit timestamps (10,000 at 10 pps: 200,000 a second, about 1 KiB of kernel
+     * memory each) must outlast a stall of the I/O thread of 100 ms. Memory is taken only as used.
+     */
+    private static final int SHARED_RECEIVE_BUFFER = 32 << 20;
 
     final StampNode node;
     /** The I/O thread (the node's). */
     public final io.stampd.dataplane.core.EventLoop loop;
     final Reflection reflection;
     final MessageBatch rxBatch;
-    private final Arena arena = Arena.ofShared();
-    final MemorySegment txPayload;
-    private final MemorySegment txHdr;
-    private final MemorySegment txIov;
-    private final MemorySegment txControl;
-    private int txRouteError;
+    /** The largest datagram a test packet or reply buffer holds. */
+    static final int MAX_DATAGRAM = 9216;
+    /** Where the senders' test packets are built and held until they leave together. */
+    final TestPacketBatch testPackets = new TestPacketBatch();
+    /** Sockets of sessions with a configured sender port (each shared by the sessions naming it). */
     private final Map<SenderEndpoint.Key, SenderEndpoint> senderEndpoints = new HashMap<>();
+    /**
+     * Sockets of sessions without one, by source address and forward path: a group's sessions
+     * share the first whose sender table has room for them (no other session there with the same
+     * SSID towards the same reflector address and port), else another one is opened.
+     */
+    private final Map<SenderEndpoint.Group, List<SenderEndpoint>> sharedSenderEndpoints = new HashMap<>();
     private final Map<Integer, ReflectorEndpoint> reflectorEndpoints = new HashMap<>();
     /** Running senders, whose timers stop before the sockets close. */
     private final java.util.Set<SessionSender> senders = new java.util.HashSet<>();
@@ -87,19 +97,14 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
      *                  sleeping: sends on time and from a warm CPU (0 = always sleep)
      */
     public SocketDataPlane(int batch, long spinNanos) {
-        rxBatch = new MessageBatch(batch, 9216);
-        txPayload = arena.allocate(9216, 64);
-        txIov = arena.allocate(Libc.IOVEC_SIZE, 8);
-        txHdr = arena.allocate(Libc.MMSGHDR_SIZE, 8);
-        txControl = arena.allocate(64, 8);
-        txIov.set(ADDRESS, 0, txPayload);
-        Libc.putMsgHeader(txHdr, 0, null, txIov); // the destination is set per send
+        rxBatch = new MessageBatch(batch, MAX_DATAGRAM);
         node = new StampNode("stampd-socket-io", spinNanos);
         loop = node.loop;
         reflection = new Reflection(node);
         // The warm-up runs on this thread before the I/O thread touches any socket.
         HotPathWarmup.run(this);
         loop.call(() -> {
+            loop.afterTimers(testPackets::flush);
             node.counters.reset();
             return null;
         });
@@ -118,7 +123,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
             ep.onReady(Libc.EPOLLIN);
         }
-        for (SenderEndpoint ep : senderEndpoints.values()) {
+        for (SenderEndpoint ep : senderEndpoints()) {
             ep.onReady(Libc.EPOLLIN | Libc.EPOLLERR);
         }
     }
@@ -160,7 +165,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             return;
         }
         muted = on;
-        for (SenderEndpoint ep : senderEndpoints.values()) {
+        for (SenderEndpoint ep : senderEndpoints()) {
             muteSocket(ep.socket);
         }
         for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
@@ -298,10 +303,12 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         SessionSender s = new SessionSender(node, config, listener, firstSeq);
         return loop.call(() -> {
             SenderEndpoint.Key key = new SenderEndpoint.Key(config.senderAddress(), config.senderPort());
-            SenderEndpoint ep = config.senderPort() == 0 ? null : senderEndpoints.get(key);
+            SenderEndpoint.Group group = new SenderEndpoint.Group(config.senderAddress(), config.forwardSegments());
+            SenderEndpoint ep = config.senderPort() == 0 ? sharedEndpointWithRoomFor(group, s) : senderEndpoints.get(key);
             boolean created = false;
             if (ep == null) {
-                UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(), RECEIVE_BUFFER,
+                UdpSocket sock = UdpSocket.bind(config.senderAddress(), config.senderPort(),
+                        config.senderPort() == 0 ? SHARED_RECEIVE_BUFFER : RECEIVE_BUFFER,
                         "sender session " + config.id());
                 ep = new SenderEndpoint(this, sock, key, TransmitTimestamps.on(sock, true));
                 created = true;
@@ -309,7 +316,7 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                     muteSocket(sock);
                 }
             }
-            SocketTestPort port = new SocketTestPort(this, ep, s);
+            SocketTestPort port = new SocketTestPort(testPackets, ep, s);
             try {
                 node.senders.add(ep.id, s);
                 ep.socket.checkRoute(port.route); // the kernel validates the SRH now, not at packet 1
@@ -322,9 +329,11 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             }
             if (created) {
                 ep.token = loop.register(ep.socket.fd, ep);
-                // Ephemeral-port endpoints are never shared: key them by their descriptor instead.
-                senderEndpoints.put(config.senderPort() == 0
-                        ? new SenderEndpoint.Key(config.senderAddress(), -ep.socket.fd) : key, ep);
+                if (config.senderPort() == 0) {
+                    sharedSenderEndpoints.computeIfAbsent(group, g -> new ArrayList<>()).add(ep);
+                } else {
+                    senderEndpoints.put(key, ep);
+                }
             }
             ep.sessions++;
             senders.add(s);
@@ -334,6 +343,33 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             s.start(System.nanoTime());
             return s;
         });
+    }
+
+    /** A socket of {@code group} where {@code s} can tell its replies from the others', or null. */
+    private SenderEndpoint sharedEndpointWithRoomFor(SenderEndpoint.Group group, SessionSender s) {
+        for (SenderEndpoint ep : sharedSenderEndpoints.getOrDefault(group, List.of())) {
+            if (!node.senders.taken(ep.id, s)) {
+                return ep;
+            }
+        }
+        return null;
+    }
+
+    /** How many sender sockets are open (tests of the sharing). Any thread. */
+    int senderSockets() {
+        return loop.call(() -> senderEndpoints().size());
+    }
+
+    /** Test packets sent so far, and the sendmmsg calls that sent them (tests of the batching). Any thread. */
+    long[] testPacketsAndSystemCalls() {
+        return loop.call(() -> new long[] {testPackets.messages(), testPackets.systemCalls()});
+    }
+
+    /** Every sender socket open. I/O thread. */
+    private List<SenderEndpoint> senderEndpoints() {
+        List<SenderEndpoint> all = new ArrayList<>(senderEndpoints.values());
+        sharedSenderEndpoints.values().forEach(all::addAll);
+        return all;
     }
 
     private void stopSender(SessionSender s, SenderEndpoint ep) {
@@ -347,6 +383,8 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             if (--ep.sessions == 0) {
                 loop.unregister(ep.socket.fd, ep.token);
                 senderEndpoints.values().remove(ep);
+                sharedSenderEndpoints.values().forEach(l -> l.remove(ep));
+                sharedSenderEndpoints.values().removeIf(List::isEmpty);
                 ep.close();
             }
             return null;
@@ -407,39 +445,6 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         });
     }
 
-    /**
-     * Prepares the send of the test packet in {@link #txPayload} (routing header, destination,
-     * traffic class, transmit-timestamp key) so that {@link #sendPrepared} is only the system
-     * call. Loop thread only.
-     */
-    void prepareTest(UdpSocket socket, RoutingHeader route, MemorySegment destination, int length, int dscp,
-                     boolean withKey, int key) {
-        txRouteError = socket.useRoute(route);
-        txHdr.set(ADDRESS, Libc.MSG_NAME, destination);
-        txIov.set(JAVA_LONG, 8, length);
-        long used = 0;
-        if (dscp > 0) {
-            used = Libc.putCmsgInt(txControl, used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
-        }
-        if (withKey) {
-            used = Libc.putCmsgInt(txControl, used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
-        }
-        txHdr.set(ADDRESS, Libc.MSG_CONTROL, used == 0 ? MemorySegment.NULL : txControl);
-        txHdr.set(JAVA_LONG, Libc.MSG_CONTROLLEN, used);
-    }
-
-    /** Sends what {@link #prepareTest} prepared; returns octets sent or -errno. */
-    long sendPrepared(UdpSocket socket) {
-        if (txRouteError < 0) {
-            return txRouteError;
-        }
-        long n;
-        do {
-            n = Libc.sendmsg(socket.fd, txHdr, Libc.MSG_DONTWAIT);
-        } while (n == -Libc.EINTR);
-        return n;
-    }
-
     @Override
     public void onSendError(int errno) {
         node.counters.sendErrors.increment();
@@ -471,19 +476,20 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         loop.call(() -> {
             senders.forEach(loop::cancel);
             senders.clear();
-            for (SenderEndpoint ep : senderEndpoints.values()) {
+            for (SenderEndpoint ep : senderEndpoints()) {
                 ep.close();
             }
             for (ReflectorEndpoint ep : reflectorEndpoints.values()) {
                 ep.close();
             }
             senderEndpoints.clear();
+            sharedSenderEndpoints.clear();
             reflectorEndpoints.clear();
             return null;
         });
         node.close();
         rxBatch.close();
         kernelReply.close();
-        arena.close();
+        testPackets.close();
     }
 }

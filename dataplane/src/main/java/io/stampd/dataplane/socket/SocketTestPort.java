@@ -10,40 +10,41 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * How one Session-Sender's test packets leave through a socket: its endpoint, the reflector as a
- * sockaddr and the forward path as a routing header, and the transmit-timestamp key of each
- * packet. The payload is built in the plane's one transmit buffer.
+ * sockaddr and the forward path as the endpoint's routing header for it, and the
+ * transmit-timestamp key of each packet. The packets are built in and sent from the plane's
+ * {@link TestPacketBatch}.
  */
 final class SocketTestPort implements TestPacketPort {
     final SenderEndpoint endpoint;
     final RoutingHeader route;
-    private final SocketDataPlane owner;
-    private final MemorySegment destination;
-    private SessionSender session;
+    final SessionSender session;
+    final MemorySegment destination;
+    private final TestPacketBatch batch;
 
-    SocketTestPort(SocketDataPlane owner, SenderEndpoint endpoint, SessionSender session) {
-        this.owner = owner;
+    SocketTestPort(TestPacketBatch batch, SenderEndpoint endpoint, SessionSender session) {
+        this.batch = batch;
         this.endpoint = endpoint;
         this.session = session;
-        this.route = RoutingHeader.of(session.config.forwardSegments());
+        this.route = endpoint.route(session.config.forwardSegments());
         this.destination = Arena.ofAuto().allocate(Libc.SOCKADDR_IN6_SIZE, 8);
         Sockaddr.write(destination, session.config.reflectorAddress(), session.config.reflectorPort());
     }
 
     @Override
     public MemorySegment buffer() {
-        return owner.txPayload;
+        return batch.next();
     }
 
     @Override
     public void prepare(int length, int dscp, long seq) {
         TransmitTimestamps stamps = endpoint.transmitTimestamps;
         boolean keyed = stamps.enabled();
-        owner.prepareTest(endpoint.socket, route, destination, length, dscp, keyed, keyed ? stamps.key(session, seq) : 0);
+        batch.prepare(this, seq, length, dscp, keyed, keyed ? stamps.key(session, seq) : 0);
     }
 
     @Override
-    public long sendPrepared() {
-        return owner.sendPrepared(endpoint.socket);
+    public void send() {
+        batch.commit();
     }
 
     @Override

@@ -128,4 +128,54 @@ class SocketHotPathAllocationTest {
             }
         }
     }
+
+    /**
+     * The batched send path too: 64 sessions at 5 ms on one shared socket, the sender's I/O thread
+     * held up for 6 ms every 50 ms so that all of them fall due together and leave 16 to a
+     * sendmmsg; timer wheel, batch, sendmmsg and the reports to the sessions allocate nothing per
+     * packet.
+     */
+    @Test
+    void batchedSendingAllocatesNothingPerPacket() throws Exception {
+        int port = ThreadLocalRandom.current().nextInt(20000, 60000);
+        try (SocketDataPlane reflector = new SocketDataPlane(32, 0);
+             SocketDataPlane sender = new SocketDataPlane(32, 0)) {
+            reflector.startReflector(new ReflectorSessionConfig(1, ReflectorSessionConfig.ANY_SSID, null, 0, null,
+                    port, List.of(), TimestampFormat.NTP, false, null));
+            CountingListener st = new CountingListener();
+            for (int i = 0; i < 64; i++) {
+                sender.startSender(SenderSessionConfig.builder().id(i).reflectorAddress(LOOPBACK).reflectorPort(port)
+                        .ssid(1 + i).intervalNanos(5_000_000).packetCount(2000).build(), st);
+            }
+            assertEquals(1, sender.senderSockets());
+            Runnable hold = () -> java.util.concurrent.locks.LockSupport.parkNanos(6_000_000);
+            for (int i = 0; i < 40; i++) { // warm-up, the held turns included
+                sender.loop.execute(hold);
+                Thread.sleep(50);
+            }
+            var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            List<Thread> loops = Thread.getAllStackTraces().keySet().stream()
+                    .filter(x -> x.getName().equals("stampd-socket-io")).toList();
+            long[] batching0 = sender.testPacketsAndSystemCalls();
+            long[] before = loops.stream().mapToLong(t -> mx.getThreadAllocatedBytes(t.threadId())).toArray();
+            long r0 = st.replies;
+            for (int i = 0; i < 20; i++) {
+                sender.loop.execute(hold);
+                Thread.sleep(50);
+            }
+            long r1 = st.replies;
+            long[] after = loops.stream().mapToLong(t -> mx.getThreadAllocatedBytes(t.threadId())).toArray();
+            long[] batching1 = sender.testPacketsAndSystemCalls();
+            long packets = r1 - r0;
+            assertTrue(packets > 5000, "packets in the window: " + packets);
+            long sent = batching1[0] - batching0[0];
+            long calls = batching1[1] - batching0[1];
+            // each hold sends at least 64 packets in at most 4 calls (more in between, at their times)
+            assertTrue(calls <= sent - 20 * 60, calls + " sendmmsg calls for " + sent + " packets: not batched");
+            for (int i = 0; i < loops.size(); i++) {
+                long perPacket = (after[i] - before[i]) / packets;
+                assertTrue(perPacket < 8, "I/O thread " + i + " allocated " + perPacket + " bytes per packet");
+            }
+        }
+    }
 }
