@@ -7,7 +7,7 @@
 # sender's statistics and records, stampd bench-footprint). The heap gets twice that per session,
 # room for sessions committed later and for histograms that grow with rare large delays, on top
 # of 128 MB (young generation 48 MB, the idle agent ~20 MB live, the start-up's YANG parsing),
-# and never less than a quarter of the machine's memory or 384 MB (see stampd_agent_heap_mb). The
+# and never less than a quarter of the machine's memory up to 1 GB, or 384 MB (stampd_agent_heap_mb). The
 # JVM takes only what is live plus MaxHeapFreeRatio: a generous maximum costs no RSS.
 STAMPD_HEAP_PER_SESSION_KB=80
 STAMPD_HEAP_BASE_MB=128
@@ -49,12 +49,15 @@ stampd_saved_sessions() {
 
 # stampd_agent_heap_mb SESSIONS [MEMORY_MB]: the -Xmx, in MB, for that many saved sessions on a
 # machine with MEMORY_MB of memory (default: /proc/meminfo's MemTotal). At least a quarter of the
-# memory, the JVM's own default: sessions committed after the start need room too (a fresh agent
-# capped at 384 MB ran out of heap committing 10,000), and a maximum the agent does not use costs
-# nothing (serial GC, MaxHeapFreeRatio).
+# memory up to 1 GB (and at least 384 MB): sessions committed after the start need room too (a fresh
+# agent capped at 384 MB ran out of heap committing 10,000, which need ~500 MB). Not more: the
+# serial GC gives memory back only at a full collection, so a heap that a large reply once grew
+# (a <get> of 10,000 sessions' whole state builds ~100 MB of XML) would stay in the RSS.
+STAMPD_HEAP_FRESH_MAX_MB=1024
 stampd_agent_heap_mb() {
   local memory_mb=${2:-$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 0)}
   local mb=$((STAMPD_HEAP_BASE_MB + (2 * $1 * STAMPD_HEAP_PER_SESSION_KB + 1023) / 1024))
-  local floor=$((memory_mb / 4 > STAMPD_HEAP_FLOOR_MB ? memory_mb / 4 : STAMPD_HEAP_FLOOR_MB))
+  local floor=$((memory_mb / 4 < STAMPD_HEAP_FRESH_MAX_MB ? memory_mb / 4 : STAMPD_HEAP_FRESH_MAX_MB))
+  floor=$((floor > STAMPD_HEAP_FLOOR_MB ? floor : STAMPD_HEAP_FLOOR_MB))
   echo $((mb > floor ? mb : floor))
 }

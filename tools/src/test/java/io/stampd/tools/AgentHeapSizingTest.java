@@ -72,12 +72,13 @@ class AgentHeapSizingTest {
         assertEquals("384", shell("stampd_agent_heap_mb 0 1024"));
         assertEquals("384", shell("stampd_agent_heap_mb 1000 1024"), "128 + 157 MB is below the floor");
         assertEquals("1691", shell("stampd_agent_heap_mb 10000 1024"), "128 MB + 2 x 80 KB x 10,000");
-        assertEquals("6144", shell("stampd_agent_heap_mb 0 24576"), "a quarter of the machine's memory");
-        assertEquals("6144", shell("stampd_agent_heap_mb 10000 24576"));
+        assertEquals("512", shell("stampd_agent_heap_mb 0 2048"), "a quarter of the machine's memory");
+        assertEquals("1024", shell("stampd_agent_heap_mb 0 24576"), "up to 1 GB");
+        assertEquals("1691", shell("stampd_agent_heap_mb 10000 24576"), "or what the saved sessions need");
         long memoryMb = java.nio.file.Files.readAllLines(Path.of("/proc/meminfo")).stream()
                 .filter(l -> l.startsWith("MemTotal:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
                 .findFirst().orElseThrow();
-        assertEquals(String.valueOf(Math.max(384, memoryMb / 4)), shell("stampd_agent_heap_mb 0"),
+        assertEquals(String.valueOf(Math.max(384, Math.min(1024, memoryMb / 4))), shell("stampd_agent_heap_mb 0"),
                 "this machine's memory by default");
     }
 }
