@@ -93,6 +93,31 @@ final class RecordRing {
         return new StampRecord(ssid, s, a, b, c, d, (int) ttl.get(i), s + reflectorSeqOffset.get(i));
     }
 
+    /** Records added since the last clear. */
+    long written() {
+        return written;
+    }
+
+    /** The oldest record still held (the ones before it were overwritten). */
+    long firstHeld() {
+        return Math.max(0, written - length);
+    }
+
+    /** Record {@code n}'s sender sequence number; {@code n} must be held. No allocation. */
+    long seqAt(long n) {
+        return seq.get((int) (n % length));
+    }
+
+    /** Record {@code n}'s forward delay, T2 - T1. */
+    long forwardAt(long n) {
+        return forward.get((int) (n % length));
+    }
+
+    /** Record {@code n}'s backward delay, T4 - T3. */
+    long backwardAt(long n) {
+        return backward.get((int) (n % length));
+    }
+
     List<StampRecord> latest(int max) {
         long from = Math.max(Math.max(0, written - capacity), written - max);
         List<StampRecord> out = new ArrayList<>((int) (written - from));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -380,6 +381,51 @@ class SenderStatisticsTest {
         assertEquals(1 << 16, SenderStatistics.windowFor(MS, 600 * S), "capped");
         // A window of 64 at 10 ms with a 2 s timeout would overwrite in-flight packets: 256 is needed.
         assertEquals(512, SenderStatistics.windowFor(10 * MS, 2 * S));
+    }
+
+    /**
+     * Delays reach the series when the records are folded, not at each reply: however the folds
+     * fall (a reader after every reply, a background fold now and then, or none until the ring is
+     * half full, 16 records here), the statistics are the same, and none is lost to the ring.
+     */
+    @Test
+    void foldingTheRecordsLaterGivesTheSameStatistics() {
+        SenderStatistics eager = stats();
+        SenderStatistics background = stats();
+        SenderStatistics lazy = stats();
+        for (int i = 0; i < 1000; i++) {
+            long fwd = 100_000L + (i * 7919L % 1000) * 10_000L; // 0.1 .. 10 ms, scrambled
+            long bwd = 50_000L + (i * 104_729L % 977) * 3_000L;
+            for (SenderStatistics st : List.of(eager, background, lazy)) {
+                send(st, i);
+                if (i % 13 != 5) {
+                    reply(st, i, fwd, 10_000, bwd, i);
+                }
+            }
+            eager.snapshot(i * 10 * MS);
+            if (i % 37 == 0) {
+                background.foldRecords();
+            }
+        }
+        SenderStatistics.Snapshot e = eager.snapshot(20 * S);
+        for (SenderStatistics st : List.of(background, lazy)) {
+            SenderStatistics.Snapshot s = st.snapshot(20 * S);
+            assertEquals(e.received(), s.received());
+            for (var pair : List.of(List.of(e.forward(), s.forward()), List.of(e.backward(), s.backward()),
+                    List.of(e.roundTrip(), s.roundTrip()), List.of(e.forwardVariation(), s.forwardVariation()),
+                    List.of(e.backwardVariation(), s.backwardVariation()),
+                    List.of(e.roundTripVariation(), s.roundTripVariation()))) {
+                DelayStatistic.Summary a = pair.get(0);
+                DelayStatistic.Summary b = pair.get(1);
+                assertEquals(a.count(), b.count());
+                assertEquals(a.min(), b.min());
+                assertEquals(a.max(), b.max());
+                assertEquals(a.mean(), b.mean());
+                assertEquals(a.stddev(), b.stddev());
+                assertArrayEquals(a.percentiles(), b.percentiles());
+            }
+        }
+        assertEquals(e.received(), e.roundTrip().count(), "every reply in the series, none lost to the 16-record ring");
     }
 
     @Test
