@@ -2,14 +2,15 @@
 # configuration, so that 10 sessions and 10,000 get the heap they need (issue 11) instead of one
 # fixed cap. Bash, not Java: a second JVM would cost the restart ~0.3 s (issue 3).
 #
-# Per session the agent keeps at most ~80 KB (58-82 KB in three runs) of live heap at 10 pps once its 256-record ring is full
-# (tools/lib/bench/agent-heap: 1,000 sessions 40 s after start less none; of it ~18 KB are the
+# Per session the agent keeps ~27 KB of live heap at 10 pps once its 256-record ring is full
+# (tools/lib/bench/agent-heap: 2,000 sessions 40 s after start less none, 2026-12-07, with state
+# computed on demand and shared sender sockets; 58-82 KB before them; of it ~18 KB are the
 # sender's statistics and records, stampd bench-footprint). The heap gets twice that per session,
 # room for sessions committed later and for histograms that grow with rare large delays, on top
 # of 128 MB (young generation 48 MB, the idle agent ~20 MB live, the start-up's YANG parsing),
 # and never less than a quarter of the machine's memory up to 1 GB, or 384 MB (stampd_agent_heap_mb). The
 # JVM takes only what is live plus MaxHeapFreeRatio: a generous maximum costs no RSS.
-STAMPD_HEAP_PER_SESSION_KB=80
+STAMPD_HEAP_PER_SESSION_KB=27
 STAMPD_HEAP_BASE_MB=128
 STAMPD_HEAP_FLOOR_MB=384
 
