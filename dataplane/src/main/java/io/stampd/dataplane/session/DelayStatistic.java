@@ -109,12 +109,49 @@ public final class DelayStatistic {
         histogram.reset();
     }
 
+    /** The summary with the median and {@code percentiles}, all read in one walk over the histogram. */
     public Summary summary(double[] percentiles) {
-        long[] pv = new long[percentiles.length];
-        for (int i = 0; i < pv.length; i++) {
-            pv[i] = percentile(percentiles[i]);
+        double[] wanted = java.util.Arrays.copyOf(percentiles, percentiles.length + 1);
+        wanted[percentiles.length] = 50;
+        long[] values = percentiles(wanted);
+        return new Summary(count, min(), max(), Math.round(mean), Math.round(stddev()), values[percentiles.length],
+                java.util.Arrays.copyOf(values, percentiles.length));
+    }
+
+    /**
+     * {@link #percentile} of each of {@code ps}, in one walk over the histogram's buckets instead of
+     * one per percentile: a packed histogram reads each bucket through its index tree (~10 µs a
+     * walk), and a state read of ten thousand sessions wants four values of six series each. The
+     * walk is HdrHistogram's getValueAtPercentile (AbstractHistogram, 2.2.2) for all of them at once:
+     * the same count threshold per percentile, the same bucket, the same end of its range.
+     */
+    long[] percentiles(double[] ps) {
+        long[] out = new long[ps.length];
+        long total = histogram.getTotalCount();
+        if (count == 0 || total == 0) {
+            return out;
         }
-        return new Summary(count, min(), max(), Math.round(mean), Math.round(stddev()), percentile(50), pv);
+        long[] threshold = new long[ps.length];
+        Integer[] order = new Integer[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            double requested = Math.min(Math.max(Math.nextAfter(ps[i], Double.NEGATIVE_INFINITY), 0.0), 100.0);
+            threshold[i] = Math.max((long) Math.ceil(requested * total / 100.0), 1);
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> threshold[i]));
+        int next = 0;
+        long running = 0;
+        long last = histogram.getMaxValue();
+        for (long v = histogram.lowestEquivalentValue(histogram.getMinValue()); next < ps.length && v <= last;
+             v = histogram.nextNonEquivalentValue(v)) {
+            running += histogram.getCountAtValue(v);
+            while (next < ps.length && running >= threshold[order[next]]) {
+                int i = order[next++];
+                long at = ps[i] == 0.0 ? histogram.lowestEquivalentValue(v) : histogram.highestEquivalentValue(v);
+                out[i] = Math.clamp(at, min, max);
+            }
+        }
+        return out;
     }
 
     /**
