@@ -11,19 +11,28 @@ stampd_apt_update_once() {
   apt-get update -qq >&2 && touch "$STAMPD_APT_STAMP"
 }
 
-stampd_install_prereqs() {
+# stampd_missing_packages PACKAGE...: the ones not installed, one line; fails (with how to install
+# them) when some are missing and this is not root.
+stampd_missing_packages() {
   local missing=() p
-  for p in "${STAMPD_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" -ne 0 ]; then
+  if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" -ne 0 ]; then
     echo "stampd: missing Debian packages: ${missing[*]}; run as root or: apt-get install -y ${missing[*]}" >&2
     return 1
   fi
-  echo "stampd: installing ${missing[*]}" >&2
+  echo "${missing[*]}"
+}
+
+stampd_install_prereqs() {
+  local missing
+  missing=$(stampd_missing_packages "${STAMPD_PACKAGES[@]}") || return 1
+  [ -n "$missing" ] || return 0
+  echo "stampd: installing $missing" >&2
   stampd_apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  # shellcheck disable=SC2086 # package names: one word each
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
 }
 
 # The peer of the control-plane benchmark (tools/lib/bench/peer): yuma123's netconfd, and OpenSSH's
@@ -33,22 +42,17 @@ stampd_install_prereqs() {
 STAMPD_PEER_PACKAGES=(netconfd openssh-server)
 
 stampd_install_peer_prereqs() {
-  local missing=() p
-  for p in "${STAMPD_PEER_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "stampd: missing Debian packages: ${missing[*]}; run as root or: apt-get install -y ${missing[*]}" >&2
-    return 1
-  fi
-  echo "stampd: installing ${missing[*]} (no service is started)" >&2
+  local missing
+  missing=$(stampd_missing_packages "${STAMPD_PEER_PACKAGES[@]}") || return 1
+  [ -n "$missing" ] || return 0
+  echo "stampd: installing $missing (no service is started)" >&2
   local policy=/usr/sbin/policy-rc.d made=0 rc=0
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made=1
   fi
   stampd_apt_update_once || rc=$?
-  [ $rc -ne 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || rc=$?
+  # shellcheck disable=SC2086
+  [ $rc -ne 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 || rc=$?
   [ $made -eq 0 ] || rm -f "$policy"
   return $rc
 }

@@ -28,7 +28,6 @@ import org.opendaylight.yangtools.yang.data.api.schema.builder.DataContainerNode
 import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 import org.opendaylight.yangtools.yang.model.api.SchemaContext;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
 /**
@@ -139,12 +138,6 @@ final class SavedSessionsPreview {
     }
 
     private static List<Element> children(Element parent) {
-        List<Element> out = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element c) {
-                out.add(c);
-            }
-        }
-        return out;
+        return io.stampd.netconf.protocol.XmlElements.children(parent);
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Which parts of {@code /stamp-state} a subtree filter (RFC 6241, section 6) can select, so that
@@ -76,13 +75,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean sen
     }
 
     private static List<Element> elements(Element parent) {
-        List<Element> out = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                out.add(e);
-            }
-        }
-        return out;
+        return io.stampd.netconf.protocol.XmlElements.children(parent);
     }
 
     /** A content match node: text and no child elements. */

@@ -1,6 +1,5 @@
 package io.stampd.netconf.protocol;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,13 +101,7 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
     }
 
     protected static List<Element> childElements(Element parent) {
-        List<Element> all = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                all.add(e);
-            }
-        }
-        return all;
+        return XmlElements.children(parent);
     }
 
     /**

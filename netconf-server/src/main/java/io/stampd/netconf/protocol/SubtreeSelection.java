@@ -23,7 +23,6 @@ import org.opendaylight.yangtools.yang.model.api.DataSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.ListSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.TypedDataSchemaNode;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Subtree filtering (RFC 6241, section 6) on the data tree, before it is written as XML: any
@@ -278,12 +277,6 @@ public final class SubtreeSelection {
     }
 
     private static List<Element> elements(Element parent) {
-        List<Element> all = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                all.add(e);
-            }
-        }
-        return all;
+        return XmlElements.children(parent);
     }
 }
