@@ -232,7 +232,7 @@ public final class SessionManager implements AutoCloseable {
 
     // ---- what the state writer reads ---------------------------------------------------------
 
-    /** Marks sessions that have sent all their packets as completed; called once per state refresh. */
+    /** Marks sessions that have sent all their packets as completed; called every stampd.state-refresh-ms (SessionWatch). */
     synchronized void checkCompletions() {
         for (SenderSession s : senders.values()) {
             if (s.checkCompleted()) {
