@@ -5,6 +5,9 @@ import static io.stampd.netconf.engine.StateTree.leaf;
 
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.opendaylight.yangtools.yang.common.Decimal64;
 import org.opendaylight.yangtools.yang.common.Uint32;
 import org.opendaylight.yangtools.yang.common.Uint64;
@@ -20,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class EngineNotifications implements SessionEvents {
     private static final Logger LOG = LoggerFactory.getLogger(EngineNotifications.class);
 
+    /** Transitions of one batch logged one line each; above, one line per kind (see stateChanged(List)). */
+    static final int LOGGED_ONE_BY_ONE = 20;
+
     private final NotificationStream stream;
     /** Set once the YANG models are parsed; until then (no client can have subscribed yet) events are only logged. */
     private volatile NotificationXml xml;
@@ -34,9 +40,46 @@ final class EngineNotifications implements SessionEvents {
 
     @Override
     public void stateChanged(Role role, long sessionId, SessionState previous, SessionState next, String reason) {
-        LOG.info("{} session {}: {} -> {}{}", role.yangName, sessionId,
-                previous == null ? "(new)" : previous.yangName, next.yangName,
-                reason == null ? "" : " (" + reason + ")");
+        LOG.info("{}", describe(new StateChange(role, sessionId, previous, next, reason)));
+        publish(notification(role, sessionId, previous, next, reason));
+    }
+
+    /**
+     * A notification for every transition; in the log, each one only for a batch of at most
+     * {@link #LOGGED_ONE_BY_ONE} (and every failure), else one line per kind of transition with
+     * how many sessions made it: a commit of ten thousand sessions would write ten thousand lines.
+     * Each one is still logged at DEBUG.
+     */
+    @Override
+    public void stateChanged(List<StateChange> changes) {
+        boolean oneByOne = changes.size() <= LOGGED_ONE_BY_ONE;
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (StateChange c : changes) {
+            if (oneByOne || c.next() == SessionState.FAILED) {
+                LOG.info("{}", describe(c));
+            } else {
+                LOG.debug("{}", describe(c));
+                String kind = c.role().yangName + " sessions: " + (c.previous() == null ? "(new)"
+                        : c.previous().yangName) + " -> " + c.next().yangName;
+                long[] n = counts.computeIfAbsent(kind, k -> new long[] {0, c.sessionId(), c.sessionId()});
+                n[0]++;
+                n[1] = Math.min(n[1], c.sessionId());
+                n[2] = Math.max(n[2], c.sessionId());
+            }
+            publish(notification(c.role(), c.sessionId(), c.previous(), c.next(), c.reason()));
+        }
+        counts.forEach((kind, n) -> LOG.info("{} {} (ids {}..{}; each at DEBUG and as a notification)", n[0], kind,
+                n[1], n[2]));
+    }
+
+    private static String describe(StateChange c) {
+        return c.role().yangName + " session " + c.sessionId() + ": " + (c.previous() == null ? "(new)"
+                : c.previous().yangName) + " -> " + c.next().yangName + (c.reason() == null ? "" : " (" + c.reason()
+                + ")");
+    }
+
+    private static ContainerNode notification(Role role, long sessionId, SessionState previous, SessionState next,
+                                              String reason) {
         var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("session-state-change"))
                 .withChild(leaf("role", role.yangName))
                 .withChild(leaf("session-id", Uint32.valueOf(sessionId)));
@@ -47,7 +90,7 @@ final class EngineNotifications implements SessionEvents {
         if (reason != null) {
             n.withChild(leaf("reason", reason));
         }
-        publish(n.build());
+        return n.build();
     }
 
     @Override

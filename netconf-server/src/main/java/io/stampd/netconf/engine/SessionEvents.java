@@ -18,6 +18,19 @@ interface SessionEvents {
     /** {@code previous} is null for a session that did not exist before. */
     void stateChanged(Role role, long sessionId, SessionState previous, SessionState next, String reason);
 
+    /** One session's transition, as {@link #stateChanged} takes it. */
+    record StateChange(Role role, long sessionId, SessionState previous, SessionState next, String reason) {
+    }
+
+    /**
+     * The transitions of one commit, restore or RPC, in order: each as {@link #stateChanged}
+     * unless an implementation reports a large batch more compactly (ten thousand sessions started
+     * by one commit).
+     */
+    default void stateChanged(java.util.List<StateChange> changes) {
+        changes.forEach(c -> stateChanged(c.role(), c.sessionId(), c.previous(), c.next(), c.reason()));
+    }
+
     void thresholdCrossed(ThresholdEvent event);
 
     void thresholdCleared(ThresholdEvent event);

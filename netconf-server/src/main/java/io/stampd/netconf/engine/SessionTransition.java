@@ -333,9 +333,13 @@ final class SessionTransition {
                 reflectorWhy.put(id, r.failureReason());
             }
         });
-        report(Role.SENDER, sendersBefore, stateOf(nextSenders, SenderSession::state), senderWhy, events);
+        List<SessionEvents.StateChange> changes = new ArrayList<>();
+        report(Role.SENDER, sendersBefore, stateOf(nextSenders, SenderSession::state), senderWhy, changes);
         report(Role.REFLECTOR, reflectorsBefore, stateOf(nextReflectors, ReflectorSession::state), reflectorWhy,
-                events);
+                changes);
+        if (!changes.isEmpty()) {
+            events.stateChanged(changes);
+        }
     }
 
     private static <T> Map<Long, SessionState> stateOf(Map<Long, T> sessions,
@@ -346,17 +350,17 @@ final class SessionTransition {
     }
 
     private static void report(Role role, Map<Long, SessionState> before, Map<Long, SessionState> after,
-                               Map<Long, String> reasons, SessionEvents events) {
+                               Map<Long, String> reasons, List<SessionEvents.StateChange> into) {
         for (var e : after.entrySet()) {
             SessionState was = before.get(e.getKey());
             if (was != e.getValue()) {
-                events.stateChanged(role, e.getKey(), was, e.getValue(), reasons.get(e.getKey()));
+                into.add(new SessionEvents.StateChange(role, e.getKey(), was, e.getValue(), reasons.get(e.getKey())));
             }
         }
         for (var e : before.entrySet()) {
             if (!after.containsKey(e.getKey())) {
-                events.stateChanged(role, e.getKey(), e.getValue(), SessionState.READY,
-                        "removed from the configuration");
+                into.add(new SessionEvents.StateChange(role, e.getKey(), e.getValue(), SessionState.READY,
+                        "removed from the configuration"));
             }
         }
     }
