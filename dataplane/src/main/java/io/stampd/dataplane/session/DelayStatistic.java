@@ -132,23 +132,23 @@ public final class DelayStatistic {
             return out;
         }
         long[] threshold = new long[ps.length];
-        Integer[] order = new Integer[ps.length];
         for (int i = 0; i < ps.length; i++) {
             double requested = Math.min(Math.max(Math.nextAfter(ps[i], Double.NEGATIVE_INFINITY), 0.0), 100.0);
             threshold[i] = Math.max((long) Math.ceil(requested * total / 100.0), 1);
-            order[i] = i;
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> threshold[i]));
-        int next = 0;
+        int open = ps.length;
         long running = 0;
         long last = histogram.getMaxValue();
-        for (long v = histogram.lowestEquivalentValue(histogram.getMinValue()); next < ps.length && v <= last;
+        for (long v = histogram.lowestEquivalentValue(histogram.getMinValue()); open > 0 && v <= last;
              v = histogram.nextNonEquivalentValue(v)) {
             running += histogram.getCountAtValue(v);
-            while (next < ps.length && running >= threshold[order[next]]) {
-                int i = order[next++];
-                long at = ps[i] == 0.0 ? histogram.lowestEquivalentValue(v) : histogram.highestEquivalentValue(v);
-                out[i] = Math.clamp(at, min, max);
+            for (int i = 0; i < ps.length; i++) {
+                if (threshold[i] > 0 && running >= threshold[i]) {
+                    threshold[i] = 0; // found: its bucket is this one
+                    open--;
+                    long at = ps[i] == 0.0 ? histogram.lowestEquivalentValue(v) : histogram.highestEquivalentValue(v);
+                    out[i] = Math.clamp(at, min, max);
+                }
             }
         }
         return out;

@@ -40,8 +40,7 @@ final class EngineNotifications implements SessionEvents {
 
     @Override
     public void stateChanged(Role role, long sessionId, SessionState previous, SessionState next, String reason) {
-        LOG.info("{}", describe(new StateChange(role, sessionId, previous, next, reason)));
-        publish(notification(role, sessionId, previous, next, reason));
+        stateChanged(List.of(new StateChange(role, sessionId, previous, next, reason)));
     }
 
     /**
@@ -66,7 +65,7 @@ final class EngineNotifications implements SessionEvents {
                 n[1] = Math.min(n[1], c.sessionId());
                 n[2] = Math.max(n[2], c.sessionId());
             }
-            publish(notification(c.role(), c.sessionId(), c.previous(), c.next(), c.reason()));
+            publish(notification(c));
         }
         counts.forEach((kind, n) -> LOG.info("{} {} (ids {}..{}; each at DEBUG and as a notification)", n[0], kind,
                 n[1], n[2]));
@@ -78,17 +77,16 @@ final class EngineNotifications implements SessionEvents {
                 + ")");
     }
 
-    private static ContainerNode notification(Role role, long sessionId, SessionState previous, SessionState next,
-                                              String reason) {
+    private static ContainerNode notification(StateChange c) {
         var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("session-state-change"))
-                .withChild(leaf("role", role.yangName))
-                .withChild(leaf("session-id", Uint32.valueOf(sessionId)));
-        if (previous != null) {
-            n.withChild(leaf("previous-state", previous.yangName));
+                .withChild(leaf("role", c.role().yangName))
+                .withChild(leaf("session-id", Uint32.valueOf(c.sessionId())));
+        if (c.previous() != null) {
+            n.withChild(leaf("previous-state", c.previous().yangName));
         }
-        n.withChild(leaf("new-state", next.yangName));
-        if (reason != null) {
-            n.withChild(leaf("reason", reason));
+        n.withChild(leaf("new-state", c.next().yangName));
+        if (c.reason() != null) {
+            n.withChild(leaf("reason", c.reason()));
         }
         return n.build();
     }

@@ -62,12 +62,10 @@ public final class SubtreeSelection {
                 .isBlank())) {
             return root;
         }
-        List<Placed> flat = new ArrayList<>();
-        flatten(root, List.of(), flat);
         List<DataContainerChild> kept = new ArrayList<>();
         for (DataContainerChild c : root.body()) {
-            Placed p = flat.stream().filter(x -> x.node() == c).findFirst().orElse(null);
-            if (p == null || filters.stream().anyMatch(f -> !matching(List.of(p), f).isEmpty())) {
+            List<Placed> self = List.of(new Placed(c, List.of()));
+            if (c instanceof ChoiceNode || filters.stream().anyMatch(f -> !matching(self, f).isEmpty())) {
                 kept.add(c); // a choice at the top (none in practice) is kept whole
             }
         }
