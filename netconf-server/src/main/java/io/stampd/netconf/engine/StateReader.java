@@ -2,8 +2,8 @@ package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
-import io.stampd.netconf.protocol.ConfigTree;
 import io.stampd.netconf.protocol.StateProvider;
+import io.stampd.store.ConfigTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

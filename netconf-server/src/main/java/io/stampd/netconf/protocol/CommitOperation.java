@@ -1,5 +1,8 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
@@ -13,9 +16,9 @@ import org.w3c.dom.Element;
  */
 public final class CommitOperation extends ProtocolOperation {
     private final ConfigModel model;
-    private final Datastores datastores;
+    private final ConfigStore datastores;
 
-    public CommitOperation(SessionIdType sessionId, ConfigModel model, Datastores datastores) {
+    public CommitOperation(SessionIdType sessionId, ConfigModel model, ConfigStore datastores) {
         super(sessionId);
         this.model = model;
         this.datastores = datastores;
@@ -27,7 +30,7 @@ public final class CommitOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         // confirmed commit (:confirmed-commit) is not advertised, so its parameters are unknown here
         parameters(operation, Set.of());
         synchronized (datastores) {

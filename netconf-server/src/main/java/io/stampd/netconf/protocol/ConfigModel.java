@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigTree;
+import io.stampd.store.StoreException;
 import java.util.List;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
@@ -53,12 +55,12 @@ public final class ConfigModel {
     }
 
     /** The steps of an edit-config's {@code <config>}. */
-    public List<EditStep> edit(Element config, EditOperation defaultOperation) throws RpcErrorException {
+    public List<EditStep> edit(Element config, EditOperation defaultOperation) throws StoreException {
         return EditPlan.steps(reader.read(config, defaultOperation), defaultOperation);
     }
 
     /** A whole configuration given inline (copy-config, validate): the {@code <config>} as it stands. */
-    public ContainerNode content(Element config) throws RpcErrorException {
+    public ContainerNode content(Element config) throws StoreException {
         List<EditStep> steps = edit(config, EditOperation.REPLACE);
         ConfigTree tree = newTree(ConfigTree.emptyRoot());
         tree.change(m -> applier.apply(steps, m));

@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.opendaylight.yangtools.yang.common.QName;
-import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.schema.ChoiceNode;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
@@ -28,8 +30,8 @@ import org.opendaylight.yangtools.yang.model.api.ElementCountConstraintAware;
 import org.opendaylight.yangtools.yang.model.api.LeafListSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.LeafSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.ListSchemaNode;
-import org.opendaylight.yangtools.yang.model.api.stmt.SchemaNodeIdentifier;
 import org.opendaylight.yangtools.yang.model.api.stmt.SchemaNodeIdentifier.Absolute;
+import org.opendaylight.yangtools.yang.model.api.stmt.SchemaNodeIdentifier;
 import org.opendaylight.yangtools.yang.model.api.type.LeafrefTypeDefinition;
 import org.opendaylight.yangtools.yang.model.util.SchemaInferenceStack;
 
@@ -54,25 +56,25 @@ public final class ConfigValidator {
         this.values = values;
     }
 
-    public void validate(ContainerNode root) throws RpcErrorException {
+    public void validate(ContainerNode root) throws StoreException {
         var run = new Run(root);
         run.container(root, schema.context(), YangInstanceIdentifier.of(), List.of());
         if (!run.errors.isEmpty()) {
-            throw new RpcErrorException(run.errors);
+            throw new StoreException(run.errors);
         }
     }
 
     /** One validation pass: its errors, and the leafref targets it has looked up. */
     private final class Run {
         final ContainerNode root;
-        final List<RpcError> errors = new ArrayList<>();
+        final List<StoreError> errors = new ArrayList<>();
         final Map<List<QName>, Set<Object>> targets = new HashMap<>();
 
         Run(ContainerNode root) {
             this.root = root;
         }
 
-        void fail(RpcError e) {
+        void fail(StoreError e) {
             if (errors.size() < MAX_ERRORS) {
                 errors.add(e);
             }
@@ -92,7 +94,7 @@ public final class ConfigValidator {
                 switch (child) {
                     case LeafSchemaNode leaf -> {
                         if (present == null && leaf.isMandatory()) {
-                            fail(RpcError.dataMissing(paths.of(childPath), "mandatory leaf " + name.getLocalName()
+                            fail(StoreError.dataMissing(paths.of(childPath), "mandatory leaf " + name.getLocalName()
                                     + " is missing"));
                         } else if (present instanceof LeafNode<?> value) {
                             leafref(leaf, childSchemaPath, value.body(), childPath);
@@ -131,9 +133,9 @@ public final class ConfigValidator {
             if (active.isPresent()) {
                 container(data, active.get(), choicePath, append(schemaPath, active.get().getQName()));
             } else if (choice.isMandatory()) {
-                fail(RpcError.dataMissing(paths.of(parentPath), "mandatory choice " + choice.getQName().getLocalName()
+                fail(StoreError.dataMissing(paths.of(parentPath), "mandatory choice " + choice.getQName().getLocalName()
                         + " has none of its cases").withAppTag("missing-choice")
-                        .withInfoNamespace(RpcError.YANG_NS)
+                        .withInfoNamespace(StoreError.YANG_NS)
                         .withInfo("missing-choice", choice.getQName().getLocalName()));
             }
         }
@@ -156,10 +158,10 @@ public final class ConfigValidator {
             Integer max = constraint.get().getMaxElements();
             String name = ((DataSchemaNode) node).getQName().getLocalName();
             if (max != null && size > max) {
-                fail(RpcError.operationFailed(paths.of(at), name + " has " + size + " entries, more than its "
+                fail(StoreError.operationFailed(paths.of(at), name + " has " + size + " entries, more than its "
                         + "max-elements " + max).withAppTag("too-many-elements"));
             } else if (min != null && size < min) {
-                fail(RpcError.operationFailed(paths.of(at), name + " has " + size + " entries, fewer than its "
+                fail(StoreError.operationFailed(paths.of(at), name + " has " + size + " entries, fewer than its "
                         + "min-elements " + min).withAppTag("too-few-elements"));
             }
         }
@@ -185,9 +187,9 @@ public final class ConfigValidator {
                     MapEntryNode first = seen.putIfAbsent(tuple, entry);
                     if (first != null) {
                         YangInstanceIdentifier at = listPath.node(entry.name());
-                        RpcError e = RpcError.operationFailed(paths.of(at), list.getQName().getLocalName() + " "
+                        StoreError e = StoreError.operationFailed(paths.of(at), list.getQName().getLocalName() + " "
                                 + keyText(entry) + " has the same " + names(leaves) + " as " + keyText(first)
-                                + " (unique)").withAppTag("data-not-unique").withInfoNamespace(RpcError.YANG_NS);
+                                + " (unique)").withAppTag("data-not-unique").withInfoNamespace(StoreError.YANG_NS);
                         for (var leaf : leaves) {
                             YangInstanceIdentifier leafPath = at;
                             for (QName q : leaf.getNodeIdentifiers()) {
@@ -252,7 +254,7 @@ public final class ConfigValidator {
             }
             Set<Object> existing = targets.computeIfAbsent(target, t -> instances(t));
             if (!existing.contains(value)) {
-                fail(RpcError.dataMissing(paths.of(at), node.getQName().getLocalName() + " '" + value
+                fail(StoreError.dataMissing(paths.of(at), node.getQName().getLocalName() + " '" + value
                         + "' refers to no existing " + plain(target)).withAppTag("instance-required"));
             }
         }

@@ -1,5 +1,8 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ErrorPath;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,10 +12,10 @@ import java.util.Optional;
 import javax.xml.XMLConstants;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.XMLNamespace;
-import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeWithValue;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.model.api.ContainerSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.DataNodeContainer;
 import org.opendaylight.yangtools.yang.model.api.DataSchemaNode;
@@ -46,13 +49,13 @@ public final class ConfigXmlReader {
     }
 
     /** The data nodes under {@code config}, each with its explicit operation. */
-    public List<EditNode> read(Element config, EditOperation defaultOperation) throws RpcErrorException {
+    public List<EditNode> read(Element config, EditOperation defaultOperation) throws StoreException {
         return children(config, schema.context(), List.of(), YangInstanceIdentifier.of(), defaultOperation);
     }
 
     private List<EditNode> children(Element parent, DataNodeContainer parentSchema, List<QName> parentSchemaPath,
                                     YangInstanceIdentifier parentPath, EditOperation inherited)
-            throws RpcErrorException {
+            throws StoreException {
         List<EditNode> nodes = new ArrayList<>();
         Map<YangInstanceIdentifier, Element> seen = new HashMap<>();
         Map<QName, SchemaTree.Branch> casesInUse = new HashMap<>();
@@ -60,13 +63,13 @@ public final class ConfigXmlReader {
             if (n instanceof Element element) {
                 EditNode node = element(element, parentSchema, parentSchemaPath, parentPath, inherited);
                 if (seen.putIfAbsent(node.path(), element) != null) {
-                    throw new RpcErrorException(RpcError.invalidValue(paths.of(node.path()),
+                    throw new StoreException(StoreError.invalidValue(paths.of(node.path()),
                             describe(node.schema()) + " appears twice in the request"));
                 }
                 for (SchemaTree.Branch b : node.branches()) {
                     SchemaTree.Branch other = casesInUse.putIfAbsent(b.choice().getQName(), b);
                     if (other != null && !other.caseNode().equals(b.caseNode())) {
-                        throw new RpcErrorException(RpcError.invalidValue(paths.of(node.path()),
+                        throw new StoreException(StoreError.invalidValue(paths.of(node.path()),
                                 node.schema().getQName().getLocalName() + " is in case "
                                         + b.caseNode().getQName().getLocalName() + " of choice "
                                         + b.choice().getQName().getLocalName() + ", but the request also has case "
@@ -75,7 +78,7 @@ public final class ConfigXmlReader {
                 }
                 nodes.add(node);
             } else if (n.getNodeType() == Node.TEXT_NODE && !n.getNodeValue().isBlank()) {
-                throw new RpcErrorException(RpcError.invalidValue(paths.of(parentPath), "unexpected text '"
+                throw new StoreException(StoreError.invalidValue(paths.of(parentPath), "unexpected text '"
                         + n.getNodeValue().strip() + "' where elements were expected"));
             }
         }
@@ -83,12 +86,12 @@ public final class ConfigXmlReader {
     }
 
     private EditNode element(Element element, DataNodeContainer parentSchema, List<QName> parentSchemaPath,
-                             YangInstanceIdentifier parentPath, EditOperation inherited) throws RpcErrorException {
+                             YangInstanceIdentifier parentPath, EditOperation inherited) throws StoreException {
         String localName = element.getLocalName();
         String namespace = element.getNamespaceURI();
         Optional<Module> module = namespace == null ? Optional.empty() : schema.module(XMLNamespace.of(namespace));
         if (module.isEmpty()) {
-            throw new RpcErrorException(RpcError.unknownNamespace(parentPath.isEmpty() ? null : paths.of(parentPath),
+            throw new StoreException(StoreError.unknownNamespace(parentPath.isEmpty() ? null : paths.of(parentPath),
                     localName, String.valueOf(namespace), "no YANG module of this server has the namespace "
                             + namespace + " (element " + localName + ")"));
         }
@@ -96,7 +99,7 @@ public final class ConfigXmlReader {
         Optional<SchemaTree.Found> found = SchemaTree.dataChild(parentSchema, name);
         if (found.isEmpty()) {
             ErrorPath at = childPath(parentPath, name);
-            throw new RpcErrorException(RpcError.unknownElement(at, localName, localName + " is not a data node of "
+            throw new StoreException(StoreError.unknownElement(at, localName, localName + " is not a data node of "
                     + (parentPath.isEmpty() ? "module " + module.get().getName() : describeParent(parentSchema))));
         }
         DataSchemaNode node = found.get().node();
@@ -109,7 +112,7 @@ public final class ConfigXmlReader {
         }
         schemaPath.add(name);
         if (!node.effectiveConfig().orElse(Boolean.TRUE)) {
-            throw new RpcErrorException(RpcError.invalidValue(childPath(path, name), describe(node)
+            throw new StoreException(StoreError.invalidValue(childPath(path, name), describe(node)
                     + " is state data (config false) and cannot be configured"));
         }
         EditOperation explicit = operation(element, path, name);
@@ -147,7 +150,7 @@ public final class ConfigXmlReader {
                         : children(element, list, schemaPath, entryPath, effective);
                 yield new EditNode(node, found.get().branches(), key, entryPath, null, explicit, children);
             }
-            default -> throw new RpcErrorException(RpcError.of(
+            default -> throw new StoreException(StoreError.of(
                     org.opendaylight.yangtools.yang.common.ErrorType.APPLICATION,
                     org.opendaylight.yangtools.yang.common.ErrorTag.OPERATION_NOT_SUPPORTED, childPath(path, name),
                     describe(node) + " cannot be edited by this server"));
@@ -156,7 +159,7 @@ public final class ConfigXmlReader {
 
     /** The list entry's key, from the key leaves among the element's children. */
     private NodeIdentifierWithPredicates key(ListSchemaNode list, List<QName> schemaPath, Element element,
-                                             YangInstanceIdentifier listPath) throws RpcErrorException {
+                                             YangInstanceIdentifier listPath) throws StoreException {
         Map<QName, Object> keys = new LinkedHashMap<>();
         for (QName keyName : list.getKeyDefinition()) {
             Element keyElement = null;
@@ -164,14 +167,14 @@ public final class ConfigXmlReader {
                 if (n instanceof Element e && keyName.getLocalName().equals(e.getLocalName())
                         && keyName.getNamespace().toString().equals(e.getNamespaceURI())) {
                     if (keyElement != null) {
-                        throw new RpcErrorException(RpcError.invalidValue(paths.of(listPath), "entry of "
+                        throw new StoreException(StoreError.invalidValue(paths.of(listPath), "entry of "
                                 + describe(list) + " has its key " + keyName.getLocalName() + " twice"));
                     }
                     keyElement = e;
                 }
             }
             if (keyElement == null) {
-                throw new RpcErrorException(RpcError.dataMissing(paths.of(listPath), "entry of " + describe(list)
+                throw new StoreException(StoreError.dataMissing(paths.of(listPath), "entry of " + describe(list)
                         + " without its key " + keyName.getLocalName()));
             }
             var keyLeaf = (LeafSchemaNode) list.getDataChildByName(keyName);
@@ -183,12 +186,12 @@ public final class ConfigXmlReader {
     }
 
     private Object value(TypedDataSchemaNode node, List<QName> schemaPath, Element element,
-                         YangInstanceIdentifier at) throws RpcErrorException {
+                         YangInstanceIdentifier at) throws StoreException {
         String text = element.getTextContent();
         try {
             return values.parse(node, schemaPath, text, new ElementNamespaces(element));
         } catch (IllegalArgumentException e) {
-            throw new RpcErrorException(RpcError.invalidValue(paths.of(at), "invalid value '" + text + "' for "
+            throw new StoreException(StoreError.invalidValue(paths.of(at), "invalid value '" + text + "' for "
                     + node.getQName().getLocalName() + ": " + reason(e, node)));
         }
     }
@@ -208,10 +211,10 @@ public final class ConfigXmlReader {
     }
 
     private void noChildElements(Element element, YangInstanceIdentifier at, DataSchemaNode node)
-            throws RpcErrorException {
+            throws StoreException {
         for (Node n = element.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element child) {
-                throw new RpcErrorException(RpcError.unknownElement(paths.of(at), child.getLocalName(),
+                throw new StoreException(StoreError.unknownElement(paths.of(at), child.getLocalName(),
                         describe(node) + " holds a value, not the element " + child.getLocalName()));
             }
         }
@@ -219,7 +222,7 @@ public final class ConfigXmlReader {
 
     /** The element's operation attribute (null if none); other attributes are refused. */
     private EditOperation operation(Element element, YangInstanceIdentifier parentPath, QName name)
-            throws RpcErrorException {
+            throws StoreException {
         EditOperation operation = null;
         NamedNodeMap attributes = element.getAttributes();
         for (int i = 0; i < attributes.getLength(); i++) {
@@ -230,16 +233,16 @@ public final class ConfigXmlReader {
                 continue;
             }
             ErrorPath at = childPath(parentPath, name);
-            if (RpcError.BASE_NS.equals(ns) && local.equals("operation")) {
-                operation = EditOperation.ofAttribute(a.getValue()).orElseThrow(() -> new RpcErrorException(
-                        RpcError.badAttribute(at, "operation", element.getLocalName(), "operation '" + a.getValue()
+            if (StoreError.BASE_NS.equals(ns) && local.equals("operation")) {
+                operation = EditOperation.ofAttribute(a.getValue()).orElseThrow(() -> new StoreException(
+                        StoreError.badAttribute(at, "operation", element.getLocalName(), "operation '" + a.getValue()
                                 + "' is not one of merge, replace, create, delete, remove")));
-            } else if (RpcError.YANG_NS.equals(ns) && (local.equals("insert") || local.equals("value")
+            } else if (StoreError.YANG_NS.equals(ns) && (local.equals("insert") || local.equals("value")
                     || local.equals("key"))) {
-                throw new RpcErrorException(RpcError.badAttribute(at, local, element.getLocalName(),
+                throw new StoreException(StoreError.badAttribute(at, local, element.getLocalName(),
                         "the insert attribute of ordered-by user lists is not supported; replace the whole list"));
             } else {
-                throw new RpcErrorException(RpcError.unknownAttribute(at, local, element.getLocalName(),
+                throw new StoreException(StoreError.unknownAttribute(at, local, element.getLocalName(),
                         "unknown attribute " + a.getName() + " on " + element.getLocalName()));
             }
         }

@@ -1,5 +1,9 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +19,9 @@ import org.w3c.dom.Element;
  */
 public final class CopyConfigOperation extends ProtocolOperation {
     private final ConfigModel model;
-    private final Datastores datastores;
+    private final ConfigStore datastores;
 
-    public CopyConfigOperation(SessionIdType sessionId, ConfigModel model, Datastores datastores) {
+    public CopyConfigOperation(SessionIdType sessionId, ConfigModel model, ConfigStore datastores) {
         super(sessionId);
         this.model = model;
         this.datastores = datastores;
@@ -29,7 +33,7 @@ public final class CopyConfigOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         Map<String, Element> params = parameters(operation, Set.of("target", "source"));
         Datastore target = configurationDatastore(datastore(required(params, "target", "copy-config")));
         Element source = required(params, "source", "copy-config");
@@ -37,7 +41,7 @@ public final class CopyConfigOperation extends ProtocolOperation {
         boolean inline = inner.size() == 1 && inner.getFirst().getLocalName().equals("config");
         Datastore from = inline ? null : configurationDatastore(datastore(source));
         if (from == target) {
-            throw new RpcErrorException(RpcError.invalidValue(null, "copy-config from " + target.xmlName()
+            throw new StoreException(StoreError.invalidValue(null, "copy-config from " + target.xmlName()
                     + " to itself"));
         }
         ContainerNode inlineContent = inline ? model.content(inner.getFirst()) : null;
@@ -51,7 +55,7 @@ public final class CopyConfigOperation extends ProtocolOperation {
                     model.validator().validate(content);
                     datastores.running().commit(content);
                 }
-                default -> throw new RpcErrorException(RpcError.notSupported(ErrorType.PROTOCOL,
+                default -> throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL,
                         "cannot copy to " + target.xmlName()));
             }
         }

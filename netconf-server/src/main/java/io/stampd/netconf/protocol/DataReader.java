@@ -1,5 +1,9 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.Map;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
@@ -19,7 +23,7 @@ public final class DataReader {
     public static final String WITH_DEFAULTS = WithDefaultsMode.NAMESPACE + " with-defaults";
 
     private final ConfigModel model;
-    private final Datastores datastores;
+    private final ConfigStore datastores;
     private final NetconfStateData netconfState;
     private final OperationalState state;
     private final StateOverlay overlay;
@@ -27,7 +31,7 @@ public final class DataReader {
     private final SubtreeSelection selection;
     private final DataXml xml;
 
-    public DataReader(ConfigModel model, Datastores datastores, NetconfStateData netconfState,
+    public DataReader(ConfigModel model, ConfigStore datastores, NetconfStateData netconfState,
                       OperationalState state) {
         this.model = model;
         this.datastores = datastores;
@@ -41,7 +45,7 @@ public final class DataReader {
 
     /** {@code <get>}: configuration and state. */
     public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
-            throws RpcErrorException {
+            throws StoreException {
         WithDefaultsMode mode = mode(params);
         ContainerNode root = overlay.merge(candidates(datastores.running().read(), filter), state.read(filter));
         Optional<ContainerNode> netconf = netconfState.build();
@@ -56,7 +60,7 @@ public final class DataReader {
 
     /** {@code <get-config>} of running or the candidate. */
     public Element config(Document reply, Datastore source, Map<String, Element> params, Optional<Element> filter)
-            throws RpcErrorException {
+            throws StoreException {
         WithDefaultsMode mode = mode(params);
         ContainerNode root = source == Datastore.RUNNING ? datastores.running().read()
                 : datastores.candidate().content();
@@ -68,18 +72,18 @@ public final class DataReader {
         return filter.isPresent() ? selection.candidates(root, filter.get()) : root;
     }
 
-    private Element write(Document reply, ContainerNode root, Optional<Element> filter) throws RpcErrorException {
+    private Element write(Document reply, ContainerNode root, Optional<Element> filter) throws StoreException {
         ContainerNode selected = filter.isPresent() ? selection.select(root, filter.get()) : root;
         return xml.write(reply, selected);
     }
 
-    private static WithDefaultsMode mode(Map<String, Element> params) throws RpcErrorException {
+    private static WithDefaultsMode mode(Map<String, Element> params) throws StoreException {
         Element e = params.get(WITH_DEFAULTS);
         if (e == null) {
             return WithDefaultsMode.EXPLICIT;
         }
         String text = e.getTextContent().strip();
-        return WithDefaultsMode.ofXmlName(text).orElseThrow(() -> new RpcErrorException(RpcError.invalidValue(null,
+        return WithDefaultsMode.ofXmlName(text).orElseThrow(() -> new StoreException(StoreError.invalidValue(null,
                 "with-defaults mode '" + text + "' is not supported; this server supports explicit (its basic "
                         + "mode), report-all and trim").withInfo("bad-element", "with-defaults")));
     }

@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.io.IOException;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -22,7 +24,7 @@ public final class DataXml {
         this.context = context;
     }
 
-    public Element write(Document doc, ContainerNode root) throws RpcErrorException {
+    public Element write(Document doc, ContainerNode root) throws StoreException {
         Element data = doc.createElementNS(RpcReplies.BASE_NS, "data");
         try {
             var xml = XML_OUTPUT.createXMLStreamWriter(new DOMResult(data));
@@ -34,7 +36,7 @@ public final class DataXml {
             }
             xml.close();
         } catch (XMLStreamException | IOException | RuntimeException e) {
-            throw new RpcErrorException(RpcError.operationFailed(null, "cannot write the data as XML: "
+            throw new StoreException(StoreError.operationFailed(null, "cannot write the data as XML: "
                     + e.getMessage()));
         }
         return data;

@@ -1,12 +1,14 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
-import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
+import java.util.Set;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.schema.ChoiceNode;
 import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
 import org.opendaylight.yangtools.yang.data.api.schema.DataContainerNode;
@@ -38,13 +40,13 @@ public final class EditApplier {
         this.paths = paths;
     }
 
-    public void apply(List<EditStep> steps, DataTreeModification modification) throws RpcErrorException {
+    public void apply(List<EditStep> steps, DataTreeModification modification) throws StoreException {
         for (EditStep step : steps) {
             apply(step, modification);
         }
     }
 
-    private void apply(EditStep step, DataTreeModification m) throws RpcErrorException {
+    private void apply(EditStep step, DataTreeModification m) throws StoreException {
         YangInstanceIdentifier path = step.path();
         if (step.underNone()) {
             ancestorsExist(path, m);
@@ -56,7 +58,7 @@ public final class EditApplier {
         switch (step.operation()) {
             case CREATE -> {
                 if (exists) {
-                    throw new RpcErrorException(RpcError.dataExists(paths.of(path), describe(path)
+                    throw new StoreException(StoreError.dataExists(paths.of(path), describe(path)
                             + " already exists; create needs a node that does not"));
                 }
                 clearOtherCases(path, m);
@@ -73,7 +75,7 @@ public final class EditApplier {
             }
             case DELETE -> {
                 if (!exists) {
-                    throw new RpcErrorException(RpcError.dataMissing(paths.of(path), describe(path)
+                    throw new StoreException(StoreError.dataMissing(paths.of(path), describe(path)
                             + " does not exist; delete needs an existing node (remove does not)"));
                 }
                 m.delete(path);
@@ -88,7 +90,7 @@ public final class EditApplier {
      * applied: the data tree refuses a modification that breaks them, but without saying where, and
      * once it holds one it cannot even be read.
      */
-    private void checkCounts(EditStep step, DataTreeModification m) throws RpcErrorException {
+    private void checkCounts(EditStep step, DataTreeModification m) throws StoreException {
         YangInstanceIdentifier path = step.path();
         PathArgument last = path.getLastPathArgument();
         if (last instanceof NodeIdentifierWithPredicates || last instanceof YangInstanceIdentifier.NodeWithValue) {
@@ -99,7 +101,7 @@ public final class EditApplier {
     }
 
     private void checkCountsWithin(YangInstanceIdentifier path, NormalizedNode data, boolean merging,
-                                   DataTreeModification m) throws RpcErrorException {
+                                   DataTreeModification m) throws StoreException {
         if (data instanceof LeafSetNode<?> || data instanceof MapNode) {
             Set<PathArgument> all = new HashSet<>(merging ? entries(m.readNode(path)) : Set.of());
             all.addAll(entries(Optional.of(data)));
@@ -127,7 +129,7 @@ public final class EditApplier {
         return names;
     }
 
-    private void checkCount(YangInstanceIdentifier collection, int size) throws RpcErrorException {
+    private void checkCount(YangInstanceIdentifier collection, int size) throws StoreException {
         if (!(schemaOf(collection).orElse(null) instanceof ElementCountConstraintAware counted)) {
             return;
         }
@@ -139,17 +141,17 @@ public final class EditApplier {
         Integer min = constraint.get().getMinElements();
         String name = collection.getLastPathArgument().getNodeType().getLocalName();
         if (max != null && size > max) {
-            throw new RpcErrorException(RpcError.operationFailed(paths.of(collection), name + " would have " + size
+            throw new StoreException(StoreError.operationFailed(paths.of(collection), name + " would have " + size
                     + " entries, more than its max-elements " + max).withAppTag("too-many-elements"));
         }
         if (min != null && size > 0 && size < min) {
-            throw new RpcErrorException(RpcError.operationFailed(paths.of(collection), name + " would have " + size
+            throw new StoreException(StoreError.operationFailed(paths.of(collection), name + " would have " + size
                     + " entries, fewer than its min-elements " + min).withAppTag("too-few-elements"));
         }
     }
 
     /** Under default-operation none nothing creates list entries or presence containers on the way. */
-    private void ancestorsExist(YangInstanceIdentifier path, DataTreeModification m) throws RpcErrorException {
+    private void ancestorsExist(YangInstanceIdentifier path, DataTreeModification m) throws StoreException {
         Object parent = schema.context();
         YangInstanceIdentifier at = YangInstanceIdentifier.of();
         List<PathArgument> args = path.getPathArguments();
@@ -165,7 +167,7 @@ public final class EditApplier {
             boolean mustExist = arg instanceof NodeIdentifierWithPredicates
                     || node.get() instanceof ContainerSchemaNode c && c.isPresenceContainer();
             if (mustExist && m.readNode(at).isEmpty()) {
-                throw new RpcErrorException(RpcError.dataMissing(paths.of(at), describe(at)
+                throw new StoreException(StoreError.dataMissing(paths.of(at), describe(at)
                         + " does not exist, and with default-operation none nothing creates it"));
             }
         }

@@ -1,5 +1,10 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.ConfigTree;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,9 +26,9 @@ public final class EditConfigOperation extends ProtocolOperation {
             Set.of("target", "default-operation", "test-option", "error-option", "config", "url");
 
     private final ConfigModel model;
-    private final Datastores datastores;
+    private final ConfigStore datastores;
 
-    public EditConfigOperation(SessionIdType sessionId, ConfigModel model, Datastores datastores) {
+    public EditConfigOperation(SessionIdType sessionId, ConfigModel model, ConfigStore datastores) {
         super(sessionId);
         this.model = model;
         this.datastores = datastores;
@@ -35,21 +40,21 @@ public final class EditConfigOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         Map<String, Element> params = parameters(operation, PARAMETERS);
         Datastore target = configurationDatastore(datastore(required(params, "target", "edit-config")));
         EditOperation defaultOperation = EditOperation.MERGE;
         if (params.containsKey("default-operation")) {
             String text = params.get("default-operation").getTextContent().strip();
-            defaultOperation = EditOperation.ofDefault(text).orElseThrow(() -> new RpcErrorException(
-                    RpcError.badParameter("default-operation", "default-operation '" + text
+            defaultOperation = EditOperation.ofDefault(text).orElseThrow(() -> new StoreException(
+                    StoreError.badParameter("default-operation", "default-operation '" + text
                             + "' is not one of merge, replace, none")));
         }
         boolean testOnly = false;
         if (params.containsKey("test-option")) {
             String text = params.get("test-option").getTextContent().strip();
             if (!List.of("test-then-set", "set", "test-only").contains(text)) {
-                throw new RpcErrorException(RpcError.badParameter("test-option", "test-option '" + text
+                throw new StoreException(StoreError.badParameter("test-option", "test-option '" + text
                         + "' is not one of test-then-set, set, test-only"));
             }
             testOnly = text.equals("test-only");
@@ -57,12 +62,12 @@ public final class EditConfigOperation extends ProtocolOperation {
         if (params.containsKey("error-option")) {
             String text = params.get("error-option").getTextContent().strip();
             if (!List.of("stop-on-error", "continue-on-error", "rollback-on-error").contains(text)) {
-                throw new RpcErrorException(RpcError.badParameter("error-option", "error-option '" + text
+                throw new StoreException(StoreError.badParameter("error-option", "error-option '" + text
                         + "' is not one of stop-on-error, continue-on-error, rollback-on-error"));
             }
         }
         if (params.containsKey("url")) {
-            throw new RpcErrorException(RpcError.notSupported(ErrorType.PROTOCOL, "edit-config from a url is not"
+            throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL, "edit-config from a url is not"
                     + " supported; send the configuration in <config>"));
         }
         List<EditStep> steps = model.edit(required(params, "config", "edit-config"), defaultOperation);

@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.common.ErrorType;
 import org.w3c.dom.Element;
@@ -16,26 +18,26 @@ final class FilterParameter {
     private FilterParameter() {
     }
 
-    static Optional<Element> take(Element operation) throws RpcErrorException {
+    static Optional<Element> take(Element operation) throws StoreException {
         Element filter = null;
         for (Node n = operation.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && e.getLocalName().equals("filter")
-                    && (e.getNamespaceURI() == null || RpcError.BASE_NS.equals(e.getNamespaceURI()))) {
+                    && (e.getNamespaceURI() == null || StoreError.BASE_NS.equals(e.getNamespaceURI()))) {
                 filter = e;
             }
         }
         if (filter == null) {
             return Optional.empty();
         }
-        String type = filter.hasAttributeNS(RpcError.BASE_NS, "type") ? filter.getAttributeNS(RpcError.BASE_NS, "type")
+        String type = filter.hasAttributeNS(StoreError.BASE_NS, "type") ? filter.getAttributeNS(StoreError.BASE_NS, "type")
                 : filter.getAttribute("type");
         if (!type.isEmpty() && !type.equals("subtree")) {
-            throw new RpcErrorException(RpcError.notSupported(ErrorType.PROTOCOL, "filter type '" + type
+            throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL, "filter type '" + type
                     + "' is not supported (:xpath is not advertised); use a subtree filter")
                     .withInfo("bad-attribute", "type").withInfo("bad-element", "filter"));
         }
         filter.removeAttribute("type");
-        filter.removeAttributeNS(RpcError.BASE_NS, "type");
+        filter.removeAttributeNS(StoreError.BASE_NS, "type");
         return Optional.of(filter);
     }
 }

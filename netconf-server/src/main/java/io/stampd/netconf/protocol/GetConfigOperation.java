@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
 import org.w3c.dom.Document;
@@ -20,7 +22,7 @@ public final class GetConfigOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         var filter = FilterParameter.take(operation); // first: see FilterParameter
         var params = parameters(operation, Set.of("source", DataReader.FILTER, DataReader.WITH_DEFAULTS));
         Datastore source = configurationDatastore(datastore(required(params, "source", "get-config")));

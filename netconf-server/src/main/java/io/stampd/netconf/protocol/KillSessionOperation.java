@@ -1,5 +1,8 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
 import org.w3c.dom.Document;
@@ -10,10 +13,10 @@ import org.w3c.dom.Element;
  * discarding the candidate changes it made under a candidate lock).
  */
 public final class KillSessionOperation extends ProtocolOperation {
-    private final Datastores datastores;
+    private final ConfigStore datastores;
     private final OpenSessions sessions;
 
-    public KillSessionOperation(SessionIdType sessionId, Datastores datastores, OpenSessions sessions) {
+    public KillSessionOperation(SessionIdType sessionId, ConfigStore datastores, OpenSessions sessions) {
         super(sessionId);
         this.datastores = datastores;
         this.sessions = sessions;
@@ -25,21 +28,21 @@ public final class KillSessionOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         var params = parameters(operation, Set.of("session-id"));
         String text = required(params, "session-id", "kill-session").getTextContent().strip();
         long victim;
         try {
             victim = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new RpcErrorException(RpcError.badParameter("session-id", "session-id '" + text
+            throw new StoreException(StoreError.badParameter("session-id", "session-id '" + text
                     + "' is not a number"));
         }
         if (victim == session()) {
-            throw new RpcErrorException(RpcError.invalidValue(null, "a session cannot kill itself; use"
+            throw new StoreException(StoreError.invalidValue(null, "a session cannot kill itself; use"
                     + " close-session").withInfo("bad-element", "session-id"));
         }
-        var target = sessions.find(victim).orElseThrow(() -> new RpcErrorException(RpcError.invalidValue(null,
+        var target = sessions.find(victim).orElseThrow(() -> new StoreException(StoreError.invalidValue(null,
                 "no session " + victim + " known to hold locks or to have edited").withInfo("bad-element",
                 "session-id")));
         target.close();

@@ -1,5 +1,9 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
 import org.w3c.dom.Document;
@@ -11,9 +15,9 @@ import org.w3c.dom.Element;
  * session-id 0 then says that no session holds a lock.
  */
 public final class LockOperation extends ProtocolOperation {
-    private final Datastores datastores;
+    private final ConfigStore datastores;
 
-    public LockOperation(SessionIdType sessionId, Datastores datastores) {
+    public LockOperation(SessionIdType sessionId, ConfigStore datastores) {
         super(sessionId);
         this.datastores = datastores;
     }
@@ -24,13 +28,13 @@ public final class LockOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         var params = parameters(operation, Set.of("target"));
         Datastore target = configurationDatastore(datastore(required(params, "target", "lock")));
         synchronized (datastores) {
             if (target == Datastore.CANDIDATE && datastores.candidate().modified()
                     && datastores.locks().holder(Datastore.CANDIDATE).isEmpty()) {
-                throw new RpcErrorException(RpcError.lockDenied(0, "the candidate holds uncommitted changes;"
+                throw new StoreException(StoreError.lockDenied(0, "the candidate holds uncommitted changes;"
                         + " commit or discard-changes before locking it"));
             }
             datastores.locks().lock(target, session());

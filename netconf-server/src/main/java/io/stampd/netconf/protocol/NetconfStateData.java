@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.Datastore;
+import io.stampd.store.DatastoreLocks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

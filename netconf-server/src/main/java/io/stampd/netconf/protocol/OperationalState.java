@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.RunningDatastore;
+import io.stampd.store.StoreException;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.w3c.dom.Element;
@@ -21,7 +23,7 @@ public final class OperationalState {
         provider = p;
     }
 
-    ContainerNode read(Optional<Element> filter) throws RpcErrorException {
+    ContainerNode read(Optional<Element> filter) throws StoreException {
         StateProvider p = provider;
         return p != null ? p.read(filter) : datastore.readState();
     }

@@ -1,5 +1,8 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +59,7 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
     }
 
     /** The operation's reply content ({@code <ok/>} or {@code <data>}), or rpc-errors. */
-    protected abstract Element execute(Element operation, Document reply) throws RpcErrorException;
+    protected abstract Element execute(Element operation, Document reply) throws StoreException;
 
     @Override
     public final Document handle(Document request, NetconfOperationChainedExecution subsequent)
@@ -72,7 +75,7 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
         reply.appendChild(rpcReply);
         try {
             rpcReply.appendChild(execute(operation, reply));
-        } catch (RpcErrorException e) {
+        } catch (StoreException e) {
             RpcReplies.errors(reply, e).forEach(rpcReply::appendChild);
         }
         return reply;
@@ -109,7 +112,7 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
      * twice, is refused (unknown-element / bad-element, error-type protocol).
      */
     protected static Map<String, Element> parameters(Element operation, Set<String> known)
-            throws RpcErrorException {
+            throws StoreException {
         Map<String, Element> params = new java.util.LinkedHashMap<>();
         for (Element e : childElements(operation)) {
             String name = e.getLocalName();
@@ -118,46 +121,46 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
                     || RpcReplies.BASE_NS.equals(e.getNamespaceURI());
             String key = base ? name : e.getNamespaceURI() + " " + name;
             if (!known.contains(key)) {
-                throw new RpcErrorException(RpcError.unknownParameter(name, operation.getLocalName()
+                throw new StoreException(StoreError.unknownParameter(name, operation.getLocalName()
                         + " has no parameter " + name));
             }
             if (params.putIfAbsent(key, e) != null) {
-                throw new RpcErrorException(RpcError.badParameter(name, "parameter " + name + " given twice"));
+                throw new StoreException(StoreError.badParameter(name, "parameter " + name + " given twice"));
             }
         }
         return params;
     }
 
     /** The datastore named inside a target or source parameter ({@code <target><candidate/></target>}). */
-    protected static Datastore datastore(Element param) throws RpcErrorException {
+    protected static Datastore datastore(Element param) throws StoreException {
         List<Element> inner = childElements(param);
         if (inner.size() != 1) {
-            throw new RpcErrorException(RpcError.badParameter(param.getLocalName(), param.getLocalName()
+            throw new StoreException(StoreError.badParameter(param.getLocalName(), param.getLocalName()
                     + " must name exactly one datastore"));
         }
         Element e = inner.getFirst();
         if (e.getLocalName().equals("url")) {
-            throw new RpcErrorException(RpcError.notSupported(ErrorType.PROTOCOL, "url datastores are not supported"));
+            throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL, "url datastores are not supported"));
         }
         return Datastore.ofXmlName(e.getLocalName())
-                .orElseThrow(() -> new RpcErrorException(RpcError.badParameter(e.getLocalName(), "unknown datastore "
+                .orElseThrow(() -> new StoreException(StoreError.badParameter(e.getLocalName(), "unknown datastore "
                         + e.getLocalName() + " in " + param.getLocalName() + "; running or candidate")));
     }
 
     protected static Element required(Map<String, Element> params, String name, String operation)
-            throws RpcErrorException {
+            throws StoreException {
         Element e = params.get(name);
         if (e == null) {
-            throw new RpcErrorException(RpcError.missingParameter(name, operation + " needs its " + name
+            throw new StoreException(StoreError.missingParameter(name, operation + " needs its " + name
                     + " parameter"));
         }
         return e;
     }
 
     /** Refuses a datastore the server does not have (startup). */
-    protected static Datastore configurationDatastore(Datastore d) throws RpcErrorException {
+    protected static Datastore configurationDatastore(Datastore d) throws StoreException {
         if (d == Datastore.STARTUP) {
-            throw new RpcErrorException(RpcError.notSupported(ErrorType.PROTOCOL,
+            throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL,
                     "this server has no startup datastore (:startup is not advertised)"));
         }
         return d;

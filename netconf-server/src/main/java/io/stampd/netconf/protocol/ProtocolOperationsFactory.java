@@ -1,5 +1,9 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.ConfigTree;
+import io.stampd.store.RunningDatastore;
+import io.stampd.store.SharedCandidate;
 import java.util.Set;
 import org.opendaylight.mdsal.dom.api.DOMDataBroker;
 import org.opendaylight.netconf.api.CapabilityURN;
@@ -30,7 +34,7 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
             new BasicCapability(WithDefaultsMode.CAPABILITY));
 
     private final ConfigModel model;
-    private final Datastores datastores;
+    private final ConfigStore datastores;
     private final DataReader reader;
     private final OperationalState state;
     private final OpenSessions sessions = new OpenSessions();
@@ -45,13 +49,13 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
         this.model = new ConfigModel(context);
         var running = new RunningDatastore(raw, checked, model.paths());
         var candidate = new SharedCandidate(model.newTree(ConfigTree.emptyRoot()), running);
-        this.datastores = new Datastores(running, candidate);
+        this.datastores = new ConfigStore(running, candidate);
         this.state = new OperationalState(running);
         this.reader = new DataReader(model, datastores, new NetconfStateData(context, monitoring, datastores.locks()),
                 state);
     }
 
-    public Datastores datastores() {
+    public ConfigStore datastores() {
         return datastores;
     }
 

@@ -1,5 +1,7 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreError;
+import io.stampd.store.StoreException;
 import java.util.List;
 import javax.xml.XMLConstants;
 import org.w3c.dom.Document;
@@ -7,7 +9,7 @@ import org.w3c.dom.Element;
 
 /** Builds rpc-reply content in the NETCONF base namespace: {@code <ok/>} and {@code <rpc-error>}s. */
 public final class RpcReplies {
-    public static final String BASE_NS = RpcError.BASE_NS;
+    public static final String BASE_NS = StoreError.BASE_NS;
 
     private RpcReplies() {
     }
@@ -17,7 +19,7 @@ public final class RpcReplies {
     }
 
     /** An rpc-error element (RFC 6241, section 4.3), children in the order of the RFC's schema. */
-    public static Element error(Document doc, RpcError error) {
+    public static Element error(Document doc, StoreError error) {
         Element e = doc.createElementNS(BASE_NS, "rpc-error");
         text(doc, e, "error-type", error.type().elementBody());
         text(doc, e, "error-tag", error.tag().elementBody());
@@ -45,7 +47,7 @@ public final class RpcReplies {
         return e;
     }
 
-    public static List<Element> errors(Document doc, RpcErrorException e) {
+    public static List<Element> errors(Document doc, StoreException e) {
         return e.errors().stream().map(err -> error(doc, err)).toList();
     }
 

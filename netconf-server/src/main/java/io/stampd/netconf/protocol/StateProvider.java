@@ -1,5 +1,6 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreException;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.w3c.dom.Element;
@@ -16,5 +17,5 @@ public interface StateProvider {
      * hold at least what {@code filter} (a subtree filter, RFC 6241 section 6) selects and may hold
      * more: the filter is applied to the result afterwards, the same way as to configuration.
      */
-    ContainerNode read(Optional<Element> filter) throws RpcErrorException;
+    ContainerNode read(Optional<Element> filter) throws StoreException;
 }

@@ -1,5 +1,6 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.StoreError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,7 +233,7 @@ public final class SubtreeSelection {
 
     private static List<Placed> matching(List<Placed> flat, Element filter) {
         String ns = filter.getNamespaceURI();
-        boolean anyNamespace = ns == null || ns.isEmpty() || RpcError.BASE_NS.equals(ns);
+        boolean anyNamespace = ns == null || ns.isEmpty() || StoreError.BASE_NS.equals(ns);
         List<Placed> hits = new ArrayList<>();
         for (Placed p : flat) {
             QName q = p.node().name().getNodeType();

@@ -1,5 +1,8 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
 import org.w3c.dom.Document;
@@ -10,9 +13,9 @@ import org.w3c.dom.Element;
  * uncommitted under the lock: only the lock holder can have made them.
  */
 public final class UnlockOperation extends ProtocolOperation {
-    private final Datastores datastores;
+    private final ConfigStore datastores;
 
-    public UnlockOperation(SessionIdType sessionId, Datastores datastores) {
+    public UnlockOperation(SessionIdType sessionId, ConfigStore datastores) {
         super(sessionId);
         this.datastores = datastores;
     }
@@ -23,7 +26,7 @@ public final class UnlockOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         var params = parameters(operation, Set.of("target"));
         Datastore target = configurationDatastore(datastore(required(params, "target", "unlock")));
         synchronized (datastores) {

@@ -1,5 +1,8 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.store.ConfigStore;
+import io.stampd.store.Datastore;
+import io.stampd.store.StoreException;
 import java.util.List;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
@@ -13,9 +16,9 @@ import org.w3c.dom.Element;
  */
 public final class ValidateOperation extends ProtocolOperation {
     private final ConfigModel model;
-    private final Datastores datastores;
+    private final ConfigStore datastores;
 
-    public ValidateOperation(SessionIdType sessionId, ConfigModel model, Datastores datastores) {
+    public ValidateOperation(SessionIdType sessionId, ConfigModel model, ConfigStore datastores) {
         super(sessionId);
         this.model = model;
         this.datastores = datastores;
@@ -27,7 +30,7 @@ public final class ValidateOperation extends ProtocolOperation {
     }
 
     @Override
-    protected Element execute(Element operation, Document reply) throws RpcErrorException {
+    protected Element execute(Element operation, Document reply) throws StoreException {
         var params = parameters(operation, Set.of("source"));
         Element source = required(params, "source", "validate");
         List<Element> inner = childElements(source);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stampd.netconf.YangModels;
+import io.stampd.store.ConfigTree;
+import io.stampd.store.StoreException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,7 +51,7 @@ class ConfigModelTest {
                 + "</sender-test-session></stamp-session-sender>";
     }
 
-    private static ConfigTree edit(ConfigTree tree, Element config) throws RpcErrorException {
+    private static ConfigTree edit(ConfigTree tree, Element config) throws StoreException {
         List<EditStep> steps = model.edit(config, EditOperation.MERGE);
         tree.change(m -> model.applier().apply(steps, m));
         return tree;
@@ -61,7 +63,7 @@ class ConfigModelTest {
 
     @Test
     void aValueOutOfRangeNamesItsLeaf() {
-        var e = assertThrows(RpcErrorException.class, () -> model.edit(config(sender("<interval>10</interval>")),
+        var e = assertThrows(StoreException.class, () -> model.edit(config(sender("<interval>10</interval>")),
                 EditOperation.MERGE));
         assertEquals(ErrorTag.INVALID_VALUE, e.first().tag());
         assertEquals(S1 + "/sstamp:interval", e.first().path().xpath());
@@ -70,7 +72,7 @@ class ConfigModelTest {
 
     @Test
     void decimalIntegersOnlyAndLeadingZerosAreDecimal() throws Exception {
-        assertThrows(RpcErrorException.class, () -> model.edit(config(sender("<ssid>0x10</ssid>")),
+        assertThrows(StoreException.class, () -> model.edit(config(sender("<ssid>0x10</ssid>")),
                 EditOperation.MERGE));
         var t = tree(sender("<ssid>010</ssid><session-reflector-ip>::1</session-reflector-ip>"));
         String content = t.content().prettyTree().toString();
@@ -84,12 +86,12 @@ class ConfigModelTest {
         // replace of the forward path drops its old segments
         edit(t, config(sender("<forward-path xc:operation='replace'><segment>::1</segment></forward-path>")));
         assertFalse(t.content().prettyTree().toString().contains("fc00::1"));
-        var exists = assertThrows(RpcErrorException.class, () -> edit(t, config(
+        var exists = assertThrows(StoreException.class, () -> edit(t, config(
                 "<stamp-session-sender><sender-test-session xc:operation='create'><stamp-session-id>1"
                         + "</stamp-session-id></sender-test-session></stamp-session-sender>")));
         assertEquals(ErrorTag.DATA_EXISTS, exists.first().tag());
         assertEquals(S1, exists.first().path().xpath());
-        var missing = assertThrows(RpcErrorException.class, () -> edit(t, config(sender(
+        var missing = assertThrows(StoreException.class, () -> edit(t, config(sender(
                 "<ssid xc:operation='delete'/>"))));
         assertEquals(ErrorTag.DATA_MISSING, missing.first().tag());
         edit(t, config(sender("<ssid xc:operation='remove'/>"))); // remove of a missing leaf is fine
@@ -106,7 +108,7 @@ class ConfigModelTest {
         List<EditStep> missing = model.edit(config("<stamp-session-sender><sender-test-session>"
                 + "<stamp-session-id>2</stamp-session-id><ssid xc:operation='merge'>9</ssid>"
                 + "</sender-test-session></stamp-session-sender>"), EditOperation.NONE);
-        var e = assertThrows(RpcErrorException.class, () -> t.change(m -> model.applier().apply(missing, m)));
+        var e = assertThrows(StoreException.class, () -> t.change(m -> model.applier().apply(missing, m)));
         assertEquals(ErrorTag.DATA_MISSING, e.first().tag());
         assertEquals("/sstamp:stamp/sstamp:stamp-session-sender/sstamp:sender-test-session"
                 + "[sstamp:stamp-session-id='2']", e.first().path().xpath());
@@ -116,7 +118,7 @@ class ConfigModelTest {
     void aFailedEditLeavesTheTreeAsItWas() throws Exception {
         var t = tree(sender("<session-reflector-ip>::1</session-reflector-ip>"));
         ContainerNode before = t.content();
-        assertThrows(RpcErrorException.class, () -> edit(t, config(sender("<ssid>7</ssid>")
+        assertThrows(StoreException.class, () -> edit(t, config(sender("<ssid>7</ssid>")
                 + "<key-chains><key-chain xc:operation='delete'><name>none</name></key-chain></key-chains>")));
         assertEquals(before, t.content());
     }
@@ -131,17 +133,17 @@ class ConfigModelTest {
 
     @Test
     void validationFindsMandatoryUniqueAndLeafrefProblems() throws Exception {
-        var missing = assertThrows(RpcErrorException.class, () -> model.validator().validate(
+        var missing = assertThrows(StoreException.class, () -> model.validator().validate(
                 tree(sender("<ssid>1</ssid>")).content()));
         assertEquals(ErrorTag.DATA_MISSING, missing.first().tag());
         assertEquals(S1 + "/sstamp:session-reflector-ip", missing.first().path().xpath());
 
-        var leafref = assertThrows(RpcErrorException.class, () -> model.validator().validate(tree(sender(
+        var leafref = assertThrows(StoreException.class, () -> model.validator().validate(tree(sender(
                 "<session-reflector-ip>::1</session-reflector-ip><security><key-chain>nope</key-chain></security>"))
                 .content()));
         assertEquals("instance-required", leafref.first().appTag());
 
-        var unique = assertThrows(RpcErrorException.class, () -> model.validator().validate(tree(
+        var unique = assertThrows(StoreException.class, () -> model.validator().validate(tree(
                 "<stamp-session-sender>"
                         + "<sender-test-session><stamp-session-id>1</stamp-session-id><ssid>5</ssid>"
                         + "<session-reflector-ip>::1</session-reflector-ip></sender-test-session>"

@@ -1,4 +1,4 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
 import java.util.List;
 import org.slf4j.Logger;
@@ -9,14 +9,14 @@ import org.slf4j.LoggerFactory;
  * a datastore run one at a time under this object's monitor, so that a lock check and the change
  * it permits cannot interleave with another session's.
  */
-public final class Datastores {
-    private static final Logger LOG = LoggerFactory.getLogger(Datastores.class);
+public final class ConfigStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
 
     private final RunningDatastore running;
     private final SharedCandidate candidate;
     private final DatastoreLocks locks = new DatastoreLocks();
 
-    public Datastores(RunningDatastore running, SharedCandidate candidate) {
+    public ConfigStore(RunningDatastore running, SharedCandidate candidate) {
         this.running = running;
         this.candidate = candidate;
     }
@@ -47,7 +47,7 @@ public final class Datastores {
             try {
                 candidate.discard();
                 LOG.info("discarded the uncommitted candidate changes of session {}", sessionId);
-            } catch (RpcErrorException e) {
+            } catch (StoreException e) {
                 LOG.warn("could not discard the candidate of ended session {}: {}", sessionId, e.getMessage());
             }
         }

@@ -1,28 +1,28 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
 import java.util.List;
 
 /** An operation refused with one or more rpc-errors; the reply carries all of them. */
-public final class RpcErrorException extends Exception {
+public final class StoreException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final transient List<RpcError> errors;
+    private final transient List<StoreError> errors;
 
-    public RpcErrorException(RpcError error) {
+    public StoreException(StoreError error) {
         this(List.of(error));
     }
 
-    public RpcErrorException(List<RpcError> errors) {
+    public StoreException(List<StoreError> errors) {
         super(errors.isEmpty() ? "no error" : errors.getFirst().message());
         this.errors = List.copyOf(errors);
     }
 
-    public List<RpcError> errors() {
+    public List<StoreError> errors() {
         return errors;
     }
 
     /** The first error, which names the reason the operation stopped. */
-    public RpcError first() {
+    public StoreError first() {
         return errors.getFirst();
     }
 }

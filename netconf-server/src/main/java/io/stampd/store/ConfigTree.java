@@ -1,8 +1,12 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
+import io.stampd.netconf.protocol.ConfigValidator;
+import io.stampd.netconf.protocol.ConfigXmlReader;
+import io.stampd.netconf.protocol.EditApplier;
+import io.stampd.netconf.protocol.InstancePaths;
 import org.opendaylight.yangtools.yang.common.QName;
-import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 import org.opendaylight.yangtools.yang.data.tree.api.DataTree;
@@ -30,7 +34,7 @@ public final class ConfigTree {
     /** A change of the tree; may refuse with rpc-errors, leaving the tree as it was. */
     @FunctionalInterface
     public interface Change {
-        void apply(DataTreeModification modification) throws RpcErrorException;
+        void apply(DataTreeModification modification) throws StoreException;
     }
 
     private final DataTree tree;
@@ -54,13 +58,13 @@ public final class ConfigTree {
     public void replace(ContainerNode content) {
         try {
             change(m -> m.write(ROOT, content));
-        } catch (RpcErrorException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("configuration does not fit the model: " + e.getMessage(), e);
         }
     }
 
     /** Applies a change atomically: all of it, or (on an rpc-error) none of it. */
-    public void change(Change change) throws RpcErrorException {
+    public void change(Change change) throws StoreException {
         DataTreeModification modification = tree.takeSnapshot().newModification();
         try {
             change.apply(modification);
@@ -68,11 +72,11 @@ public final class ConfigTree {
             tree.validate(modification);
             tree.commit(tree.prepare(modification));
         } catch (DataValidationFailedException e) {
-            throw new RpcErrorException(RpcError.operationFailed(paths.of(e.getPath()), e.getMessage()));
+            throw new StoreException(StoreError.operationFailed(paths.of(e.getPath()), e.getMessage()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The data tree's own structural checks; ConfigXmlReader and EditApplier should have
             // caught whatever a client can cause, so this names the internal reason.
-            throw new RpcErrorException(RpcError.operationFailed(null, "the change does not fit the data model: "
+            throw new StoreException(StoreError.operationFailed(null, "the change does not fit the data model: "
                     + e.getMessage()));
         }
     }

@@ -1,4 +1,4 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 
@@ -18,13 +18,13 @@ public final class SharedCandidate {
         this.running = running;
     }
 
-    public synchronized ContainerNode content() throws RpcErrorException {
+    public synchronized ContainerNode content() throws StoreException {
         followRunning();
         return tree.content();
     }
 
     /** Applies an edit; on an rpc-error the candidate stays as it was. */
-    public synchronized void edit(ConfigTree.Change change) throws RpcErrorException {
+    public synchronized void edit(ConfigTree.Change change) throws StoreException {
         followRunning();
         ContainerNode before = tree.content();
         tree.change(change);
@@ -34,7 +34,7 @@ public final class SharedCandidate {
     }
 
     /** copy-config to candidate: the candidate becomes {@code content}. */
-    public synchronized void replace(ContainerNode content) throws RpcErrorException {
+    public synchronized void replace(ContainerNode content) throws StoreException {
         followRunning();
         ContainerNode before = tree.content();
         tree.replace(content);
@@ -42,7 +42,7 @@ public final class SharedCandidate {
     }
 
     /** discard-changes: the candidate becomes running again. */
-    public synchronized void discard() throws RpcErrorException {
+    public synchronized void discard() throws StoreException {
         modified = false;
         followRunning();
     }
@@ -57,7 +57,7 @@ public final class SharedCandidate {
         return modified;
     }
 
-    private void followRunning() throws RpcErrorException {
+    private void followRunning() throws StoreException {
         if (!modified) {
             tree.replace(running.read());
         }

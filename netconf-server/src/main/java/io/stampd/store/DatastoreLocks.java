@@ -1,4 +1,4 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,20 +19,20 @@ public final class DatastoreLocks {
 
     private final Map<Datastore, Holder> holders = new EnumMap<>(Datastore.class);
 
-    public synchronized void lock(Datastore datastore, long sessionId) throws RpcErrorException {
+    public synchronized void lock(Datastore datastore, long sessionId) throws StoreException {
         Holder h = holders.get(datastore);
         if (h != null) {
-            throw new RpcErrorException(RpcError.lockDenied(h.sessionId(), "the " + datastore.xmlName()
+            throw new StoreException(StoreError.lockDenied(h.sessionId(), "the " + datastore.xmlName()
                     + " datastore is already locked by session " + h.sessionId()
                     + (h.sessionId() == sessionId ? " (this session)" : "")));
         }
         holders.put(datastore, new Holder(sessionId, Instant.now()));
     }
 
-    public synchronized void unlock(Datastore datastore, long sessionId) throws RpcErrorException {
+    public synchronized void unlock(Datastore datastore, long sessionId) throws StoreException {
         Holder h = holders.get(datastore);
         if (h == null || h.sessionId() != sessionId) {
-            throw new RpcErrorException(RpcError.operationFailed(null, "this session holds no lock on the "
+            throw new StoreException(StoreError.operationFailed(null, "this session holds no lock on the "
                     + datastore.xmlName() + " datastore" + (h == null ? "" : "; session " + h.sessionId() + " does"))
                     .withInfo("session-id", h == null ? "0" : Long.toString(h.sessionId())));
         }
@@ -41,10 +41,10 @@ public final class DatastoreLocks {
 
     /** Refuses a change of {@code datastore} by {@code sessionId} while another session holds its lock. */
     public synchronized void checkWritable(Datastore datastore, long sessionId, String operation)
-            throws RpcErrorException {
+            throws StoreException {
         Holder h = holders.get(datastore);
         if (h != null && h.sessionId() != sessionId) {
-            throw new RpcErrorException(RpcError.lockDenied(h.sessionId(), operation + " refused: the "
+            throw new StoreException(StoreError.lockDenied(h.sessionId(), operation + " refused: the "
                     + datastore.xmlName() + " datastore is locked by session " + h.sessionId()));
         }
     }

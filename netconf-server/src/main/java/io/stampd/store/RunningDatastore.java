@@ -1,7 +1,8 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
 import com.google.common.base.Throwables;
 import io.stampd.netconf.CommitVetoException;
+import io.stampd.netconf.protocol.InstancePaths;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,37 +35,37 @@ public final class RunningDatastore {
         this.paths = paths;
     }
 
-    public ContainerNode read() throws RpcErrorException {
+    public ContainerNode read() throws StoreException {
         return readRoot(LogicalDatastoreType.CONFIGURATION);
     }
 
     /** The operational datastore: state, and whatever configuration the engine mirrors there. */
-    public ContainerNode readState() throws RpcErrorException {
+    public ContainerNode readState() throws StoreException {
         return readRoot(LogicalDatastoreType.OPERATIONAL);
     }
 
-    private ContainerNode readRoot(LogicalDatastoreType type) throws RpcErrorException {
+    private ContainerNode readRoot(LogicalDatastoreType type) throws StoreException {
         try (DOMDataTreeReadTransaction tx = raw.newReadOnlyTransaction()) {
             Optional<NormalizedNode> root = tx.read(type, ConfigTree.ROOT).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return root.map(ContainerNode.class::cast).orElseGet(ConfigTree::emptyRoot);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RpcErrorException(RpcError.operationFailed(null, "interrupted while reading " + type));
+            throw new StoreException(StoreError.operationFailed(null, "interrupted while reading " + type));
         } catch (ExecutionException | TimeoutException e) {
-            throw new RpcErrorException(RpcError.operationFailed(null, "cannot read the " + type
+            throw new StoreException(StoreError.operationFailed(null, "cannot read the " + type
                     + " datastore: " + Throwables.getRootCause(e).getMessage()));
         }
     }
 
     /** Makes {@code content} the running configuration, if the commit hook agrees. */
-    public void commit(ContainerNode content) throws RpcErrorException {
+    public void commit(ContainerNode content) throws StoreException {
         var tx = checked.newReadWriteTransaction();
         tx.put(LogicalDatastoreType.CONFIGURATION, ConfigTree.ROOT, content);
         try {
             tx.commit().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RpcErrorException(RpcError.operationFailed(null, "interrupted while committing"));
+            throw new StoreException(StoreError.operationFailed(null, "interrupted while committing"));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // a RuntimeException is the hook failing rather than refusing; the client still gets an answer
             throw refusal(e, "commit failed");
@@ -72,7 +73,7 @@ public final class RunningDatastore {
     }
 
     /** Asks the commit hook whether {@code content} could become running, changing nothing. */
-    public void validate(ContainerNode content) throws RpcErrorException {
+    public void validate(ContainerNode content) throws StoreException {
         DOMDataTransactionValidator validator = checked.extension(DOMDataTransactionValidator.class);
         if (validator == null) {
             return;
@@ -83,7 +84,7 @@ public final class RunningDatastore {
             validator.validate(tx).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RpcErrorException(RpcError.operationFailed(null, "interrupted while validating"));
+            throw new StoreException(StoreError.operationFailed(null, "interrupted while validating"));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw refusal(e, "validation failed");
         } finally {
@@ -92,16 +93,16 @@ public final class RunningDatastore {
     }
 
     /** The rpc-error for a failed commit or validation: the hook's veto as it said it, or the cause. */
-    private RpcErrorException refusal(Exception e, String what) {
+    private StoreException refusal(Exception e, String what) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CommitVetoException veto) {
                 ErrorTag tag = veto.tag() != null ? veto.tag() : ErrorTag.OPERATION_FAILED;
-                return new RpcErrorException(RpcError.of(ErrorType.APPLICATION, tag, paths.ofPlainXPath(veto.path()),
+                return new StoreException(StoreError.of(ErrorType.APPLICATION, tag, paths.ofPlainXPath(veto.path()),
                         veto.getMessage()));
             }
         }
         Throwable root = Throwables.getRootCause(e);
-        return new RpcErrorException(RpcError.operationFailed(null, what + ": "
+        return new StoreException(StoreError.operationFailed(null, what + ": "
                 + (root.getMessage() != null ? root.getMessage() : root.toString())));
     }
 }

@@ -1,4 +1,4 @@
-package io.stampd.netconf.protocol;
+package io.stampd.store;
 
 import java.util.Locale;
 
