@@ -8,12 +8,12 @@ import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
  * agent's own writes show through); once changed, it keeps its own content until commit or
  * discard-changes.
  */
-public final class SharedCandidate {
+final class SharedCandidate {
     private final ConfigTree tree;
     private final RunningDatastore running;
     private boolean modified;
 
-    public SharedCandidate(ConfigTree tree, RunningDatastore running) {
+    SharedCandidate(ConfigTree tree, RunningDatastore running) {
         this.tree = tree;
         this.running = running;
     }

@@ -2,6 +2,7 @@ package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigTree;
 import io.stampd.store.StoreException;
+import io.stampd.store.StoreSchema;
 import java.util.List;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
@@ -11,7 +12,7 @@ import org.w3c.dom.Element;
  * The YANG model as the protocol operations use it: reading configuration XML, applying edits,
  * validating whole configurations, naming nodes in error-paths.
  */
-public final class ConfigModel {
+public final class ConfigModel implements StoreSchema {
     private final EffectiveModelContext context;
     private final SchemaTree schema;
     private final LeafValues values;
@@ -67,6 +68,12 @@ public final class ConfigModel {
         return tree.content();
     }
 
+    @Override
+    public void validate(ContainerNode content) throws StoreException {
+        validator.validate(content);
+    }
+
+    @Override
     public ConfigTree newTree(ContainerNode content) {
         return new ConfigTree(context, paths, content);
     }

@@ -45,19 +45,12 @@ public final class CopyConfigOperation extends ProtocolOperation {
                     + " to itself"));
         }
         ContainerNode inlineContent = inline ? model.content(inner.getFirst()) : null;
-        synchronized (datastores) {
-            datastores.locks().checkWritable(target, session(), "copy-config");
-            ContainerNode content = inline ? inlineContent
-                    : from == Datastore.RUNNING ? datastores.running().read() : datastores.candidate().content();
-            switch (target) {
-                case CANDIDATE -> datastores.candidate().replace(content);
-                case RUNNING -> {
-                    model.validator().validate(content);
-                    datastores.running().commit(content);
-                }
-                default -> throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL,
-                        "cannot copy to " + target.xmlName()));
-            }
+        ContainerNode content = inline ? inlineContent : datastores.read(from);
+        switch (target) {
+            case CANDIDATE -> datastores.replaceCandidate(owner(), content);
+            case RUNNING -> datastores.replaceRunning(owner(), content);
+            default -> throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL,
+                    "cannot copy to " + target.xmlName()));
         }
         return RpcReplies.ok(reply);
     }

@@ -47,7 +47,7 @@ public final class DataReader {
     public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
             throws StoreException {
         WithDefaultsMode mode = mode(params);
-        ContainerNode root = overlay.merge(candidates(datastores.running().read(), filter), state.read(filter));
+        ContainerNode root = overlay.merge(candidates(datastores.running(), filter), state.read(filter));
         Optional<ContainerNode> netconf = netconfState.build();
         if (netconf.isPresent()) {
             var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
@@ -62,8 +62,7 @@ public final class DataReader {
     public Element config(Document reply, Datastore source, Map<String, Element> params, Optional<Element> filter)
             throws StoreException {
         WithDefaultsMode mode = mode(params);
-        ContainerNode root = source == Datastore.RUNNING ? datastores.running().read()
-                : datastores.candidate().content();
+        ContainerNode root = datastores.read(source);
         return write(reply, defaults.apply(mode, candidates(root, filter), false), filter);
     }
 

@@ -1,7 +1,6 @@
 package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigStore;
-import io.stampd.store.Datastore;
 import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
@@ -25,10 +24,7 @@ public final class DiscardChangesOperation extends ProtocolOperation {
     @Override
     protected Element execute(Element operation, Document reply) throws StoreException {
         parameters(operation, Set.of());
-        synchronized (datastores) {
-            datastores.locks().checkWritable(Datastore.CANDIDATE, session(), "discard-changes");
-            datastores.candidate().discard();
-        }
+        datastores.discardChanges(owner());
         return RpcReplies.ok(reply);
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
 import org.opendaylight.yangtools.yang.common.ErrorType;
-import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -72,23 +71,16 @@ public final class EditConfigOperation extends ProtocolOperation {
         }
         List<EditStep> steps = model.edit(required(params, "config", "edit-config"), defaultOperation);
 
-        synchronized (datastores) {
-            datastores.locks().checkWritable(target, session(), "edit-config");
-            if (target == Datastore.CANDIDATE && !testOnly) {
-                datastores.candidate().edit(m -> model.applier().apply(steps, m));
-                return RpcReplies.ok(reply);
-            }
-            ContainerNode base = target == Datastore.CANDIDATE ? datastores.candidate().content()
-                    : datastores.running().read();
-            ConfigTree scratch = model.newTree(base);
-            scratch.change(m -> model.applier().apply(steps, m));
-            ContainerNode result = scratch.content();
-            model.validator().validate(result);
-            if (testOnly) {
-                datastores.running().validate(result);
-            } else {
-                datastores.running().commit(result);
-            }
+        ConfigTree.Change change = m -> model.applier().apply(steps, m);
+        if (target == Datastore.RUNNING) {
+            datastores.editRunning(owner(), change, testOnly);
+        } else if (!testOnly) {
+            datastores.editCandidate(owner(), change);
+        } else {
+            datastores.locks().checkWritable(target, owner(), "edit-config");
+            ConfigTree scratch = model.newTree(datastores.candidate());
+            scratch.change(change);
+            datastores.validate(scratch.content());
         }
         return RpcReplies.ok(reply);
     }

@@ -1,6 +1,7 @@
 package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigStore;
+import io.stampd.store.LockOwner;
 import io.stampd.store.StoreError;
 import io.stampd.store.StoreException;
 import java.util.Set;
@@ -46,7 +47,7 @@ public final class KillSessionOperation extends ProtocolOperation {
                 "no session " + victim + " known to hold locks or to have edited").withInfo("bad-element",
                 "session-id")));
         target.close();
-        datastores.sessionEnded(victim);
+        datastores.ownerEnded(LockOwner.netconf(victim));
         sessions.ended(victim);
         return RpcReplies.ok(reply);
     }

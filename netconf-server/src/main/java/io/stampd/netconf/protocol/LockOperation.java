@@ -2,7 +2,6 @@ package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigStore;
 import io.stampd.store.Datastore;
-import io.stampd.store.StoreError;
 import io.stampd.store.StoreException;
 import java.util.Set;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
@@ -31,14 +30,7 @@ public final class LockOperation extends ProtocolOperation {
     protected Element execute(Element operation, Document reply) throws StoreException {
         var params = parameters(operation, Set.of("target"));
         Datastore target = configurationDatastore(datastore(required(params, "target", "lock")));
-        synchronized (datastores) {
-            if (target == Datastore.CANDIDATE && datastores.candidate().modified()
-                    && datastores.locks().holder(Datastore.CANDIDATE).isEmpty()) {
-                throw new StoreException(StoreError.lockDenied(0, "the candidate holds uncommitted changes;"
-                        + " commit or discard-changes before locking it"));
-            }
-            datastores.locks().lock(target, session());
-        }
+        datastores.lock(target, owner());
         return RpcReplies.ok(reply);
     }
 }

@@ -72,7 +72,7 @@ public final class NetconfStateData {
             locks.holder(d).ifPresent(h -> children.add(container("locks", List.of(ImmutableNodes.newChoiceBuilder()
                     .withNodeIdentifier(id("lock-type"))
                     .withChild(container("global-lock", List.of(
-                            leaf("locked-by-session", Uint32.valueOf(h.sessionId())),
+                            leaf("locked-by-session", Uint32.valueOf(h.owner().netconfSessionId())),
                             leaf("locked-time", h.since().toString()))))
                     .build()))));
             entries.add(entry(NodeIdentifierWithPredicates.of(q("datastore"), q("name"), d.xmlName()),

@@ -1,6 +1,7 @@
 package io.stampd.netconf.protocol;
 
 import io.stampd.store.Datastore;
+import io.stampd.store.LockOwner;
 import io.stampd.store.StoreError;
 import io.stampd.store.StoreException;
 import java.util.List;
@@ -49,6 +50,11 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
     }
 
     /** The session's id as a number (lock holders, error-info). */
+    /** This session as the store names lock holders and change owners. */
+    protected final LockOwner owner() {
+        return LockOwner.netconf(session());
+    }
+
     protected final long session() {
         return sessionId().getValue().longValue();
     }

@@ -1,9 +1,8 @@
 package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigStore;
-import io.stampd.store.ConfigTree;
+import io.stampd.store.LockOwner;
 import io.stampd.store.RunningDatastore;
-import io.stampd.store.SharedCandidate;
 import java.util.Set;
 import org.opendaylight.mdsal.dom.api.DOMDataBroker;
 import org.opendaylight.netconf.api.CapabilityURN;
@@ -31,6 +30,7 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
             new BasicCapability("urn:ietf:params:netconf:capability:validate:1.1"),
             new BasicCapability(CapabilityURN.WRITABLE_RUNNING),
             new BasicCapability(CapabilityURN.ROLLBACK_ON_ERROR),
+            new BasicCapability("urn:ietf:params:netconf:capability:confirmed-commit:1.1"),
             new BasicCapability(WithDefaultsMode.CAPABILITY));
 
     private final ConfigModel model;
@@ -48,8 +48,7 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
                                      NetconfMonitoringService monitoring) {
         this.model = new ConfigModel(context);
         var running = new RunningDatastore(raw, checked, model.paths());
-        var candidate = new SharedCandidate(model.newTree(ConfigTree.emptyRoot()), running);
-        this.datastores = new ConfigStore(running, candidate);
+        this.datastores = new ConfigStore(running, model);
         this.state = new OperationalState(running);
         this.reader = new DataReader(model, datastores, new NetconfStateData(context, monitoring, datastores.locks()),
                 state);
@@ -83,7 +82,8 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
                 new GetConfigOperation(sessionId, reader).recordingIn(sessions),
                 new EditConfigOperation(sessionId, model, datastores).recordingIn(sessions),
                 new CopyConfigOperation(sessionId, model, datastores).recordingIn(sessions),
-                new CommitOperation(sessionId, model, datastores).recordingIn(sessions),
+                new CommitOperation(sessionId, datastores).recordingIn(sessions),
+                new CancelCommitOperation(sessionId, datastores).recordingIn(sessions),
                 new DiscardChangesOperation(sessionId, datastores).recordingIn(sessions),
                 new ValidateOperation(sessionId, model, datastores).recordingIn(sessions),
                 new LockOperation(sessionId, datastores).recordingIn(sessions),
@@ -98,7 +98,7 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
             @Override
             public void close() {
                 // the session is over: its locks go (RFC 6241, 7.5)
-                datastores.sessionEnded(id);
+                datastores.ownerEnded(LockOwner.netconf(id));
                 sessions.ended(id);
             }
         };

@@ -29,12 +29,7 @@ public final class UnlockOperation extends ProtocolOperation {
     protected Element execute(Element operation, Document reply) throws StoreException {
         var params = parameters(operation, Set.of("target"));
         Datastore target = configurationDatastore(datastore(required(params, "target", "unlock")));
-        synchronized (datastores) {
-            datastores.locks().unlock(target, session());
-            if (target == Datastore.CANDIDATE && datastores.candidate().modified()) {
-                datastores.candidate().discard();
-            }
-        }
+        datastores.unlock(target, owner());
         return RpcReplies.ok(reply);
     }
 }

@@ -39,10 +39,9 @@ public final class ValidateOperation extends ProtocolOperation {
             content = model.content(inner.getFirst());
         } else {
             Datastore from = configurationDatastore(datastore(source));
-            content = from == Datastore.RUNNING ? datastores.running().read() : datastores.candidate().content();
+            content = datastores.read(from);
         }
-        model.validator().validate(content);
-        datastores.running().validate(content);
+        datastores.validate(content);
         return RpcReplies.ok(reply);
     }
 }

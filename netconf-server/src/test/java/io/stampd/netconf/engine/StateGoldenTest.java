@@ -11,9 +11,7 @@ import io.stampd.netconf.protocol.DataReader;
 import io.stampd.netconf.protocol.NetconfStateData;
 import io.stampd.netconf.protocol.OperationalState;
 import io.stampd.store.ConfigStore;
-import io.stampd.store.ConfigTree;
 import io.stampd.store.RunningDatastore;
-import io.stampd.store.SharedCandidate;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -127,7 +125,7 @@ class StateGoldenTest {
 
         var model = new ConfigModel(context);
         var running = new RunningDatastore(broker, broker, model.paths());
-        var datastores = new ConfigStore(running, new SharedCandidate(model.newTree(ConfigTree.emptyRoot()), running));
+        var datastores = new ConfigStore(running, model);
         // No monitoring service: the filters below select stampd's data only.
         var monitoring = (NetconfMonitoringService) Proxy.newProxyInstance(StateGoldenTest.class.getClassLoader(),
                 new Class<?>[] {NetconfMonitoringService.class}, (p, m, a) -> emptyOf(m.getReturnType()));
