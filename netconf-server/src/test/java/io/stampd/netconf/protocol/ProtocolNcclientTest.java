@@ -53,6 +53,12 @@ class ProtocolNcclientTest {
     }
 
     @Test
+    void confirmedCommitRollsBackTheDataPlaneUnlessConfirmed() throws Exception {
+        runAgainstAgent("ncclient_confirmed_commit.py", List.of(String.valueOf(freeUdpPort()),
+                String.valueOf(freeUdpPort()), String.valueOf(freeUdpPort()), String.valueOf(freeUdpPort())));
+    }
+
+    @Test
     void locksSharedCandidateDiscardAndValidateAcrossSessions() throws Exception {
         runAgainstAgent("ncclient_locks.py", List.of());
     }
