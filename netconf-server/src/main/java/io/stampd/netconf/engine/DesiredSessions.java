@@ -57,9 +57,14 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
             boolean enabled = senderEnable && flag(e, "test-session-enable", true);
             senders.put(c.id(), new SenderIntent(c, enabled, thresholds(e, path)));
         }
+        Map<Long, MapEntryNode> reflectorEntries = new LinkedHashMap<>();
+        for (MapEntryNode e : entries(reflectorContainer, "reflector-test-session")) {
+            reflectorEntries.put(Long.parseLong(leaf(e, "session-index").orElseThrow()), e);
+        }
         Map<Long, ReflectorIntent> reflectors = new LinkedHashMap<>();
         for (ReflectorSessionConfig c : sessions.reflectors()) {
-            reflectors.put(c.id(), new ReflectorIntent(c, reflectorEnable));
+            boolean enabled = reflectorEnable && flag(reflectorEntries.get(c.id()), "test-session-enable", true);
+            reflectors.put(c.id(), new ReflectorIntent(c, enabled));
         }
         PlaneSettings plane = stamp == null ? PlaneSettings.SOCKET : StampConfigCheck.plane(stamp);
         return new DesiredSessions(senders, reflectors, senderEnable, reflectorEnable, plane);
