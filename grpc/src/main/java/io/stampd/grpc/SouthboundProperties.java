@@ -34,8 +34,22 @@ final class SouthboundProperties {
     }
 
     Optional<SouthboundSettings> settings() {
+        java.util.Set<String> known = java.util.Set.of(LISTEN_ADDRESS_KEY, PORT_KEY, CERTIFICATE_KEY, PRIVATE_KEY_KEY,
+                TOKEN_FILE_KEY);
+        java.util.List<String> given = properties.stringPropertyNames().stream().filter(k -> k.startsWith("grpc."))
+                .sorted().toList();
+        for (String key : given) {
+            if (!known.contains(key)) {
+                throw bad(key, properties.getProperty(key), "unknown setting; the gRPC settings are " + known.stream()
+                        .sorted().toList());
+            }
+        }
         String port = value(PORT_KEY);
         if (port == null) {
+            if (!given.isEmpty()) {
+                throw bad(given.getFirst(), properties.getProperty(given.getFirst()), PORT_KEY
+                        + " is missing: the gRPC southbound is off without it (the original nodes use 12345)");
+            }
             return Optional.empty();
         }
         return Optional.of(new SouthboundSettings(listenAddress(), port(port), tls(), token()));

@@ -2,10 +2,15 @@ package io.stampd.netconf;
 
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.node.NodeDataPlane;
+import io.stampd.grpc.SouthboundServer;
+import io.stampd.grpc.SouthboundSettings;
 import io.stampd.netconf.engine.Engine;
 import io.stampd.netconf.engine.EngineSettings;
+import io.stampd.netconf.southbound.GrpcSouthbound;
+import io.stampd.netconf.southbound.RecordSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +66,12 @@ public final class AgentMain {
               stampd.state-dir = .                 (relative to FILE; holds running.xml)
               stampd.state-records = 5             (latest records per sender in the state)
               stampd.state-refresh-ms = 1000       (how often finished sessions become completed;
-                                                    state is computed when read)""";
+                                                    state is computed when read)
+              grpc.port = 12345                    (serves the gRPC southbound API of the original
+                                                    nodes; off unless set)
+              grpc.listen-address = ::
+              grpc.tls.certificate = FILE, grpc.tls.private-key = FILE  (PEM; both or neither)
+              grpc.token-file = FILE               (callers must send authorization: Bearer TOKEN)""";
 
     public static final String USAGE = "usage: stampd agent --config FILE\n"
             + "Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242) and its STAMP sessions.\n" + SETTINGS;
@@ -86,9 +96,11 @@ public final class AgentMain {
     public static int run(Path configFile, long t0) {
         AgentConfig config;
         EngineSettings settings;
+        Optional<SouthboundSettings> grpc;
         try {
             config = AgentConfig.load(configFile);
             settings = EngineSettings.load(configFile);
+            grpc = GrpcSouthbound.settings(configFile);
         } catch (AgentConfig.ConfigException e) {
             System.err.println("stampd agent: " + e.getMessage());
             return 2;
@@ -120,10 +132,35 @@ public final class AgentMain {
             return 1;
         }
 
+        SouthboundServer southbound = null;
+        if (grpc.isPresent()) {
+            try {
+                southbound = GrpcSouthbound.start(grpc.get(), agent, new RecordSource() {
+                    @Override
+                    public java.util.List<io.stampd.dataplane.session.StampRecord> drain(long id, long max) {
+                        return engine.drainRecords(id, max);
+                    }
+
+                    @Override
+                    public long pending(long id) {
+                        return engine.pendingRecords(id);
+                    }
+                });
+            } catch (AgentConfig.ConfigException e) {
+                engine.close();
+                agent.close();
+                System.err.println("stampd agent: " + e.getMessage());
+                return 2;
+            }
+        }
+        SouthboundServer grpcServer = southbound;
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
                 log.info("stopping");
+                if (grpcServer != null) {
+                    grpcServer.close();
+                }
                 engine.close();
                 agent.close();
             }

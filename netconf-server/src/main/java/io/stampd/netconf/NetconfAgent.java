@@ -1,5 +1,11 @@
 package io.stampd.netconf;
 
+import io.stampd.netconf.protocol.ConfigModel;
+import io.stampd.netconf.protocol.ImplementedCapabilitiesOnly;
+import io.stampd.netconf.protocol.OperationalState;
+import io.stampd.netconf.protocol.ProtocolOperationsFactory;
+import io.stampd.netconf.protocol.ReplacedOdlOperations;
+import io.stampd.store.ConfigStore;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -11,10 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.stampd.netconf.protocol.ImplementedCapabilitiesOnly;
-import io.stampd.netconf.protocol.OperationalState;
-import io.stampd.netconf.protocol.ProtocolOperationsFactory;
-import io.stampd.netconf.protocol.ReplacedOdlOperations;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.mdsal.dom.api.DOMDataBroker;
 import org.opendaylight.mdsal.dom.api.DOMRpcProviderService;
@@ -79,6 +81,7 @@ public final class NetconfAgent implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final DOMDataBroker broker;
+    private ProtocolOperationsFactory protocol;
     private final InetSocketAddress address;
 
     /**
@@ -150,7 +153,8 @@ public final class NetconfAgent implements AutoCloseable {
         resources.push(monitoring);
         aggregator.onAddNetconfOperationServiceFactory(new GetSchemaFactory(monitoring));
         var advertised = new ImplementedCapabilitiesOnly(monitoring); // what the hello says
-        var protocol = new ProtocolOperationsFactory(models.context(), broker, checked, advertised);
+        protocol = new ProtocolOperationsFactory(models.context(), broker, checked, advertised);
+        resources.push(protocol.datastores());
         aggregator.onAddNetconfOperationServiceFactory(protocol);
         beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator,
                 protocol.operationalState()));
@@ -218,6 +222,16 @@ public final class NetconfAgent implements AutoCloseable {
         } catch (UnsupportedConfigurationException | TimeoutException e) {
             throw new AgentConfig.ConfigException("cannot start the NETCONF server: " + e.getMessage());
         }
+    }
+
+    /** The configuration store every front end shares (NETCONF's operations, the gRPC southbound). */
+    public ConfigStore store() {
+        return protocol.datastores();
+    }
+
+    /** The YANG model the store's configuration follows. */
+    public ConfigModel model() {
+        return protocol.model();
     }
 
     public InetSocketAddress address() {

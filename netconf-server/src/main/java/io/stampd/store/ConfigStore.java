@@ -8,7 +8,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.UnaryOperator;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,13 +175,21 @@ public final class ConfigStore implements AutoCloseable {
         running.validate(content);
     }
 
+    /** What a front end's transaction does: the change it makes to the running it is given. */
+    @FunctionalInterface
+    public interface Transaction {
+        /** May refuse with a StoreException; nothing is changed then. */
+        ConfigTree.Change plan(ContainerNode running) throws StoreException;
+    }
+
     /**
-     * A front end's transaction on running (gRPC): {@code edit} maps the current running to the
-     * new one. While it commits, this owner holds running's lock, so a NETCONF lock or write in
-     * that time is refused with lock-denied naming it; a lock held by someone else refuses the
-     * transaction the same way. Transactions of front ends wait for each other.
+     * A front end's transaction on running (gRPC): {@code tx} plans a change of the current running,
+     * which then passes the YANG constraints and the commit hook, or changes nothing. While it
+     * commits, this owner holds running's lock, so a NETCONF lock or write in that time is refused
+     * with lock-denied naming it; a lock held by someone else refuses the transaction the same way.
+     * Transactions of front ends wait for each other.
      */
-    public void transaction(LockOwner owner, UnaryOperator<ContainerNode> edit) throws StoreException {
+    public void transaction(LockOwner owner, Transaction tx) throws StoreException {
         transactions.lock();
         try {
             ContainerNode before;
@@ -193,13 +200,13 @@ public final class ConfigStore implements AutoCloseable {
                 before = running.read();
             }
             try {
-                ContainerNode after = edit.apply(before);
+                ConfigTree scratch = schema.newTree(before);
+                scratch.change(tx.plan(before));
+                ContainerNode after = scratch.content();
                 if (!after.equals(before)) {
                     schema.validate(after);
                     running.commit(after);
                 }
-            } catch (TransactionAbort abort) {
-                throw abort.cause();
             } finally {
                 synchronized (this) {
                     locks.unlock(Datastore.RUNNING, owner);
@@ -207,19 +214,6 @@ public final class ConfigStore implements AutoCloseable {
             }
         } finally {
             transactions.unlock();
-        }
-    }
-
-    /** Lets a transaction's edit function refuse with a {@link StoreException}. */
-    public static final class TransactionAbort extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public TransactionAbort(StoreException cause) {
-            super(cause.getMessage(), cause, false, false);
-        }
-
-        StoreException cause() {
-            return (StoreException) getCause();
         }
     }
 

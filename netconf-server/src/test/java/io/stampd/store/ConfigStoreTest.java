@@ -120,7 +120,7 @@ class ConfigStoreTest {
     @Test
     void aLockOfOneOwnerRefusesTheOthersWithTheHolderNamed() throws Exception {
         store.lock(Datastore.RUNNING, alice);
-        var e = assertThrows(StoreException.class, () -> store.transaction(grpc, root -> root));
+        var e = assertThrows(StoreException.class, () -> store.transaction(grpc, root -> m -> { }));
         assertEquals(ErrorTag.LOCK_DENIED, e.first().tag());
         assertTrue(e.getMessage().contains("NETCONF session 1"), e.getMessage());
         store.unlock(Datastore.RUNNING, alice);
@@ -133,7 +133,7 @@ class ConfigStoreTest {
 
     @Test
     void aTransactionHoldsRunningsLockWhileItCommits() throws Exception {
-        ContainerNode withReflector = withReflector(5);
+        ConfigTree.Change withReflector = reflector(5);
         holdCommits = new CountDownLatch(1);
         commitStarted = new CountDownLatch(1);
         Future<?> tx;
@@ -153,12 +153,6 @@ class ConfigStoreTest {
         store.lock(Datastore.RUNNING, alice);
     }
 
-    private ContainerNode withReflector(int index) throws Exception {
-        ConfigTree scratch = model.newTree(store.running());
-        scratch.change(reflector(index));
-        return scratch.content();
-    }
-
     @Test
     void anUnconfirmedCommitIsRolledBackThroughTheHook() throws Exception {
         store.editRunning(alice, reflector(1), false);
@@ -166,7 +160,7 @@ class ConfigStoreTest {
         store.commit(alice, ConfirmedCommit.confirmed(Duration.ofSeconds(1), Optional.empty(), Optional.empty()));
         assertTrue(runningHas(2));
         assertTrue(store.confirmPending());
-        var refused = assertThrows(StoreException.class, () -> store.transaction(grpc, root -> root));
+        var refused = assertThrows(StoreException.class, () -> store.transaction(grpc, root -> m -> { }));
         assertEquals(ErrorTag.IN_USE, refused.first().tag());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (store.confirmPending() && System.nanoTime() < deadline) {

@@ -11,22 +11,22 @@ import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
 
 /** Reading stampd-stamp nodes out of a NormalizedNode tree: children, leaves as text, list entries. */
-final class ConfigNodes {
+public final class ConfigNodes {
     private ConfigNodes() {
     }
 
-    static Optional<DataContainerNode> child(DataContainerNode parent, String name) {
+    public static Optional<DataContainerNode> child(DataContainerNode parent, String name) {
         return parent != null && parent.childByArg(StampNames.id(name)) instanceof DataContainerNode c
                 ? Optional.of(c) : Optional.empty();
     }
 
-    static Optional<String> leaf(DataContainerNode parent, String name) {
+    public static Optional<String> leaf(DataContainerNode parent, String name) {
         return parent != null && parent.childByArg(StampNames.id(name)) instanceof LeafNode<?> l
                 ? Optional.of(l.body().toString()) : Optional.empty();
     }
 
     /** A leaf that may also sit inside a choice of {@code parent} (choices are nodes of their own). */
-    static Optional<String> leafInChoices(DataContainerNode parent, String name) {
+    public static Optional<String> leafInChoices(DataContainerNode parent, String name) {
         Optional<String> direct = leaf(parent, name);
         if (direct.isPresent() || parent == null) {
             return direct;
@@ -42,11 +42,11 @@ final class ConfigNodes {
         return Optional.empty();
     }
 
-    static boolean flag(DataContainerNode parent, String name, boolean dflt) {
+    public static boolean flag(DataContainerNode parent, String name, boolean dflt) {
         return leaf(parent, name).map(Boolean::parseBoolean).orElse(dflt);
     }
 
-    static Collection<MapEntryNode> entries(DataContainerNode parent, String list) {
+    public static Collection<MapEntryNode> entries(DataContainerNode parent, String list) {
         return parent != null && parent.childByArg(StampNames.id(list)) instanceof MapNode m ? m.body() : List.of();
     }
 }

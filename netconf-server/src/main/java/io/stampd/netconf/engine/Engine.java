@@ -1,6 +1,7 @@
 package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.DataPlane;
+import io.stampd.dataplane.session.StampRecord;
 import io.stampd.netconf.AgentConfig;
 import io.stampd.netconf.CommitVetoException;
 import io.stampd.netconf.ConfigChange;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -131,6 +133,33 @@ public final class Engine implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * The records of sender session {@code senderId} not taken before, oldest first, at most {@code
+     * max}; the rest stay for the next call (fetch-records, and gRPC's GetStampSessionResults).
+     *
+     * @throws NoSuchElementException if no such sender session is configured
+     */
+    public List<StampRecord> drainRecords(long senderId, long max) {
+        try {
+            return runningSessions().fetchRecords(senderId, max).records();
+        } catch (SessionManager.RequestRefused e) {
+            throw new NoSuchElementException(e.getMessage());
+        }
+    }
+
+    /** How many records of sender session {@code senderId} wait to be taken; 0 if there is no such session. */
+    public long pendingRecords(long senderId) {
+        return runningSessions().pendingRecords(senderId);
+    }
+
+    private SessionManager runningSessions() {
+        SessionManager m = sessions.getNow(null);
+        if (m == null) {
+            throw new IllegalStateException("the data plane is still starting");
+        }
+        return m;
     }
 
     private ConfigCommitHook ready() throws CommitVetoException {

@@ -219,6 +219,16 @@ public final class SessionManager implements AutoCloseable {
         return new FetchedRecords(records, s.statistics().pendingRecords());
     }
 
+    /** How many records of a sender session wait to be fetched (0 if there is no such session). */
+    synchronized long pendingRecords(long id) {
+        SenderSession s = senders.get(id);
+        if (s == null) {
+            return 0;
+        }
+        s.statistics().recordStaleHeldReply(System.nanoTime());
+        return s.statistics().pendingRecords();
+    }
+
     record FetchedRecords(List<StampRecord> records, long remaining) {
     }
 

@@ -58,6 +58,11 @@ public final class ProtocolOperationsFactory implements NetconfOperationServiceF
         return datastores;
     }
 
+    /** The YANG model as the operations read and check configuration (other front ends share it). */
+    public ConfigModel model() {
+        return model;
+    }
+
     /** Where get takes the operational state from (the application plugs its provider in here). */
     public OperationalState operationalState() {
         return state;

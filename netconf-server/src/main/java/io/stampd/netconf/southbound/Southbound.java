@@ -1,0 +1,125 @@
+package io.stampd.netconf.southbound;
+
+import io.stampd.grpc.srv6pm.StatusCode;
+import io.stampd.store.ConfigStore;
+import io.stampd.store.ConfigTree;
+import io.stampd.store.LockOwner;
+import io.stampd.store.StoreException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+
+/** What the sender and reflector sides of the southbound share: argument checks and store transactions. */
+final class Southbound {
+    /** The StatusCode of a change refused because running is locked or a confirmed commit waits. */
+    static final StatusCode BUSY = StatusCode.STATUS_CODE_INTERNAL_ERROR;
+
+    private Southbound() {
+    }
+
+    /** One call's work; a Refusal ends it with that outcome. */
+    @FunctionalInterface
+    interface Call {
+        Outcome run() throws Outcome.Refusal;
+    }
+
+    /** A transaction's change of running; an Abort ends the call with its outcome, changing nothing. */
+    @FunctionalInterface
+    interface Plan {
+        ConfigTree.Change plan(ContainerNode running) throws StoreException, Abort;
+    }
+
+    static final class Abort extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Outcome.Refusal refusal;
+
+        Abort(Outcome.Refusal refusal) {
+            super(refusal.getMessage(), null, false, false);
+            this.refusal = refusal;
+        }
+
+        Outcome.Refusal refusal() {
+            return refusal;
+        }
+    }
+
+    static Outcome run(Call call) {
+        try {
+            return call.run();
+        } catch (Outcome.Refusal r) {
+            return r.outcome();
+        }
+    }
+
+    static void transaction(ConfigStore store, LockOwner owner, StatusCode busy, Plan plan) throws Outcome.Refusal {
+        Abort[] aborted = {null};
+        try {
+            store.transaction(owner, running -> {
+                try {
+                    return plan.plan(running);
+                } catch (Abort a) {
+                    aborted[0] = a;
+                    throw new StoreException(io.stampd.store.StoreError.operationFailed(null, a.getMessage()));
+                }
+            });
+        } catch (StoreException e) {
+            if (aborted[0] != null) {
+                throw aborted[0].refusal;
+            }
+            throw Outcome.of(e, busy);
+        }
+    }
+
+    /** An SSID of the request: RFC 8972's field has 16 bits. */
+    static int ssid(int value) throws Outcome.Refusal {
+        if (value < 0 || value > 0xFFFF) {
+            throw Outcome.invalid("ssid " + Integer.toUnsignedString(value) + " does not fit STAMP's 16-bit SSID");
+        }
+        return value;
+    }
+
+    /** An IPv6 address literal of the request in canonical form, or "" if empty. */
+    static String address(String field, String text) throws Outcome.Refusal {
+        if (text.isEmpty()) {
+            return "";
+        }
+        if (!text.contains(":") || text.chars().anyMatch(c -> !(Character.digit(c, 16) >= 0 || c == ':' || c == '.'))) {
+            throw Outcome.invalid(field + " '" + text + "' is not an IPv6 address");
+        }
+        try {
+            InetAddress a = InetAddress.getByName(text); // a literal: no name lookup
+            if (!(a instanceof Inet6Address)) {
+                throw Outcome.invalid(field + " '" + text + "' is not an IPv6 address");
+            }
+            return a.getHostAddress().replaceAll("%.*$", "");
+        } catch (UnknownHostException e) {
+            throw Outcome.invalid(field + " '" + text + "' is not an IPv6 address");
+        }
+    }
+
+    /** The interfaces of an Init must exist on this node. */
+    static void checkInterfaces(List<String> names) throws Outcome.Refusal {
+        for (String name : names) {
+            try {
+                if (name.isEmpty() || NetworkInterface.getByName(name) == null) {
+                    throw Outcome.invalid("interface '" + name + "' does not exist on this node");
+                }
+            } catch (SocketException e) {
+                throw Outcome.invalid("interface '" + name + "' cannot be looked up: " + e.getMessage());
+            }
+        }
+    }
+
+    static Optional<StampSessions.Entry> find(List<StampSessions.Entry> sessions, int ssid) throws Abort {
+        try {
+            return StampSessions.bySsid(sessions, ssid);
+        } catch (StampSessions.Ambiguous e) {
+            throw new Abort(Outcome.invalid(e.getMessage()));
+        }
+    }
+}
