@@ -165,8 +165,30 @@ class GrpcDescriptorTest {
                 STAMPSessionSenderServiceGrpc.getGetResultsCounterMethod().getFullMethodName());
     }
 
+    /**
+     * stampd's own fields are numbered from {@link #FIRST_EXTENSION} on, apart from the reference's,
+     * so that an original controller or node never meets them; these are all of them.
+     */
+    @Test
+    void extensionsAreNumberedApartAndListed() {
+        Map<String, String> actual = new TreeMap<>();
+        for (FileDescriptor file : FILES) {
+            for (Descriptor message : file.getMessageTypes()) {
+                String ext = message.getFields().stream().filter(f -> f.getNumber() >= FIRST_EXTENSION)
+                        .map(f -> type(f) + " " + f.getName() + " = " + f.getNumber())
+                        .collect(Collectors.joining("; "));
+                if (!ext.isEmpty()) {
+                    actual.put(message.getName(), ext);
+                }
+            }
+        }
+        assertEquals(Map.of("CreateStampSenderSessionRequest", "uint32 interval_us = 100"), actual);
+    }
+
+    private static final int FIRST_EXTENSION = 100;
+
     private static String fields(Descriptor message) {
-        return message.getFields().stream()
+        return message.getFields().stream().filter(f -> f.getNumber() < FIRST_EXTENSION)
                 .sorted((a, b) -> Integer.compare(a.getNumber(), b.getNumber()))
                 .map(f -> (f.isRepeated() ? "repeated " : "") + type(f) + " " + f.getName() + " = " + f.getNumber())
                 .collect(Collectors.joining("; "));

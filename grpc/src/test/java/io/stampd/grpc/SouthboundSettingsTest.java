@@ -23,8 +23,23 @@ class SouthboundSettingsTest {
     Path dir;
 
     @Test
-    void withoutAPortGrpcIsOff() {
-        assertEquals(Optional.empty(), parse(props("grpc.listen-address", "::1")));
+    void withoutAnyGrpcSettingGrpcIsOff() {
+        assertEquals(Optional.empty(), parse(props("netconf.port", "830")));
+    }
+
+    /** A gRPC setting without grpc.port would silently leave gRPC off: the operator hears about it. */
+    @Test
+    void aGrpcSettingWithoutThePortIsRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> parse(props("grpc.listen-address", "::1")));
+        assertEquals("grpc.listen-address = '::1': grpc.port is missing: the gRPC southbound is off without it"
+                + " (the original nodes use 12345)", e.getMessage());
+    }
+
+    @Test
+    void anUnknownGrpcSettingIsRefusedByName() {
+        var e = assertThrows(IllegalArgumentException.class, () -> parse(props("grpc.port", "12345",
+                "grpc.prot", "1")));
+        assertTrue(e.getMessage().startsWith("grpc.prot = '1': unknown setting"), e.getMessage());
     }
 
     @Test

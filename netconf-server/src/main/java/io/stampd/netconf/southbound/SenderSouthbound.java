@@ -135,13 +135,7 @@ public final class SenderSouthbound implements SenderBackend {
                 reflector = segments.getLast();
             }
             int port = p.getReflectorUdpPort() == 0 ? 862 : p.getReflectorUdpPort();
-            if (r.getInterval() == 0) {
-                throw Outcome.invalid("interval 0: give the seconds between test packets (at least 1)");
-            }
-            long intervalMicros = r.getInterval() * 1_000_000L;
-            if (intervalMicros > 0xFFFF_FFFFL) {
-                throw Outcome.invalid("interval " + r.getInterval() + " s is longer than this node allows (4294 s)");
-            }
+            long intervalMicros = intervalMicros(r);
             DelayMeasurementMode mode = p.getDelayMeasurementMode();
             if (mode == DelayMeasurementMode.DELAY_MEASUREMENT_MODE_ONE_WAY
                     || mode == DelayMeasurementMode.DELAY_MEASUREMENT_MODE_LOOPBACK) {
@@ -294,6 +288,26 @@ public final class SenderSouthbound implements SenderBackend {
         });
         return StampResultsCountersReply.newBuilder().setStatus(o.status())
                 .setNumResults((int) Math.min(count[0], 0xFFFF_FFFFL)).build();
+    }
+
+    /** interval_us (stampd's extension) if given, else interval in whole seconds, as the model's microseconds. */
+    private static long intervalMicros(CreateStampSenderSessionRequest r) throws Outcome.Refusal {
+        if (r.getIntervalUs() != 0) {
+            long us = Integer.toUnsignedLong(r.getIntervalUs());
+            if (us < 1000) {
+                throw Outcome.invalid("interval_us " + us + " is shorter than this node allows (1000 µs)");
+            }
+            return us;
+        }
+        if (r.getInterval() == 0) {
+            throw Outcome.invalid("interval 0: give the seconds between test packets (at least 1), or interval_us");
+        }
+        long us = Integer.toUnsignedLong(r.getInterval()) * 1_000_000L;
+        if (us > 0xFFFF_FFFFL) {
+            throw Outcome.invalid("interval " + Integer.toUnsignedString(r.getInterval())
+                    + " s is longer than this node allows (4294 s)");
+        }
+        return us;
     }
 
     private static StampSessionResult result(int ssid, StampRecord r) {
