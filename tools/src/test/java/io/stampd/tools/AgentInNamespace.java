@@ -2,8 +2,6 @@ package io.stampd.tools;
 
 import io.stampd.netconf.AgentMain;
 import io.stampd.tools.testing.Testbed;
-import org.apache.commons.codec.digest.Crypt;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.codec.digest.Crypt;
 
 /**
  * A real agent process ({@code tools/stampd agent}) inside one namespace of a test bed, listening
@@ -40,6 +39,12 @@ final class AgentInNamespace implements AutoCloseable {
 
     /** Writes a configuration into {@code dir} and starts the agent; call {@link #awaitListening} next. */
     static AgentInNamespace start(Testbed testbed, String namespace, Path dir) throws IOException {
+        return start(testbed, namespace, dir, "");
+    }
+
+    /** Like {@link #start(Testbed, String, Path)}, with {@code extraSettings} appended (a later key wins). */
+    static AgentInNamespace start(Testbed testbed, String namespace, Path dir, String extraSettings)
+            throws IOException {
         Files.createDirectories(dir);
         byte[] pw = new byte[12];
         new SecureRandom().nextBytes(pw);
@@ -47,7 +52,7 @@ final class AgentInNamespace implements AutoCloseable {
         Files.writeString(dir.resolve("agent.conf"), "netconf.port = " + PORT + "\n"
                 + "netconf.listen-address = ::1\n"
                 + "netconf.user." + USER + ".password-hash = " + Crypt.crypt(password, "$6$stampdnetns") + "\n"
-                + "stampd.state-dir = state\n");
+                + "stampd.state-dir = state\n" + extraSettings);
         AgentInNamespace agent = new AgentInNamespace(testbed, namespace, dir, password);
         agent.launch();
         return agent;
@@ -109,6 +114,14 @@ final class AgentInNamespace implements AutoCloseable {
             throw new AssertionError("agent in " + namespace + " did not stop within 30 s of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    String user() {
+        return USER;
+    }
+
+    String password() {
+        return password;
     }
 
     NetconfClient client() {

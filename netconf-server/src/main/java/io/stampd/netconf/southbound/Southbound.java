@@ -1,15 +1,13 @@
 package io.stampd.netconf.southbound;
 
+import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.grpc.srv6pm.StatusCode;
 import io.stampd.store.ConfigStore;
 import io.stampd.store.ConfigTree;
 import io.stampd.store.LockOwner;
 import io.stampd.store.StoreException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
@@ -83,22 +81,15 @@ final class Southbound {
         return value;
     }
 
-    /** An IPv6 address literal of the request in canonical form, or "" if empty. */
+    /** An IPv6 address literal of the request in RFC 5952 form, or "" if empty. */
     static String address(String field, String text) throws Outcome.Refusal {
         if (text.isEmpty()) {
             return "";
         }
-        if (!text.contains(":") || text.chars().anyMatch(c -> !(Character.digit(c, 16) >= 0 || c == ':' || c == '.'))) {
-            throw Outcome.invalid(field + " '" + text + "' is not an IPv6 address");
-        }
         try {
-            InetAddress a = InetAddress.getByName(text); // a literal: no name lookup
-            if (!(a instanceof Inet6Address)) {
-                throw Outcome.invalid(field + " '" + text + "' is not an IPv6 address");
-            }
-            return a.getHostAddress().replaceAll("%.*$", "");
-        } catch (UnknownHostException e) {
-            throw Outcome.invalid(field + " '" + text + "' is not an IPv6 address");
+            return Ipv6Addresses.format(Ipv6Addresses.parse(text, field));
+        } catch (IllegalArgumentException e) {
+            throw Outcome.invalid(e.getMessage());
         }
     }
 
