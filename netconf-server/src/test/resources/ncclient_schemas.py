@@ -37,7 +37,8 @@ def main():
             q = parse_qs(urlsplit(c).query)
             if "module" in q:
                 modules[q["module"][0]] = (q.get("revision", [""])[0], c.split("?")[0])
-        for needed in ("stampd-stamp", "ietf-netconf-monitoring", "ietf-inet-types", "ietf-yang-types"):
+        for needed in ("stampd-stamp", "ietf-netconf-monitoring", "ietf-inet-types", "ietf-yang-types", "ietf-netconf",
+                       "notifications"):
             if needed not in modules:
                 fail(f"module {needed} not advertised: {sorted(modules)}")
         print(f"OK hello: {len(caps)} capabilities, {len(modules)} modules: {', '.join(sorted(modules))}")

@@ -23,8 +23,9 @@ import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
 
 /**
  * The YANG modules the agent serves, parsed at start-up (no generated code): stampd's own from the
- * jar (copied there from the repository's yang/ directory), the RFC 6991 types from OpenDaylight's
- * model jars. The same texts answer get-schema and make up the module capabilities of the hello.
+ * jar (copied there from the repository's yang/ directory), the RFC 6991 types and the NETCONF
+ * modules (RFC 6241, 6022, 5277) from OpenDaylight's model jars. The same texts answer get-schema
+ * and make up the module capabilities of the hello.
  */
 public final class YangModels {
     public static final String STAMP_NAMESPACE = "urn:stampd:yang:stampd-stamp";
@@ -35,12 +36,29 @@ public final class YangModels {
     /** stampd's features that this agent implements: the xdp and af-packet data planes. */
     static final List<String> STAMP_FEATURES = List.of("xdp", "af-packet");
 
+    static final QNameModule NETCONF_MODULE =
+            QNameModule.of(XMLNamespace.of("urn:ietf:params:xml:ns:netconf:base:1.0"), Revision.of("2011-06-01"));
+    /**
+     * The features of ietf-netconf that the hello's capabilities stand for (:candidate,
+     * :writable-running, :rollback-on-error, :validate); not confirmed-commit, startup, url, xpath.
+     */
+    static final List<String> NETCONF_FEATURES = List.of("candidate", "writable-running", "rollback-on-error",
+            "validate");
+
     private static final List<String> RESOURCES = List.of(
             "/META-INF/stampd/yang/stampd-stamp.yang",
             "/META-INF/yang/ietf-inet-types@2013-07-15.yang",
             "/META-INF/yang/ietf-yang-types@2013-07-15.yang",
             // /netconf-state and get-schema (RFC 6022): advertised so that controllers download the models
-            "/META-INF/yang/ietf-netconf-monitoring@2010-10-04.yang");
+            "/META-INF/yang/ietf-netconf-monitoring@2010-10-04.yang",
+            // The operations themselves (RFC 6241), which every NETCONF server implements and so
+            // announces: OpenDaylight parses the replies of get and get-config with the device's
+            // ietf-netconf and cannot read a mounted device that lacks it.
+            "/META-INF/yang/ietf-netconf@2011-06-01.yang",
+            // create-subscription (RFC 5277), behind the :notification capability, for which
+            // OpenDaylight requires this module and otherwise reports it as an unavailable
+            // capability (missing source) of the mounted node.
+            "/META-INF/yang/notifications@2008-07-14.yang");
 
     private final EffectiveModelContext context;
     private final Map<SourceIdentifier, YangTextSource> sources;
@@ -52,7 +70,8 @@ public final class YangModels {
 
     public static YangModels load() throws IOException, YangParserException {
         var parser = new DefaultYangParserFactory().createParser();
-        parser.setSupportedFeatures(FeatureSet.builder().addModuleFeatures(STAMP_MODULE, STAMP_FEATURES).build());
+        parser.setSupportedFeatures(FeatureSet.builder().addModuleFeatures(STAMP_MODULE, STAMP_FEATURES)
+                .addModuleFeatures(NETCONF_MODULE, NETCONF_FEATURES).build());
         Map<SourceIdentifier, YangTextSource> texts = new LinkedHashMap<>();
         for (String resource : RESOURCES) {
             String text = read(resource);
