@@ -40,10 +40,10 @@ public final class YangModels {
             QNameModule.of(XMLNamespace.of("urn:ietf:params:xml:ns:netconf:base:1.0"), Revision.of("2011-06-01"));
     /**
      * The features of ietf-netconf that the hello's capabilities stand for (:candidate,
-     * :writable-running, :rollback-on-error, :validate); not confirmed-commit, startup, url, xpath.
+     * :writable-running, :rollback-on-error, :validate, :confirmed-commit:1.1); not startup, url, xpath.
      */
     static final List<String> NETCONF_FEATURES = List.of("candidate", "writable-running", "rollback-on-error",
-            "validate");
+            "validate", "confirmed-commit");
 
     private static final List<String> RESOURCES = List.of(
             "/META-INF/stampd/yang/stampd-stamp.yang",
