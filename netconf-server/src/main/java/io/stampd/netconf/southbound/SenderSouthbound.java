@@ -159,6 +159,7 @@ public final class SenderSouthbound implements SenderBackend {
             String source = Southbound.address("stamp_source_ipv6_address", r.getStampSourceIpv6Address());
             String sender = source.isEmpty() ? defaultSource : source;
             String reflectorIp = reflector;
+            long[] key = {0};
             transaction(Southbound.BUSY, running -> {
                 List<StampSessions.Entry> senders = StampSessions.senders(running);
                 if (Southbound.find(senders, ssid).isPresent()) {
@@ -169,8 +170,9 @@ public final class SenderSouthbound implements SenderBackend {
                     throw new Southbound.Abort(Outcome.invalid("key_chain '" + p.getKeyChain() + "' is not configured"
                             + " under /stamp/key-chains"));
                 }
+                key[0] = StampSessions.newKey(senders, ssid);
                 StringBuilder s = new StringBuilder("<stamp-session-sender><sender-test-session>")
-                        .append(leaf("stamp-session-id", StampSessions.newKey(senders, ssid)))
+                        .append(leaf("stamp-session-id", key[0]))
                         .append(leaf("test-session-enable", false))
                         .append(leaf("ssid", ssid))
                         .append(leaf("interval", intervalMicros))
@@ -192,6 +194,7 @@ public final class SenderSouthbound implements SenderBackend {
                 s.append("</forward-path></sender-test-session></stamp-session-sender>");
                 return edits.merge(s.toString());
             });
+            kept.remove(key[0]); // records of an earlier session under the same key are not this one's
             resolved.setReflectorIp(reflector).setReflectorUdpPort(port)
                     .setAuthMode(hmac ? AuthenticationMode.AUTHENTICATION_MODE_HMAC_SHA_256
                             : AuthenticationMode.AUTHENTICATION_MODE_UNAUTHENTICATED)
