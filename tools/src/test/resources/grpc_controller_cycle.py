@@ -301,6 +301,46 @@ def main(a):
             fail("Destroy left sessions in running")
         if sender_state(s_nc, skey) is not None or reflector_state_present(r_nc, rkey):
             fail("Destroy left sessions in the state")
+        # ---- what the original accepted at Create and then failed at: HMAC, PTP, a stateful reflector
+        key = ('<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><stamp xmlns="%s"><key-chains><key-chain>'
+               '<name>k1</name><key>00112233445566778899aabbccddeeff</key></key-chain></key-chains></stamp></config>'
+               % STAMP_NS)
+        for m in (s_nc, r_nc):
+            m.edit_config(target="candidate", config=key)
+            m.commit()
+        expect("reflector Create HMAC PTP stateful", rfl.CreateStampSession(rpb.CreateStampReflectorSessionRequest(
+            ssid=11, return_sidlist=common.SRv6Path(segments=ret), stamp_params=rpb.StampReflectorParameters(
+                reflector_udp_port=862, auth_mode=common.AUTHENTICATION_MODE_HMAC_SHA_256, key_chain="k1",
+                timestamp_format=common.TIMESTAMP_FORMAT_PTPv2,
+                session_reflector_mode=common.SESSION_REFLECTOR_MODE_STATEFUL)), **t), "STATUS_CODE_SUCCESS")
+        c = expect("sender Create HMAC PTP", snd.CreateStampSession(spb.CreateStampSenderSessionRequest(
+            ssid=11, sidlist=common.SRv6Path(segments=fwd), interval=1, interval_us=100000,
+            stamp_params=spb.StampSenderParameters(reflector_ip=r_addr, auth_mode=common.AUTHENTICATION_MODE_HMAC_SHA_256,
+                                                   key_chain="k1", timestamp_format=common.TIMESTAMP_FORMAT_PTPv2)),
+            **t), "STATUS_CODE_SUCCESS")
+        if c.stamp_params.auth_mode != common.AUTHENTICATION_MODE_HMAC_SHA_256 or \
+                c.stamp_params.timestamp_format != common.TIMESTAMP_FORMAT_PTPv2:
+            fail("resolved parameters lost HMAC or PTP: %s" % c.stamp_params)
+        expect("reflector Start 11", rfl.StartStampSession(rpb.StartStampReflectorSessionRequest(ssid=11), **t),
+               "STATUS_CODE_SUCCESS")
+        expect("sender Start 11", snd.StartStampSession(spb.StartStampSenderSessionRequest(ssid=11), **t),
+               "STATUS_CODE_SUCCESS")
+        time.sleep(2)
+        expect("sender Stop 11", snd.StopStampSession(spb.StopStampSenderSessionRequest(ssid=11), **t),
+               "STATUS_CODE_SUCCESS")
+        time.sleep(2.5)
+        got = expect("GetStampSessionResults 11", snd.GetStampSessionResults(
+            spb.GetStampSessionResultsRequest(ssid=11), **t), "STATUS_CODE_SUCCESS").results
+        if len(got) < 10:
+            fail("HMAC + PTP + stateful: only %d results in 2 s at 10 per second" % len(got))
+        for r in got:
+            if not (delay - 0.0002 <= r.test_pkt_rx_timestamp - r.test_pkt_tx_timestamp <= delay + 0.010):
+                fail("HMAC + PTP: T2-T1 = %.6f s" % (r.test_pkt_rx_timestamp - r.test_pkt_tx_timestamp))
+        print("OK HMAC-SHA-256 (key chain k1), PTPv2 and a stateful reflector, accepted at Create: %d results,"
+              " T2-T1 the delay line" % len(got))
+        expect("reflector Destroy 11", rfl.DestroyStampSession(rpb.DestroyStampReflectorSessionRequest(ssid=11), **t),
+               "STATUS_CODE_SUCCESS")
+
         expect("sender Reset", snd.Reset(spb.ResetStampSenderRequest(), **t), "STATUS_CODE_SUCCESS")
         expect("reflector Reset", rfl.Reset(rpb.ResetStampReflectorRequest(), **t), "STATUS_CODE_SUCCESS")
         expect("sender Create after Reset", snd.CreateStampSession(create_sender, **t), "STATUS_CODE_NOT_INITIALIZED")
