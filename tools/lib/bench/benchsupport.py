@@ -107,6 +107,25 @@ def stop(proc, timeout=15):
         return proc.wait(10)
 
 
+def run_reporting(argv, timeout_s):
+    """Runs a measuring tool in its own process group and returns (exit code, its stdout).
+
+    The tool alone gets SIGTERM first (it stops what it started and removes its directory),
+    then whatever is left of its group."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                pass
+        stop(proc)
+    return proc.returncode, out or ""
+
+
 def wait_for_line(path, text, proc, timeout_s, runner, what):
     """Waits until the file proc writes to contains text; fails if proc exits or time runs out."""
     deadline = time.monotonic() + timeout_s
