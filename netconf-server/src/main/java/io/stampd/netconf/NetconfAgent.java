@@ -5,6 +5,7 @@ import io.stampd.netconf.protocol.ImplementedCapabilitiesOnly;
 import io.stampd.netconf.protocol.OperationalState;
 import io.stampd.netconf.protocol.ProtocolOperationsFactory;
 import io.stampd.netconf.protocol.ReplacedOdlOperations;
+import io.stampd.netconf.protocol.YangLibrary;
 import io.stampd.store.ConfigStore;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *   InMemoryDOMDataStore CONFIGURATION + OPERATIONAL ── SerializedDOMDataBroker (raw: the agent's own writes)
  *     CheckedDataBroker (ConfigCommitHook before every client commit; :validate)
  *       ProtocolOperationsFactory (get, get-config, edit-config, commit, lock, ...: shared candidate, locks,
- *         with-defaults, rpc-errors with error-path; package protocol)
+ *         with-defaults, rpc-errors with error-path; NMDA's get-data, edit-data, /yang-library; package protocol)
  *       MdsalNetconfOperationServiceFactory (custom RPCs; its base operations removed by ReplacedOdlOperations)
  *   DOMRpcRouter ── RouterDOMRpcService (custom RPCs plug in here)
  *   GetSchema factory
@@ -152,8 +153,10 @@ public final class NetconfAgent implements AutoCloseable {
         var monitoring = new NetconfMonitoringServiceImpl(aggregator);
         resources.push(monitoring);
         aggregator.onAddNetconfOperationServiceFactory(new GetSchemaFactory(monitoring));
-        var advertised = new ImplementedCapabilitiesOnly(monitoring); // what the hello says
-        protocol = new ProtocolOperationsFactory(models.context(), broker, checked, advertised);
+        // NMDA (RFC 8526): /yang-library, :yang-library:1.1 in the hello, get-data and edit-data
+        var library = YangLibrary.of(models.context(), models.features());
+        var advertised = new ImplementedCapabilitiesOnly(monitoring, library); // what the hello says
+        protocol = new ProtocolOperationsFactory(models.context(), broker, checked, advertised, library);
         resources.push(protocol.datastores());
         aggregator.onAddNetconfOperationServiceFactory(protocol);
         beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator,

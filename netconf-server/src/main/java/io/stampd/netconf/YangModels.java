@@ -23,9 +23,9 @@ import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
 
 /**
  * The YANG modules the agent serves, parsed at start-up (no generated code): stampd's own from the
- * jar (copied there from the repository's yang/ directory), the RFC 6991 types and the NETCONF
- * modules (RFC 6241, 6022, 5277) from OpenDaylight's model jars. The same texts answer get-schema
- * and make up the module capabilities of the hello.
+ * jar (copied there from the repository's yang/ directory), the IETF ones from OpenDaylight's
+ * model jars. The same texts answer get-schema and make up the module capabilities of the hello
+ * and the YANG library (RFC 8525); {@link #features()} is what the library reports as supported.
  */
 public final class YangModels {
     public static final String STAMP_NAMESPACE = "urn:stampd:yang:stampd-stamp";
@@ -36,14 +36,18 @@ public final class YangModels {
     /** stampd's features that this agent implements: the xdp and af-packet data planes. */
     static final List<String> STAMP_FEATURES = List.of("xdp", "af-packet");
 
-    static final QNameModule NETCONF_MODULE =
-            QNameModule.of(XMLNamespace.of("urn:ietf:params:xml:ns:netconf:base:1.0"), Revision.of("2011-06-01"));
+    static final QNameModule NETCONF_MODULE = QNameModule.of(
+            XMLNamespace.of("urn:ietf:params:xml:ns:netconf:base:1.0"), Revision.of("2011-06-01"));
     /**
-     * The features of ietf-netconf that the hello's capabilities stand for (:candidate,
-     * :writable-running, :rollback-on-error, :validate, :confirmed-commit:1.1); not startup, url, xpath.
+     * ietf-netconf's features that the base operations implement (:writable-running, :candidate,
+     * :confirmed-commit:1.1, :rollback-on-error, :validate:1.1); not startup, url, xpath.
      */
-    static final List<String> NETCONF_FEATURES = List.of("candidate", "writable-running", "rollback-on-error",
-            "validate", "confirmed-commit");
+    static final List<String> NETCONF_FEATURES =
+            List.of("writable-running", "candidate", "confirmed-commit", "rollback-on-error", "validate");
+    static final QNameModule NMDA_MODULE = QNameModule.of(
+            XMLNamespace.of("urn:ietf:params:xml:ns:yang:ietf-netconf-nmda"), Revision.of("2019-01-07"));
+    /** get-data's with-origin and origin filters, and its with-defaults (RFC 8526, 3.1.1). */
+    static final List<String> NMDA_FEATURES = List.of("origin", "with-defaults");
 
     private static final List<String> RESOURCES = List.of(
             "/META-INF/stampd/yang/stampd-stamp.yang",
@@ -51,14 +55,29 @@ public final class YangModels {
             "/META-INF/yang/ietf-yang-types@2013-07-15.yang",
             // /netconf-state and get-schema (RFC 6022): advertised so that controllers download the models
             "/META-INF/yang/ietf-netconf-monitoring@2010-10-04.yang",
-            // The operations themselves (RFC 6241), which every NETCONF server implements and so
-            // announces: OpenDaylight parses the replies of get and get-config with the device's
-            // ietf-netconf and cannot read a mounted device that lacks it.
+            // the base operations (RFC 6241) and their with-defaults parameter (RFC 6243), which every
+            // NETCONF server implements and so announces: OpenDaylight parses the replies of get and
+            // get-config with the device's ietf-netconf and cannot read a mounted device that lacks it
             "/META-INF/yang/ietf-netconf@2011-06-01.yang",
+            "/META-INF/yang/ietf-netconf-with-defaults@2011-06-01.yang",
+            // NMDA: datastore and origin identities (RFC 8342), the origin annotation's extension
+            // (RFC 7952), /yang-library (RFC 8525), get-data and edit-data (RFC 8526)
+            "/META-INF/yang/ietf-datastores@2018-02-14.yang",
+            "/META-INF/yang/ietf-origin@2018-02-14.yang",
+            "/META-INF/yang/ietf-yang-metadata@2016-08-05.yang",
+            "/META-INF/yang/ietf-yang-library@2019-01-04.yang",
+            "/META-INF/yang/ietf-netconf-nmda@2019-01-07.yang",
+            "/META-INF/stampd/yang/stampd-deviations.yang",
             // create-subscription (RFC 5277), behind the :notification capability, for which
             // OpenDaylight requires this module and otherwise reports it as an unavailable
             // capability (missing source) of the mounted node.
             "/META-INF/yang/notifications@2008-07-14.yang");
+
+    private static final FeatureSet FEATURES = FeatureSet.builder()
+            .addModuleFeatures(STAMP_MODULE, STAMP_FEATURES)
+            .addModuleFeatures(NETCONF_MODULE, NETCONF_FEATURES)
+            .addModuleFeatures(NMDA_MODULE, NMDA_FEATURES)
+            .build();
 
     private final EffectiveModelContext context;
     private final Map<SourceIdentifier, YangTextSource> sources;
@@ -70,8 +89,7 @@ public final class YangModels {
 
     public static YangModels load() throws IOException, YangParserException {
         var parser = new DefaultYangParserFactory().createParser();
-        parser.setSupportedFeatures(FeatureSet.builder().addModuleFeatures(STAMP_MODULE, STAMP_FEATURES)
-                .addModuleFeatures(NETCONF_MODULE, NETCONF_FEATURES).build());
+        parser.setSupportedFeatures(FEATURES);
         Map<SourceIdentifier, YangTextSource> texts = new LinkedHashMap<>();
         for (String resource : RESOURCES) {
             String text = read(resource);
@@ -106,6 +124,14 @@ public final class YangModels {
 
     public EffectiveModelContext context() {
         return context;
+    }
+
+    /**
+     * The features the model was built with: those listed here for stampd-stamp, ietf-netconf and
+     * ietf-netconf-nmda, every feature of the other modules (they have none).
+     */
+    public FeatureSet features() {
+        return FEATURES;
     }
 
     /** A schema service with the YANG text extension that get-schema and the capabilities need. */

@@ -23,6 +23,7 @@ import org.opendaylight.yangtools.yang.model.api.source.SourceIdentifier;
  * (create-subscription, behind :notification), each with the features the capabilities stand for.
  */
 class YangModelsTest {
+    private static final String DEVIATIONS_REVISION = "2026-12-07";
     private static final QNameModule NOTIFICATIONS =
             QNameModule.of(XMLNamespace.of("urn:ietf:params:xml:ns:netconf:notification:1.0"), Revision.of("2008-07-14"));
 
@@ -35,7 +36,9 @@ class YangModelsTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(Set.of("stampd-stamp@" + YangModels.STAMP_REVISION, "ietf-inet-types@2013-07-15",
                 "ietf-yang-types@2013-07-15", "ietf-netconf-monitoring@2010-10-04", "ietf-netconf@2011-06-01",
-                "notifications@2008-07-14")), modules);
+                "notifications@2008-07-14", "ietf-netconf-with-defaults@2011-06-01", "ietf-datastores@2018-02-14",
+                "ietf-origin@2018-02-14", "ietf-yang-metadata@2016-08-05", "ietf-yang-library@2019-01-04",
+                "ietf-netconf-nmda@2019-01-07", "stampd-deviations@" + DEVIATIONS_REVISION)), modules);
 
         var netconf = context.findModule(YangModels.NETCONF_MODULE).orElseThrow();
         Set<String> rpcs = netconf.getRpcs().stream().map(r -> r.getQName().getLocalName())

@@ -274,7 +274,7 @@ public final class ConfigXmlReader {
     }
 
     /** Prefixes in scope at an element, for values such as identityrefs. */
-    private record ElementNamespaces(Element element) implements javax.xml.namespace.NamespaceContext {
+    record ElementNamespaces(Element element) implements javax.xml.namespace.NamespaceContext {
         @Override
         public String getNamespaceURI(String prefix) {
             String ns = element.lookupNamespaceURI(prefix == null || prefix.isEmpty() ? null : prefix);

@@ -13,7 +13,7 @@ import org.w3c.dom.Element;
 
 /**
  * The {@code <data>} of get and get-config: the datastore's tree (for get, running's
- * configuration with the operational state and /netconf-state), then the with-defaults mode,
+ * configuration with the operational state, /netconf-state and /yang-library), then the with-defaults mode,
  * then the subtree filter, then XML. The state comes from {@link OperationalState}: computed for
  * the filter when the application provides it.
  */
@@ -25,6 +25,7 @@ public final class DataReader {
     private final ConfigModel model;
     private final ConfigStore datastores;
     private final NetconfStateData netconfState;
+    private final YangLibrary library;
     private final OperationalState state;
     private final StateOverlay overlay;
     private final Defaults defaults;
@@ -33,9 +34,16 @@ public final class DataReader {
 
     public DataReader(ConfigModel model, ConfigStore datastores, NetconfStateData netconfState,
                       OperationalState state) {
+        this(model, datastores, netconfState, state, null);
+    }
+
+    /** As above, with {@code /yang-library} (RFC 8525) among the state when {@code library} is given. */
+    public DataReader(ConfigModel model, ConfigStore datastores, NetconfStateData netconfState,
+                      OperationalState state, YangLibrary library) {
         this.model = model;
         this.datastores = datastores;
         this.netconfState = netconfState;
+        this.library = library;
         this.state = state;
         this.overlay = new StateOverlay(model.schema());
         this.defaults = new Defaults(model.schema(), model.values());
@@ -47,15 +55,22 @@ public final class DataReader {
     public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
             throws StoreException {
         WithDefaultsMode mode = mode(params);
+        return write(reply, defaults.apply(mode, operational(filter), true), filter);
+    }
+
+    /**
+     * Running's configuration with the state laid over it, /netconf-state and /yang-library: what
+     * get reads, and the operational datastore of get-data (before with-defaults and filters).
+     */
+    ContainerNode operational(Optional<Element> filter) throws StoreException {
         ContainerNode root = overlay.merge(candidates(datastores.running(), filter), state.read(filter));
-        Optional<ContainerNode> netconf = netconfState.build();
-        if (netconf.isPresent()) {
-            var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
-            root.body().forEach(c -> children.put(c.name(), c));
-            children.put(netconf.get().name(), netconf.get());
-            root = (ContainerNode) Nodes.withChildren(root, children.values());
+        var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
+        root.body().forEach(c -> children.put(c.name(), c));
+        netconfState.build().ifPresent(n -> children.put(n.name(), n));
+        if (library != null) {
+            library.data().ifPresent(y -> children.put(y.name(), y));
         }
-        return write(reply, defaults.apply(mode, root, true), filter);
+        return children.size() == root.body().size() ? root : (ContainerNode) Nodes.withChildren(root, children.values());
     }
 
     /** {@code <get-config>} of running or the candidate. */
@@ -77,7 +92,11 @@ public final class DataReader {
     }
 
     private static WithDefaultsMode mode(Map<String, Element> params) throws StoreException {
-        Element e = params.get(WITH_DEFAULTS);
+        return mode(params.get(WITH_DEFAULTS));
+    }
+
+    /** The mode a with-defaults parameter asks for (explicit without one). */
+    static WithDefaultsMode mode(Element e) throws StoreException {
         if (e == null) {
             return WithDefaultsMode.EXPLICIT;
         }

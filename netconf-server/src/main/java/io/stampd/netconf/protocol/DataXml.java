@@ -14,7 +14,7 @@ import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-/** Writes a data tree as the {@code <data>} element of a get or get-config reply. */
+/** Writes a data tree as the {@code <data>} element of a get, get-config or get-data reply. */
 public final class DataXml {
     private static final XMLOutputFactory XML_OUTPUT = XMLOutputFactory.newFactory();
 
@@ -25,7 +25,12 @@ public final class DataXml {
     }
 
     public Element write(Document doc, ContainerNode root) throws StoreException {
-        Element data = doc.createElementNS(RpcReplies.BASE_NS, "data");
+        return write(doc, root, RpcReplies.BASE_NS);
+    }
+
+    /** As {@link #write(Document, ContainerNode)}, the {@code <data>} element in {@code namespace}. */
+    public Element write(Document doc, ContainerNode root, String namespace) throws StoreException {
+        Element data = doc.createElementNS(namespace, "data");
         try {
             var xml = XML_OUTPUT.createXMLStreamWriter(new DOMResult(data));
             var stream = XMLStreamNormalizedNodeStreamWriter.create(xml, context);

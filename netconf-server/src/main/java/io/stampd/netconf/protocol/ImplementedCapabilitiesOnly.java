@@ -2,6 +2,7 @@ package io.stampd.netconf.protocol;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.opendaylight.netconf.api.CapabilityURN;
 import org.opendaylight.netconf.server.api.monitoring.NetconfMonitoringService;
@@ -16,23 +17,31 @@ import org.opendaylight.yangtools.concepts.Registration;
 /**
  * OpenDaylight's monitoring service as the hello and /netconf-state show it, without the
  * capabilities OpenDaylight adds on its own that stampd's operations do not implement: it always
- * advertises {@code :url:1.0?scheme=file}, which {@link ProtocolOperation}s refuse.
+ * advertises {@code :url:1.0?scheme=file}, which {@link ProtocolOperation}s refuse. With a YANG
+ * library, each module capability also carries the features the server supports and the modules
+ * that deviate it (RFC 6020, 5.6.4), which OpenDaylight leaves out.
  */
 public final class ImplementedCapabilitiesOnly implements NetconfMonitoringService {
     private final NetconfMonitoringService delegate;
+    private final UnaryOperator<String> modules;
 
     public ImplementedCapabilitiesOnly(NetconfMonitoringService delegate) {
+        this(delegate, null);
+    }
+
+    public ImplementedCapabilitiesOnly(NetconfMonitoringService delegate, YangLibrary library) {
         this.delegate = delegate;
+        this.modules = library == null ? UnaryOperator.identity() : library::moduleCapability;
     }
 
     private static boolean implemented(Uri capability) {
         return !capability.getValue().startsWith(CapabilityURN.URL);
     }
 
-    private static Capabilities implementedOf(Capabilities all) {
+    private Capabilities implementedOf(Capabilities all) {
         Set<Uri> uris = all.getCapability() == null ? Set.of()
                 : all.getCapability().stream().filter(ImplementedCapabilitiesOnly::implemented)
-                        .collect(Collectors.toUnmodifiableSet());
+                        .map(u -> new Uri(modules.apply(u.getValue()))).collect(Collectors.toUnmodifiableSet());
         return new CapabilitiesBuilder().setCapability(uris).build();
     }
 

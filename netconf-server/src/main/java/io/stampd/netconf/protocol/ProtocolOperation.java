@@ -137,7 +137,13 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
         return params;
     }
 
-    /** The datastore named inside a target or source parameter ({@code <target><candidate/></target>}). */
+    /** The operations whose target or source ietf-netconf-nmda augments with a datastore leaf. */
+    private static final Set<String> NMDA_DATASTORE_TARGETS = Set.of("lock", "unlock", "validate");
+
+    /**
+     * The datastore named inside a target or source parameter ({@code <target><candidate/></target>},
+     * or for lock, unlock and validate {@code <target><datastore>ds:candidate</datastore></target>}).
+     */
     protected static Datastore datastore(Element param) throws StoreException {
         List<Element> inner = childElements(param);
         if (inner.size() != 1) {
@@ -145,6 +151,14 @@ public abstract class ProtocolOperation extends AbstractNetconfOperation impleme
                     + " must name exactly one datastore"));
         }
         Element e = inner.getFirst();
+        if (e.getLocalName().equals("datastore") && NmdaDatastore.NMDA_NAMESPACE.equals(e.getNamespaceURI())
+                && NMDA_DATASTORE_TARGETS.contains(((Element) param.getParentNode()).getLocalName())) {
+            // RFC 8526, 3.2: lock, unlock and validate may name an NMDA datastore
+            NmdaDatastore d = NmdaDatastore.of(e);
+            return d.configuration().orElseThrow(() -> new StoreException(NmdaDatastore.invalid("ds:" + d.identity()
+                    + " is not a configuration datastore; " + param.getParentNode().getLocalName()
+                    + " takes ds:running or ds:candidate")));
+        }
         if (e.getLocalName().equals("url")) {
             throw new StoreException(StoreError.notSupported(ErrorType.PROTOCOL, "url datastores are not supported"));
         }

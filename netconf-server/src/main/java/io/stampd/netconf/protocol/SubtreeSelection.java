@@ -256,7 +256,8 @@ public final class SubtreeSelection {
             List<QName> path = new ArrayList<>(parentPath);
             path.add(typed.getQName());
             try {
-                return values.parse(typed, path, text, null).equals(value);
+                // prefixes of the filter element (an identityref such as ds:running)
+                return values.parse(typed, path, text, new ConfigXmlReader.ElementNamespaces(f)).equals(value);
             } catch (RuntimeException e) {
                 return false; // not even a value of the type: matches nothing
             }

@@ -17,6 +17,13 @@ public enum WithDefaultsMode {
     public static final String NAMESPACE = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults";
     public static final String CAPABILITY = "urn:ietf:params:netconf:capability:with-defaults:1.0"
             + "?basic-mode=explicit&also-supported=report-all,trim";
+    /**
+     * The same modes for get-data of the operational datastore (RFC 8526, 3.1.1.2): explicit
+     * reports what running sets and the state the server reports; report-all adds the defaults in
+     * use (origin or:default), trim drops values equal to their default.
+     */
+    public static final String OPERATIONAL_CAPABILITY = "urn:ietf:params:netconf:capability:"
+            + "with-operational-defaults:1.0?basic-mode=explicit&also-supported=report-all,trim";
 
     private final String xmlName;
 

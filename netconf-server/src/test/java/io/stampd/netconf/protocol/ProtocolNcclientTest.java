@@ -72,4 +72,9 @@ class ProtocolNcclientTest {
     void schemasAndGetSchemaServeEveryAdvertisedModule() throws Exception {
         runAgainstAgent("ncclient_schemas.py", List.of());
     }
+
+    @Test
+    void nmdaYangLibraryGetDataAndEditDataOverTheDatastores() throws Exception {
+        runAgainstAgent("ncclient_nmda.py", List.of(String.valueOf(freeUdpPort())));
+    }
 }
