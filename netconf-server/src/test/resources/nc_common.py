@@ -1,6 +1,8 @@
 """Shared helpers of the ncclient test scripts: connecting, building <config> payloads, and checking
 rpc-errors (error-tag, error-path, error-type, error-app-tag, error-info) of a refused operation."""
 import re
+import socket
+import struct
 import sys
 import xml.etree.ElementTree as ET
 
@@ -113,3 +115,27 @@ def check_error(label, err, tag, path=None, path_prefix=None, etype="application
         problems.append("no error-message")
     if problems:
         fail(f"{label}: " + "; ".join(problems) + f" — message: {err.message}")
+
+
+def reflector_on_port(index, udp_port):
+    """A <config> with Session-Reflector INDEX (SSID INDEX) listening on UDP_PORT."""
+    return config(reflectors((index, f"<ssid>{index}</ssid><reflector-udp-port>{udp_port}</reflector-udp-port>")))
+
+
+def answers(index, udp_port, tries=4):
+    """Whether a Session-Reflector answers an unauthenticated STAMP test packet (RFC 8762, 4.2.1) on ::1."""
+    packet = struct.pack("!IQHH28x", 1, 0, 0x0001, index)
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        for _ in range(tries):
+            s.sendto(packet, ("::1", udp_port))
+            try:
+                reply, _ = s.recvfrom(2048)
+                return len(reply) >= 44
+            except socket.timeout:
+                continue
+    return False
+
+
+def in_running(m, index):
+    return f"<session-index>{index}</session-index>" in m.get_config(source="running").data_xml

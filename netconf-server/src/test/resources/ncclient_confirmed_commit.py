@@ -6,37 +6,13 @@ follows the configuration); a confirming commit keeps it; persist lets another s
 
 usage: ncclient_confirmed_commit.py HOST PORT USER PASSWORD UDP_PORT1 UDP_PORT2 UDP_PORT3 UDP_PORT4
 """
-import socket
-import struct
 import time
 
-from nc_common import (Failure, args, check_error, config, connect, error_of, fail, reflectors)
+from nc_common import (Failure, answers, args, check_error, connect, error_of, fail, in_running,
+                       reflector_on_port as reflector)
 
 host, port, user, password, *udp = args()
 udp = [int(p) for p in udp]
-
-
-def reflector(index, udp_port):
-    return config(reflectors((index, f"<ssid>{index}</ssid><reflector-udp-port>{udp_port}</reflector-udp-port>")))
-
-
-def answers(index, udp_port, tries=4):
-    """Whether a Session-Reflector answers an unauthenticated STAMP test packet (RFC 8762, 4.2.1) on ::1."""
-    packet = struct.pack("!IQHH28x", 1, 0, 0x0001, index)
-    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
-        s.settimeout(0.5)
-        for _ in range(tries):
-            s.sendto(packet, ("::1", udp_port))
-            try:
-                reply, _ = s.recvfrom(2048)
-                return len(reply) >= 44
-            except socket.timeout:
-                continue
-    return False
-
-
-def in_running(m, index):
-    return f"<session-index>{index}</session-index>" in m.get_config(source="running").data_xml
 
 
 def wait_gone(m, index, udp_port, seconds):

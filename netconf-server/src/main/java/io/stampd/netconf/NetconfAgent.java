@@ -91,7 +91,7 @@ public final class NetconfAgent implements AutoCloseable {
      * NETCONF operations such as create-subscription), and where get takes state from.
      */
     public record Wiring(YangModels models, DOMDataBroker dataBroker, DOMRpcProviderService rpcProvider,
-                         NetconfOperationServiceFactoryListener operations, OperationalState state) {
+                         NetconfOperationServiceFactoryListener operations, OperationalState state, ConfigStore store) {
     }
 
     /**
@@ -160,7 +160,7 @@ public final class NetconfAgent implements AutoCloseable {
         resources.push(protocol.datastores());
         aggregator.onAddNetconfOperationServiceFactory(protocol);
         beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator,
-                protocol.operationalState()));
+                protocol.operationalState(), protocol.datastores()));
 
         var timer = new DefaultNetconfTimer();
         resources.push(timer);

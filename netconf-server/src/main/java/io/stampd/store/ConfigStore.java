@@ -43,11 +43,17 @@ public final class ConfigStore implements AutoCloseable {
         return t;
     });
     private Pending pending;
+    private RollbackJournal journal = RollbackJournal.NONE;
 
     public ConfigStore(RunningDatastore running, StoreSchema schema) {
         this.running = running;
         this.schema = schema;
         this.candidate = new SharedCandidate(schema.newTree(ConfigTree.emptyRoot()), running);
+    }
+
+    /** Where a pending confirmed commit's rollback is kept across a restart (the application's files). */
+    public synchronized void useRollbackJournal(RollbackJournal journal) {
+        this.journal = journal;
     }
 
     public DatastoreLocks locks() {
@@ -236,7 +242,18 @@ public final class ConfigStore implements AutoCloseable {
         ContainerNode before = running.read();
         ContainerNode content = candidate.content();
         schema.validate(content);
-        running.commit(content);
+        boolean journalled = parameters.confirmed() && pending == null;
+        if (journalled) {
+            journal.pending(before); // first: a crash from here on restarts from before
+        }
+        try {
+            running.commit(content);
+        } catch (StoreException e) {
+            if (journalled) {
+                journal.cleared();
+            }
+            throw e;
+        }
         candidate.committed();
         if (parameters.confirmed()) {
             ContainerNode rollback = pending != null ? pending.rollback() : before;
@@ -250,6 +267,7 @@ public final class ConfigStore implements AutoCloseable {
         } else if (pending != null) {
             pending.timer().cancel(false);
             pending = null;
+            journal.cleared();
             LOG.info("{} confirmed the pending commit", owner);
         }
     }
@@ -311,6 +329,7 @@ public final class ConfigStore implements AutoCloseable {
         p.timer().cancel(false);
         try {
             running.commit(p.rollback());
+            journal.cleared();
             if (!candidate.modified()) {
                 candidate.discard();
             }

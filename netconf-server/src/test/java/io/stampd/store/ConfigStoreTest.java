@@ -205,6 +205,36 @@ class ConfigStoreTest {
     }
 
     @Test
+    void theJournalKeepsTheRollbackUntilTheCommitIsSettled() throws Exception {
+        List<String> journal = new CopyOnWriteArrayList<>();
+        store.useRollbackJournal(new RollbackJournal() {
+            @Override
+            public void pending(ContainerNode rollback) {
+                journal.add("pending " + (rollback.toString().contains("session-index=8") ? "with 8" : "without 8")
+                        + (applied.isEmpty() ? "" : " after " + applied.size() + " commits"));
+            }
+
+            @Override
+            public void cleared() {
+                journal.add("cleared");
+            }
+        });
+        store.editCandidate(alice, reflector(9));
+        store.commit(alice, ConfirmedCommit.confirmed(Duration.ofSeconds(60), Optional.empty(), Optional.empty()));
+        store.editCandidate(alice, reflector(10));
+        store.commit(alice, ConfirmedCommit.confirmed(Duration.ofSeconds(60), Optional.empty(), Optional.empty()));
+        store.commit(alice, ConfirmedCommit.PLAIN);
+        assertEquals(List.of("pending without 8", "cleared"), journal, "kept before the first change, once");
+        journal.clear();
+        store.editRunning(alice, reflector(8), false);
+        store.editCandidate(alice, reflector(11));
+        store.commit(alice, ConfirmedCommit.confirmed(Duration.ofSeconds(60), Optional.empty(), Optional.empty()));
+        store.cancelCommit(alice, Optional.empty());
+        // kept before the hook applies the confirmed commit (the 5th), cleared when cancelled
+        assertEquals(List.of("pending with 8 after 4 commits", "cleared"), journal);
+    }
+
+    @Test
     void cancelCommitRollsBackAtOnce() throws Exception {
         store.editCandidate(alice, reflector(7));
         store.commit(alice, ConfirmedCommit.confirmed(Duration.ofSeconds(60), Optional.of("p"), Optional.empty()));

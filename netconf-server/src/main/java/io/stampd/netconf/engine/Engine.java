@@ -74,6 +74,7 @@ public final class Engine implements AutoCloseable {
      */
     public synchronized void resumeSavedSessionsEarly(long t0) {
         Path file = settings.runningFile();
+        recoverUnconfirmedCommit();
         // Reading the file and warming up the data plane, side by side with the YANG parser.
         var previewed = CompletableFuture.supplyAsync(() -> SavedSessionsPreview.read(file),
                 r -> Thread.ofPlatform().daemon().name("stampd-preview").start(r));
@@ -179,7 +180,9 @@ public final class Engine implements AutoCloseable {
     public synchronized void attach(NetconfAgent.Wiring wiring) throws AgentConfig.ConfigException {
         long t0 = System.nanoTime();
         var context = wiring.models().context();
+        recoverUnconfirmedCommit();
         RunningConfigFile saved = new RunningConfigFile(settings.runningFile(), new ConfigXml(context));
+        wiring.store().useRollbackJournal(new PreConfirmFile(settings.runningFile(), new ConfigXml(context)));
         Optional<ContainerNode> root = readSaved(saved);
         DesiredSessions desired = validateSaved(saved, root);
         writeToDatastore(saved, wiring.dataBroker(), root);
@@ -206,6 +209,15 @@ public final class Engine implements AutoCloseable {
         } else {
             LOG.info("no saved configuration at {}: starting with an empty one; every commit saves running there",
                     saved.path());
+        }
+    }
+
+    /** Before running.xml is read: a confirmed commit left unconfirmed by the last run does not stay. */
+    private void recoverUnconfirmedCommit() {
+        try {
+            PreConfirmFile.recover(settings.runningFile());
+        } catch (IOException e) {
+            LOG.error("cannot undo the unconfirmed commit of the last run: {}", e.getMessage());
         }
     }
 

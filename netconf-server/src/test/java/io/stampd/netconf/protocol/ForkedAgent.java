@@ -100,6 +100,12 @@ final class ForkedAgent implements AutoCloseable {
         assertTrue(stopped, "agent did not stop on SIGTERM:\n" + log());
     }
 
+    /** SIGKILL: the agent gets no chance to save or undo anything. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "agent survived SIGKILL");
+    }
+
     static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -1,10 +1,12 @@
 package io.stampd.netconf.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +30,7 @@ class ProtocolNcclientTest {
 
     private void runAgainstAgent(String script, List<String> extra) throws Exception {
         try (ForkedAgent agent = ForkedAgent.start(dir, "::1")) {
-            List<String> arguments = new ArrayList<>(agent.clientArguments());
-            arguments.addAll(extra);
-            ClientTools.Run run = ClientTools.python(script, arguments);
-            System.out.print(run.output());
-            assertEquals(0, run.exitCode(), script + " failed:\n" + run.output() + "\nagent log:\n" + agent.log());
-            assertTrue(run.output().contains("PASS"), run.output());
+            runScript(agent, script, extra);
         }
     }
 
@@ -56,6 +53,34 @@ class ProtocolNcclientTest {
     void confirmedCommitRollsBackTheDataPlaneUnlessConfirmed() throws Exception {
         runAgainstAgent("ncclient_confirmed_commit.py", List.of(String.valueOf(freeUdpPort()),
                 String.valueOf(freeUdpPort()), String.valueOf(freeUdpPort()), String.valueOf(freeUdpPort())));
+    }
+
+    /** kill -9 while a confirmed commit waits: the next start is the configuration before it. */
+    @Test
+    void aConfirmedCommitLeftUnconfirmedByACrashIsUndoneAtTheNextStart() throws Exception {
+        String udp40 = String.valueOf(freeUdpPort());
+        String udp41 = String.valueOf(freeUdpPort());
+        ForkedAgent first = ForkedAgent.start(dir, "::1");
+        try {
+            runScript(first, "ncclient_confirmed_commit_restart.py", List.of("before", udp40, udp41));
+        } finally {
+            first.kill();
+        }
+        assertTrue(Files.exists(dir.resolve("running.xml.pre-confirm")), "the rollback was not kept on disk");
+        try (ForkedAgent second = ForkedAgent.start(dir, "::1")) {
+            runScript(second, "ncclient_confirmed_commit_restart.py", List.of("after", udp40, udp41));
+            assertTrue(second.log().contains("restored the configuration from before that commit"), second.log());
+        }
+        assertFalse(Files.exists(dir.resolve("running.xml.pre-confirm")));
+    }
+
+    private static void runScript(ForkedAgent agent, String script, List<String> extra) throws Exception {
+        List<String> arguments = new ArrayList<>(agent.clientArguments());
+        arguments.addAll(extra);
+        ClientTools.Run run = ClientTools.python(script, arguments);
+        System.out.print(run.output());
+        assertEquals(0, run.exitCode(), script + " failed:\n" + run.output() + "\nagent log:\n" + agent.log());
+        assertTrue(run.output().contains("PASS"), run.output());
     }
 
     @Test
