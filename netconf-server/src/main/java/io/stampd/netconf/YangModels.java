@@ -24,13 +24,16 @@ import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
 /**
  * The YANG modules the agent serves, parsed at start-up (no generated code): stampd's own from the
  * jar (copied there from the repository's yang/ directory), the RFC 6991 types from OpenDaylight's
- * model jars. The same texts answer get-schema and make up the module capabilities of the hello.
+ * model jars, and RFC 8341's ietf-netconf-acm. The same texts answer get-schema and make up the module capabilities of the hello.
  */
 public final class YangModels {
     public static final String STAMP_NAMESPACE = "urn:stampd:yang:stampd-stamp";
     public static final String STAMP_REVISION = "2026-12-07";
     public static final QNameModule STAMP_MODULE =
             QNameModule.of(XMLNamespace.of(STAMP_NAMESPACE), Revision.of(STAMP_REVISION));
+
+    /** The namespace of ietf-netconf-acm (RFC 8341), whose /nacm holds the access control rules. */
+    public static final String NACM_NAMESPACE = "urn:ietf:params:xml:ns:yang:ietf-netconf-acm";
 
     /** stampd's features that this agent implements: the xdp and af-packet data planes. */
     static final List<String> STAMP_FEATURES = List.of("xdp", "af-packet");
@@ -40,7 +43,9 @@ public final class YangModels {
             "/META-INF/yang/ietf-inet-types@2013-07-15.yang",
             "/META-INF/yang/ietf-yang-types@2013-07-15.yang",
             // /netconf-state and get-schema (RFC 6022): advertised so that controllers download the models
-            "/META-INF/yang/ietf-netconf-monitoring@2010-10-04.yang");
+            "/META-INF/yang/ietf-netconf-monitoring@2010-10-04.yang",
+            // /nacm (RFC 8341): the access control rules are configuration in running
+            "/META-INF/yang/ietf-netconf-acm@2018-02-14.yang");
 
     private final EffectiveModelContext context;
     private final Map<SourceIdentifier, YangTextSource> sources;
