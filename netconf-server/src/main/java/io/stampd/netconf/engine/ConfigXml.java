@@ -11,6 +11,7 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import javax.xml.transform.dom.DOMSource;
+import io.stampd.netconf.protocol.UnionValues;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.XMLNamespace;
 import org.opendaylight.yangtools.yang.common.YangConstants;
@@ -103,7 +104,7 @@ final class ConfigXml {
                 any = true;
             }
         }
-        return any ? Optional.of(root.build()) : Optional.empty();
+        return any ? Optional.of(UnionValues.asText(root.build(), context)) : Optional.empty();
     }
 
     private org.opendaylight.yangtools.yang.data.api.schema.NormalizedNode parseTopLevel(Element e)
