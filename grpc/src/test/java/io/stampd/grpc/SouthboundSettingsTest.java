@@ -24,7 +24,15 @@ class SouthboundSettingsTest {
 
     @Test
     void withoutAPortGrpcIsOff() {
-        assertEquals(Optional.empty(), parse(props("grpc.listen-address", "::1")));
+        assertEquals(Optional.empty(), parse(props("netconf.port", "830")));
+        // other gRPC settings without a port: a mistake, said so rather than silently off
+        assertBad("grpc.listen-address = '::1': grpc.port is missing", props("grpc.listen-address", "::1"));
+    }
+
+    @Test
+    void theNacmUserIsAKnownSettingThatTheAgentReads() {
+        assertTrue(parse(props("grpc.port", "12345", "grpc.nacm-user", "everywan")).isPresent());
+        assertBad("grpc.nacm-usr = 'x': unknown setting", props("grpc.port", "12345", "grpc.nacm-usr", "x"));
     }
 
     @Test
