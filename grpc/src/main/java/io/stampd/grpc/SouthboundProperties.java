@@ -35,7 +35,7 @@ final class SouthboundProperties {
 
     Optional<SouthboundSettings> settings() {
         java.util.Set<String> known = java.util.Set.of(LISTEN_ADDRESS_KEY, PORT_KEY, CERTIFICATE_KEY, PRIVATE_KEY_KEY,
-                TOKEN_FILE_KEY);
+                TOKEN_FILE_KEY, SouthboundSettings.NACM_USER_KEY);
         java.util.List<String> given = properties.stringPropertyNames().stream().filter(k -> k.startsWith("grpc."))
                 .sorted().toList();
         for (String key : given) {

@@ -32,6 +32,11 @@ public record SouthboundSettings(InetAddress listenAddress, int port, Optional<T
     public static final String PRIVATE_KEY_KEY = "grpc.tls.private-key";
     /** Key of the file holding the bearer token, relative to the base directory; mode 600 or stricter. */
     public static final String TOKEN_FILE_KEY = "grpc.token-file";
+    /**
+     * Key of the user whose access control (NACM) the southbound's changes have; read by the agent
+     * (AgentConfig), which also supplies its default.
+     */
+    public static final String NACM_USER_KEY = "grpc.nacm-user";
 
     /**
      * The PEM files TLS is served with.

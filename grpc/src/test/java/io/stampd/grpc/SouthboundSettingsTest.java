@@ -43,6 +43,12 @@ class SouthboundSettingsTest {
     }
 
     @Test
+    void theNacmUserIsAKnownSettingThatTheAgentReads() {
+        assertTrue(parse(props("grpc.port", "12345", "grpc.nacm-user", "everywan")).isPresent());
+        assertBad("grpc.nacm-usr = 'x': unknown setting", props("grpc.port", "12345", "grpc.nacm-usr", "x"));
+    }
+
+    @Test
     void defaultsToEveryAddressPlaintextNoToken() {
         SouthboundSettings s = parse(props("grpc.port", " 12345 ")).orElseThrow();
         assertEquals(InetAddress.ofLiteral("::"), s.listenAddress());

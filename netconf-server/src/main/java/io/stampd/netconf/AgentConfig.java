@@ -29,13 +29,18 @@ import java.util.regex.Pattern;
  *                                            # an EC P-256 key is generated there if missing
  * netconf.user.admin.password-hash = $6$...  # crypt(3) SHA-512 or SHA-256 hash: openssl passwd -6
  * netconf.user.ops.authorized-keys = ops.pub # OpenSSH authorized_keys file (relative to this file)
+ * grpc.nacm-user = grpc                      # whose access (NACM) the gRPC southbound's changes have
  * </pre>
  * A user may have a password, public keys, or both.
  */
 public record AgentConfig(Path file, InetAddress listenAddress, int port, Path hostKey,
-                          Map<String, String> passwordHashes, Map<String, List<PublicKey>> authorizedKeys) {
+                          Map<String, String> passwordHashes, Map<String, List<PublicKey>> authorizedKeys,
+                          String grpcNacmUser) {
 
     public static final int DEFAULT_PORT = 830;
+    /** The NACM user of the gRPC southbound unless grpc.nacm-user names another. */
+    public static final String DEFAULT_GRPC_NACM_USER = "grpc";
+    public static final String GRPC_NACM_USER_KEY = "grpc.nacm-user";
 
     private static final String PREFIX = "netconf.";
     private static final Pattern USER_KEY = Pattern.compile("netconf\\.user\\.([^.]+)\\.password-hash");
@@ -60,9 +65,22 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
         authorizedKeys = Map.copyOf(authorizedKeys);
     }
 
+    /** Compatibility: a configuration with passwords and keys, the gRPC southbound acting as user grpc. */
+    public AgentConfig(Path file, InetAddress listenAddress, int port, Path hostKey, Map<String, String> passwordHashes,
+                       Map<String, List<PublicKey>> authorizedKeys) {
+        this(file, listenAddress, port, hostKey, passwordHashes, authorizedKeys, DEFAULT_GRPC_NACM_USER);
+    }
+
     /** Compatibility: a configuration with passwords only. */
     public AgentConfig(Path file, InetAddress listenAddress, int port, Path hostKey, Map<String, String> passwordHashes) {
         this(file, listenAddress, port, hostKey, passwordHashes, Map.of());
+    }
+
+    /** Every user of the file (password or key), sorted. */
+    public java.util.SortedSet<String> users() {
+        var all = new TreeSet<String>(passwordHashes.keySet());
+        all.addAll(authorizedKeys.keySet());
+        return all;
     }
 
     public static AgentConfig load(Path file) throws ConfigException {
@@ -140,6 +158,12 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
             }
         }
 
+        String grpcUser = p.getProperty(GRPC_NACM_USER_KEY, DEFAULT_GRPC_NACM_USER).strip();
+        if (!USER_NAME.matcher(grpcUser).matches()) {
+            errors.add(GRPC_NACM_USER_KEY + ": user name '" + grpcUser
+                    + "' has characters other than letters, digits, _ . @ -");
+        }
+
         String hk = p.getProperty("netconf.ssh.host-key");
         Path hostKey = hk == null || hk.isBlank() ? dir.resolve("ssh_host_key") : dir.resolve(hk.strip());
 
@@ -151,7 +175,7 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
                     + "; the agent has no built-in credentials and does not listen without them. "
                     + howToAddUser(file));
         }
-        return new AgentConfig(file, address, port, hostKey, users, keyUsers);
+        return new AgentConfig(file, address, port, hostKey, users, keyUsers, grpcUser);
     }
 
     private static String howToAddUser(Path file) {

@@ -71,7 +71,9 @@ public final class AgentMain {
                                                     nodes; off unless set)
               grpc.listen-address = ::
               grpc.tls.certificate = FILE, grpc.tls.private-key = FILE  (PEM; both or neither)
-              grpc.token-file = FILE               (callers must send authorization: Bearer TOKEN)""";
+              grpc.token-file = FILE               (callers must send authorization: Bearer TOKEN)
+              grpc.nacm-user = grpc                (the user whose NACM rules the gRPC southbound's
+                                                    changes pass; /nacm decides what each user may do)""";
 
     public static final String USAGE = "usage: stampd agent --config FILE\n"
             + "Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242) and its STAMP sessions.\n" + SETTINGS;

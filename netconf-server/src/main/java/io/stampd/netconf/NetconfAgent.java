@@ -1,12 +1,18 @@
 package io.stampd.netconf;
 
+import io.stampd.nacm.Nacm;
+import io.stampd.nacm.NacmConfig;
+import io.stampd.nacm.NacmDefaults;
 import io.stampd.netconf.protocol.ConfigModel;
 import io.stampd.netconf.protocol.ImplementedCapabilitiesOnly;
+import io.stampd.netconf.protocol.NacmOperations;
 import io.stampd.netconf.protocol.OperationalState;
 import io.stampd.netconf.protocol.ProtocolOperationsFactory;
 import io.stampd.netconf.protocol.ReplacedOdlOperations;
 import io.stampd.netconf.protocol.YangLibrary;
 import io.stampd.store.ConfigStore;
+import io.stampd.store.LockOwner;
+import io.stampd.store.StoreException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -56,6 +62,8 @@ import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.tcp.server.
 import org.opendaylight.yangtools.binding.util.BindingMap;
 import org.opendaylight.yangtools.concepts.Registration;
 import org.opendaylight.yangtools.yang.common.Uint16;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +80,8 @@ import org.slf4j.LoggerFactory;
  *   DOMRpcRouter ── RouterDOMRpcService (custom RPCs plug in here)
  *   GetSchema factory
  *   ── AggregatedNetconfOperationServiceFactory ── NetconfMonitoringServiceImpl
- *     ── NetconfServerSessionNegotiatorFactory ── ServerTransportInitializer
+ *     ── NacmOperations (exec check of every operation; Nacm also guards the store's writes and reads)
+ *     ── NetconfServerSessionNegotiatorFactory ── ServerTransportInitializer (SessionUsers: SSH user per session)
  *       ── SSHTransportStackFactory.listenServer("netconf", ...) with password authentication
  * </pre>
  */
@@ -83,6 +92,7 @@ public final class NetconfAgent implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final DOMDataBroker broker;
     private ProtocolOperationsFactory protocol;
+    private Nacm nacm;
     private final InetSocketAddress address;
 
     /**
@@ -91,7 +101,8 @@ public final class NetconfAgent implements AutoCloseable {
      * NETCONF operations such as create-subscription), and where get takes state from.
      */
     public record Wiring(YangModels models, DOMDataBroker dataBroker, DOMRpcProviderService rpcProvider,
-                         NetconfOperationServiceFactoryListener operations, OperationalState state, ConfigStore store) {
+                         NetconfOperationServiceFactoryListener operations, OperationalState state, Nacm nacm,
+                         ConfigStore store) {
     }
 
     /**
@@ -159,15 +170,22 @@ public final class NetconfAgent implements AutoCloseable {
         protocol = new ProtocolOperationsFactory(models.context(), broker, checked, advertised, library);
         resources.push(protocol.datastores());
         aggregator.onAddNetconfOperationServiceFactory(protocol);
+        // access control (RFC 8341) over running's /nacm, for every operation, read and write
+        var users = new SessionUsers();
+        ContainerNode nacmDefaults = nacmDefaults(config);
+        nacm = new Nacm(models.context(), protocol.model().paths(), protocol.datastores()::running, users::user,
+                config.grpcNacmUser(), nacmDefaults);
+        protocol.datastores().useAccess(nacm);
         beforeListening.run(new Wiring(models, broker, new RouterDOMRpcProviderService(rpcRouter), aggregator,
-                protocol.operationalState(), protocol.datastores()));
+                protocol.operationalState(), nacm, protocol.datastores()));
+        seedNacm(nacmDefaults);
 
         var timer = new DefaultNetconfTimer();
         resources.push(timer);
         var negotiators = NetconfServerSessionNegotiatorFactory.builder()
                 .setTimer(timer)
-                .setAggregatedOpService(aggregator)
-                .setIdProvider(new DefaultSessionIdProvider())
+                .setAggregatedOpService(new NacmOperations(aggregator, nacm, users::ended))
+                .setIdProvider(users.ids(new DefaultSessionIdProvider()))
                 .setConnectionTimeoutMillis(HELLO_TIMEOUT_MILLIS)
                 .setMonitoringService(advertised)
                 // base:1.0 is always added. :notification and :interleave: create-subscription is
@@ -182,6 +200,7 @@ public final class NetconfAgent implements AutoCloseable {
             manager.setKeyPairProvider(hostKeys);
             manager.setPasswordAuthenticator(authenticator);
             manager.setPublickeyAuthenticator(keyAuthenticator);
+            manager.addSessionListener(users.sshListener());
             manager.setUserAuthFactories(List.of(
                     org.opendaylight.netconf.shaded.sshd.server.auth.pubkey.UserAuthPublicKeyFactory.INSTANCE,
                     UserAuthPasswordFactory.INSTANCE));
@@ -196,7 +215,8 @@ public final class NetconfAgent implements AutoCloseable {
         resources.push(transport);
         SSHServer server;
         try {
-            server = transport.listenServer("netconf", new ServerTransportInitializer(negotiators), tcp, null, ssh)
+            server = transport.listenServer("netconf", users.establishing(new ServerTransportInitializer(negotiators)),
+                    tcp, null, ssh)
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new AgentConfig.ConfigException("cannot listen on [" + config.listenAddress().getHostAddress()
@@ -204,6 +224,55 @@ public final class NetconfAgent implements AutoCloseable {
         }
         resources.push(() -> server.shutdown().get(10, TimeUnit.SECONDS));
         return broker;
+    }
+
+    /**
+     * The documented default /nacm (NacmDefaults): group operator holds every user of the
+     * configuration file and the gRPC southbound's user.
+     */
+    private ContainerNode nacmDefaults(AgentConfig config) throws Exception {
+        var operators = new java.util.TreeSet<>(config.users());
+        operators.add(config.grpcNacmUser());
+        var f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        var xml = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+                NacmDefaults.xml(operators).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return (ContainerNode) protocol.model().content(xml.getDocumentElement()).childByArg(NacmConfig.NACM);
+    }
+
+    /**
+     * Running without /nacm (a first start, or a configuration saved before NACM) gets the documented
+     * defaults, committed like any change (so saved with running); a restored /nacm whose rules
+     * cannot be read stops the start.
+     */
+    private void seedNacm(ContainerNode defaults) throws Exception {
+        ConfigStore store = protocol.datastores();
+        try {
+            nacm.validate(store.running());
+        } catch (StoreException e) {
+            throw new AgentConfig.ConfigException("the saved running configuration's access control rules (/nacm)"
+                    + " are not valid: " + (e.first().path() == null ? "" : e.first().path() + ": ") + e.getMessage()
+                    + ". Fix or remove them (without /nacm the agent starts with the documented defaults).");
+        }
+        boolean[] seeded = {false};
+        try {
+            store.transaction(LockOwner.AGENT, running -> {
+                if (running.childByArg(NacmConfig.NACM) != null) {
+                    return m -> { };
+                }
+                seeded[0] = true;
+                return m -> m.write(YangInstanceIdentifier.of(NacmConfig.NACM), defaults);
+            });
+        } catch (StoreException e) {
+            // the same rules are in force while running has no /nacm; the next commit saves them
+            LOG.warn("could not write the default access control rules into running ({}); they apply all the same",
+                    e.getMessage());
+            return;
+        }
+        if (seeded[0]) {
+            LOG.info("running had no access control rules (/nacm): wrote the defaults, group operator {}, group"
+                    + " read-only empty", nacm.config().groupsByUser().keySet().stream().sorted().toList());
+        }
     }
 
     /** Parses the YANG modules, builds the datastores and starts listening. */
@@ -230,6 +299,11 @@ public final class NetconfAgent implements AutoCloseable {
     /** The configuration store every front end shares (NETCONF's operations, the gRPC southbound). */
     public ConfigStore store() {
         return protocol.datastores();
+    }
+
+    /** The access control (NACM) every front end's requests pass. */
+    public Nacm nacm() {
+        return nacm;
     }
 
     /** The YANG model the store's configuration follows. */

@@ -23,8 +23,8 @@ import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
 
 /**
  * The YANG modules the agent serves, parsed at start-up (no generated code): stampd's own from the
- * jar (copied there from the repository's yang/ directory), the IETF ones from OpenDaylight's
- * model jars. The same texts answer get-schema and make up the module capabilities of the hello
+ * jar (copied there from the repository's yang/ directory), the IETF ones (RFC 8341's ietf-netconf-acm
+ * among them) from OpenDaylight's model jars. The same texts answer get-schema and make up the module capabilities of the hello
  * and the YANG library (RFC 8525); {@link #features()} is what the library reports as supported.
  */
 public final class YangModels {
@@ -32,6 +32,9 @@ public final class YangModels {
     public static final String STAMP_REVISION = "2026-12-07";
     public static final QNameModule STAMP_MODULE =
             QNameModule.of(XMLNamespace.of(STAMP_NAMESPACE), Revision.of(STAMP_REVISION));
+
+    /** The namespace of ietf-netconf-acm (RFC 8341), whose /nacm holds the access control rules. */
+    public static final String NACM_NAMESPACE = "urn:ietf:params:xml:ns:yang:ietf-netconf-acm";
 
     /** stampd's features that this agent implements: the xdp and af-packet data planes. */
     static final List<String> STAMP_FEATURES = List.of("xdp", "af-packet");
@@ -71,7 +74,9 @@ public final class YangModels {
             // create-subscription (RFC 5277), behind the :notification capability, for which
             // OpenDaylight requires this module and otherwise reports it as an unavailable
             // capability (missing source) of the mounted node.
-            "/META-INF/yang/notifications@2008-07-14.yang");
+            "/META-INF/yang/notifications@2008-07-14.yang",
+            // /nacm (RFC 8341): the access control rules are configuration in running
+            "/META-INF/yang/ietf-netconf-acm@2018-02-14.yang");
 
     private static final FeatureSet FEATURES = FeatureSet.builder()
             .addModuleFeatures(STAMP_MODULE, STAMP_FEATURES)

@@ -44,6 +44,8 @@ public final class ConfigStore implements AutoCloseable {
     });
     private Pending pending;
     private RollbackJournal journal = RollbackJournal.NONE;
+    /** Access control (NACM): asked before every change of the candidate or running. */
+    private volatile DataAccess access = DataAccess.UNRESTRICTED;
 
     public ConfigStore(RunningDatastore running, StoreSchema schema) {
         this.running = running;
@@ -54,6 +56,15 @@ public final class ConfigStore implements AutoCloseable {
     /** Where a pending confirmed commit's rollback is kept across a restart (the application's files). */
     public synchronized void useRollbackJournal(RollbackJournal journal) {
         this.journal = journal;
+    }
+
+    /** From now on every change is checked by {@code control} (the agent plugs NACM in here). */
+    public void useAccess(DataAccess control) {
+        this.access = control;
+    }
+
+    public DataAccess access() {
+        return access;
     }
 
     public DatastoreLocks locks() {
@@ -132,11 +143,23 @@ public final class ConfigStore implements AutoCloseable {
 
     public synchronized void editCandidate(LockOwner owner, ConfigTree.Change change) throws StoreException {
         locks.checkWritable(Datastore.CANDIDATE, owner, "edit");
-        candidate.edit(change);
+        candidate.edit(change, (before, after) -> access.checkWrite(owner, before, after));
+    }
+
+    /** edit-config's test-only on the candidate: would the edit be permitted and valid? Changes nothing. */
+    public synchronized void testCandidateEdit(LockOwner owner, ConfigTree.Change change) throws StoreException {
+        locks.checkWritable(Datastore.CANDIDATE, owner, "edit-config");
+        ContainerNode before = candidate.content();
+        ConfigTree scratch = schema.newTree(before);
+        scratch.change(change);
+        ContainerNode after = scratch.content();
+        access.checkWrite(owner, before, after);
+        validate(after);
     }
 
     public synchronized void replaceCandidate(LockOwner owner, ContainerNode content) throws StoreException {
         locks.checkWritable(Datastore.CANDIDATE, owner, "copy");
+        access.checkWrite(owner, candidate.content(), content);
         candidate.replace(content);
     }
 
@@ -157,10 +180,12 @@ public final class ConfigStore implements AutoCloseable {
         if (!testOnly) {
             checkNoForeignPendingCommit(owner, "edit of running");
         }
-        ConfigTree scratch = schema.newTree(running.read());
+        ContainerNode before = running.read();
+        ConfigTree scratch = schema.newTree(before);
         scratch.change(change);
         ContainerNode result = scratch.content();
-        schema.validate(result);
+        access.checkWrite(owner, before, result);
+        checkConstraints(result);
         if (testOnly) {
             running.validate(result);
         } else {
@@ -171,14 +196,21 @@ public final class ConfigStore implements AutoCloseable {
     public synchronized void replaceRunning(LockOwner owner, ContainerNode content) throws StoreException {
         locks.checkWritable(Datastore.RUNNING, owner, "copy");
         checkNoForeignPendingCommit(owner, "copy to running");
-        schema.validate(content);
+        access.checkWrite(owner, running.read(), content);
+        checkConstraints(content);
         running.commit(content);
     }
 
     /** Whether {@code content} could become running: the YANG constraints and the commit hook's checks. */
     public void validate(ContainerNode content) throws StoreException {
-        schema.validate(content);
+        checkConstraints(content);
         running.validate(content);
+    }
+
+    /** The YANG constraints, and what the access control says about the rules a configuration holds. */
+    private void checkConstraints(ContainerNode content) throws StoreException {
+        schema.validate(content);
+        access.validate(content);
     }
 
     /** What a front end's transaction does: the change it makes to the running it is given. */
@@ -210,7 +242,8 @@ public final class ConfigStore implements AutoCloseable {
                 scratch.change(tx.plan(before));
                 ContainerNode after = scratch.content();
                 if (!after.equals(before)) {
-                    schema.validate(after);
+                    access.checkWrite(owner, before, after);
+                    checkConstraints(after);
                     running.commit(after);
                 }
             } finally {
@@ -241,7 +274,9 @@ public final class ConfigStore implements AutoCloseable {
         }
         ContainerNode before = running.read();
         ContainerNode content = candidate.content();
-        schema.validate(content);
+        // the candidate is shared: its changes must be ones this owner may make, whoever made them
+        access.checkWrite(owner, before, content);
+        checkConstraints(content);
         boolean journalled = parameters.confirmed() && pending == null;
         if (journalled) {
             journal.pending(before); // first: a crash from here on restarts from before

@@ -10,6 +10,11 @@ package io.stampd.store;
  */
 public record LockOwner(String protocol, long id, String description) {
     public static final String NETCONF = "netconf";
+    /**
+     * The agent itself (restoring or seeding running, internal reads): no client, so access
+     * control does not apply to it.
+     */
+    public static final LockOwner AGENT = new LockOwner("agent", 0, "the agent");
 
     public static LockOwner netconf(long sessionId) {
         return new LockOwner(NETCONF, sessionId, "NETCONF session " + sessionId);

@@ -23,12 +23,25 @@ final class SharedCandidate {
         return tree.content();
     }
 
-    /** Applies an edit; on an rpc-error the candidate stays as it was. */
-    public synchronized void edit(ConfigTree.Change change) throws StoreException {
+    /** What an edit must pass once applied (access control); refusing it undoes the edit. */
+    @FunctionalInterface
+    interface Check {
+        void check(ContainerNode before, ContainerNode after) throws StoreException;
+    }
+
+    /** Applies an edit; on an rpc-error (of the edit or of {@code check}) the candidate stays as it was. */
+    public synchronized void edit(ConfigTree.Change change, Check check) throws StoreException {
         followRunning();
         ContainerNode before = tree.content();
         tree.change(change);
-        if (!tree.content().equals(before)) {
+        ContainerNode after = tree.content();
+        try {
+            check.check(before, after);
+        } catch (StoreException | RuntimeException e) {
+            tree.replace(before);
+            throw e;
+        }
+        if (!after.equals(before)) {
             modified = true;
         }
     }

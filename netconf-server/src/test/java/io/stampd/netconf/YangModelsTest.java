@@ -38,7 +38,8 @@ class YangModelsTest {
                 "ietf-yang-types@2013-07-15", "ietf-netconf-monitoring@2010-10-04", "ietf-netconf@2011-06-01",
                 "notifications@2008-07-14", "ietf-netconf-with-defaults@2011-06-01", "ietf-datastores@2018-02-14",
                 "ietf-origin@2018-02-14", "ietf-yang-metadata@2016-08-05", "ietf-yang-library@2019-01-04",
-                "ietf-netconf-nmda@2019-01-07", "stampd-deviations@" + DEVIATIONS_REVISION)), modules);
+                "ietf-netconf-nmda@2019-01-07", "stampd-deviations@" + DEVIATIONS_REVISION,
+                "ietf-netconf-acm@2018-02-14")), modules);
 
         var netconf = context.findModule(YangModels.NETCONF_MODULE).orElseThrow();
         Set<String> rpcs = netconf.getRpcs().stream().map(r -> r.getQName().getLocalName())

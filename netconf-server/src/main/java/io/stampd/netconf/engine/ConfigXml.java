@@ -1,5 +1,6 @@
 package io.stampd.netconf.engine;
 
+import io.stampd.netconf.protocol.UnionValues;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,7 +104,7 @@ final class ConfigXml {
                 any = true;
             }
         }
-        return any ? Optional.of(root.build()) : Optional.empty();
+        return any ? Optional.of(UnionValues.asText(root.build(), context)) : Optional.empty();
     }
 
     private org.opendaylight.yangtools.yang.data.api.schema.NormalizedNode parseTopLevel(Element e)

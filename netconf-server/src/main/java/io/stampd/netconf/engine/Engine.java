@@ -188,6 +188,7 @@ public final class Engine implements AutoCloseable {
         writeToDatastore(saved, wiring.dataBroker(), root);
 
         notifications.serialiseWith(new NotificationXml(context));
+        notificationStream.restrictWith(wiring.nacm());
         SessionManager manager = awaitSessions();
         resources.push(manager);
         List<String> failures = manager.restore(desired);

@@ -1,5 +1,6 @@
 package io.stampd.netconf.engine;
 
+import io.stampd.nacm.Nacm;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.opendaylight.netconf.api.messages.NotificationMessage;
@@ -12,6 +13,8 @@ import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netmod.notification.r
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netmod.notification.rev080714.netconf.streams.StreamBuilder;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netmod.notification.rev080714.netconf.streams.StreamKey;
 import org.opendaylight.yangtools.concepts.Registration;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * The RFC 5277 default event stream NETCONF, where the engine's notifications go, as the registry
@@ -29,15 +32,28 @@ final class NotificationStream implements NetconfNotificationRegistry {
             .setDescription("stampd session state changes and threshold crossings")
             .build();
 
-    private final CopyOnWriteArrayList<NetconfNotificationListener> listeners = new CopyOnWriteArrayList<>();
+    /** A subscription and whose it is (the user of the session that ran create-subscription, if known). */
+    private record Subscription(NetconfNotificationListener listener, Nacm.Subscriber subscriber) {
+    }
+
+    private final CopyOnWriteArrayList<Subscription> listeners = new CopyOnWriteArrayList<>();
+    /** Notification access (RFC 8341, 3.4.6); null until the engine is attached. */
+    private volatile Nacm nacm;
+
+    /** From now on each notification goes only to the subscribers whose users may receive it. */
+    void restrictWith(Nacm access) {
+        this.nacm = access;
+    }
 
     @Override
     public Registration registerNotificationListener(StreamNameType stream, NetconfNotificationListener listener) {
         if (!NETCONF.equals(stream)) {
             return () -> { }; // a stream nobody publishes to: the subscription stays silent
         }
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        // create-subscription registers while NacmOperations runs it for its session's user
+        Subscription s = new Subscription(listener, Nacm.currentSubscriber().orElse(null));
+        listeners.add(s);
+        return () -> listeners.remove(s);
     }
 
     @Override
@@ -52,9 +68,25 @@ final class NotificationStream implements NetconfNotificationRegistry {
 
     /** Sends a notification to every subscribed session (queued on their channels, not waited for). */
     void publish(NotificationMessage message) {
-        for (NetconfNotificationListener l : listeners) {
-            l.onNotification(NETCONF, message);
+        Nacm access = nacm;
+        Element notification = access == null ? null : content(message);
+        for (Subscription s : listeners) {
+            if (notification != null && s.subscriber() != null && !access.mayReceive(s.subscriber(),
+                    notification.getNamespaceURI(), notification.getLocalName())) {
+                continue;
+            }
+            s.listener().onNotification(NETCONF, message);
         }
+    }
+
+    /** The notification's own element (the child of {@code <notification>} that is not eventTime). */
+    private static Element content(NotificationMessage message) {
+        for (Node n = message.getDocument().getDocumentElement().getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && !"eventTime".equals(e.getLocalName())) {
+                return e;
+            }
+        }
+        return null;
     }
 
     int subscribers() {

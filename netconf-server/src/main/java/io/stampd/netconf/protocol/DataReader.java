@@ -2,6 +2,7 @@ package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigStore;
 import io.stampd.store.Datastore;
+import io.stampd.store.LockOwner;
 import io.stampd.store.StoreError;
 import io.stampd.store.StoreException;
 import java.util.Map;
@@ -51,15 +52,23 @@ public final class DataReader {
         this.xml = new DataXml(model.context());
     }
 
-    /** {@code <get>}: configuration and state. */
+    /** {@code <get>}: configuration and state, all of it (the agent's own view). */
     public Element all(Document reply, Map<String, Element> params, Optional<Element> filter)
             throws StoreException {
+        return all(reply, params, filter, LockOwner.AGENT);
+    }
+
+    /** {@code <get>} by {@code owner}: what its user may not read is left out (RFC 8341, 3.4.5). */
+    public Element all(Document reply, Map<String, Element> params, Optional<Element> filter, LockOwner owner)
+            throws StoreException {
         WithDefaultsMode mode = mode(params);
-        return write(reply, defaults.apply(mode, operational(filter), true), filter);
+        return write(reply, datastores.access().readable(owner, defaults.apply(mode, operational(filter), true)),
+                filter);
     }
 
     /**
-     * Running's configuration with the state laid over it, /netconf-state and /yang-library: what
+     * Running's configuration with the state laid over it, /netconf-state, /yang-library and NACM's
+     * counters: what
      * get reads, and the operational datastore of get-data (before with-defaults and filters).
      */
     ContainerNode operational(Optional<Element> filter) throws StoreException {
@@ -70,15 +79,45 @@ public final class DataReader {
         if (library != null) {
             library.data().ifPresent(y -> children.put(y.name(), y));
         }
-        return children.size() == root.body().size() ? root : (ContainerNode) Nodes.withChildren(root, children.values());
+        if (children.size() != root.body().size()) {
+            root = (ContainerNode) Nodes.withChildren(root, children.values());
+        }
+        return withAccessState(root);
     }
 
-    /** {@code <get-config>} of running or the candidate. */
+    /** The access control's state (NACM's counters) laid into its configuration container. */
+    private ContainerNode withAccessState(ContainerNode root) {
+        Optional<ContainerNode> state = datastores.access().state();
+        if (state.isEmpty()) {
+            return root;
+        }
+        var children = new java.util.LinkedHashMap<Object, DataContainerChild>();
+        root.body().forEach(c -> children.put(c.name(), c));
+        DataContainerChild config = root.childByArg(state.get().name());
+        if (config instanceof ContainerNode c) {
+            var merged = new java.util.LinkedHashMap<Object, DataContainerChild>();
+            c.body().forEach(x -> merged.put(x.name(), x));
+            state.get().body().forEach(x -> merged.put(x.name(), x));
+            children.put(c.name(), (DataContainerChild) Nodes.withChildren(c, merged.values()));
+        } else {
+            children.put(state.get().name(), state.get());
+        }
+        return (ContainerNode) Nodes.withChildren(root, children.values());
+    }
+
+    /** {@code <get-config>} of running or the candidate, all of it (the agent's own view). */
     public Element config(Document reply, Datastore source, Map<String, Element> params, Optional<Element> filter)
             throws StoreException {
+        return config(reply, source, params, filter, LockOwner.AGENT);
+    }
+
+    /** {@code <get-config>} by {@code owner}: what its user may not read is left out (RFC 8341, 3.4.5). */
+    public Element config(Document reply, Datastore source, Map<String, Element> params, Optional<Element> filter,
+                          LockOwner owner) throws StoreException {
         WithDefaultsMode mode = mode(params);
         ContainerNode root = datastores.read(source);
-        return write(reply, defaults.apply(mode, candidates(root, filter), false), filter);
+        return write(reply, datastores.access().readable(owner, defaults.apply(mode, candidates(root, filter), false)),
+                filter);
     }
 
     /** The top-level nodes the filter can select (see {@link SubtreeSelection#candidates}). */

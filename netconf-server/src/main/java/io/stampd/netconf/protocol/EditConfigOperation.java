@@ -77,10 +77,7 @@ public final class EditConfigOperation extends ProtocolOperation {
         } else if (!testOnly) {
             datastores.editCandidate(owner(), change);
         } else {
-            datastores.locks().checkWritable(target, owner(), "edit-config");
-            ConfigTree scratch = model.newTree(datastores.candidate());
-            scratch.change(change);
-            datastores.validate(scratch.content());
+            datastores.testCandidateEdit(owner(), change);
         }
         return RpcReplies.ok(reply);
     }

@@ -26,6 +26,6 @@ public final class GetConfigOperation extends ProtocolOperation {
         var filter = FilterParameter.take(operation); // first: see FilterParameter
         var params = parameters(operation, Set.of("source", DataReader.FILTER, DataReader.WITH_DEFAULTS));
         Datastore source = configurationDatastore(datastore(required(params, "source", "get-config")));
-        return reader.config(reply, source, params, filter);
+        return reader.config(reply, source, params, filter, owner());
     }
 }

@@ -136,7 +136,7 @@ public final class GetDataOperation extends ProtocolOperation {
         WithDefaultsMode mode = DataReader.mode(single.get("with-defaults"));
 
         return reader.read(reply, new NmdaReader.Request(datastore, filter, configFilter, originFilter, negated,
-                maxDepth, withOrigin, mode));
+                maxDepth, withOrigin, mode, owner()));
     }
 
     /** A parameter of get-data: in its namespace, or in none (an unprefixed child of a prefixed get-data). */

@@ -24,6 +24,6 @@ public final class GetOperation extends ProtocolOperation {
     protected Element execute(Element operation, Document reply) throws StoreException {
         var filter = FilterParameter.take(operation); // first: see FilterParameter
         var params = parameters(operation, Set.of(DataReader.FILTER, DataReader.WITH_DEFAULTS));
-        return reader.all(reply, params, filter);
+        return reader.all(reply, params, filter, owner());
     }
 }

@@ -68,7 +68,7 @@ public final class LeafValues {
         if (value == null) {
             throw new IllegalArgumentException("'" + text + "' is not a value of its type");
         }
-        return value;
+        return UnionValues.text(value, type instanceof UnionTypeDefinition);
     }
 
     /** The YANG default of a leaf (its own or its type's), typed; empty if it has none. */

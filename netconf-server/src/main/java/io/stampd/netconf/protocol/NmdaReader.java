@@ -1,6 +1,7 @@
 package io.stampd.netconf.protocol;
 
 import io.stampd.store.ConfigStore;
+import io.stampd.store.LockOwner;
 import io.stampd.store.StoreException;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,7 +20,7 @@ final class NmdaReader {
     /** A get-data request, its parameters checked. */
     record Request(NmdaDatastore datastore, Optional<Element> filter, Optional<Boolean> configFilter,
                    Optional<Set<QName>> originFilter, boolean negatedOriginFilter, OptionalInt maxDepth,
-                   boolean withOrigin, WithDefaultsMode mode) {
+                   boolean withOrigin, WithDefaultsMode mode, LockOwner owner) {
     }
 
     private final DataReader reader;
@@ -63,6 +64,8 @@ final class NmdaReader {
         }
         ContainerNode explicit = root;
         root = defaults.apply(request.mode(), root, operational && !configOnly);
+        // what the user may not read is gone before any filter can match on it (RFC 8341, 3.4.5)
+        root = datastores.access().readable(request.owner(), root);
         if (request.configFilter().isPresent()) {
             root = configFilter.apply(root, request.configFilter().get());
         }

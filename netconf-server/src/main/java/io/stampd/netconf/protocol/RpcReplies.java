@@ -47,6 +47,19 @@ public final class RpcReplies {
         return e;
     }
 
+    /** A whole rpc-reply to {@code request} (its attributes, such as message-id, copied) holding {@code error}. */
+    public static Document errorReply(Document request, StoreError error) {
+        Document reply = org.opendaylight.netconf.api.xml.XmlUtil.newDocument();
+        Element rpcReply = reply.createElementNS(BASE_NS, "rpc-reply");
+        var attributes = request.getDocumentElement().getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            rpcReply.setAttributeNode((org.w3c.dom.Attr) reply.importNode(attributes.item(i), true));
+        }
+        reply.appendChild(rpcReply);
+        rpcReply.appendChild(error(reply, error));
+        return reply;
+    }
+
     public static List<Element> errors(Document doc, StoreException e) {
         return e.errors().stream().map(err -> error(doc, err)).toList();
     }

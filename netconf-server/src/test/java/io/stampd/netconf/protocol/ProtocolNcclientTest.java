@@ -93,6 +93,28 @@ class ProtocolNcclientTest {
         runAgainstAgent("ncclient_get_and_defaults.py", List.of(String.valueOf(freeUdpPort())));
     }
 
+    /**
+     * NACM (RFC 8341): a read-only user can get but not edit; a denied edit changes nothing; a read
+     * rule hides a subtree; denials are counted; /nacm survives a restart (the script's second phase
+     * runs against the agent started again on the same state directory).
+     */
+    @Test
+    void nacmReadOnlyUserCanGetButNotEditAndADeniedEditChangesNothing() throws Exception {
+        String udp = String.valueOf(freeUdpPort());
+        for (String phase : List.of("first", "restart")) {
+            try (ForkedAgent agent = ForkedAgent.start(dir, "::1", "viewer", "guest")) {
+                List<String> arguments = new ArrayList<>(agent.clientArguments());
+                arguments.addAll(List.of("viewer", agent.password("viewer"), "guest", agent.password("guest"), phase,
+                        udp));
+                ClientTools.Run run = ClientTools.python("ncclient_nacm.py", arguments);
+                System.out.print(run.output());
+                assertEquals(0, run.exitCode(), "ncclient_nacm.py " + phase + " failed:\n" + run.output()
+                        + "\nagent log:\n" + agent.log());
+                assertTrue(run.output().contains("PASS"), run.output());
+            }
+        }
+    }
+
     @Test
     void schemasAndGetSchemaServeEveryAdvertisedModule() throws Exception {
         runAgainstAgent("ncclient_schemas.py", List.of());
