@@ -23,7 +23,6 @@ import io.stampd.grpc.srv6pm.TimestampFormat;
 import io.stampd.netconf.protocol.ConfigModel;
 import io.stampd.store.ConfigStore;
 import io.stampd.store.LockOwner;
-import io.stampd.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,14 +109,7 @@ public final class ReflectorSouthbound implements ReflectorBackend {
                     || p.getSessionReflectorMode() == SessionReflectorMode.UNRECOGNIZED) {
                 throw Outcome.invalid("stamp_params holds an enum value this node does not know");
             }
-            boolean hmac = p.getAuthMode() == AuthenticationMode.AUTHENTICATION_MODE_HMAC_SHA_256;
-            if (hmac && p.getKeyChain().isEmpty()) {
-                throw Outcome.invalid("auth_mode HMAC_SHA_256 needs key_chain: the name of a key chain configured"
-                        + " under /stamp/key-chains");
-            }
-            if (!hmac && !p.getKeyChain().isEmpty()) {
-                throw Outcome.invalid("key_chain '" + p.getKeyChain() + "' given, but auth_mode is not HMAC_SHA_256");
-            }
+            boolean hmac = Southbound.hmac(p.getAuthMode(), p.getKeyChain());
             boolean ptp = p.getTimestampFormat() == TimestampFormat.TIMESTAMP_FORMAT_PTPv2;
             boolean stateful = p.getSessionReflectorMode() == SessionReflectorMode.SESSION_REFLECTOR_MODE_STATEFUL;
             String wanted = stateful ? "stateful" : "stateless";
@@ -236,20 +228,10 @@ public final class ReflectorSouthbound implements ReflectorBackend {
     }
 
     private StampSessions.Entry existing(int ssid) throws Outcome.Refusal {
-        try {
-            return Southbound.find(StampSessions.reflectors(store.running()), ssid)
-                    .orElseThrow(() -> Outcome.notFound("reflector", ssid));
-        } catch (StoreException e) {
-            throw Outcome.of(e, Southbound.BUSY);
-        } catch (Southbound.Abort e) {
-            throw e.refusal();
-        }
+        return Southbound.existing(store, StampSessions::reflectors, "reflector", ssid);
     }
 
     private void requireInitialized() throws Outcome.Refusal {
-        if (!initialized) {
-            throw Outcome.refuse(StatusCode.STATUS_CODE_NOT_INITIALIZED, "the reflector is not initialised: call"
-                    + " Init first");
-        }
+        Southbound.requireInitialized(initialized, "reflector");
     }
 }

@@ -29,7 +29,6 @@ import io.stampd.grpc.srv6pm.StopStampSenderSessionRequest;
 import io.stampd.grpc.srv6pm.TimestampFormat;
 import io.stampd.store.ConfigStore;
 import io.stampd.store.LockOwner;
-import io.stampd.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,14 +146,7 @@ public final class SenderSouthbound implements SenderBackend {
                     || p.getTimestampFormat() == TimestampFormat.UNRECOGNIZED) {
                 throw Outcome.invalid("stamp_params holds an enum value this node does not know");
             }
-            boolean hmac = p.getAuthMode() == AuthenticationMode.AUTHENTICATION_MODE_HMAC_SHA_256;
-            if (hmac && p.getKeyChain().isEmpty()) {
-                throw Outcome.invalid("auth_mode HMAC_SHA_256 needs key_chain: the name of a key chain configured"
-                        + " under /stamp/key-chains");
-            }
-            if (!hmac && !p.getKeyChain().isEmpty()) {
-                throw Outcome.invalid("key_chain '" + p.getKeyChain() + "' given, but auth_mode is not HMAC_SHA_256");
-            }
+            boolean hmac = Southbound.hmac(p.getAuthMode(), p.getKeyChain());
             boolean ptp = p.getTimestampFormat() == TimestampFormat.TIMESTAMP_FORMAT_PTPv2;
             String source = Southbound.address("stamp_source_ipv6_address", r.getStampSourceIpv6Address());
             String sender = source.isEmpty() ? defaultSource : source;
@@ -342,21 +334,11 @@ public final class SenderSouthbound implements SenderBackend {
     }
 
     private StampSessions.Entry existing(int ssid) throws Outcome.Refusal {
-        try {
-            return Southbound.find(StampSessions.senders(store.running()), ssid)
-                    .orElseThrow(() -> Outcome.notFound("sender", ssid));
-        } catch (StoreException e) {
-            throw Outcome.of(e, Southbound.BUSY);
-        } catch (Southbound.Abort e) {
-            throw e.refusal();
-        }
+        return Southbound.existing(store, StampSessions::senders, "sender", ssid);
     }
 
     private void requireInitialized() throws Outcome.Refusal {
-        if (!initialized) {
-            throw Outcome.refuse(StatusCode.STATUS_CODE_NOT_INITIALIZED, "the sender is not initialised: call Init"
-                    + " first");
-        }
+        Southbound.requireInitialized(initialized, "sender");
     }
 
     private void transaction(StatusCode busy, Southbound.Plan plan) throws Outcome.Refusal {

@@ -1,6 +1,7 @@
 package io.stampd.netconf.southbound;
 
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.grpc.srv6pm.AuthenticationMode;
 import io.stampd.grpc.srv6pm.StatusCode;
 import io.stampd.store.ConfigStore;
 import io.stampd.store.ConfigTree;
@@ -10,6 +11,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 
 /** What the sender and reflector sides of the southbound share: argument checks and store transactions. */
@@ -104,6 +106,41 @@ final class Southbound {
                 throw Outcome.invalid("interface '" + name + "' cannot be looked up: " + e.getMessage());
             }
         }
+    }
+
+    /** The session with this SSID in running; SESSION_NOT_FOUND if there is none. */
+    static StampSessions.Entry existing(ConfigStore store, Function<ContainerNode, List<StampSessions.Entry>> sessions,
+                                        String role, int ssid) throws Outcome.Refusal {
+        try {
+            return find(sessions.apply(store.running()), ssid).orElseThrow(() -> Outcome.notFound(role, ssid));
+        } catch (StoreException e) {
+            throw Outcome.of(e, BUSY);
+        } catch (Abort e) {
+            throw e.refusal();
+        }
+    }
+
+    static void requireInitialized(boolean initialized, String role) throws Outcome.Refusal {
+        if (!initialized) {
+            throw Outcome.refuse(StatusCode.STATUS_CODE_NOT_INITIALIZED, "the " + role + " is not initialised: call"
+                    + " Init first");
+        }
+    }
+
+    /**
+     * Whether a request asks for HMAC-SHA-256; refuses a key chain without it, and HMAC without a
+     * key chain (the key chain's existence is checked against running in the transaction).
+     */
+    static boolean hmac(AuthenticationMode mode, String keyChain) throws Outcome.Refusal {
+        boolean hmac = mode == AuthenticationMode.AUTHENTICATION_MODE_HMAC_SHA_256;
+        if (hmac && keyChain.isEmpty()) {
+            throw Outcome.invalid("auth_mode HMAC_SHA_256 needs key_chain: the name of a key chain configured"
+                    + " under /stamp/key-chains");
+        }
+        if (!hmac && !keyChain.isEmpty()) {
+            throw Outcome.invalid("key_chain '" + keyChain + "' given, but auth_mode is not HMAC_SHA_256");
+        }
+        return hmac;
     }
 
     static Optional<StampSessions.Entry> find(List<StampSessions.Entry> sessions, int ssid) throws Abort {
