@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stampd.netconf.CheckedDataBroker;
 import io.stampd.netconf.ConfigChange;
 import io.stampd.netconf.ConfigCommitHook;
 import io.stampd.netconf.YangModels;
 import io.stampd.netconf.protocol.ConfigModel;
-import io.stampd.netconf.protocol.EditOperation;
 import io.stampd.netconf.southbound.GrpcSouthbound;
 import io.stampd.store.ConfigStore;
 import io.stampd.store.ConfigTree;
 import io.stampd.store.ConfirmedCommit;
 import io.stampd.store.LockOwner;
-import io.stampd.store.RunningDatastore;
 import io.stampd.store.StoreException;
+import io.stampd.store.TestStores;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,10 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
-import org.opendaylight.mdsal.dom.broker.SerializedDOMDataBroker;
-import org.opendaylight.mdsal.dom.spi.store.DOMStore;
-import org.opendaylight.mdsal.dom.store.inmemory.InMemoryDOMDataStore;
 import org.opendaylight.yangtools.yang.common.ErrorTag;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
@@ -69,25 +63,16 @@ class NacmStoreTest {
     }
 
     private static ConfigTree.Change edit(String configBody) throws Exception {
-        var steps = model.edit(xml("<config xmlns='" + NC + "'>" + configBody + "</config>"), EditOperation.MERGE);
-        return m -> model.applier().apply(steps, m);
+        return TestStores.edit(model, configBody);
     }
 
     private static ConfigTree.Change reflector(int index) throws Exception {
-        return edit("<stamp xmlns='" + YangModels.STAMP_NAMESPACE + "'><stamp-session-reflector>"
-                + "<reflector-test-session><session-index>" + index + "</session-index></reflector-test-session>"
-                + "</stamp-session-reflector></stamp>");
+        return TestStores.reflector(model, index);
     }
 
     @BeforeEach
     void storeWithNacm() throws Exception {
         executor = Executors.newSingleThreadExecutor();
-        var config = new InMemoryDOMDataStore("CONFIGURATION", LogicalDatastoreType.CONFIGURATION, executor, 100, false);
-        var oper = new InMemoryDOMDataStore("OPERATIONAL", LogicalDatastoreType.OPERATIONAL, executor, 100, false);
-        config.onModelContextUpdated(model.context());
-        oper.onModelContextUpdated(model.context());
-        var raw = new SerializedDOMDataBroker(Map.<LogicalDatastoreType, DOMStore>of(
-                LogicalDatastoreType.CONFIGURATION, config, LogicalDatastoreType.OPERATIONAL, oper), executor);
         ConfigCommitHook hook = new ConfigCommitHook() {
             @Override
             public void validate(ConfigChange change) {
@@ -98,7 +83,7 @@ class NacmStoreTest {
                 applied.add(change.after().orElseGet(ConfigTree::emptyRoot));
             }
         };
-        store = new ConfigStore(new RunningDatastore(raw, new CheckedDataBroker(raw, hook), model.paths()), model);
+        store = new ConfigStore(TestStores.running(model, executor, hook), model);
         String seed = NacmDefaults.xml(List.of("admin", "grpc"));
         ContainerNode defaults = (ContainerNode) model.content(xml(seed)).childByArg(NacmConfig.NACM);
         Map<Long, String> users = Map.of(1L, "admin", 2L, "viewer");

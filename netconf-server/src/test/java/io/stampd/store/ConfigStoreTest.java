@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stampd.netconf.CheckedDataBroker;
 import io.stampd.netconf.ConfigChange;
 import io.stampd.netconf.ConfigCommitHook;
 import io.stampd.netconf.YangModels;
 import io.stampd.netconf.protocol.ConfigModel;
-import io.stampd.netconf.protocol.EditOperation;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,15 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
-import org.opendaylight.mdsal.dom.broker.SerializedDOMDataBroker;
-import org.opendaylight.mdsal.dom.spi.store.DOMStore;
-import org.opendaylight.mdsal.dom.store.inmemory.InMemoryDOMDataStore;
 import org.opendaylight.yangtools.yang.common.ErrorTag;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 
@@ -61,12 +51,6 @@ class ConfigStoreTest {
     @BeforeEach
     void newStore() {
         executor = Executors.newSingleThreadExecutor();
-        var config = new InMemoryDOMDataStore("CONFIGURATION", LogicalDatastoreType.CONFIGURATION, executor, 100, false);
-        var oper = new InMemoryDOMDataStore("OPERATIONAL", LogicalDatastoreType.OPERATIONAL, executor, 100, false);
-        config.onModelContextUpdated(model.context());
-        oper.onModelContextUpdated(model.context());
-        var raw = new SerializedDOMDataBroker(Map.<LogicalDatastoreType, DOMStore>of(
-                LogicalDatastoreType.CONFIGURATION, config, LogicalDatastoreType.OPERATIONAL, oper), executor);
         ConfigCommitHook hook = new ConfigCommitHook() {
             @Override
             public void validate(ConfigChange change) {
@@ -89,7 +73,7 @@ class ConfigStoreTest {
                 applied.add(change.after().orElseGet(ConfigTree::emptyRoot));
             }
         };
-        store = new ConfigStore(new RunningDatastore(raw, new CheckedDataBroker(raw, hook), model.paths()), model);
+        store = new ConfigStore(TestStores.running(model, executor, hook), model);
     }
 
     @AfterEach
@@ -99,14 +83,7 @@ class ConfigStoreTest {
     }
 
     private static ConfigTree.Change reflector(int index) throws Exception {
-        var f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        var config = f.newDocumentBuilder().parse(new ByteArrayInputStream(("<config xmlns='urn:ietf:params:xml:ns:"
-                + "netconf:base:1.0'><stamp xmlns='" + NS + "'><stamp-session-reflector><reflector-test-session>"
-                + "<session-index>" + index + "</session-index></reflector-test-session></stamp-session-reflector>"
-                + "</stamp></config>").getBytes(StandardCharsets.UTF_8))).getDocumentElement();
-        var steps = model.edit(config, EditOperation.MERGE);
-        return m -> model.applier().apply(steps, m);
+        return TestStores.reflector(model, index);
     }
 
     private boolean runningHas(int index) throws StoreException {

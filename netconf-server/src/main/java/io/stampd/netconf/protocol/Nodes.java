@@ -1,14 +1,18 @@
 package io.stampd.netconf.protocol;
 
 import java.util.Collection;
+import java.util.List;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
 import org.opendaylight.yangtools.yang.data.api.schema.ChoiceNode;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild;
 import org.opendaylight.yangtools.yang.data.api.schema.DataContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafSetEntryNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
+import org.opendaylight.yangtools.yang.data.api.schema.UserLeafSetNode;
 import org.opendaylight.yangtools.yang.data.api.schema.UserMapNode;
 import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 
@@ -47,5 +51,17 @@ final class Nodes {
         return original instanceof UserMapNode
                 ? ImmutableNodes.newUserMapBuilder().withNodeIdentifier(original.name()).withValue(entries).build()
                 : ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(original.name()).withValue(entries).build();
+    }
+
+    /** A leaf-list like {@code original} (user- or system-ordered) with just {@code entries}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static DataContainerChild leafSet(LeafSetNode<?> original, List<LeafSetEntryNode<?>> entries) {
+        var b = original instanceof UserLeafSetNode
+                ? ImmutableNodes.newUserLeafSetBuilder() : ImmutableNodes.newSystemLeafSetBuilder();
+        b.withNodeIdentifier(original.name());
+        for (LeafSetEntryNode e : entries) {
+            b.withChild(e);
+        }
+        return (DataContainerChild) b.build();
     }
 }

@@ -23,7 +23,6 @@ import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
 import org.opendaylight.yangtools.yang.data.api.schema.NormalizedNode;
-import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 import org.opendaylight.yangtools.yang.model.api.DataSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.IdentitySchemaNode;
 import org.opendaylight.yangtools.yang.model.api.ListSchemaNode;
@@ -180,7 +179,7 @@ final class Origins {
                         }
                     }
                     if (!entries.isEmpty()) {
-                        kept.add(leafSet(set, entries));
+                        kept.add(Nodes.leafSet(set, entries));
                     }
                 }
                 default -> {
@@ -293,16 +292,5 @@ final class Origins {
 
     private static String key(String namespace, String localName) {
         return namespace + ' ' + localName;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static DataContainerChild leafSet(LeafSetNode<?> original, List<LeafSetEntryNode<?>> entries) {
-        var b = original instanceof org.opendaylight.yangtools.yang.data.api.schema.UserLeafSetNode
-                ? ImmutableNodes.newUserLeafSetBuilder() : ImmutableNodes.newSystemLeafSetBuilder();
-        b.withNodeIdentifier(original.name());
-        for (LeafSetEntryNode e : entries) {
-            b.withChild(e);
-        }
-        return (DataContainerChild) b.build();
     }
 }

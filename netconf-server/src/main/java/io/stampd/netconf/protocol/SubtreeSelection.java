@@ -18,7 +18,6 @@ import org.opendaylight.yangtools.yang.data.api.schema.LeafSetEntryNode;
 import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
 import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
-import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 import org.opendaylight.yangtools.yang.model.api.DataNodeContainer;
 import org.opendaylight.yangtools.yang.model.api.DataSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.ListSchemaNode;
@@ -112,7 +111,7 @@ public final class SubtreeSelection {
                     }
                     if (!equalEntries.isEmpty()) {
                         any = true;
-                        chosen.put(hit.node().name(), new Placed(leafSet(set, equalEntries), hit.choices()));
+                        chosen.put(hit.node().name(), new Placed(Nodes.leafSet(set, equalEntries), hit.choices()));
                     }
                 }
             }
@@ -263,17 +262,6 @@ public final class SubtreeSelection {
             }
         }
         return String.valueOf(value).equals(text.strip());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static DataContainerChild leafSet(LeafSetNode<?> original, List<LeafSetEntryNode<?>> entries) {
-        var b = original instanceof org.opendaylight.yangtools.yang.data.api.schema.UserLeafSetNode
-                ? ImmutableNodes.newUserLeafSetBuilder() : ImmutableNodes.newSystemLeafSetBuilder();
-        b.withNodeIdentifier(original.name());
-        for (LeafSetEntryNode e : entries) {
-            b.withChild(e);
-        }
-        return (DataContainerChild) b.build();
     }
 
     private static List<Element> elements(Element parent) {
