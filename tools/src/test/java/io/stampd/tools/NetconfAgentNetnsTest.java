@@ -508,8 +508,32 @@ class NetconfAgentNetnsTest {
         }
     }
 
+    /**
+     * The reply without message-id and whitespace, its top-level nodes in name order: RFC 7950
+     * (7.5.7) leaves the order of siblings free, and a restore may put /nacm and /stamp either way.
+     */
     private static String canonical(String xml) {
-        return xml.replaceAll("message-id=\"[^\"]*\"", "").replaceAll(">\\s+<", "><").strip();
+        String flat = xml.replaceAll("message-id=\"[^\"]*\"", "").replaceAll(">\\s+<", "><").strip();
+        try {
+            var f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            var doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+                    flat.getBytes(StandardCharsets.UTF_8)));
+            org.w3c.dom.Element data = doc.getDocumentElement();
+            List<org.w3c.dom.Node> children = new ArrayList<>();
+            for (var n = data.getFirstChild(); n != null; n = n.getNextSibling()) {
+                children.add(n);
+            }
+            children.sort(java.util.Comparator.comparing(n -> n.getNamespaceURI() + " " + n.getLocalName()));
+            children.forEach(data::removeChild);
+            children.forEach(data::appendChild);
+            var out = new java.io.StringWriter();
+            javax.xml.transform.TransformerFactory.newInstance().newTransformer()
+                    .transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
+            return out.toString();
+        } catch (Exception e) {
+            throw new AssertionError("not XML: " + flat, e);
+        }
     }
 
     /**
