@@ -1,8 +1,9 @@
 # Sourced by tools/demo and tools/run-tests: installs the Debian packages stampd needs (as root),
 # running apt-get update once and only when something is missing.
 # python3-grpc-tools, python3-grpcio, python3-protobuf: the Python gRPC client of the southbound API
-# (tools/lib/grpc/python-stubs, PythonClientTest).
-STAMPD_PACKAGES=(openssl openssh-client curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps
+# (tools/lib/grpc/python-stubs, PythonClientTest). systemd: systemd-analyze verify of the unit
+# (InstallServiceTest), which needs no running systemd.
+STAMPD_PACKAGES=(openssl openssh-client curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps systemd
   python3-ncclient ansible libyang2-tools python3-grpc-tools python3-grpcio python3-protobuf)
 
 # apt-get update, unless the package lists were fetched within the hour (CI installs the test
