@@ -205,6 +205,39 @@ class MetricsEndpointTest {
         assertEquals("", out.strip(), "promtool's lint findings:\n" + out);
     }
 
+    /**
+     * tools/grafana/stampd.json: every stampd_ series its panels query is in the exposition, and
+     * promtool parses every query (as recording rules, with the dashboard's variable set to all).
+     */
+    @Test
+    void theGrafanaDashboardQueriesTheseSeries(@TempDir Path dir) throws Exception {
+        Path dashboard = Path.of(System.getenv().getOrDefault("STAMPD_HOME", "..")).resolve("tools/grafana/stampd.json");
+        String json = Files.readString(dashboard);
+        String text = scrape();
+        Matcher names = Pattern.compile("stampd_[a-z_]+").matcher(json);
+        int n = 0;
+        while (names.find()) {
+            String name = names.group();
+            assertTrue(Pattern.compile("(?m)^" + Pattern.quote(name) + "[{ ]").matcher(text).find(),
+                    dashboard + " queries " + name + ", which the endpoint does not expose");
+            n++;
+        }
+        assertTrue(n > 10, "queries found in " + dashboard + ": " + n);
+        Path promtool = tool("promtool");
+        Matcher exprs = Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int i = 0;
+        while (exprs.find()) {
+            String expr = exprs.group(1).replace("\\\"", "\"").replace("$session", ".*");
+            rules.append("      - record: dashboard:query").append(i++).append("\n        expr: '")
+                    .append(expr.replace("'", "''")).append("'\n");
+        }
+        assertTrue(i > 10, "queries in " + dashboard + ": " + i);
+        Path file = dir.resolve("dashboard-rules.yml");
+        Files.writeString(file, rules);
+        run(dir, List.of(promtool.toString(), "check", "rules", file.toString()), null);
+    }
+
     @Test
     void prometheusScrapesTheDelays(@TempDir Path dir) throws Exception {
         Path prometheus = tool("prometheus");
