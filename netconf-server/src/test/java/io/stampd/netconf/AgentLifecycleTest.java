@@ -103,7 +103,8 @@ class AgentLifecycleTest {
     @Test
     void anUnknownMetricsSettingStopsTheStart() throws Exception {
         Path config = config();
-        Files.writeString(config, "metrics.port = 9862\nmetrics.path = /stamp\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(config, "metrics.port = 9862\nmetrics.path = /stamp\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Path log = dir.resolve("refused.log");
         Process agent = start(config, log);
         assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "agent kept running with an unknown metrics setting");

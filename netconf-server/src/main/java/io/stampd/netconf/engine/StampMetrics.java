@@ -16,9 +16,10 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.session.DelayStatistic;
+import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
-import java.net.InetAddress;
+import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ import java.util.function.ToLongFunction;
  *
  * <p>Every per-session series carries {@code role}, {@code session_id}, {@code ssid} ("any" for a
  * reflector that matches any) and {@code peer} (the reflector's address for a sender, the sender's
- * for a reflector, "any" if unmatched): one fixed set of series per configured session, gone from
+ * for a reflector, "any" if unmatched; RFC 5952 text): one fixed set of series per configured session, gone from
  * the next scrape once the session is removed from running.
  */
 public final class StampMetrics implements MultiCollector {
@@ -272,8 +273,9 @@ public final class StampMetrics implements MultiCollector {
         out.add(b.build());
     }
 
-    private static Labels sessionLabels(String role, long id, String ssid, InetAddress peer) {
+    /** The peer in RFC 5952 form, as /stamp-state shows it. */
+    private static Labels sessionLabels(String role, long id, String ssid, Inet6Address peer) {
         return Labels.of(SESSION_LABELS, new String[] {role, Long.toString(id), ssid,
-            peer == null ? "any" : peer.getHostAddress()});
+            peer == null ? "any" : Ipv6Addresses.format(peer)});
     }
 }

@@ -77,7 +77,8 @@ class MetricsEndpointTest {
         }
         var reflector = new ReflectorSessionConfig(2, 7, null, 0, null, port, List.of(), TimestampFormat.NTP, true,
                 null);
-        var sender = SenderSessionConfig.builder().id(1).ssid(7).reflectorAddress(Ipv6Addresses.parse("::1", "reflector")).reflectorPort(port).intervalNanos(10_000_000).lossTimeoutNanos(1_000_000_000L)
+        var sender = SenderSessionConfig.builder().id(1).ssid(7).reflectorAddress(LOOPBACK).reflectorPort(port)
+                .intervalNanos(10_000_000).lossTimeoutNanos(1_000_000_000L)
                 .reflectorMode(io.stampd.dataplane.session.SenderStatistics.ReflectorMode.STATEFUL).build();
         Map<Long, SenderIntent> senders = new LinkedHashMap<>();
         senders.put(1L, new SenderIntent(sender, true, Thresholds.NONE));
@@ -128,7 +129,7 @@ class MetricsEndpointTest {
     void exposesTheSessionsWithPlausibleValues() throws Exception {
         String text = scrape();
         // the exposition sorts labels by name
-        String s = "peer=\"0:0:0:0:0:0:0:1\",role=\"sender\",session_id=\"1\",ssid=\"7\"";
+        String s = "peer=\"::1\",role=\"sender\",session_id=\"1\",ssid=\"7\"";
         double sent = value(text, "stampd_sender_packets_sent_total{" + s + "}");
         double received = value(text, "stampd_sender_packets_received_total{" + s + "}");
         assertTrue(sent >= 20 && received >= 20 && received <= sent, sent + " sent, " + received + " received");
@@ -211,7 +212,8 @@ class MetricsEndpointTest {
      */
     @Test
     void theGrafanaDashboardQueriesTheseSeries(@TempDir Path dir) throws Exception {
-        Path dashboard = Path.of(System.getenv().getOrDefault("STAMPD_HOME", "..")).resolve("tools/grafana/stampd.json");
+        Path dashboard = Path.of(System.getenv().getOrDefault("STAMPD_HOME", ".."))
+                .resolve("tools/grafana/stampd.json");
         String json = Files.readString(dashboard);
         String text = scrape();
         Matcher names = Pattern.compile("stampd_[a-z_]+").matcher(json);
@@ -276,7 +278,7 @@ class MetricsEndpointTest {
                 Thread.sleep(200);
             }
             assertTrue(answer.contains("\"status\":\"success\"") && answer.contains("\"value\"")
-                    && answer.contains("\"peer\":\"0:0:0:0:0:0:0:1\""), "Prometheus's answer: " + answer + "\n"
+                    && answer.contains("\"peer\":\"::1\""), "Prometheus's answer: " + answer + "\n"
                     + Files.readString(dir.resolve("prometheus.log")));
             Matcher v = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]").matcher(answer);
             assertTrue(v.find(), answer);
