@@ -2,9 +2,10 @@
 # running apt-get update once and only when something is missing.
 # python3-grpc-tools, python3-grpcio, python3-protobuf: the Python gRPC client of the southbound API
 # (tools/lib/grpc/python-stubs, PythonClientTest). systemd: systemd-analyze verify of the unit
-# (InstallServiceTest), which needs no running systemd.
+# (InstallServiceTest), which needs no running systemd. prometheus: promtool and the server that
+# MetricsEndpointTest checks the agent's /metrics with (the package's own service is not started).
 STAMPD_PACKAGES=(openssl openssh-client curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps systemd
-  python3-ncclient ansible libyang2-tools python3-grpc-tools python3-grpcio python3-protobuf)
+  python3-ncclient ansible libyang2-tools python3-grpc-tools python3-grpcio python3-protobuf prometheus)
 
 # apt-get update, unless the package lists were fetched within the hour (CI installs the test
 # prerequisites and then the benchmark's: one update serves both).
@@ -33,9 +34,17 @@ stampd_install_prereqs() {
   missing=$(stampd_missing_packages "${STAMPD_PACKAGES[@]}") || return 1
   [ -n "$missing" ] || return 0
   echo "stampd: installing $missing" >&2
-  stampd_apt_update_once
+  # prometheus would start its own server (port 9090) on a host with an init system: as for the
+  # peer's packages below, a policy-rc.d that denies every start is in place during the install.
+  local policy=/usr/sbin/policy-rc.d made=0 rc=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && made=1
+  fi
+  stampd_apt_update_once || rc=$?
   # shellcheck disable=SC2086 # package names: one word each
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+  [ $rc -ne 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 || rc=$?
+  [ $made -eq 0 ] || rm -f "$policy"
+  return $rc
 }
 
 # The peer of the control-plane benchmark (tools/lib/bench/peer): yuma123's netconfd, and OpenSSH's

@@ -73,7 +73,9 @@ public final class AgentMain {
               grpc.tls.certificate = FILE, grpc.tls.private-key = FILE  (PEM; both or neither)
               grpc.token-file = FILE               (callers must send authorization: Bearer TOKEN)
               grpc.nacm-user = grpc                (the user whose NACM rules the gRPC southbound's
-                                                    changes pass; /nacm decides what each user may do)""";
+                                                    changes pass; /nacm decides what each user may do)
+              metrics.port = 9862                  (Prometheus/OpenMetrics endpoint /metrics; off unless set)
+              metrics.listen-address = ::""";
 
     public static final String USAGE = "usage: stampd agent --config FILE\n"
             + "Runs the NETCONF agent (NETCONF over SSH, RFC 6241/6242) and its STAMP sessions.\n" + SETTINGS;
@@ -99,10 +101,12 @@ public final class AgentMain {
         AgentConfig config;
         EngineSettings settings;
         Optional<SouthboundSettings> grpc;
+        Optional<MetricsSettings> metricsSettings;
         try {
             config = AgentConfig.load(configFile);
             settings = EngineSettings.load(configFile);
             grpc = GrpcSouthbound.settings(configFile);
+            metricsSettings = MetricsSettings.load(configFile);
         } catch (AgentConfig.ConfigException e) {
             System.err.println("stampd agent: " + e.getMessage());
             return 2;
@@ -155,11 +159,33 @@ public final class AgentMain {
                 return 2;
             }
         }
+        MetricsEndpoint metrics = null;
+        if (metricsSettings.isPresent()) {
+            MetricsSettings m = metricsSettings.get();
+            try {
+                metrics = MetricsEndpoint.start(m, engine.metrics());
+                log.info("metrics: Prometheus endpoint on http://[{}]:{}/metrics",
+                        m.listenAddress().getHostAddress(), metrics.address().getPort());
+            } catch (java.io.IOException | RuntimeException e) {
+                if (southbound != null) {
+                    southbound.close();
+                }
+                engine.close();
+                agent.close();
+                System.err.println("stampd agent: metrics.port = " + m.port() + ": cannot listen on ["
+                        + m.listenAddress().getHostAddress() + "]:" + m.port() + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        MetricsEndpoint metricsEndpoint = metrics;
         SouthboundServer grpcServer = southbound;
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
                 log.info("stopping");
+                if (metricsEndpoint != null) {
+                    metricsEndpoint.close();
+                }
                 if (grpcServer != null) {
                     grpcServer.close();
                 }

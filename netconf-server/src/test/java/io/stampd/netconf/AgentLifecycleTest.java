@@ -66,6 +66,53 @@ class AgentLifecycleTest {
         assertTrue(read(log).contains("stopped 0 sessions and closed the socket data plane"), read(log));
     }
 
+    /** metrics.port: the agent serves /metrics until SIGTERM (MetricsEndpointTest checks the series in depth). */
+    @Test
+    void servesMetricsWhenAPortIsSet() throws Exception {
+        Path config = config();
+        int metricsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            metricsPort = s.getLocalPort();
+        }
+        Files.writeString(config, "metrics.port = " + metricsPort + "\nmetrics.listen-address = ::1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path log = dir.resolve("agent.log");
+        Process agent = start(config, log);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!read(log).contains(AgentMain.READY)) {
+                assertTrue(agent.isAlive(), read(log));
+                assertTrue(System.nanoTime() < deadline, "not listening after 60 s: " + read(log));
+                Thread.sleep(20);
+            }
+            assertTrue(read(log).contains("Prometheus endpoint on http://[0:0:0:0:0:0:0:1]:" + metricsPort), read(log));
+            var http = java.net.http.HttpClient.newHttpClient();
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://[::1]:" + metricsPort
+                    + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("stampd_sessions{role=\"sender\",state=\"active\"} 0.0"), r.body());
+            assertTrue(r.body().contains("\nstampd_commits_total "), r.body());
+            assertTrue(r.body().contains("stampd_dataplane_unmatched_total{plane=\"socket\"} 0.0"), r.body());
+        } finally {
+            agent.toHandle().destroy(); // SIGTERM
+            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM: " + read(log));
+        }
+        assertEquals(0, agent.exitValue(), read(log));
+    }
+
+    @Test
+    void anUnknownMetricsSettingStopsTheStart() throws Exception {
+        Path config = config();
+        Files.writeString(config, "metrics.port = 9862\nmetrics.path = /stamp\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path log = dir.resolve("refused.log");
+        Process agent = start(config, log);
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "agent kept running with an unknown metrics setting");
+        assertEquals(2, agent.exitValue(), read(log));
+        assertTrue(read(log).contains("metrics.path = '/stamp': unknown setting; the metrics settings are"
+                + " [metrics.listen-address, metrics.port]"), read(log));
+    }
+
     private void assertRefusedToStart(String saved, String... expected) throws Exception {
         Path config = config();
         Path running = dir.resolve("state").resolve("running.xml");

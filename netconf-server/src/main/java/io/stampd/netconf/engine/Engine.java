@@ -54,6 +54,7 @@ public final class Engine implements AutoCloseable {
     private final EngineNotifications notifications = new EngineNotifications(notificationStream);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile ConfigCommitHook hook;
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private CompletableFuture<Void> earlyResume = CompletableFuture.completedFuture(null);
     /** Completes with whether the saved running configuration has sessions to resume. */
     private CompletableFuture<Boolean> savedSessions = CompletableFuture.completedFuture(false);
@@ -155,6 +156,20 @@ public final class Engine implements AutoCloseable {
         return runningSessions().pendingRecords(senderId);
     }
 
+    /**
+     * The engine's state as Prometheus metrics, read at each scrape (see {@link StampMetrics});
+     * before the data plane is up, only the agent's own series.
+     */
+    public io.prometheus.metrics.model.registry.MultiCollector metrics() {
+        return new StampMetrics(() -> {
+            try {
+                return sessions.getNow(null);
+            } catch (RuntimeException e) {
+                return null; // the data plane could not start: the agent says so elsewhere
+            }
+        }, commits::get, StateClock.SYSTEM);
+    }
+
     private SessionManager runningSessions() {
         SessionManager m = sessions.getNow(null);
         if (m == null) {
@@ -200,7 +215,7 @@ public final class Engine implements AutoCloseable {
         resources.push(watch);
         resources.push(new StampRpcs(manager, watch::sessionsChanged).register(wiring.rpcProvider()));
         resources.push(new NetconfNotificationOperationServiceFactory(notificationStream, wiring.operations()));
-        hook = new EngineCommitHook(manager, saved, watch::sessionsChanged);
+        hook = new EngineCommitHook(manager, saved, watch::sessionsChanged, commits);
         watch.start();
 
         if (saved.exists()) {

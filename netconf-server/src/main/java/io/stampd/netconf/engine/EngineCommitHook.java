@@ -21,9 +21,17 @@ final class EngineCommitHook implements ConfigCommitHook {
     private final RunningConfigFile saved;
     private final Runnable afterChange;
     private ConfigChange lastChange;
+    /** Commits applied (and saved), for the metrics endpoint's stampd_commits_total. */
+    private final java.util.concurrent.atomic.AtomicLong applied;
     private DesiredSessions lastDesired;
 
     EngineCommitHook(SessionManager sessions, RunningConfigFile saved, Runnable afterChange) {
+        this(sessions, saved, afterChange, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    EngineCommitHook(SessionManager sessions, RunningConfigFile saved, Runnable afterChange,
+                     java.util.concurrent.atomic.AtomicLong applied) {
+        this.applied = applied;
         this.sessions = sessions;
         this.saved = saved;
         this.afterChange = afterChange;
@@ -65,6 +73,7 @@ final class EngineCommitHook implements ConfigCommitHook {
             throw new CommitVetoException(null, ErrorTag.OPERATION_FAILED, "cannot save the running configuration to "
                     + saved.path() + ": " + e.getMessage());
         }
+        applied.incrementAndGet();
         afterChange.run();
     }
 
