@@ -249,7 +249,10 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 		bpf_tail_call(ctx, &refl_next, 0);
 		return XDP_PASS;
 	}
-	/* The socket path answers nothing shorter than a base packet, and counts it as malformed. */
+	/*
+	 * Shorter than a base packet: a TWAMP-Light test packet, which the socket path answers (base-size
+	 * reply) if its session accepts short packets, or counts as malformed.
+	 */
 	if (pkt.payload_len < STAMP_BASE_LENGTH) {
 		reason = STAMP_C_SHORT;
 		goto pass;

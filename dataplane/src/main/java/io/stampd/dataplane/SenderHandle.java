@@ -11,6 +11,11 @@ public interface SenderHandle extends AutoCloseable {
     /** Test packets the kernel refused to send (no route, buffer full...). */
     long sendErrors();
 
+    /** The errno of the latest send the kernel refused (ENETUNREACH, ...), 0 if none was. */
+    default int lastSendErrno() {
+        return 0;
+    }
+
     /** Replies an in-kernel plane (XDP) collected for this session and handed to it. */
     default long collectedInKernel() {
         return 0;

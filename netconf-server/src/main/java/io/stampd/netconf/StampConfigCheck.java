@@ -233,7 +233,8 @@ public final class StampConfigCheck implements ConfigCommitHook {
                     segments(e, "return-path", path),
                     format(leaf(e, "reflector-timestamp-format").orElse("ntp-format")),
                     stateful,
-                    key(e, keyChains, path));
+                    key(e, keyChains, path),
+                    leaf(e, "accept-short-test-packets").map(Boolean::parseBoolean).orElse(false));
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path, ex.getMessage());
         }

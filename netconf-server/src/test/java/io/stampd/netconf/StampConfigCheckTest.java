@@ -2,6 +2,7 @@ package io.stampd.netconf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +73,19 @@ class StampConfigCheckTest {
         assertEquals(ReflectorSessionConfig.ANY_SSID, r.ssid());
         assertNull(r.senderAddress());
         assertTrue(r.stateful(), "reflector-mode-state stateful applies to every session");
+    }
+
+    @Test
+    void shortTestPacketsAreAnsweredOnlyWhereTheOperatorSaysSo() throws Exception {
+        var s = StampConfigCheck.sessions(root(example));
+        assertFalse(s.reflectors().get(0).acceptShortTestPackets(), "off by default for NETCONF sessions");
+        String twampLight = example.replace("<reflector-udp-port>862</reflector-udp-port>\n      <return-path>",
+                "<reflector-udp-port>862</reflector-udp-port>\n"
+                + "      <accept-short-test-packets>true</accept-short-test-packets>\n      <return-path>");
+        assertTrue(twampLight.contains("accept-short-test-packets"));
+        var t = StampConfigCheck.sessions(root(twampLight));
+        assertTrue(t.reflectors().get(0).acceptShortTestPackets());
+        assertFalse(t.reflectors().get(1).acceptShortTestPackets());
     }
 
     @Test

@@ -265,6 +265,10 @@ final class ProbeCommand implements Callable<Integer> {
                 m.put("forward_lost", s.forwardLost());
                 m.put("backward_lost", s.backwardLost());
             }
+            if (handle != null && handle.sendErrors() > 0) {
+                m.put("send_errors", handle.sendErrors());
+                m.put("last_send_error", sendError(handle.lastSendErrno()));
+            }
             m.put("data_plane", dp.name());
             if (handle != null && handle.collectedInKernel() > 0) {
                 m.put("collected_in_kernel", handle.collectedInKernel());
@@ -307,6 +311,12 @@ final class ProbeCommand implements Callable<Integer> {
                         + " transmit timestamp): their forward delay includes the sender's send path%n",
                         d.userSpaceTxTimestamps());
             }
+            if (s.received() == 0) {
+                // Not a table of zeros: there is nothing to measure, and the operator should hear why.
+                out.println(noReply(s));
+                out.flush();
+                return;
+            }
             out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %10s %10s %10s %10s%n", "delay (ms)", "min", "median",
                     "mean", "p" + fmt(p[0]), "p" + fmt(p[1]), "p" + fmt(p[2]), "max", "stddev");
             row(out, "forward", s.forward());
@@ -315,6 +325,28 @@ final class ProbeCommand implements Callable<Integer> {
             row(out, "rtt ipdv", s.roundTripVariation());
         }
         out.flush();
+    }
+
+    /**
+     * What the summary says instead of a delay table when no reply came: how many were sent and,
+     * if the kernel refused sends, how many and why. (ICMPv6 errors such as port unreachable are
+     * not read: the socket does not ask for them.)
+     */
+    private String noReply(SenderStatistics.Snapshot s) {
+        StringBuilder b = new StringBuilder(s.rejected() + s.malformed() > 0 ? "no valid reply received (" : "no reply received (")
+                .append(s.sent()).append(" sent");
+        if (handle != null && handle.sendErrors() > 0) {
+            b.append("; ").append(handle.sendErrors()).append(handle.sendErrors() == 1 ? " send" : " sends")
+                    .append(" refused by the kernel: ").append(sendError(handle.lastSendErrno()));
+        }
+        if (s.rejected() + s.malformed() > 0) {
+            b.append("; ").append(s.rejected()).append(" rejected, ").append(s.malformed()).append(" malformed");
+        }
+        return b.append(")").toString();
+    }
+
+    private static String sendError(int errno) {
+        return errno > 0 ? io.stampd.sys.Libc.strerror(errno) : "unknown error";
     }
 
     private static Map<String, Object> delays(DelayStatistic.Summary d, double[] p) {

@@ -65,6 +65,12 @@ final class ReflectCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "HEX", description = "HMAC-SHA-256 key in hex: authenticated mode.")
     String key;
 
+    @Option(names = "--accept-short", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Answer test packets shorter than the 44-octet STAMP base packet (at least 14 octets),"
+                    + " as TWAMP-Light senders send them (RFC 8762 section 4.6), with a 44-octet reply (on by default;"
+                    + " unauthenticated mode only).")
+    boolean acceptShort;
+
     @Option(names = "--busy-poll", description = "Poll the socket without sleeping: lowest and steadiest"
             + " reflection latency (T2 to the wire), at the cost of one CPU kept busy.")
     boolean busyPoll;
@@ -162,7 +168,8 @@ final class ReflectCommand implements Callable<Integer> {
             Inet6Address senderAddr = sender == null ? null : Ipv6Addresses.parseUnicast(sender, "--sender");
             return new ReflectorSessionConfig(1, ssid == null ? ReflectorSessionConfig.ANY_SSID : ssid,
                     senderAddr, senderPort, source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"),
-                    port, path, TimestampFormat.parse(timestamp), stateful, key == null ? null : HexKey.parse(key));
+                    port, path, TimestampFormat.parse(timestamp), stateful, key == null ? null : HexKey.parse(key),
+                    acceptShort);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(), "sender port", "--sender-port"));
         }

@@ -464,7 +464,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             return;
         }
         MemorySegment p = batch.payload(i);
-        int len = batch.length[i];
+        int len = d.replyLength; // the request's, or the base packet's for a short (TWAMP-Light) request
         MemorySegment path = null;
         long pathAt = 0;
         int segments = 0;

@@ -1,24 +1,31 @@
 package io.stampd.dataplane.core;
 
 import io.stampd.dataplane.codec.ReflectContext;
+import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.TimestampInformationTlv;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.codec.TlvReflector;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The Session-Reflector's rules for one received test packet, for every plane: find its session
  * (unprovisioned packets are counted and dropped, RFC 8972 §3), verify it (authenticated mode),
  * take the reflector's sequence number (stateful), turn the request into the reply in place
- * (RFC 8762 §4.3: same length, sender fields copied, T2 and the received TTL), do the TLV duties
+ * (RFC 8762 §4.3: same length, sender fields copied, T2 and the received TTL; a short TWAMP-Light
+ * request of a session that accepts them gets a reply of the base packet's 44 octets, RFC 8762
+ * §4.6), do the TLV duties
  * of RFC 8972 / 9503 and decide where the reply goes. The plane then queues the reply as the
  * {@link ReplyDecision} says, calls {@link #queued} and, right before the send, {@link #stamp}.
  * One instance per I/O thread; allocation-free.
  */
 public final class Reflection {
+    /** The unauthenticated base packet: a short (TWAMP-Light) request's reply has this length. */
+    private static final int BASE = StampLayout.UNAUTHENTICATED.baseLength;
     private final StampNode node;
     private final TlvReflector tlvReflector = new TlvReflector();
     private final ReflectContext ctx = new ReflectContext();
@@ -46,18 +53,29 @@ public final class Reflection {
         ReplyDecision d = decision;
         d.clear();
         int len = rx.length(i);
-        if (rx.truncated(i) || len < 44) {
-            // Shorter than a base packet: replying would send more than was received.
+        boolean truncated = rx.truncated(i);
+        boolean shortPacket = !truncated && len < BASE && len >= ReflectorSessionConfig.SHORTEST_TEST_PACKET;
+        if (truncated || (len < BASE && !shortPacket)) {
             node.counters.malformed.increment();
             return d;
         }
         MemorySegment p = rx.payload(i);
+        if (shortPacket) {
+            // A TWAMP-Light test packet (RFC 8762 §4.6): read as if zero-filled to the base packet,
+            // so an SSID it is too short to carry is 0 (the slot is far longer than 44 octets).
+            for (int k = len; k < BASE; k++) {
+                p.set(ValueLayout.JAVA_BYTE, k, (byte) 0);
+            }
+        }
         MemorySegment src = rx.sourceAddress(i);
         MemorySegment dst = rx.destinationAddress(i);
         int srcPort = rx.sourcePort(i);
-        SessionReflector s = node.reflectors.find(port, p, len, src, srcPort, dst);
-        if (s == null) {
-            node.counters.unmatched.increment();
+        // A short packet can only be an unauthenticated session's: 44 octets do not reach the
+        // authenticated base packet (112).
+        SessionReflector s = node.reflectors.find(port, p, shortPacket ? BASE : len, src, srcPort, dst);
+        if (s == null || (shortPacket && !s.config.acceptShortTestPackets())) {
+            // A short packet its session does not accept is dropped as before: malformed.
+            (shortPacket ? node.counters.malformed : node.counters.unmatched).increment();
             return d;
         }
         s.received.increment();
@@ -78,6 +96,7 @@ public final class Reflection {
                 s.errorEstimate, ttl);
         d.session = s;
         d.reply = true;
+        d.replyLength = shortPacket ? BASE : len;
         d.reflectorSeq = reflectorSeq;
         d.senderSeq = senderSeq;
         d.source = dst;

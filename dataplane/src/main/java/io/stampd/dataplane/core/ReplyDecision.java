@@ -12,6 +12,11 @@ public final class ReplyDecision {
     public SessionReflector session;
     /** False: nothing is sent (no session, rejected, or the sender asked for no reply). */
     public boolean reply;
+    /**
+     * Octets of UDP payload the reply has: the request's length, or the base packet's for a short
+     * (TWAMP-Light) request, which the reply extends with zeroes.
+     */
+    public int replyLength;
     /** The reflector Sequence Number the reply carries, and the sender's it copies. */
     public long reflectorSeq;
     public long senderSeq;
@@ -32,6 +37,7 @@ public final class ReplyDecision {
     void clear() {
         session = null;
         reply = false;
+        replyLength = 0;
         reflectorSeq = 0;
         senderSeq = 0;
         segmentsOffset = -1;

@@ -60,6 +60,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     private final long[] transmittedAt;
     private final int transmittedMask;
     private volatile long sendErrors;
+    private volatile int lastSendErrno;
     /** Replies an in-kernel plane collected for this session (XDP). */
     public final Counter collected = new Counter();
     private volatile boolean finished;
@@ -184,6 +185,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
             listener.onSent(s, heldT1[slot], heldT1Mono[slot]);
         } else {
             sendErrors++;
+            lastSendErrno = (int) -result;
             if (nextSeq == s + 1) {
                 nextSeq = s;
             }
@@ -348,6 +350,11 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     @Override
     public long sendErrors() {
         return sendErrors;
+    }
+
+    @Override
+    public int lastSendErrno() {
+        return lastSendErrno;
     }
 
     @Override

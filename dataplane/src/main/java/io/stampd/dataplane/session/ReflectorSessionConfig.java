@@ -13,14 +13,33 @@ import java.util.List;
  * senders).
  *
  * @param returnSegments the SRv6 return path first hop first, ending at the sender; empty = plain IPv6
+ * @param acceptShortTestPackets answer unauthenticated test packets shorter than the STAMP base
+ *        packet (44 octets) but at least {@link #SHORTEST_TEST_PACKET} long, as TWAMP-Light senders
+ *        send them (RFC 8762 §4.6, RFC 5357 §4.1.2), with a base-size reply as if zero-filled;
+ *        false: they are counted as malformed and dropped. No effect in authenticated mode, which
+ *        needs the whole packet to check its HMAC.
  */
 public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                      Inet6Address reflectorAddress, int reflectorPort,
                                      List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
-                                     boolean stateful, byte[] hmacKey) {
+                                     boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets) {
 
     /** Matches any SSID. */
     public static final int ANY_SSID = -1;
+    /**
+     * The shortest test packet a session accepting short ones answers: a TWAMP-Light unauthenticated
+     * test packet without padding, Sequence Number, Timestamp and Error Estimate (RFC 5357 §4.1.2).
+     */
+    public static final int SHORTEST_TEST_PACKET = 14;
+
+    /** A session that drops test packets shorter than the base packet (the strict RFC 8762 reflector). */
+    public ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
+                                  Inet6Address reflectorAddress, int reflectorPort,
+                                  List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
+                                  boolean stateful, byte[] hmacKey) {
+        this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, returnSegments, timestampFormat,
+                stateful, hmacKey, false);
+    }
 
     public ReflectorSessionConfig {
         Ports.checkSessionId(id, "session id");
@@ -77,6 +96,7 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
         return "reflector session " + id + " (ssid " + (ssid == ANY_SSID ? "any" : ssid) + ") on port " + reflectorPort
                 + (returnSegments.isEmpty() ? "" : " returning via "
                 + returnSegments.stream().map(Ipv6Addresses::format).toList())
-                + (stateful ? ", stateful" : ", stateless") + (hmacKey != null ? ", authenticated" : "");
+                + (stateful ? ", stateful" : ", stateless") + (hmacKey != null ? ", authenticated" : "")
+                + (acceptShortTestPackets && hmacKey == null ? ", answers short (TWAMP-Light) test packets" : "");
     }
 }

@@ -118,7 +118,7 @@ final class ReflectorEndpoint extends ReceivingEndpoint implements ReplyChannel 
         queuedSession[k] = s;
         queuedSlot[k] = i;
         boolean stamp = d.stampTransmit;
-        rx.queueReply(i, rx.length[i], d.source, d.ifindex, d.trafficClass, stamp,
+        rx.queueReply(i, d.replyLength, d.source, d.ifindex, d.trafficClass, stamp,
                 stamp ? transmitTimestamps.key(s, d.reflectorSeq) : 0); // T3: stampAndSend
         reflection.queued(d);
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * namespaces (also on Ctrl-C). Run it pinned to the generator's CPU; tools/bench does.
  */
 @Command(name = "bench-pdr", mixinStandardHelpOptions = true,
-        description = "Router PDR@0.5% with stampd reflecting/collecting, vs the baseline (tools/bench experiments a-c).")
+        description = "Router PDR@0.5%% with stampd reflecting/collecting, vs the baseline (tools/bench experiments a-c).")
 public final class BenchPdrCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
