@@ -95,6 +95,20 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
         return parse(file, p);
     }
 
+    /**
+     * The settings of the agent's file as properties, for the parts of the agent that read their
+     * own keys from it (engine, gRPC, metrics); {@link #load} has said what a missing file means.
+     */
+    public static Properties readProperties(Path configFile) throws ConfigException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read configuration file " + configFile + ": " + e.getMessage());
+        }
+        return p;
+    }
+
     static AgentConfig parse(Path file, Properties p) throws ConfigException {
         List<String> errors = new ArrayList<>();
         Map<String, String> users = new LinkedHashMap<>();

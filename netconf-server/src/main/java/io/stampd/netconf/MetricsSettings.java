@@ -1,10 +1,6 @@
 package io.stampd.netconf;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +24,7 @@ public record MetricsSettings(InetAddress listenAddress, int port) {
     private static final Set<String> KNOWN = Set.of(PORT_KEY, LISTEN_ADDRESS_KEY);
 
     public static Optional<MetricsSettings> load(Path configFile) throws AgentConfig.ConfigException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AgentConfig.ConfigException("cannot read configuration file " + configFile + ": "
-                    + e.getMessage());
-        }
+        Properties p = AgentConfig.readProperties(configFile);
         return parse(configFile, p);
     }
 

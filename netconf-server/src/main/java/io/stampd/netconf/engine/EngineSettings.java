@@ -1,10 +1,6 @@
 package io.stampd.netconf.engine;
 
 import io.stampd.netconf.AgentConfig;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +28,7 @@ public record EngineSettings(Path stateDir, int stateRecords, long stateRefreshM
     }
 
     public static EngineSettings load(Path configFile) throws AgentConfig.ConfigException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AgentConfig.ConfigException("cannot read configuration file " + configFile + ": "
-                    + e.getMessage());
-        }
+        Properties p = AgentConfig.readProperties(configFile);
         return parse(configFile, p);
     }
 

@@ -6,9 +6,6 @@ import io.stampd.netconf.AgentConfig;
 import io.stampd.netconf.NetconfAgent;
 import io.stampd.store.LockOwner;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
@@ -26,13 +23,7 @@ public final class GrpcSouthbound {
 
     /** The gRPC settings of the configuration file; empty if gRPC is off. */
     public static Optional<SouthboundSettings> settings(Path configFile) throws AgentConfig.ConfigException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AgentConfig.ConfigException("cannot read configuration file " + configFile + ": "
-                    + e.getMessage());
-        }
+        Properties p = AgentConfig.readProperties(configFile);
         try {
             return SouthboundSettings.fromProperties(p, configFile.toAbsolutePath().getParent());
         } catch (IllegalArgumentException e) {
