@@ -1,14 +1,21 @@
 package io.stampd.dataplane;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stampd.dataplane.codec.ClassOfServiceTlv;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.ClassOfServicePolicy;
+import io.stampd.dataplane.session.ClassOfServiceRequest;
+import io.stampd.dataplane.session.ClassOfServiceSummary;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -18,12 +25,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One behavioural suite for every data plane, over the loopback interface (no namespaces needed):
@@ -312,6 +315,44 @@ class DataPlaneBehaviourTest {
                 assertTrue(rec.t2() < rec.t3() && rec.t3() <= rec.t4(), rec.toString());
             }
             assertEquals(0, st.snapshot(System.nanoTime()).repliesWithUnrecognizedTlv());
+        }
+    }
+
+    /**
+     * Class of Service (RFC 8972 §4.4, draft-ietf-ippm-stamp-cos-ecn): the reflector reports the
+     * DSCP and ECN the test packets arrived with and answers with the DSCP and ECN asked for, or,
+     * where its policy refuses them, with the request's DSCP, Not-ECT, RPD = 1 and RPE = 0b10; the
+     * sender sees each on the reply's TLV and Traffic Class.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void classOfServiceReportsTheForwardMarksAndTheReplyCarriesWhatWasAskedOrRefused(DataPlanes.Factory f)
+            throws Exception {
+        int port = freePort();
+        for (boolean allowed : new boolean[] {true, false}) {
+            try (DataPlane dp = f.create().get()) {
+                dp.startReflector(new ReflectorSessionConfig(1, 5, null, 0, null, port, List.of(), TimestampFormat.NTP,
+                        false, null, false, new ClassOfServicePolicy(allowed, allowed)));
+                SenderSessionConfig c = sender(port).dscp(10).ecn(ClassOfServiceTlv.ECT0)
+                        .classOfService(new ClassOfServiceRequest(46, ClassOfServiceTlv.ECT1)).build();
+                assertEquals(44 + 8, c.packetLength(), "the base packet and the Class of Service TLV");
+                SenderStatistics st = SenderStatistics.forSession(c);
+                SenderHandle h = dp.startSender(c, st);
+                await(() -> st.snapshot(System.nanoTime()).received() == 20, 5000);
+                await(h::finished, 1000);
+                ClassOfServiceSummary cos = st.classOfService();
+                String what = (allowed ? "allowed: " : "refused: ") + cos;
+                assertEquals(20, cos.replies(), what);
+                assertEquals(10, cos.lastDscp2(), what);
+                assertEquals(ClassOfServiceTlv.ECT0, cos.lastEcn2(), what);
+                assertEquals(0, cos.forwardDscpChanged() + cos.forwardEcnChanged() + cos.replyEcnNotSupported(), what);
+                assertEquals(allowed ? 0 : 20, cos.replyDscpRefused(), what);
+                assertEquals(allowed ? 0 : 20, cos.replyEcnRefused(), what);
+                assertEquals(allowed ? 46 << 2 | ClassOfServiceTlv.ECT1 : 10 << 2 | ClassOfServiceTlv.NOT_ECT,
+                        cos.lastReplyTrafficClass(), what);
+                assertEquals(0, cos.backwardDscpChanged() + cos.backwardEcnChanged(), what);
+                assertEquals(0, st.snapshot(System.nanoTime()).repliesWithUnrecognizedTlv(), what);
+            }
         }
     }
 

@@ -18,7 +18,6 @@ import io.stampd.dataplane.socket.TransmitTimestamps;
 import io.stampd.sys.Libc;
 import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.packet.PacketRing;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -449,7 +448,7 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
             }
         }
         if (s != null) {
-            s.onReply(p, len, batch.rxNanos[i]);
+            s.onReply(p, len, batch.rxNanos[i], batch.trafficClass(i));
         } else if (len < 44) {
             node.counters.malformed.increment();
         } else {

@@ -3,7 +3,6 @@ package io.stampd.dataplane.afpacket;
 import io.stampd.dataplane.codec.UdpChecksum;
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.TestPacketPort;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
@@ -80,7 +79,7 @@ final class AfPacketTestPort implements TestPacketPort {
     }
 
     @Override
-    public void prepare(int length, int dscp, long seq) {
+    public void prepare(int length, int trafficClass, long seq) {
         this.length = length;
         this.seq = seq;
         NextHops.Hop hop = plane.hopTowards(segments > 0 ? path : destination);
@@ -88,11 +87,11 @@ final class AfPacketTestPort implements TestPacketPort {
         throughKernel = !plane.sendsVia(hop) || source == null || !plane.fits(segments, length);
         if (throughKernel) {
             plane.counters.testPacketsThroughKernel++;
-            kernelPort.prepare(length, dscp, seq);
+            kernelPort.prepare(length, trafficClass, seq);
             return;
         }
         key = plane.txStamps.enabled() ? Integer.toUnsignedLong(plane.txStamps.key(session, seq)) : -1;
-        int tc = dscp << 2;
+        int tc = trafficClass;
         long sh = source.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
         long sl = source.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8);
         if (hop != templateHop || hop.mac != templateMac || length != templateLength || tc != templateTrafficClass

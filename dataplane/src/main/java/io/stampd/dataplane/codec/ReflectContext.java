@@ -48,6 +48,8 @@ public final class ReflectContext {
     public LocalAddressCheck localAddresses;
     /** Class of Service policy: may the reply carry the DSCP the sender asked for (DSCP1)? */
     public boolean dscp1Allowed;
+    /** Class of Service policy: may the reply carry the ECN the sender asked for (EC1)? */
+    public boolean ecn1Allowed;
     /** The session's HMAC key, or null when the session has none. */
     public StampHmac hmac;
 
@@ -66,6 +68,8 @@ public final class ReflectContext {
     public int replySourceOffset;
     /** DSCP for the reply (Class of Service DSCP1 allowed by policy), or -1 for the default. */
     public int replyDscp;
+    /** ECN for the reply (Class of Service EC1 if allowed, else Not-ECT), or -1 without that TLV. */
+    public int replyEcn;
     /** A TLV was malformed: processing stopped at {@link #malformedOffset}, the rest was copied. */
     public boolean malformed;
     public int malformedOffset;
@@ -85,6 +89,7 @@ public final class ReflectContext {
         returnSegmentsCount = 0;
         replySourceOffset = -1;
         replyDscp = -1;
+        replyEcn = -1;
         malformed = false;
         malformedOffset = -1;
         integrityFailed = false;

@@ -58,8 +58,8 @@ public final class SenderTlvWriter {
 
     /**
      * Class of Service (type 4): DSCP1, the DSCP asked for the reply, and EC1, the ECN asked for
-     * the reply (draft-ietf-ippm-stamp-cos-ecn; give 0 for plain RFC 8972). DSCP2, ECN2 and RP are
-     * the reflector's.
+     * the reply (draft-ietf-ippm-stamp-cos-ecn; 0, Not-ECT, is also what a plain RFC 8972 reflector
+     * gives the reply). DSCP2, ECN2, RPD and RPE are the reflector's.
      */
     public static int classOfService(MemorySegment p, int at, int dscp1, int ecn1) {
         if (dscp1 < 0 || dscp1 > 63) {
@@ -70,7 +70,7 @@ public final class SenderTlvWriter {
         }
         header(p, at, Tlv.TYPE_CLASS_OF_SERVICE, ClassOfServiceTlv.VALUE_LENGTH, "Class of Service");
         p.set(StampLayout.U16, at + ClassOfServiceTlv.CODEPOINTS, (short) ClassOfServiceTlv.word(dscp1, 0, 0, 0));
-        p.set(StampLayout.U16, at + ClassOfServiceTlv.SECOND_WORD, (short) (ecn1 << 14));
+        p.set(StampLayout.U16, at + ClassOfServiceTlv.SECOND_WORD, (short) ClassOfServiceTlv.secondWord(ecn1, ClassOfServiceTlv.RPE_NOT_SUPPORTED));
         return at + Tlv.HEADER_LENGTH + ClassOfServiceTlv.VALUE_LENGTH;
     }
 

@@ -236,9 +236,18 @@ public final class TlvReflector {
         }
         p.set(StampLayout.U16, at + ClassOfServiceTlv.CODEPOINTS,
                 (short) ClassOfServiceTlv.word(dscp1, receivedDscp, receivedEcn, rp));
-        // The second word is Reserved in RFC 8972 §4.4: zero on transmit. (Later drafts put an ECN
-        // request there; stampd follows the RFC.)
-        p.set(StampLayout.U16, at + ClassOfServiceTlv.SECOND_WORD, (short) 0);
+        // EC1 and RPE (draft-ietf-ippm-stamp-cos-ecn-01 §3.2): the reply carries the ECN asked for
+        // if policy allows, else Not-ECT; the reserved bits go back zeroed.
+        int ecn1 = ClassOfServiceTlv.ecn1(p, at);
+        int rpe;
+        if (ctx.ecn1Allowed) {
+            rpe = ClassOfServiceTlv.RPE_EC1_USED;
+            ctx.replyEcn = ecn1;
+        } else {
+            rpe = ClassOfServiceTlv.RPE_EC1_REFUSED;
+            ctx.replyEcn = ClassOfServiceTlv.NOT_ECT;
+        }
+        p.set(StampLayout.U16, at + ClassOfServiceTlv.SECOND_WORD, (short) ClassOfServiceTlv.secondWord(ecn1, rpe));
         return DONE;
     }
 

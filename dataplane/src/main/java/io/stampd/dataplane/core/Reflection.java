@@ -7,7 +7,6 @@ import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.codec.TlvReflector;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.sys.Libc;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -36,7 +35,6 @@ public final class Reflection {
     public Reflection(StampNode node) {
         this.node = node;
         ctx.localAddresses = node.localAddresses;
-        ctx.dscp1Allowed = true;
         // Software timestamps of the host clock (no PTP hardware on a veth): free-running unless the
         // operator says otherwise in a later issue's configuration.
         ctx.t2SyncSource = TimestampInformationTlv.SYNC_FREE_RUNNING;
@@ -143,6 +141,10 @@ public final class Reflection {
             if (ctx.replyDscp >= 0) {
                 d.trafficClass = ctx.replyDscp << 2;
             }
+            if (ctx.replyEcn >= 0) {
+                // Class of Service EC1 (or Not-ECT where policy refused it) in the ECN bits.
+                d.trafficClass = Math.max(0, d.trafficClass) & 0xFC | ctx.replyEcn;
+            }
             d.stampTransmit = ctx.followUpRequested && channel.transmitTimestamps();
         }
         if (d.source != null && isZero(d.source)) {
@@ -165,6 +167,8 @@ public final class Reflection {
         ctx.previousReplyTimestamp = s.previousReplyTimestampWire();
         ctx.previousReplyTimestampMethod = TimestampInformationTlv.METHOD_SW_LOCAL;
         ctx.hmac = s.hmac;
+        ctx.dscp1Allowed = s.config.classOfService().replyDscpAllowed();
+        ctx.ecn1Allowed = s.config.classOfService().replyEcnAllowed();
         tlvReflector.process(rx.payload(i), s.layout.baseLength, length, ctx);
     }
 

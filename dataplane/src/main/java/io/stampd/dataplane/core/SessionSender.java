@@ -1,6 +1,7 @@
 package io.stampd.dataplane.core;
 
 import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.codec.ClassOfServiceTlv;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.FollowUpTelemetryTlv;
 import io.stampd.dataplane.codec.SenderTlvWriter;
@@ -10,11 +11,11 @@ import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.codec.Tlv;
 import io.stampd.dataplane.codec.TlvCursor;
+import io.stampd.dataplane.session.ClassOfServiceRequest;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.sys.Libc;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -55,6 +56,8 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
     private final TlvCursor tlvs = new TlvCursor();
     /** Offset of the Follow-Up Telemetry TLV in the reply being handled, or -1. */
     private int followUpTlv = -1;
+    /** Offset of the Class of Service TLV in the reply being handled, or -1. */
+    private int classOfServiceTlv = -1;
     /** Transmit times of the recent packets, by sequence number (slot = seq & mask). */
     private final long[] transmittedSeq;
     private final long[] transmittedAt;
@@ -138,6 +141,10 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
             if (config.followUpTelemetry()) {
                 at = SenderTlvWriter.followUpTelemetry(p, at);
             }
+            ClassOfServiceRequest cos = config.classOfService();
+            if (cos != null) {
+                at = SenderTlvWriter.classOfService(p, at, cos.replyDscp(), cos.replyEcn());
+            }
             int padEnd = hmac != null ? len - SenderSessionConfig.HMAC_TLV_LENGTH : len;
             if (padEnd > at) {
                 SenderTlvWriter.extraPadding(p, at, padEnd - at);
@@ -146,7 +153,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
                 SenderTlvWriter.hmac(p, padEnd, layout.baseLength, hmac);
             }
         }
-        port.prepare(len, config.dscp(), s);
+        port.prepare(len, config.trafficClass(), s);
         // The schedule is on the monotonic clock: read it next to T1 for the send-time error.
         long t1Mono = System.nanoTime();
         long t1 = Libc.realtimeNanos();
@@ -201,6 +208,14 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
 
     /** A reply datagram arrived for this session: validate and report it. Returns false if rejected. */
     public boolean onReply(MemorySegment p, int length, long rxNanos) {
+        return onReply(p, length, rxNanos, -1);
+    }
+
+    /**
+     * A reply datagram arrived with Traffic Class {@code trafficClass} (-1 if the plane did not
+     * read it): validate and report it. Returns false if rejected.
+     */
+    public boolean onReply(MemorySegment p, int length, long rxNanos, int trafficClass) {
         if (length < layout.baseLength) {
             listener.onMalformed("shorter than the base packet");
             return false;
@@ -210,6 +225,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
             return false;
         }
         followUpTlv = -1;
+        classOfServiceTlv = -1;
         if (length > layout.baseLength && !checkTlvs(p, length)) {
             return false;
         }
@@ -217,8 +233,14 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
             node.counters.userSpaceRxTimestamps.increment();
             rxNanos = Libc.realtimeNanos();
         }
-        return accept(layout.senderSeq(p), layout.seq(p), layout.senderTimestamp(p), layout.receiveTimestamp(p),
-                layout.timestamp(p), layout.errorEstimate(p), layout.senderTtl(p), rxNanos, p);
+        boolean accepted = accept(layout.senderSeq(p), layout.seq(p), layout.senderTimestamp(p),
+                layout.receiveTimestamp(p), layout.timestamp(p), layout.errorEstimate(p), layout.senderTtl(p), rxNanos, p);
+        if (accepted && classOfServiceTlv >= 0) {
+            listener.onClassOfService(ClassOfServiceTlv.dscp2(p, classOfServiceTlv),
+                    ClassOfServiceTlv.ecn2(p, classOfServiceTlv), ClassOfServiceTlv.reversePath(p, classOfServiceTlv),
+                    ClassOfServiceTlv.reversePathEcn(p, classOfServiceTlv), trafficClass);
+        }
+        return accepted;
     }
 
     /**
@@ -312,6 +334,9 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
             } else if (tlvs.type() == FollowUpTelemetryTlv.TYPE && tlvs.valueLength() == FollowUpTelemetryTlv.VALUE_LENGTH
                     && (tlvs.flags() & (Tlv.FLAG_U | Tlv.FLAG_M | Tlv.FLAG_I)) == 0) {
                 followUpTlv = tlvs.offset();
+            } else if (tlvs.type() == ClassOfServiceTlv.TYPE && tlvs.valueLength() == ClassOfServiceTlv.VALUE_LENGTH
+                    && (tlvs.flags() & (Tlv.FLAG_U | Tlv.FLAG_M | Tlv.FLAG_I)) == 0) {
+                classOfServiceTlv = tlvs.offset();
             }
         }
         if (tlvs.malformed()) {
@@ -329,7 +354,7 @@ public final class SessionSender extends EventLoop.Timer implements SenderHandle
 
     /** The plane in use may hand its replies to user space or take them itself (no TLVs to act on). */
     public boolean collectableInKernel() {
-        return hmac == null && !config.followUpTelemetry();
+        return hmac == null && !config.followUpTelemetry() && config.classOfService() == null;
     }
 
     @Override

@@ -16,8 +16,11 @@ public interface TestPacketPort {
     /** Where the core builds the UDP payload of the next test packet. */
     MemorySegment buffer();
 
-    /** Prepares the send of {@code length} octets of {@link #buffer()} as test packet {@code seq}. */
-    void prepare(int length, int dscp, long seq);
+    /**
+     * Prepares the send of {@code length} octets of {@link #buffer()} as test packet {@code seq}
+     * with Traffic Class {@code trafficClass} (DSCP and ECN).
+     */
+    void prepare(int length, int trafficClass, long seq);
 
     /** The most packets a plane holds back before it sends them (so many a session may have unreported). */
     int MAX_HELD = 16;

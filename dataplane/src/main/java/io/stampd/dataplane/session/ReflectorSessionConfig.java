@@ -2,7 +2,6 @@ package io.stampd.dataplane.session;
 
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.TimestampFormat;
-
 import java.net.Inet6Address;
 import java.util.List;
 
@@ -18,11 +17,13 @@ import java.util.List;
  *        send them (RFC 8762 §4.6, RFC 5357 §4.1.2), with a base-size reply as if zero-filled;
  *        false: they are counted as malformed and dropped. No effect in authenticated mode, which
  *        needs the whole packet to check its HMAC.
+ * @param classOfService what a Class of Service TLV may ask of the replies (null: everything)
  */
 public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                      Inet6Address reflectorAddress, int reflectorPort,
                                      List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
-                                     boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets) {
+                                     boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets,
+                                     ClassOfServicePolicy classOfService) {
 
     /** Matches any SSID. */
     public static final int ANY_SSID = -1;
@@ -39,6 +40,15 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
                                   boolean stateful, byte[] hmacKey) {
         this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, returnSegments, timestampFormat,
                 stateful, hmacKey, false);
+    }
+
+    /** A session that lets a Class of Service TLV ask for any reply DSCP and ECN. */
+    public ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
+                                  Inet6Address reflectorAddress, int reflectorPort,
+                                  List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
+                                  boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets) {
+        this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, returnSegments, timestampFormat,
+                stateful, hmacKey, acceptShortTestPackets, ClassOfServicePolicy.ALLOW_ALL);
     }
 
     public ReflectorSessionConfig {
@@ -62,6 +72,9 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
             throw new IllegalArgumentException("HMAC key is empty");
         }
         hmacKey = hmacKey == null ? null : hmacKey.clone();
+        if (classOfService == null) {
+            classOfService = ClassOfServicePolicy.ALLOW_ALL;
+        }
         if (reflectorAddress != null && reflectorAddress.isMulticastAddress()) {
             throw new IllegalArgumentException("reflector address " + Ipv6Addresses.format(reflectorAddress)
                     + " is a multicast address");
@@ -97,6 +110,7 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
                 + (returnSegments.isEmpty() ? "" : " returning via "
                 + returnSegments.stream().map(Ipv6Addresses::format).toList())
                 + (stateful ? ", stateful" : ", stateless") + (hmacKey != null ? ", authenticated" : "")
-                + (acceptShortTestPackets && hmacKey == null ? ", answers short (TWAMP-Light) test packets" : "");
+                + (acceptShortTestPackets && hmacKey == null ? ", answers short (TWAMP-Light) test packets" : "")
+                + (classOfService.equals(ClassOfServicePolicy.ALLOW_ALL) ? "" : ", " + classOfService);
     }
 }

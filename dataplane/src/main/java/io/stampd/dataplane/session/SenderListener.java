@@ -40,6 +40,15 @@ public interface SenderListener {
     default void onFollowUp(long reflectorSeq, long transmitNanos) {
     }
 
+    /**
+     * A valid reply carried the session's Class of Service TLV (RFC 8972 §4.4,
+     * draft-ietf-ippm-stamp-cos-ecn): the DSCP and ECN the test packet reached the reflector with,
+     * its RPD and RPE answers, and the Traffic Class the reply arrived with (-1 if the plane did
+     * not read it). Called after onReply of that reply.
+     */
+    default void onClassOfService(int dscp2, int ecn2, int rpd, int rpe, int replyTrafficClass) {
+    }
+
     /** A reply that names this session failed verification (bad HMAC) and was dropped. */
     void onRejected(String reason);
 

@@ -2,7 +2,6 @@ package io.stampd.dataplane.session;
 
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.TimestampFormat;
-
 import java.net.Inet6Address;
 import java.util.Arrays;
 import java.util.List;
@@ -25,13 +24,16 @@ import java.util.List;
  * @param reflectorMode    what the sender knows of the reflector's numbering (forward/backward loss)
  * @param followUpTelemetry ask a stateful reflector for the transmit time of its previous reply
  *                         (RFC 8972 §4.7 Follow-Up Telemetry TLV) and use it as that reply's T3
+ * @param ecn              ECN codepoint of the test packets (0..3, RFC 3168), next to the DSCP
+ * @param classOfService   a Class of Service TLV to send, or null for none
  */
 public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                   Inet6Address reflectorAddress, int reflectorPort,
                                   List<Inet6Address> forwardSegments, long intervalNanos, long packetCount,
                                   TimestampFormat timestampFormat, byte[] hmacKey, int packetLength, int dscp,
                                   long lossTimeoutNanos, double[] percentiles, int recordCapacity,
-                                  SenderStatistics.ReflectorMode reflectorMode, boolean followUpTelemetry) {
+                                  SenderStatistics.ReflectorMode reflectorMode, boolean followUpTelemetry,
+                                  int ecn, ClassOfServiceRequest classOfService) {
 
     public static final int DEFAULT_REFLECTOR_PORT = 862;
     public static final long MIN_INTERVAL_NANOS = 1_000_000L;
@@ -40,6 +42,18 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
     public static final int HMAC_TLV_LENGTH = 20;
     /** Octets of the Follow-Up Telemetry TLV (header and 16-octet value). */
     public static final int FOLLOW_UP_TLV_LENGTH = 20;
+
+    /** A session whose test packets are Not-ECT and carry no Class of Service TLV. */
+    public SenderSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
+                               Inet6Address reflectorAddress, int reflectorPort,
+                               List<Inet6Address> forwardSegments, long intervalNanos, long packetCount,
+                               TimestampFormat timestampFormat, byte[] hmacKey, int packetLength, int dscp,
+                               long lossTimeoutNanos, double[] percentiles, int recordCapacity,
+                               SenderStatistics.ReflectorMode reflectorMode, boolean followUpTelemetry) {
+        this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, forwardSegments, intervalNanos,
+                packetCount, timestampFormat, hmacKey, packetLength, dscp, lossTimeoutNanos, percentiles,
+                recordCapacity, reflectorMode, followUpTelemetry, 0, null);
+    }
 
     public SenderSessionConfig {
         Ports.checkSessionId(id, "session id");
@@ -74,10 +88,12 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         }
         hmacKey = hmacKey == null ? null : hmacKey.clone();
         int base = StampLayout.of(hmacKey != null).baseLength;
-        if (followUpTelemetry) {
-            checkFollowUpLength(packetLength, base, hmacKey != null);
+        int requiredTlvs = (followUpTelemetry ? FOLLOW_UP_TLV_LENGTH : 0)
+                + (classOfService != null ? ClassOfServiceRequest.TLV_LENGTH : 0);
+        if (requiredTlvs > 0) {
+            checkTlvRoom(packetLength, base, requiredTlvs, hmacKey != null, followUpTelemetry, classOfService != null);
             if (packetLength == 0) {
-                packetLength = base + FOLLOW_UP_TLV_LENGTH + (hmacKey != null ? HMAC_TLV_LENGTH : 0);
+                packetLength = base + requiredTlvs + (hmacKey != null ? HMAC_TLV_LENGTH : 0);
             }
         }
         if (packetLength == 0) {
@@ -97,6 +113,9 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         }
         if (dscp < 0 || dscp > 63) {
             throw new IllegalArgumentException("dscp " + dscp + " is outside 0..63");
+        }
+        if (ecn < 0 || ecn > 3) {
+            throw new IllegalArgumentException("ecn " + ecn + " is outside 0..3");
         }
         if (lossTimeoutNanos <= 0) {
             lossTimeoutNanos = 2_000_000_000L;
@@ -122,21 +141,29 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
     }
 
     /**
-     * With Follow-Up Telemetry the packet carries that TLV right after the base packet, then any
-     * padding, then (authenticated) the HMAC TLV: a given length must leave room for both, and
-     * padding of at least a TLV header or none.
+     * The TLVs the session must send (Follow-Up Telemetry, Class of Service) go right after the base
+     * packet, then any padding, then (authenticated) the HMAC TLV: a given length must leave room
+     * for them all, and padding of at least a TLV header or none.
      */
-    private static void checkFollowUpLength(int packetLength, int base, boolean authenticated) {
+    private static void checkTlvRoom(int packetLength, int base, int requiredTlvs, boolean authenticated,
+                                     boolean followUp, boolean classOfService) {
         if (packetLength == 0) {
             return;
         }
-        int fixed = FOLLOW_UP_TLV_LENGTH + (authenticated ? HMAC_TLV_LENGTH : 0);
+        int fixed = requiredTlvs + (authenticated ? HMAC_TLV_LENGTH : 0);
         int padding = packetLength - base - fixed;
         if (padding < 0 || (padding > 0 && padding < 4)) {
-            throw new IllegalArgumentException("packet length " + packetLength + " has no room for the Follow-Up"
-                    + " Telemetry TLV: it needs " + (base + fixed) + " octets" + (authenticated ? " (with the HMAC TLV)"
-                    : "") + ", or at least " + (base + fixed + 4) + " with padding");
+            String tlvs = followUp && classOfService ? "the Follow-Up Telemetry and Class of Service TLVs"
+                    : followUp ? "the Follow-Up Telemetry TLV" : "the Class of Service TLV";
+            throw new IllegalArgumentException("packet length " + packetLength + " has no room for " + tlvs
+                    + ": it needs " + (base + fixed) + " octets" + (authenticated ? " (with the HMAC TLV)" : "")
+                    + ", or at least " + (base + fixed + 4) + " with padding");
         }
+    }
+
+    /** The Traffic Class octet of the test packets: DSCP and ECN. */
+    public int trafficClass() {
+        return dscp << 2 | ecn;
     }
 
     public boolean authenticated() {
@@ -163,6 +190,7 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
                 + reflectorPort + (forwardSegments.isEmpty() ? "" : " via " + forwardSegments.stream()
                 .map(Ipv6Addresses::format).toList()) + " every " + intervalNanos / 1000 + " us"
                 + (hmacKey != null ? ", authenticated" : "") + (followUpTelemetry ? ", follow-up telemetry" : "")
+                + (ecn != 0 ? ", ECN " + Ecn.name(ecn) : "") + (classOfService != null ? ", " + classOfService : "")
                 + ", percentiles " + Arrays.toString(percentiles);
     }
 
@@ -190,6 +218,8 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         private int recordCapacity;
         private SenderStatistics.ReflectorMode reflectorMode;
         private boolean followUpTelemetry;
+        private int ecn;
+        private ClassOfServiceRequest classOfService;
 
         public Builder id(long v) { id = v; return this; }
         public Builder ssid(int v) { ssid = v; return this; }
@@ -209,11 +239,14 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         public Builder recordCapacity(int v) { recordCapacity = v; return this; }
         public Builder reflectorMode(SenderStatistics.ReflectorMode v) { reflectorMode = v; return this; }
         public Builder followUpTelemetry(boolean v) { followUpTelemetry = v; return this; }
+        public Builder ecn(int v) { ecn = v; return this; }
+        public Builder classOfService(ClassOfServiceRequest v) { classOfService = v; return this; }
 
         public SenderSessionConfig build() {
             return new SenderSessionConfig(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort,
                     forwardSegments, intervalNanos, packetCount, timestampFormat, hmacKey, packetLength, dscp,
-                    lossTimeoutNanos, percentiles, recordCapacity, reflectorMode, followUpTelemetry);
+                    lossTimeoutNanos, percentiles, recordCapacity, reflectorMode, followUpTelemetry, ecn,
+                    classOfService);
         }
     }
 }

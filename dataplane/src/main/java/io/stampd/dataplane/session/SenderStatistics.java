@@ -116,6 +116,8 @@ public final class SenderStatistics implements SenderListener {
     private long pendingSeq, pendingT1, pendingT2, pendingT3, pendingT4, pendingReflectorSeq, pendingSince;
     private int pendingTtl;
     private long followUps;
+    /** The Class of Service TLV's results; null for a session that does not send it. */
+    private ClassOfServiceResults classOfService;
 
     public SenderStatistics(int ssid, double[] percentiles, int recordCapacity, long lossTimeoutNanos) {
         this(ssid, percentiles, recordCapacity, lossTimeoutNanos, ReflectorMode.AUTO, MAX_WINDOW);
@@ -157,6 +159,9 @@ public final class SenderStatistics implements SenderListener {
     public static SenderStatistics forSession(SenderSessionConfig c) {
         SenderStatistics s = new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
                 c.reflectorMode(), windowFor(c.intervalNanos(), c.lossTimeoutNanos()));
+        if (c.classOfService() != null) {
+            s.classOfService = new ClassOfServiceResults(c.dscp(), c.ecn(), c.classOfService());
+        }
         if (c.followUpTelemetry()) {
             s.followUpHoldNanos = Math.min(c.lossTimeoutNanos(), Math.max(2 * c.intervalNanos(), MIN_FOLLOW_UP_HOLD_NANOS));
         }
@@ -338,6 +343,18 @@ public final class SenderStatistics implements SenderListener {
     }
 
     @Override
+    public synchronized void onClassOfService(int dscp2, int ecn2, int rpd, int rpe, int replyTrafficClass) {
+        if (classOfService != null) {
+            classOfService.onReply(dscp2, ecn2, rpd, rpe, replyTrafficClass);
+        }
+    }
+
+    /** The Class of Service results, or null for a session that sends no Class of Service TLV. */
+    public synchronized ClassOfServiceSummary classOfService() {
+        return classOfService == null ? null : classOfService.summary();
+    }
+
+    @Override
     public synchronized void onRejected(String reason) {
         rejected++;
     }
@@ -395,6 +412,9 @@ public final class SenderStatistics implements SenderListener {
         sawOwnNumbering = false;
         pendingValid = false;
         followUps = 0;
+        if (classOfService != null) {
+            classOfService.clear();
+        }
         records.clear();
         folded = 0;
     }

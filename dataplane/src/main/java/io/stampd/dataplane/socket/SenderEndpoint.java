@@ -1,7 +1,6 @@
 package io.stampd.dataplane.socket;
 
 import io.stampd.dataplane.core.SessionSender;
-
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.util.HashMap;
@@ -71,7 +70,7 @@ final class SenderEndpoint extends ReceivingEndpoint {
         }
         if (s != null) {
             // A reply that is too short for the session's mode is that session's malformed packet.
-            s.onReply(p, len, rx.rxTimeNanos[i]);
+            s.onReply(p, len, rx.rxTimeNanos[i], rx.trafficClass(i));
             return;
         }
         if (len < 44) {

@@ -4,7 +4,6 @@ import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.TestPacketPort;
 import io.stampd.sys.Libc;
 import io.stampd.sys.Sockaddr;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -36,10 +35,10 @@ final class SocketTestPort implements TestPacketPort {
     }
 
     @Override
-    public void prepare(int length, int dscp, long seq) {
+    public void prepare(int length, int trafficClass, long seq) {
         TransmitTimestamps stamps = endpoint.transmitTimestamps;
         boolean keyed = stamps.enabled();
-        batch.prepare(this, seq, length, dscp, keyed, keyed ? stamps.key(session, seq) : 0);
+        batch.prepare(this, seq, length, trafficClass, keyed, keyed ? stamps.key(session, seq) : 0);
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.stampd.dataplane.socket;
 
-import io.stampd.dataplane.core.TestPacketPort;
-import io.stampd.sys.Libc;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.stampd.dataplane.core.TestPacketPort;
+import io.stampd.sys.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The test packets the socket plane's Session-Senders send in one turn of the I/O thread, held
@@ -71,12 +70,12 @@ final class TestPacketBatch implements AutoCloseable {
     }
 
     /** Sets up the send of the packet in {@link #next()} ({@code length} octets) as {@code p}'s packet {@code s}. */
-    void prepare(SocketTestPort p, long s, int length, int dscp, boolean keyed, int key) {
+    void prepare(SocketTestPort p, long s, int length, int trafficClass, boolean keyed, int key) {
         int i = held;
         iov[i].set(JAVA_LONG, 8, length);
         long used = 0;
-        if (dscp > 0) {
-            used = Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
+        if (trafficClass > 0) {
+            used = Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, trafficClass);
         }
         if (keyed) {
             used = Libc.putCmsgInt(control[i], used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);

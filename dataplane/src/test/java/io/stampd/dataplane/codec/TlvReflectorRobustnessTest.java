@@ -200,6 +200,7 @@ class TlvReflectorRobustnessTest {
             }
             ctx.stateful = r.nextBoolean();
             ctx.dscp1Allowed = r.nextBoolean();
+            ctx.ecn1Allowed = r.nextBoolean();
             StampLayout.UNAUTHENTICATED.reflectInPlace(p, 1, 2L, (short) 0x8001, 64);
             byte[] base = Octets.toArray(p, 0, BASE);
             for (long i = length; i < p.byteSize(); i++) {
@@ -211,6 +212,11 @@ class TlvReflectorRobustnessTest {
             assertInside(ctx.returnAddressOffset, 16, length);
             assertInside(ctx.returnSegmentsOffset, 16 * ctx.returnSegmentsCount, length);
             assertInside(ctx.replySourceOffset, 16, length);
+            assertTrue(ctx.replyEcn >= -1 && ctx.replyEcn <= 3 && ctx.replyDscp >= -1 && ctx.replyDscp <= 63,
+                    "reply DSCP " + ctx.replyDscp + ", ECN " + ctx.replyEcn);
+            if (!ctx.ecn1Allowed) {
+                assertTrue(ctx.replyEcn <= 0, "an ECN refused by policy leaves the reply Not-ECT");
+            }
             if (ctx.returnSegmentsCount > 0) {
                 for (int i = 0; i < ctx.returnSegmentsCount; i++) {
                     assertTrue(Ipv6Octets.isUsableUnicast(p, ctx.returnSegmentsOffset + 16L * i));

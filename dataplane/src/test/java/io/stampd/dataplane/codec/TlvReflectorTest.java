@@ -44,6 +44,8 @@ class TlvReflectorTest {
         c.t3SyncSource = TimestampInformationTlv.SYNC_NTP;
         c.t3Method = TimestampInformationTlv.METHOD_SW_LOCAL;
         c.stateful = true;
+        c.dscp1Allowed = true;
+        c.ecn1Allowed = true;
         c.previousReplyValid = true;
         c.previousReplySeq = 41;
         c.previousReplyTimestamp = 0x83AA7E81_12345678L;
@@ -136,15 +138,35 @@ class TlvReflectorTest {
 
     @Test
     void classOfServiceAllowedUsesDscp1() {
-        // DSCP1 10 (AF11) = 001010, DSCP2 46 = 101110, ECN 01, RP 00: 0010 1010 1110 0100
-        assertReply("80 04 00 04 | 28 00 00 00", "00 04 00 04 | 2a e4 00 00");
+        // DSCP1 10 (AF11) = 001010, DSCP2 46 = 101110, ECN 01, RP 00: 0010 1010 1110 0100;
+        // EC1 00 (Not-ECT) used: RPE 11
+        assertReply("80 04 00 04 | 28 00 00 00", "00 04 00 04 | 2a e4 30 00");
         assertEquals(10, ctx.replyDscp);
+        assertEquals(ClassOfServiceTlv.NOT_ECT, ctx.replyEcn);
     }
 
     @Test
     void classOfServiceRefusedSetsRp() {
         ctx.dscp1Allowed = false;
-        assertReply("80 04 00 04 | 28 00 c0 00", "00 04 00 04 | 2a e5 00 00");
+        // EC1 11 (CE) kept and used (RPE 11); the reserved bits the sender set come back zeroed
+        assertReply("80 04 00 04 | 28 00 c0 ff", "00 04 00 04 | 2a e5 f0 00");
+        assertEquals(-1, ctx.replyDscp);
+        assertEquals(ClassOfServiceTlv.CE, ctx.replyEcn);
+    }
+
+    @Test
+    void classOfServiceEcnRefusedByPolicySetsRpeAndNotEct() {
+        ctx.ecn1Allowed = false;
+        // EC1 10 (ECT(0)) asked, refused: RPE 10, the reply Not-ECT; DSCP1 still used
+        assertReply("80 04 00 04 | 28 00 80 00", "00 04 00 04 | 2a e4 a0 00");
+        assertEquals(10, ctx.replyDscp);
+        assertEquals(ClassOfServiceTlv.NOT_ECT, ctx.replyEcn);
+    }
+
+    @Test
+    void withoutClassOfServiceTheReplyEcnIsLeftToTheDefault() {
+        assertReply("80 03 00 04 | 00 00 00 00", "00 03 00 04 | 02 01 01 02");
+        assertEquals(-1, ctx.replyEcn);
         assertEquals(-1, ctx.replyDscp);
     }
 
@@ -323,7 +345,7 @@ class TlvReflectorTest {
     @Test
     void malformedAfterGoodTlvsKeepsTheirResults() {
         assertReply("80 04 00 04 | 28 00 00 00 | 80 05 00 0b | 00 00 00 00 00 00 00 00 00 00 00",
-                "00 04 00 04 | 2a e4 00 00 | 40 05 00 0b | 00 00 00 00 00 00 00 00 00 00 00");
+                "00 04 00 04 | 2a e4 30 00 | 40 05 00 0b | 00 00 00 00 00 00 00 00 00 00 00");
         assertEquals(10, ctx.replyDscp);
         assertEquals(BASE + 8, ctx.malformedOffset);
     }
@@ -358,7 +380,7 @@ class TlvReflectorTest {
         ctx.hmac = new StampHmac(KEY);
         reflect(p, length);
         assertFalse(ctx.integrityFailed);
-        assertArrayEquals(Octets.hex("00 04 00 04 | 2a e4 00 00 | 00 08 00 10"), Octets.toArray(p, BASE, 12));
+        assertArrayEquals(Octets.hex("00 04 00 04 | 2a e4 30 00 | 00 08 00 10"), Octets.toArray(p, BASE, 12));
         byte[] expectedMac = StampHmacTest.jdkMac16(KEY, Octets.toArray(p, 0, 4), Octets.toArray(p, BASE, 8));
         assertArrayEquals(expectedMac, Octets.toArray(p, BASE + 12, 16));
     }
@@ -440,7 +462,7 @@ class TlvReflectorTest {
         byte[] sentMac = Octets.toArray(p, BASE + 12, 16);
         ctx.hmac = null;
         reflect(p, length);
-        assertArrayEquals(Octets.hex("00 04 00 04 | 2a e4 00 00 | 80 08 00 10"), Octets.toArray(p, BASE, 12));
+        assertArrayEquals(Octets.hex("00 04 00 04 | 2a e4 30 00 | 80 08 00 10"), Octets.toArray(p, BASE, 12));
         assertArrayEquals(sentMac, Octets.toArray(p, BASE + 12, 16));
     }
 

@@ -178,15 +178,16 @@ class SocketReflectorTlvTest {
             for (int[] tc : sent) {
                 sender.setTrafficClass(tc[0] << 2 | tc[1]);
                 byte[] reply = exchange(sender, new InetSocketAddress(LOOPBACK, port),
-                        request(1, classOfServiceTlv(dscp1)));
-                checkClassOfService(reply, dscp1, tc[0], tc[1], "sent DSCP " + tc[0] + " ECN " + tc[1]);
+                        request(1, classOfServiceTlv(dscp1, 3)));
+                checkClassOfService(reply, dscp1, 3, tc[0], tc[1], "sent DSCP " + tc[0] + " ECN " + tc[1]);
             }
         }
     }
 
     /**
-     * The reply leaves with DSCP1 in its traffic class (ECN 0); without the TLV it keeps the
-     * request's DSCP, ECN cleared (D10). Read from IPV6_TCLASS on the receiving socket.
+     * The reply leaves with DSCP1 and EC1 in its traffic class (draft-ietf-ippm-stamp-cos-ecn);
+     * without the TLV it keeps the request's DSCP, ECN cleared (D10). Read from IPV6_TCLASS on the
+     * receiving socket.
      */
     @Test
     void theReplyCarriesDscp1OnTheWire() throws Exception {
@@ -198,10 +199,11 @@ class SocketReflectorTlvTest {
              MessageBatch rx = new MessageBatch(4, 2048);
              Arena arena = Arena.ofConfined()) {
             dp.startReflector(reflector(port));
-            sendWithTrafficClass(arena, sender, port, request(1, classOfServiceTlv(dscp1)), sentTclass);
+            int ecn1 = 2; // ECT(0)
+            sendWithTrafficClass(arena, sender, port, request(1, classOfServiceTlv(dscp1, ecn1)), sentTclass);
             byte[] reply = receive(sender, rx);
-            checkClassOfService(reply, dscp1, 10, 1, "sent AF11 ECT(1)");
-            assertEquals(dscp1 << 2, rx.trafficClass[0], "the reply's traffic class: DSCP1, ECN 0");
+            checkClassOfService(reply, dscp1, ecn1, 10, 1, "sent AF11 ECT(1)");
+            assertEquals(dscp1 << 2 | ecn1, rx.trafficClass[0], "the reply's traffic class: DSCP1, EC1");
 
             sendWithTrafficClass(arena, sender, port, request(2, tlv(1, new byte[4])), sentTclass); // Extra Padding
             reply = receive(sender, rx);
@@ -210,14 +212,15 @@ class SocketReflectorTlvTest {
         }
     }
 
-    /** DSCP1 as asked, the other bits of the request set to garbage that the reflector must overwrite. */
-    private static byte[] classOfServiceTlv(int dscp1) {
+    /** DSCP1 and EC1 as asked, the other bits of the request set to garbage that the reflector must overwrite. */
+    private static byte[] classOfServiceTlv(int dscp1, int ecn1) {
         // DSCP1(6) DSCP2(6) ECN2(2) RP(2) | EC1(2) RPE(2) Reserved(12)
         int first = dscp1 << 10 | 0x3FF;
-        return tlv(CLASS_OF_SERVICE, ByteBuffer.allocate(4).putShort((short) first).putShort((short) 0xFFFF).array());
+        int second = ecn1 << 14 | 0x3FFF;
+        return tlv(CLASS_OF_SERVICE, ByteBuffer.allocate(4).putShort((short) first).putShort((short) second).array());
     }
 
-    private static void checkClassOfService(byte[] reply, int dscp1, int dscp2, int ecn2, String what) {
+    private static void checkClassOfService(byte[] reply, int dscp1, int ecn1, int dscp2, int ecn2, String what) {
         assertEquals(BASE + HEADER + 4, reply.length, what);
         assertEquals(0, reply[FLAGS] & UMI, what + ": understood");
         assertEquals(CLASS_OF_SERVICE, reply[TYPE], what);
@@ -227,7 +230,9 @@ class SocketReflectorTlvTest {
         assertEquals(dscp2, (first >>> 4) & 0x3F, what + ": DSCP2 = the DSCP received");
         assertEquals(ecn2, (first >>> 2) & 0x3, what + ": ECN2 = the ECN received");
         assertEquals(0, first & 0x3, what + ": RP 0, DSCP1 used");
-        assertEquals(0, second, what + ": the reserved word zero (RFC 8972 §4.4)");
+        assertEquals(ecn1, second >>> 14, what + ": EC1 kept");
+        assertEquals(0b11, (second >>> 12) & 0x3, what + ": RPE 0b11, EC1 used");
+        assertEquals(0, second & 0xFFF, what + ": the reserved bits zero (RFC 8972 §4.4)");
     }
 
     // ---- Direct Measurement (RFC 8972 §4.5, row 8972-15) ------------------------------------
