@@ -332,7 +332,7 @@ class DataPlaneBehaviourTest {
         for (boolean allowed : new boolean[] {true, false}) {
             try (DataPlane dp = f.create().get()) {
                 dp.startReflector(new ReflectorSessionConfig(1, 5, null, 0, null, port, List.of(), TimestampFormat.NTP,
-                        false, null, false, new ClassOfServicePolicy(allowed, allowed)));
+                        false, null, false, new ClassOfServicePolicy(ClassOfServicePolicy.COPY_RECEIVED, allowed, allowed)));
                 SenderSessionConfig c = sender(port).dscp(10).ecn(ClassOfServiceTlv.ECT0)
                         .classOfService(new ClassOfServiceRequest(46, ClassOfServiceTlv.ECT1)).build();
                 assertEquals(44 + 8, c.packetLength(), "the base packet and the Class of Service TLV");

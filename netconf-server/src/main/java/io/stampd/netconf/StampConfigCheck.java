@@ -3,6 +3,9 @@ package io.stampd.netconf;
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.ClassOfServicePolicy;
+import io.stampd.dataplane.session.ClassOfServiceRequest;
+import io.stampd.dataplane.session.Ecn;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -10,8 +13,8 @@ import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.sys.bpf.Xdp;
 import java.net.Inet6Address;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,10 +184,31 @@ public final class StampConfigCheck implements ConfigCommitHook {
                             ? SenderStatistics.ReflectorMode.STATEFUL : SenderStatistics.ReflectorMode.STATELESS)
                             .orElse(SenderStatistics.ReflectorMode.AUTO))
                     .followUpTelemetry(leaf(e, "follow-up-telemetry").map(Boolean::parseBoolean).orElse(false))
+                    .ecn(Ecn.parse(leaf(e, "ecn-value").orElse("not-ect")))
+                    .classOfService(classOfServiceRequest(e, path))
                     .build();
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path, ex.getMessage());
         }
+    }
+
+    /** The Class of Service TLV a sender session asks for, or null without container class-of-service. */
+    private static ClassOfServiceRequest classOfServiceRequest(MapEntryNode e, String path) throws CommitVetoException {
+        var cos = child(e, "class-of-service");
+        if (cos.isEmpty()) {
+            return null;
+        }
+        return new ClassOfServiceRequest((int) number(cos.get(), "reply-dscp", 0, path + "/class-of-service"),
+                Ecn.parse(leaf(cos.get(), "reply-ecn").orElse("not-ect")));
+    }
+
+    /** How a reflector session's replies get their DSCP and ECN. */
+    private static ClassOfServicePolicy classOfServicePolicy(MapEntryNode e, String path) throws CommitVetoException {
+        boolean configured = leaf(e, "dscp-handling-mode").orElse("copy-received-value").equals("use-configured-value");
+        return new ClassOfServicePolicy(
+                configured ? (int) number(e, "dscp-value", 0, path) : ClassOfServicePolicy.COPY_RECEIVED,
+                leaf(e, "allow-reply-dscp").map(Boolean::parseBoolean).orElse(true),
+                leaf(e, "allow-reply-ecn").map(Boolean::parseBoolean).orElse(true));
     }
 
     /** The must statements of the thresholds (OpenDaylight does not evaluate must). */
@@ -234,7 +258,8 @@ public final class StampConfigCheck implements ConfigCommitHook {
                     format(leaf(e, "reflector-timestamp-format").orElse("ntp-format")),
                     stateful,
                     key(e, keyChains, path),
-                    leaf(e, "accept-short-test-packets").map(Boolean::parseBoolean).orElse(false));
+                    leaf(e, "accept-short-test-packets").map(Boolean::parseBoolean).orElse(false),
+                    classOfServicePolicy(e, path));
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path, ex.getMessage());
         }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stampd.dataplane.session.ClassOfServicePolicy;
+import io.stampd.dataplane.session.ClassOfServiceRequest;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -86,6 +88,36 @@ class StampConfigCheckTest {
         var t = StampConfigCheck.sessions(root(twampLight));
         assertTrue(t.reflectors().get(0).acceptShortTestPackets());
         assertFalse(t.reflectors().get(1).acceptShortTestPackets());
+    }
+
+    @Test
+    void classOfServiceAndEcnReachTheSessions() throws Exception {
+        var plain = StampConfigCheck.sessions(root(example));
+        assertEquals(0, plain.senders().get(1).ecn());
+        assertNull(plain.senders().get(1).classOfService(), "no TLV without the container");
+        assertEquals(ClassOfServicePolicy.DEFAULT, plain.reflectors().get(0).classOfService());
+        assertEquals(new ClassOfServicePolicy(46, true, true), plain.reflectors().get(1).classOfService(),
+                "dscp-handling-mode use-configured-value with dscp-value 46");
+        String cos = example.replace("<packet-length>256</packet-length>", "<packet-length>256</packet-length>\n"
+                        + "      <dscp-value>10</dscp-value><ecn-value>ect0</ecn-value>\n"
+                        + "      <class-of-service><reply-dscp>46</reply-dscp><reply-ecn>ect1</reply-ecn></class-of-service>")
+                .replace("<dscp-value>46</dscp-value>", "<dscp-value>34</dscp-value>\n"
+                        + "      <allow-reply-dscp>false</allow-reply-dscp><allow-reply-ecn>false</allow-reply-ecn>");
+        var s = StampConfigCheck.sessions(root(cos));
+        var sender = s.senders().get(1);
+        assertEquals(10 << 2 | 2, sender.trafficClass(), "DSCP 10, ECT(0)");
+        assertEquals(new ClassOfServiceRequest(46, 1), sender.classOfService());
+        assertEquals(new ClassOfServicePolicy(34, false, false), s.reflectors().get(1).classOfService());
+        assertEquals(ClassOfServicePolicy.DEFAULT, s.reflectors().get(0).classOfService());
+    }
+
+    @Test
+    void aPacketTooShortForTheClassOfServiceTlvIsRefusedNamingTheSession() throws Exception {
+        String bad = example.replace("<packet-length>256</packet-length>", "<packet-length>48</packet-length>\n"
+                + "      <class-of-service><reply-dscp>46</reply-dscp></class-of-service>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertEquals("/stamp/stamp-session-sender/sender-test-session[stamp-session-id='2']", e.path());
+        assertTrue(e.getMessage().contains("no room for the Class of Service TLV: it needs 140 octets (with the HMAC TLV)"), e.getMessage());
     }
 
     @Test

@@ -99,7 +99,8 @@ public final class Reflection {
         d.senderSeq = senderSeq;
         d.source = dst;
         int tc = rx.trafficClass(i);
-        d.trafficClass = tc >= 0 ? tc & 0xFC : -1;
+        int configuredDscp = s.config.classOfService().replyDscp();
+        d.trafficClass = configuredDscp >= 0 ? configuredDscp << 2 : tc >= 0 ? tc & 0xFC : -1;
         if (len > s.layout.baseLength) {
             if (s.replyQueued) {
                 // Follow-Up Telemetry reports the previous reply's T3: it must have been sent.
@@ -167,8 +168,8 @@ public final class Reflection {
         ctx.previousReplyTimestamp = s.previousReplyTimestampWire();
         ctx.previousReplyTimestampMethod = TimestampInformationTlv.METHOD_SW_LOCAL;
         ctx.hmac = s.hmac;
-        ctx.dscp1Allowed = s.config.classOfService().replyDscpAllowed();
-        ctx.ecn1Allowed = s.config.classOfService().replyEcnAllowed();
+        ctx.dscp1Allowed = s.config.classOfService().dscp1Allowed();
+        ctx.ecn1Allowed = s.config.classOfService().ecn1Allowed();
         tlvReflector.process(rx.payload(i), s.layout.baseLength, length, ctx);
     }
 

@@ -5,8 +5,8 @@ import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.codec.StampHmac;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.Timestamps;
+import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
-
 import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
 
@@ -85,9 +85,10 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         numbers.untake(source, sourcePort, ssid, number);
     }
 
-    /** Served by an in-kernel plane only if nothing of it needs user space (authentication). */
+    /** Served by an in-kernel plane only if nothing of it needs user space (authentication, a configured reply DSCP). */
     public boolean reflectableInKernel() {
-        return hmac == null;
+        // The in-kernel reflector copies the request's DSCP; a configured reply DSCP is user space's.
+        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED;
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.List;
  *        send them (RFC 8762 §4.6, RFC 5357 §4.1.2), with a base-size reply as if zero-filled;
  *        false: they are counted as malformed and dropped. No effect in authenticated mode, which
  *        needs the whole packet to check its HMAC.
- * @param classOfService what a Class of Service TLV may ask of the replies (null: everything)
+ * @param classOfService how the replies get their DSCP and ECN (null: {@link ClassOfServicePolicy#DEFAULT})
  */
 public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                      Inet6Address reflectorAddress, int reflectorPort,
@@ -42,13 +42,13 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
                 stateful, hmacKey, false);
     }
 
-    /** A session that lets a Class of Service TLV ask for any reply DSCP and ECN. */
+    /** A session whose replies keep the request's DSCP unless a Class of Service TLV asks for another. */
     public ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                   Inet6Address reflectorAddress, int reflectorPort,
                                   List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
                                   boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets) {
         this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, returnSegments, timestampFormat,
-                stateful, hmacKey, acceptShortTestPackets, ClassOfServicePolicy.ALLOW_ALL);
+                stateful, hmacKey, acceptShortTestPackets, ClassOfServicePolicy.DEFAULT);
     }
 
     public ReflectorSessionConfig {
@@ -73,7 +73,7 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
         }
         hmacKey = hmacKey == null ? null : hmacKey.clone();
         if (classOfService == null) {
-            classOfService = ClassOfServicePolicy.ALLOW_ALL;
+            classOfService = ClassOfServicePolicy.DEFAULT;
         }
         if (reflectorAddress != null && reflectorAddress.isMulticastAddress()) {
             throw new IllegalArgumentException("reflector address " + Ipv6Addresses.format(reflectorAddress)
@@ -111,6 +111,6 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
                 + returnSegments.stream().map(Ipv6Addresses::format).toList())
                 + (stateful ? ", stateful" : ", stateless") + (hmacKey != null ? ", authenticated" : "")
                 + (acceptShortTestPackets && hmacKey == null ? ", answers short (TWAMP-Light) test packets" : "")
-                + (classOfService.equals(ClassOfServicePolicy.ALLOW_ALL) ? "" : ", " + classOfService);
+                + (classOfService.equals(ClassOfServicePolicy.DEFAULT) ? "" : ", " + classOfService);
     }
 }

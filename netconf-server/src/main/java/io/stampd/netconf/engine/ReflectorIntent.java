@@ -13,6 +13,7 @@ record ReflectorIntent(ReflectorSessionConfig config, boolean enabled) {
                 && a.senderPort() == b.senderPort() && Objects.equals(a.reflectorAddress(), b.reflectorAddress())
                 && a.reflectorPort() == b.reflectorPort() && a.returnSegments().equals(b.returnSegments())
                 && a.timestampFormat() == b.timestampFormat() && a.stateful() == b.stateful()
-                && Arrays.equals(a.hmacKey(), b.hmacKey());
+                && Arrays.equals(a.hmacKey(), b.hmacKey()) && a.acceptShortTestPackets() == b.acceptShortTestPackets()
+                && a.classOfService().equals(b.classOfService());
     }
 }

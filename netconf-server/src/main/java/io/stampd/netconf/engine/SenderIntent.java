@@ -23,6 +23,7 @@ record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thre
                 && Arrays.equals(a.hmacKey(), b.hmacKey()) && a.packetLength() == b.packetLength()
                 && a.dscp() == b.dscp() && a.lossTimeoutNanos() == b.lossTimeoutNanos()
                 && Arrays.equals(a.percentiles(), b.percentiles()) && a.recordCapacity() == b.recordCapacity()
-                && a.reflectorMode() == b.reflectorMode() && a.followUpTelemetry() == b.followUpTelemetry();
+                && a.reflectorMode() == b.reflectorMode() && a.followUpTelemetry() == b.followUpTelemetry()
+                && a.ecn() == b.ecn() && Objects.equals(a.classOfService(), b.classOfService());
     }
 }

@@ -9,7 +9,9 @@ import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.ClassOfServiceSummary;
 import io.stampd.dataplane.session.DelayStatistic;
+import io.stampd.dataplane.session.Ecn;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -131,9 +133,36 @@ final class StateTree {
         if (h != null && h.collectedInKernel() > 0) {
             entry.withChild(leaf("in-kernel-packets", u64(h.collectedInKernel())));
         }
+        ClassOfServiceSummary cos = s.statistics().classOfService();
+        if (cos != null) {
+            entry.withChild(classOfServiceResults(cos));
+        }
         entry.withChild(currentStats(s, st));
         entry.withChild(records(reading));
         return entry.build();
+    }
+
+    private static ContainerNode classOfServiceResults(ClassOfServiceSummary cos) {
+        var c = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("class-of-service-results"))
+                .withChild(leaf("replies", u64(cos.replies())))
+                .withChild(leaf("forward-dscp-changed", u64(cos.forwardDscpChanged())))
+                .withChild(leaf("forward-ecn-changed", u64(cos.forwardEcnChanged())))
+                .withChild(leaf("forward-congestion-marked", u64(cos.forwardCongestionMarked())))
+                .withChild(leaf("reply-dscp-refused", u64(cos.replyDscpRefused())))
+                .withChild(leaf("reply-ecn-refused", u64(cos.replyEcnRefused())))
+                .withChild(leaf("reply-ecn-not-supported", u64(cos.replyEcnNotSupported())))
+                .withChild(leaf("backward-dscp-changed", u64(cos.backwardDscpChanged())))
+                .withChild(leaf("backward-ecn-changed", u64(cos.backwardEcnChanged())))
+                .withChild(leaf("backward-congestion-marked", u64(cos.backwardCongestionMarked())));
+        if (cos.lastDscp2() >= 0) {
+            c.withChild(leaf("last-forward-dscp", Uint8.valueOf(cos.lastDscp2())))
+                    .withChild(leaf("last-forward-ecn", Ecn.name(cos.lastEcn2())));
+        }
+        if (cos.lastReplyTrafficClass() >= 0) {
+            c.withChild(leaf("last-reply-dscp", Uint8.valueOf(cos.lastReplyTrafficClass() >>> 2)))
+                    .withChild(leaf("last-reply-ecn", Ecn.name(cos.lastReplyTrafficClass())));
+        }
+        return c.build();
     }
 
     private static ContainerNode currentStats(SenderSession s, SenderStatistics.Snapshot st) {
