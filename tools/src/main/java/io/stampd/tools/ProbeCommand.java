@@ -5,19 +5,15 @@ import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.node.NodeDataPlane;
+import io.stampd.dataplane.session.ClassOfServiceRequest;
+import io.stampd.dataplane.session.ClassOfServiceSummary;
 import io.stampd.dataplane.session.DelayStatistic;
+import io.stampd.dataplane.session.Ecn;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
-import io.stampd.dataplane.node.NodeDataPlane;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +21,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** One-shot Session-Sender in the style of twping: per-packet delays, then a summary. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -65,6 +67,16 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--dscp", paramLabel = "0-63", defaultValue = "0", description = "DSCP of the test packets (default ${DEFAULT-VALUE}).")
     int dscp;
+
+    @Option(names = "--ecn", paramLabel = "not-ect|ect1|ect0|ce", defaultValue = "not-ect",
+            description = "ECN of the test packets (default ${DEFAULT-VALUE}).")
+    String ecn;
+
+    @Option(names = "--cos", paramLabel = "DSCP[,ECN]",
+            description = "Send a Class of Service TLV (RFC 8972, with the ECN of draft-ietf-ippm-stamp-cos-ecn):"
+                    + " the reflector reports the DSCP and ECN each test packet arrived with and answers with this"
+                    + " DSCP and ECN (default not-ect), so that re-marking and congestion marks show on both paths.")
+    String cos;
 
     @Option(names = "--percentiles", defaultValue = "95,99,99.9", split = ",", paramLabel = "P1,P2,P3",
             description = "The three percentiles to report (default ${DEFAULT-VALUE}).")
@@ -174,9 +186,30 @@ final class ProbeCommand implements Callable<Integer> {
                     .recordCapacity(65536)
                     .reflectorMode(parseMode(reflectorMode))
                     .followUpTelemetry(followUp)
+                    .ecn(Ecn.parse(ecn))
+                    .classOfService(cos == null ? null : classOfService(cos))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage()));
+            throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(), "ECN '", "--ecn"));
+        }
+    }
+
+    /** {@code DSCP[,ECN]} of --cos. */
+    private static ClassOfServiceRequest classOfService(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length > 2) {
+            throw new IllegalArgumentException("--cos '" + text + "' is not DSCP[,ECN]");
+        }
+        int dscp;
+        try {
+            dscp = Integer.parseInt(parts[0].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--cos '" + text + "': DSCP '" + parts[0] + "' is not a number 0..63");
+        }
+        try {
+            return new ClassOfServiceRequest(dscp, parts.length == 2 ? Ecn.parse(parts[1].trim()) : 0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--cos '" + text + "': " + e.getMessage());
         }
     }
 
@@ -286,6 +319,10 @@ final class ProbeCommand implements Callable<Integer> {
             m.put("forward_variation", delays(s.forwardVariation(), p));
             m.put("backward_variation", delays(s.backwardVariation(), p));
             m.put("rtt_variation", delays(s.roundTripVariation(), p));
+            ClassOfServiceSummary cosResults = stats.classOfService();
+            if (cosResults != null) {
+                m.put("class_of_service", ClassOfServiceReport.json(cosResults));
+            }
             out.println(Json.object(m));
         } else {
             out.printf(Locale.ROOT, "--- [%s]:%d STAMP statistics, ssid %d ---%n",
@@ -301,6 +338,10 @@ final class ProbeCommand implements Callable<Integer> {
             if (s.forwardLost() >= 0) {
                 out.printf(Locale.ROOT, "stateful reflector: %d lost forward, %d lost backward%n",
                         s.forwardLost(), s.backwardLost());
+            }
+            ClassOfServiceSummary cosResults = stats.classOfService();
+            if (cosResults != null) {
+                out.println(ClassOfServiceReport.text(c, cosResults));
             }
             if (handle != null && handle.collectedInKernel() > 0) {
                 out.printf(Locale.ROOT, "%d replies collected in the kernel (%s)%n", handle.collectedInKernel(),

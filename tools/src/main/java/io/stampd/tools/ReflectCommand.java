@@ -6,16 +6,10 @@ import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.node.NodeDataPlane;
+import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
-import io.stampd.dataplane.node.NodeDataPlane;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.util.LinkedHashMap;
@@ -25,6 +19,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** A Session-Reflector for one provisioned session, running until interrupted. */
 @Command(name = "reflect", mixinStandardHelpOptions = true,
@@ -70,6 +70,18 @@ final class ReflectCommand implements Callable<Integer> {
                     + " as TWAMP-Light senders send them (RFC 8762 section 4.6), with a 44-octet reply (on by default;"
                     + " unauthenticated mode only).")
     boolean acceptShort;
+
+    @Option(names = "--reply-dscp", paramLabel = "0-63",
+            description = "DSCP of the replies (default: the DSCP each test packet arrived with).")
+    Integer replyDscp;
+
+    @Option(names = "--refuse-cos-dscp", description = "Do not let a Class of Service TLV choose the replies' DSCP"
+            + " (the reply says RPD=1).")
+    boolean refuseCosDscp;
+
+    @Option(names = "--refuse-cos-ecn", description = "Do not let a Class of Service TLV choose the replies' ECN"
+            + " (the reply is Not-ECT and says RPE=0b10).")
+    boolean refuseCosEcn;
 
     @Option(names = "--busy-poll", description = "Poll the socket without sleeping: lowest and steadiest"
             + " reflection latency (T2 to the wire), at the cost of one CPU kept busy.")
@@ -169,9 +181,11 @@ final class ReflectCommand implements Callable<Integer> {
             return new ReflectorSessionConfig(1, ssid == null ? ReflectorSessionConfig.ANY_SSID : ssid,
                     senderAddr, senderPort, source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"),
                     port, path, TimestampFormat.parse(timestamp), stateful, key == null ? null : HexKey.parse(key),
-                    acceptShort);
+                    acceptShort, new ClassOfServicePolicy(replyDscp == null ? ClassOfServicePolicy.COPY_RECEIVED
+                            : replyDscp, !refuseCosDscp, !refuseCosEcn));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(), "sender port", "--sender-port"));
+            throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(), "sender port", "--sender-port",
+                    "reply DSCP", "--reply-dscp"));
         }
     }
 }

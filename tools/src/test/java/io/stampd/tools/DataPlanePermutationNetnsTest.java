@@ -267,6 +267,35 @@ class DataPlanePermutationNetnsTest {
         assertEquals(63, requestsIn.getFirst().hopLimit(), "one SRv6 hop on the way");
     }
 
+    /**
+     * Class of Service through every pair of planes (RFC 8972 §4.4, draft-ietf-ippm-stamp-cos-ecn):
+     * test packets sent DSCP 10 ECT(0) arrive so (DSCP2, ECN2), the replies carry the DSCP 46 and
+     * ECT(1) asked for (RPD 0, RPE 0b11) and arrive so; nothing re-marks on a clean test bed. The
+     * TLV takes both ends' in-kernel planes out of the path (user space answers and reads it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planes")
+    void classOfServiceMarksBothPathsAsAsked(Planes p) throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb));
+            String summary = StampCli.summaryOf(probe(tb, p, Duration.ofSeconds(60), "--count", "20", "--interval",
+                    "10ms", "--dscp", "10", "--ecn", "ect0", "--cos", "46,ect1"));
+            reflector.stop();
+            assertEquals(20, StampCli.field(summary, null, "received"), p + ": " + summary);
+            assertEquals(20, StampCli.field(summary, "class_of_service", "replies"), p + ": " + summary);
+            assertEquals(10, StampCli.field(summary, "class_of_service", "last_forward_dscp"), p + ": " + summary);
+            assertEquals(46, StampCli.field(summary, "class_of_service", "last_reply_dscp"), p + ": " + summary);
+            assertTrue(summary.matches("(?s).*\"last_forward_ecn\"\\s*:\\s*\"ect0\".*"), p + ": " + summary);
+            assertTrue(summary.matches("(?s).*\"last_reply_ecn\"\\s*:\\s*\"ect1\".*"), p + ": " + summary);
+            for (String changedOrRefused : List.of("forward_dscp_changed", "forward_ecn_changed", "reply_dscp_refused",
+                    "reply_ecn_refused", "reply_ecn_not_supported", "backward_dscp_changed", "backward_ecn_changed")) {
+                assertEquals(0, StampCli.field(summary, "class_of_service", changedOrRefused),
+                        p + ": " + changedOrRefused + " in " + summary);
+            }
+        }
+    }
+
     /** RFC 8972 §3: packets of an SSID no session is provisioned for get no reply and are counted. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("planes")
