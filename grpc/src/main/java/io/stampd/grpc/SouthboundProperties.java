@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -140,7 +141,12 @@ final class SouthboundProperties {
     }
 
     private Path readableFile(String key, String value) {
-        Path file = baseDir.resolve(value).toAbsolutePath().normalize();
+        Path file;
+        try {
+            file = baseDir.resolve(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw bad(key, value, "not a file name: " + e.getReason());
+        }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw bad(key, value, file + " is not a readable file");
         }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -126,6 +127,8 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
                         keyUsers.put(user, AuthorizedKeys.read(dir.resolve(value)));
                     } catch (AuthorizedKeys.BadKeysException e) {
                         errors.add(key + ": " + e.getMessage());
+                    } catch (InvalidPathException e) {
+                        errors.add(key + ": not a file name: " + e.getReason());
                     }
                 }
                 continue;
@@ -179,7 +182,14 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
         }
 
         String hk = p.getProperty("netconf.ssh.host-key");
-        Path hostKey = hk == null || hk.isBlank() ? dir.resolve("ssh_host_key") : dir.resolve(hk.strip());
+        Path hostKey = dir.resolve("ssh_host_key");
+        if (hk != null && !hk.isBlank()) {
+            try {
+                hostKey = dir.resolve(hk.strip());
+            } catch (InvalidPathException e) {
+                errors.add("netconf.ssh.host-key: not a file name: " + e.getReason());
+            }
+        }
 
         if (!errors.isEmpty()) {
             throw new ConfigException("configuration file " + file + ":\n  " + String.join("\n  ", errors));

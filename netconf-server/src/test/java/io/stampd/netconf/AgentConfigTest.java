@@ -47,6 +47,16 @@ class AgentConfigTest {
         assertTrue(e.getMessage().contains("netconf.prot: unknown setting"), e.getMessage());
     }
 
+    /** Found by AgentConfigFuzzer: a NUL in a file name escaped as InvalidPathException, a crash at start-up. */
+    @Test
+    void aFileNameTheSystemCannotHoldIsAnErrorNamingTheKey() {
+        var e = assertThrows(AgentConfig.ConfigException.class, () -> AgentConfig.parse(FILE, props(
+                "netconf.user.admin.password-hash", HASH, "netconf.ssh.host-key", "key\0file",
+                "netconf.user.ops.authorized-keys", "keys\0")));
+        assertTrue(e.getMessage().contains("netconf.ssh.host-key: not a file name"), e.getMessage());
+        assertTrue(e.getMessage().contains("netconf.user.ops.authorized-keys: not a file name"), e.getMessage());
+    }
+
     @Test
     void defaults() throws Exception {
         var c = AgentConfig.parse(FILE, props("netconf.user.admin.password-hash", HASH,

@@ -1,6 +1,7 @@
 package io.stampd.netconf.engine;
 
 import io.stampd.netconf.AgentConfig;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,14 @@ public record EngineSettings(Path stateDir, int stateRecords, long stateRefreshM
         }
         Path dir = configFile.toAbsolutePath().getParent();
         String sd = p.getProperty("stampd.state-dir");
-        Path stateDir = sd == null || sd.isBlank() ? dir : dir.resolve(sd.strip());
+        Path stateDir = dir;
+        if (sd != null && !sd.isBlank()) {
+            try {
+                stateDir = dir.resolve(sd.strip());
+            } catch (InvalidPathException e) {
+                errors.add("stampd.state-dir: not a directory name: " + e.getReason());
+            }
+        }
         int records = (int) number(p, "stampd.state-records", 5, 0, 1024, errors);
         long refresh = number(p, "stampd.state-refresh-ms", 1000, 100, 1000, errors);
         if (!errors.isEmpty()) {
