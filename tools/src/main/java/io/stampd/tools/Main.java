@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 io.stampd.tools.bench.pdr.BenchPdrCommand.class,
                 io.stampd.tools.bench.BenchPlotCommand.class,
                 io.stampd.tools.watch.WatchCommand.class,
+                io.stampd.tools.plot.PlotCommand.class,
                 io.stampd.tools.bench.footprint.FootprintCommand.class,
         })
 public final class Main {

@@ -76,6 +76,22 @@ public final class SenderStateXml {
                 points);
     }
 
+    /**
+     * Every measurement record anywhere in a reply: those of a {@code fetch-records} output or of the
+     * sender state of a {@code <get>}, in document order.
+     */
+    public static List<DelayPoint> records(Document reply) {
+        List<DelayPoint> points = new ArrayList<>();
+        var records = reply.getElementsByTagNameNS(STAMP_NS, "record");
+        for (int i = 0; i < records.getLength(); i++) {
+            DelayPoint p = point((Element) records.item(i));
+            if (p != null) {
+                points.add(p);
+            }
+        }
+        return points;
+    }
+
     /** A record with all four timestamps, or null for one the agent left incomplete. */
     private static DelayPoint point(Element r) {
         String seq = text(r, "sequence-number");
