@@ -1,9 +1,11 @@
 package io.stampd.tools.watch;
 
 import io.stampd.tools.Durations;
+import io.stampd.tools.ProbeRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -29,12 +31,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Live view of the sender sessions of a running agent, read over NETCONF (one <get> per"
-                + " refresh): per session the latest forward, backward and round-trip delay, loss, liveness and a"
-                + " sparkline of the last minute's round-trip delay. Ctrl-C quits.",
+                + " refresh), or of a probe run in this process (--probe): per session the latest forward, backward"
+                + " and round-trip delay, loss, liveness and a sparkline of the last minute's round-trip delay."
+                + " Ctrl-C quits.",
                 "The password comes from an environment variable (default STAMPD_NETCONF_PASSWORD) or a file,"
                         + " never from the command line; or log in with --identity."},
         footer = {"", "Example: STAMPD_NETCONF_PASSWORD=... stampd watch --host ::1 --user admin",
-                "         stampd watch --host 2001:db8::1 --user ops --identity ~/.ssh/id_ecdsa --once"})
+                "         stampd watch --host 2001:db8::1 --user ops --identity ~/.ssh/id_ecdsa --once",
+                "         stampd watch --probe -- --reflector fd00::2 --segments fd00:1::100 --interval 10ms"})
 public final class WatchCommand implements Callable<Integer> {
     static final String DEFAULT_PASSWORD_ENV = "STAMPD_NETCONF_PASSWORD";
     private static final Duration WINDOW = Duration.ofSeconds(60);
@@ -52,8 +56,16 @@ public final class WatchCommand implements Callable<Integer> {
             description = "NETCONF port of the agent (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--user", required = true, paramLabel = "NAME", description = "NETCONF user of the agent.")
+    @Option(names = "--user", paramLabel = "NAME", description = "NETCONF user of the agent (needed unless --probe).")
     String user;
+
+    @Option(names = "--probe", description = "Instead of an agent, run a probe session in this process and watch it;"
+            + " the probe's options follow '--' (as for stampd probe; without --count it runs until Ctrl-C).")
+    boolean probe;
+
+    @Parameters(paramLabel = "PROBE-OPTIONS", arity = "0..*",
+            description = "With --probe, after '--': the options of stampd probe, e.g. -- --reflector fd00::2.")
+    List<String> probeOptions = new ArrayList<>();
 
     @Option(names = "--password-env", defaultValue = DEFAULT_PASSWORD_ENV, paramLabel = "VARIABLE",
             description = "Environment variable holding the password (default ${DEFAULT-VALUE}).")
@@ -105,6 +117,28 @@ public final class WatchCommand implements Callable<Integer> {
         }
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port number 1..65535");
+        }
+        if (probe) {
+            if (probeOptions.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--probe: the probe's options follow '--', e.g."
+                        + " stampd watch --probe -- --reflector fd00::2");
+            }
+            ProbeRun started;
+            try {
+                started = ProbeRun.start(probeOptions);
+            } catch (ParameterException e) {
+                throw new ParameterException(spec.commandLine(), "--probe: " + e.getMessage());
+            }
+            try (SessionSource source = new ProbeSource(started)) {
+                return run(source);
+            }
+        }
+        if (!probeOptions.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "unexpected arguments " + probeOptions
+                    + " (probe options need --probe)");
+        }
+        if (user == null) {
+            throw new ParameterException(spec.commandLine(), "--user: the agent's NETCONF user is needed (or --probe)");
         }
         NetconfLogin login = new NetconfLogin(host, port, user, password(), identity, hostKeyFingerprint,
                 Duration.ofNanos(timeoutNanos));
