@@ -84,6 +84,10 @@ final class LoopbackAgent implements AutoCloseable {
                 + "<session-reflector-udp-port>" + reflectorPort + "</session-reflector-udp-port>"
                 + "</sender-test-session></stamp-session-sender></stamp>";
         try (NetconfSshClient c = NetconfSshClient.connect(login(password))) {
+            // the agent announces base:1.1: from here on the messages are chunked (RFC 6242 §4.2)
+            if (!c.chunked()) {
+                throw new AssertionError("the agent did not choose base:1.1 chunked framing");
+            }
             c.rpc("<edit-config><target><candidate/></target><config>" + stamp + "</config></edit-config>");
             c.rpc("<commit/>");
         }
