@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * The sender sessions of a running agent, read with one NETCONF {@code <get>} (subtree filter on
  * the sender state) per poll. A failed poll drops the connection; the next poll reconnects.
+ * Synchronized: Ctrl-C's shutdown hook closes it while the main thread may be polling.
  */
 final class AgentSource implements SessionSource {
     private final NetconfLogin login;
@@ -32,7 +33,7 @@ final class AgentSource implements SessionSource {
     }
 
     @Override
-    public List<SessionSample> poll() throws IOException {
+    public synchronized List<SessionSample> poll() throws IOException {
         if (client == null) {
             client = NetconfSshClient.connect(login);
         }
@@ -45,7 +46,7 @@ final class AgentSource implements SessionSource {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (client != null) {
             NetconfSshClient c = client;
             client = null;

@@ -173,6 +173,10 @@ public final class WatchCommand implements Callable<Integer> {
         DelayHistory history = new DelayHistory(bucket, (int) Math.max(1, WINDOW.toNanos() / bucket));
         String window = WINDOW.toSeconds() + " s";
         if (once) {
+            if (source instanceof ProbeSource) {
+                // a probe started a moment ago has measured nothing yet: one refresh's worth first
+                Thread.sleep(Duration.ofNanos(bucket));
+            }
             out.println(String.join("\n", frame(source, history, window, Terminal.width())));
             out.flush();
             return 0;
