@@ -40,6 +40,13 @@ public final class NetconfSshClient implements AutoCloseable {
             + "<capabilities><capability>" + BASE_10 + "</capability><capability>" + BASE_11 + "</capability>"
             + "</capabilities></hello>";
 
+    static {
+        // Every failure reaches the user as one line of ours (wrong key, refused, no reply); MINA's own
+        // WARN lines (slf4j-simple, stderr) would only repeat it, over the screen. Read when its
+        // loggers are made, so before the first SSH class is used.
+        System.setProperty("org.slf4j.simpleLogger.log.org.opendaylight.netconf.shaded.sshd", "off");
+    }
+
     private final NetconfLogin login;
     private final SshClient ssh;
     private final String hostKeyFingerprint;
@@ -79,6 +86,8 @@ public final class NetconfSshClient implements AutoCloseable {
             try {
                 session.auth().verify(login.timeout());
             } catch (IOException e) {
+                // the key exchange, and with it the host key check, may finish only here
+                checkHostKey(login, seenKey.get(), e);
                 throw new IOException("authentication of user '" + login.user() + "' at " + login.address()
                         + " failed: wrong password or key, or no such NETCONF user in the agent's configuration", e);
             }
@@ -106,11 +115,7 @@ public final class NetconfSshClient implements AutoCloseable {
         try {
             return ssh.connect(login.user(), login.host(), login.port()).verify(login.timeout()).getSession();
         } catch (IOException e) {
-            if (seenKey.get() != null && login.hostKeyFingerprint() != null
-                    && !login.hostKeyFingerprint().equals(seenKey.get())) {
-                throw new IOException("host key of " + login.address() + " is " + seenKey.get()
-                        + ", not the expected " + login.hostKeyFingerprint(), e);
-            }
+            checkHostKey(login, seenKey.get(), e);
             Throwable cause = rootCause(e);
             String why = switch (cause) {
                 case ConnectException c -> "connection refused (is the agent running and listening there?)";
@@ -119,6 +124,14 @@ public final class NetconfSshClient implements AutoCloseable {
                 default -> rootMessage(e);
             };
             throw new IOException("cannot connect to " + login.address() + ": " + why, e);
+        }
+    }
+
+    /** Throws the host key mismatch as the reason of {@code failure}, if there was one. */
+    private static void checkHostKey(NetconfLogin login, String seen, IOException failure) throws IOException {
+        if (seen != null && login.hostKeyFingerprint() != null && !login.hostKeyFingerprint().equals(seen)) {
+            throw new IOException("host key of " + login.address() + " is " + seen + ", not the expected "
+                    + login.hostKeyFingerprint(), failure);
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoopbackAgent implements AutoCloseable {
     static final String USER = "operator";
+    /** Logs in with the key pair {@link #start} writes as {@code dir/key} (ECDSA, ssh-keygen). */
+    static final String KEY_USER = "keyholder";
     static final long SESSION_ID = 7;
 
     final int port;
@@ -46,9 +48,16 @@ final class LoopbackAgent implements AutoCloseable {
         new SecureRandom().nextBytes(pw);
         String password = HexFormat.of().formatHex(pw);
         int port = freePort();
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f",
+                dir.resolve("key").toString()).redirectErrorStream(true).start();
+        if (!keygen.waitFor(30, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
+            throw new AssertionError("ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8));
+        }
         Files.writeString(dir.resolve("agent.conf"), "netconf.port = " + port + "\n"
                 + "netconf.listen-address = ::1\n"
                 + "netconf.user." + USER + ".password-hash = " + Crypt.crypt(password, "$6$stampdwatch") + "\n"
+                + "netconf.user." + KEY_USER + ".authorized-keys = key.pub\n"
                 + "stampd.state-dir = state\n");
         Path log = dir.resolve("agent.log");
         Process p = new ProcessBuilder(TestEnv.projectRoot().resolve("tools/stampd").toString(), "agent", "--config",
@@ -91,6 +100,15 @@ final class LoopbackAgent implements AutoCloseable {
             c.rpc("<edit-config><target><candidate/></target><config>" + stamp + "</config></edit-config>");
             c.rpc("<commit/>");
         }
+    }
+
+    /** The host key's fingerprint as the agent logged it ("SSH host key <type> SHA256:..."). */
+    String hostKeyFingerprint() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SSH host key \\S+ (SHA256:\\S+)").matcher(log());
+        if (!m.find()) {
+            throw new AssertionError("no host key fingerprint in the agent's log:\n" + log());
+        }
+        return m.group(1);
     }
 
     String log() throws IOException {

@@ -130,7 +130,7 @@ class WatchInTmuxTest {
     }
 
     @Test
-    void onceWrongPasswordAndClosedPortGiveOneClearLine() throws Exception {
+    void onceKeyLoginHostKeyCheckAndClearErrors() throws Exception {
         try (LoopbackAgent agent = LoopbackAgent.start(dir)) {
             List<String> base = new ArrayList<>(List.of(stampd(), "watch", "--user", LoopbackAgent.USER));
             // no sessions yet: --once prints the frame with the notice
@@ -148,6 +148,20 @@ class WatchInTmuxTest {
             assertEquals(1, r.exitCode(), r.output());
             assertEquals("stampd watch: authentication of user 'operator' at [::1]:" + agent.port + " failed: wrong"
                     + " password or key, or no such NETCONF user in the agent's configuration", r.output().strip());
+
+            // public-key login of another user, with the host key checked against what the agent logged
+            r = run(List.of(stampd(), "watch", "--user", LoopbackAgent.KEY_USER, "--port", String.valueOf(agent.port),
+                    "--once", "--identity", agent.dir.resolve("key").toString(), "--host-key-fingerprint",
+                    agent.hostKeyFingerprint()));
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().startsWith("stampd watch: agent [::1]:" + agent.port + " as keyholder (host key"
+                    + " verified)"), r.output());
+            r = run(List.of(stampd(), "watch", "--user", LoopbackAgent.KEY_USER, "--port", String.valueOf(agent.port),
+                    "--once", "--identity", agent.dir.resolve("key").toString(), "--host-key-fingerprint",
+                    "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+            assertEquals(1, r.exitCode(), r.output());
+            assertEquals("stampd watch: host key of [::1]:" + agent.port + " is " + agent.hostKeyFingerprint()
+                    + ", not the expected SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", r.output().strip());
 
             List<String> closed = new ArrayList<>(base);
             int nobody = LoopbackAgent.freePort();
