@@ -40,10 +40,10 @@ public final class PlotCommand implements Callable<Integer> {
             description = "Length of the intervals whose mean and min-max are drawn (default ${DEFAULT-VALUE}).")
     long intervalNanos;
 
-    @Option(names = "--width", defaultValue = "1200", paramLabel = "PIXELS", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--width", defaultValue = "1200", paramLabel = "PIXELS", description = "Width of the PNG (default ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--height", defaultValue = "700", paramLabel = "PIXELS", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--height", defaultValue = "700", paramLabel = "PIXELS", description = "Height of the PNG (default ${DEFAULT-VALUE}).")
     int height;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Title (default: the input file's name).")

@@ -37,8 +37,8 @@ import java.util.concurrent.Callable;
                 "The password comes from an environment variable (default STAMPD_NETCONF_PASSWORD) or a file,"
                         + " never from the command line; or log in with --identity."},
         footer = {"", "Example: STAMPD_NETCONF_PASSWORD=... stampd watch --host ::1 --user admin",
-                "         stampd watch --host 2001:db8::1 --user ops --identity ~/.ssh/id_ecdsa --once",
-                "         stampd watch --probe -- --reflector fd00::2 --segments fd00:1::100 --interval 10ms"})
+                "         stampd watch --host 2001:db8::1 --user ops -i ~/.ssh/id_ecdsa --once",
+                "         stampd watch --probe -- --reflector fd00::2 --interval 10ms"})
 public final class WatchCommand implements Callable<Integer> {
     static final String DEFAULT_PASSWORD_ENV = "STAMPD_NETCONF_PASSWORD";
     private static final Duration WINDOW = Duration.ofSeconds(60);

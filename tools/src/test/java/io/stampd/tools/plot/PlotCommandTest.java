@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 5 ms plus a slow wave, backward 1 ms, round trip their sum) become a PNG of the asked size whose
  * plot area holds all three series' colours; bad input is one line and exit 1.
  */
-class PlotCommandTest {
+public class PlotCommandTest {
     private static final long MS = 1_000_000L;
 
     @TempDir
@@ -69,7 +69,7 @@ class PlotCommandTest {
     }
 
     /** The PNG's size, that it is not blank, and that each series' colour is drawn in the plot area. */
-    static void assertPlot(Path png, int width, int height) throws Exception {
+    public static void assertPlot(Path png, int width, int height) throws Exception {
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(width, image.getWidth());
         assertEquals(height, image.getHeight());

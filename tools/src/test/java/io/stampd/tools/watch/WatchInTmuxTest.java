@@ -5,6 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code tools/stampd watch} against a real agent measuring its own loopback, drawn in a real
- * terminal: tmux (120 x 30) runs it, {@code capture-pane} reads the screen. Also the clear errors
- * of a wrong password, a closed port and {@code --once}. Tagged "packaged": it runs the launcher.
+ * terminal: tmux (120 x 30) runs it, {@code capture-pane} reads the screen; then {@code stampd plot}
+ * of the session's fetch-records reply. Also key login, the host key check, the clear errors of a
+ * wrong password and a closed port, and {@code --once}. Tagged "packaged": it runs the launcher.
  */
 @Tag("packaged")
 class WatchInTmuxTest {
@@ -126,7 +133,27 @@ class WatchInTmuxTest {
             } finally {
                 run(List.of("tmux", "kill-session", "-t", session));
             }
+            plotTheFetchedRecords(agent);
         }
+    }
+
+    /** The same session's records, drained with fetch-records and saved as the reply's XML, plotted. */
+    private void plotTheFetchedRecords(LoopbackAgent agent) throws Exception {
+        Path xml = dir.resolve("fetch-records.xml");
+        try (NetconfSshClient c = NetconfSshClient.connect(agent.login(agent.password))) {
+            Document reply = c.rpc("<fetch-records xmlns=\"" + SenderStateXml.STAMP_NS + "\"><stamp-session-id>"
+                    + LoopbackAgent.SESSION_ID + "</stamp-session-id></fetch-records>");
+            Transformer t = TransformerFactory.newInstance().newTransformer();
+            t.transform(new DOMSource(reply), new StreamResult(xml.toFile()));
+        }
+        int records = SenderStateXml.records(NetconfSshClient.parse(Files.readString(xml))).size();
+        assertTrue(records >= 20, records + " records fetched:\n" + Files.readString(xml));
+        Path png = dir.resolve("fetch-records.png");
+        Result r = run(List.of(stampd(), "plot", xml.toString(), "--out", png.toString(), "--width", "900",
+                "--height", "500"));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("(" + records + " measurements, 900x500)"), r.output());
+        io.stampd.tools.plot.PlotCommandTest.assertPlot(png, 900, 500);
     }
 
     @Test
