@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The round-trip delays of the last minute per session, averaged per column of the sparkline
+ * One delay (round trip unless told otherwise) of the last minute per session, averaged per column of the sparkline
  * (one column per refresh interval), placed by the time each test packet left (T1) on the
  * sender's clock. Each poll returns the records the agent still holds, so a record is counted once
  * (by its T1). The window ends at "now" on the sender's clock, estimated from the newest reply
@@ -19,17 +19,23 @@ public final class DelayHistory {
 
     private final long bucketNanos;
     private final int columns;
+    private final SparkMetric metric;
     private final Map<Long, TreeMap<Long, double[]>> buckets = new HashMap<>();
     private final Map<Long, Long> lastT1 = new HashMap<>();
     private final ArrayDeque<Long> offsets = new ArrayDeque<>();
 
     /** {@code bucketNanos} per column, {@code columns} columns (the window is their product). */
-    public DelayHistory(long bucketNanos, int columns) {
+    public DelayHistory(long bucketNanos, int columns, SparkMetric metric) {
         if (bucketNanos <= 0 || columns <= 0) {
             throw new IllegalArgumentException("bucket and columns must be positive");
         }
         this.bucketNanos = bucketNanos;
         this.columns = columns;
+        this.metric = metric;
+    }
+
+    public SparkMetric metric() {
+        return metric;
     }
 
     public int columns() {
@@ -49,7 +55,7 @@ public final class DelayHistory {
                 }
                 last = p.t1Nanos();
                 double[] b = own.computeIfAbsent(Math.floorDiv(p.t1Nanos(), bucketNanos), k -> new double[2]);
-                b[0] += p.roundTripNanos() / 1e6;
+                b[0] += metric.delay.applyAsLong(p) / 1e6;
                 b[1]++;
             }
             lastT1.put(s.id(), last);
@@ -74,8 +80,8 @@ public final class DelayHistory {
         return localNanos + offsets.stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
-    /** Mean round-trip delay in milliseconds per column, oldest first, ending now; null where nothing arrived. */
-    public List<Double> roundTripMillis(long sessionId, long localNanos) {
+    /** Mean delay in milliseconds per column, oldest first, ending now; null where nothing arrived. */
+    public List<Double> millis(long sessionId, long localNanos) {
         TreeMap<Long, double[]> own = buckets.getOrDefault(sessionId, new TreeMap<>());
         long end = Math.floorDiv(senderNow(localNanos), bucketNanos);
         List<Double> out = new ArrayList<>(columns);

@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Live view of the sender sessions of a running agent, read over NETCONF (one <get> per"
                 + " refresh), or of a probe run in this process (--probe): per session the latest forward, backward"
-                + " and round-trip delay, loss, liveness and a sparkline of the last minute's round-trip delay."
+                + " and round-trip delay, loss, liveness and a sparkline of the last minute's round-trip delay"
+                + " (--sparkline: or forward or backward)."
                 + " Ctrl-C quits.",
                 "The password comes from an environment variable (default STAMPD_NETCONF_PASSWORD) or a file,"
                         + " never from the command line; or log in with --identity."},
@@ -93,6 +94,11 @@ public final class WatchCommand implements Callable<Integer> {
                     + " column per refresh.")
     long refreshNanos;
 
+    @Option(names = "--sparkline", defaultValue = "round-trip", paramLabel = "round-trip|forward|backward",
+            description = "The delay the sparkline follows (default ${DEFAULT-VALUE}; one-way delays need"
+                    + " synchronised clocks).")
+    String sparkline;
+
     @Option(names = "--once", description = "Print one frame as plain text and exit (for scripts).")
     boolean once;
 
@@ -118,6 +124,12 @@ public final class WatchCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port number 1..65535");
         }
+        SparkMetric metric;
+        try {
+            metric = SparkMetric.parse(sparkline);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--sparkline: " + e.getMessage());
+        }
         if (probe) {
             if (probeOptions.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--probe: the probe's options follow '--', e.g."
@@ -130,7 +142,7 @@ public final class WatchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--probe: " + e.getMessage());
             }
             try (SessionSource source = new ProbeSource(started)) {
-                return run(source);
+                return run(source, metric);
             }
         }
         if (!probeOptions.isEmpty()) {
@@ -143,7 +155,7 @@ public final class WatchCommand implements Callable<Integer> {
         NetconfLogin login = new NetconfLogin(host, port, user, password(), identity, hostKeyFingerprint,
                 Duration.ofNanos(timeoutNanos));
         try (SessionSource source = AgentSource.connect(login)) {
-            return run(source);
+            return run(source, metric);
         }
     }
 
@@ -168,9 +180,9 @@ public final class WatchCommand implements Callable<Integer> {
         return pw == null || pw.isEmpty() ? null : pw;
     }
 
-    private int run(SessionSource source) throws InterruptedException {
+    private int run(SessionSource source, SparkMetric metric) throws InterruptedException {
         long bucket = refreshNanos;
-        DelayHistory history = new DelayHistory(bucket, (int) Math.max(1, WINDOW.toNanos() / bucket));
+        DelayHistory history = new DelayHistory(bucket, (int) Math.max(1, WINDOW.toNanos() / bucket), metric);
         String window = WINDOW.toSeconds() + " s";
         if (once) {
             if (source instanceof ProbeSource) {
@@ -227,10 +239,10 @@ public final class WatchCommand implements Callable<Integer> {
         }
         List<WatchScreen.Row> rows = new ArrayList<>();
         for (SessionSample s : sessions) {
-            rows.add(new WatchScreen.Row(s, history.roundTripMillis(s.id(), now)));
+            rows.add(new WatchScreen.Row(s, history.millis(s.id(), now)));
         }
         String title = "stampd watch: " + source.describe() + "   " + CLOCK.format(Instant.ofEpochMilli(now / 1_000_000L))
                 + "   refresh " + refreshNanos / 1_000_000 + " ms";
-        return WatchScreen.render(title, status, rows, window, width);
+        return WatchScreen.render(title, status, rows, history.metric(), window, width);
     }
 }

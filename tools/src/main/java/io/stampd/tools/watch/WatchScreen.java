@@ -10,7 +10,6 @@ import java.util.Locale;
  * shorten the peer column first, then the sparkline (newest values kept), then cut the lines.
  */
 public final class WatchScreen {
-    static final String SPARK_TITLE = "round trip, last ";
     private static final int ID = 6;
     private static final int STATE = 9;
     private static final int LIVE = 8;
@@ -20,7 +19,7 @@ public final class WatchScreen {
     private static final int PEER_MAX = 40;
 
     /** One session row: what the agent said and the sparkline values (ms, oldest first). */
-    public record Row(SessionSample session, List<Double> roundTripMillis) {
+    public record Row(SessionSample session, List<Double> sparkMillis) {
     }
 
     private WatchScreen() {
@@ -29,9 +28,11 @@ public final class WatchScreen {
     /**
      * @param title  first line (source and time)
      * @param status second line: an error or a notice, or null for none
+     * @param metric what the sparkline shows
      * @param window what the sparkline spans, e.g. "60 s"
      */
-    public static List<String> render(String title, String status, List<Row> rows, String window, int width) {
+    public static List<String> render(String title, String status, List<Row> rows, SparkMetric metric,
+                                      String window, int width) {
         List<String> lines = new ArrayList<>();
         lines.add(cut(title, width));
         lines.add(status == null ? "" : cut(status, width));
@@ -42,18 +43,19 @@ public final class WatchScreen {
         int available = Math.max(0, width - fixed);
         // the peer keeps up to PEER_KEEP columns, the sparkline takes up to a minute of the rest, and
         // what is left widens the peer again
-        int sparkWanted = rows.stream().mapToInt(r -> r.roundTripMillis().size()).max().orElse(0);
+        int sparkWanted = rows.stream().mapToInt(r -> r.sparkMillis().size()).max().orElse(0);
         int peerWidth = Math.min(available, Math.max(Math.min(peerNeeded, PEER_KEEP), available - sparkWanted));
         peerWidth = Math.max(1, Math.min(peerWidth, peerNeeded));
         int sparkWidth = Math.max(0, Math.min(sparkWanted, available - peerWidth));
-        String sparkTitle = java.util.stream.Stream.of(SPARK_TITLE + window, "RTT, last " + window, "RTT")
+        String sparkTitle = java.util.stream.Stream.of(metric.title + ", last " + window,
+                        metric.shortTitle + ", last " + window, metric.shortTitle)
                 .filter(t -> t.length() <= sparkWidth).findFirst().orElse("");
         lines.add(cut(String.format(Locale.ROOT, "%" + ID + "s  %-" + peerWidth + "s %-" + STATE + "s %-" + LIVE
                         + "s%" + DELAY + "s %" + DELAY + "s %" + DELAY + "s %" + LOSS + "s  %s",
                 "ID", "PEER", "STATE", "LIVENESS", "FWD ms", "BWD ms", "RTT ms", "LOSS %", sparkTitle), width));
         for (Row r : rows) {
             SessionSample s = r.session();
-            List<Double> spark = r.roundTripMillis();
+            List<Double> spark = r.sparkMillis();
             spark = spark.subList(Math.max(0, spark.size() - sparkWidth), spark.size());
             lines.add(cut(String.format(Locale.ROOT, "%" + ID + "d  %-" + peerWidth + "s %-" + STATE + "s %-" + LIVE
                             + "s%" + DELAY + "s %" + DELAY + "s %" + DELAY + "s %" + LOSS + "s  %s",

@@ -29,7 +29,7 @@ class WatchScreenTest {
 
     @Test
     void aWideTerminalShowsEveryColumnAndTheWholeMinute() {
-        List<String> frame = WatchScreen.render(TITLE, null, rows(), "60 s", 150);
+        List<String> frame = WatchScreen.render(TITLE, null, rows(), SparkMetric.ROUND_TRIP, "60 s", 150);
         assertEquals(List.of(
                 TITLE,
                 "",
@@ -43,7 +43,7 @@ class WatchScreenTest {
     @Test
     void aNarrowTerminalKeepsThePeerAndTheNewestPartOfTheSparkline() {
         List<String> frame = WatchScreen.render(TITLE, "error: connection lost (retrying every refresh)", rows(),
-                "60 s", 100);
+                SparkMetric.ROUND_TRIP, "60 s", 100);
         assertEquals(List.of(
                 "stampd watch: agent [::1]:830 as op   2026-12-07 15:00:00 UTC   refresh 1000 ms",
                 "error: connection lost (retrying every refresh)",
@@ -54,7 +54,11 @@ class WatchScreenTest {
                 "    12  [fd00:3::2]:862 failed    -               -         -         -       -"), frame);
         frame.forEach(l -> assertTrue(l.length() <= 100, l));
         // too narrow even for the fixed columns: lines are cut, nothing breaks
-        WatchScreen.render(TITLE, null, rows(), "60 s", 20).forEach(l -> assertTrue(l.length() <= 20, l));
+        WatchScreen.render(TITLE, null, rows(), SparkMetric.ROUND_TRIP, "60 s", 20)
+                .forEach(l -> assertTrue(l.length() <= 20, l));
+        // the sparkline's column is named after its delay
+        assertTrue(WatchScreen.render(TITLE, null, rows(), SparkMetric.FORWARD, "60 s", 150).get(2)
+                .endsWith("LOSS %  forward, last 60 s"));
     }
 
     @Test
