@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import java.math.BigDecimal;
 
 /** Parses durations written with a unit: "500us", "10ms", "1.5s" (also "µs"). */
-final class Durations implements CommandLine.ITypeConverter<Long> {
+public final class Durations implements CommandLine.ITypeConverter<Long> {
     /** Converts to nanoseconds. */
     @Override
     public Long convert(String value) {

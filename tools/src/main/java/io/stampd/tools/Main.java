@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 XdpSinkCommand.class,
                 io.stampd.tools.bench.pdr.BenchPdrCommand.class,
                 io.stampd.tools.bench.BenchPlotCommand.class,
+                io.stampd.tools.watch.WatchCommand.class,
+                io.stampd.tools.plot.PlotCommand.class,
                 io.stampd.tools.bench.footprint.FootprintCommand.class,
         })
 public final class Main {

@@ -165,7 +165,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private SenderSessionConfig buildConfig() {
+    SenderSessionConfig buildConfig() {
         try {
             TargetOptions.Target t = target.resolve();
             return SenderSessionConfig.builder()
