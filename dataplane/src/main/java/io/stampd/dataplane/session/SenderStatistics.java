@@ -104,6 +104,11 @@ public final class SenderStatistics implements SenderListener {
 
     private long startUnixNanos;
 
+    /** Up or down from the fates of the packets in sending order; see {@link #decideFates}. */
+    private final Liveness liveness = new Liveness(Liveness.Settings.DEFAULT);
+    /** The first sequence number, in sending order, whose fate (answered or lost) is not known yet. */
+    private long fateSeq;
+
     /** Records folded into the delay series (see {@link #recordDelays}). */
     private long folded;
     /** Waiting records beyond which each new reply folds {@link #FOLD_STEP} of them itself: half the ring. */
@@ -167,6 +172,9 @@ public final class SenderStatistics implements SenderListener {
     public synchronized void onSent(long seq, long t1, long monoNanos) {
         if (sent == 0) {
             startUnixNanos = t1;
+            fateSeq = seq;
+        } else {
+            decideFates(monoNanos); // before this packet takes the slot of one sent a window ago
         }
         int slot = (int) (seq & mask);
         sentAt[slot] = monoNanos;
@@ -191,6 +199,7 @@ public final class SenderStatistics implements SenderListener {
         }
         answered[slot] = true;
         received++;
+        decideFates(monoNanos);
         if (senderSeq < highestSeq) {
             reordered++;
         } else {
@@ -397,6 +406,49 @@ public final class SenderStatistics implements SenderListener {
         followUps = 0;
         records.clear();
         folded = 0;
+        fateSeq = lastSentSeq + 1; // their replies are no longer told from duplicates: no fate
+    }
+
+    /**
+     * Feeds the liveness verdict the fates that became known, in sending order: a packet is
+     * answered, or lost once its loss timeout expired unanswered; the first one still in flight
+     * stops the walk. Called by the I/O thread on each packet sent and reply received (amortised
+     * one step per packet, no allocation) and by readers with the time now, which decides the
+     * last packets of a session that stopped sending. A packet whose slot was taken before its
+     * fate was known (a window smaller than what is in flight during one loss timeout, which
+     * {@link #windowFor} never gives) counts for neither.
+     */
+    private void decideFates(long monoNow) {
+        if (sent == 0) {
+            return;
+        }
+        if (lastSentSeq - fateSeq >= window) {
+            fateSeq = lastSentSeq - window + 1;
+        }
+        for (; fateSeq <= lastSentSeq; fateSeq++) {
+            int slot = (int) (fateSeq & mask);
+            if (sentSeqAt[slot] != fateSeq) {
+                continue;
+            }
+            if (answered[slot]) {
+                liveness.received();
+            } else if (monoNow - sentAt[slot] >= lossTimeoutNanos) {
+                liveness.lost();
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** The liveness verdict as of {@code monoNow}. */
+    public synchronized Liveness.Verdict liveness(long monoNow) {
+        decideFates(monoNow);
+        return liveness.verdict();
+    }
+
+    /** How many lost or received packets in a row decide the liveness verdict, from the next one on. */
+    public synchronized void livenessSettings(Liveness.Settings settings) {
+        liveness.settings(settings);
     }
 
     /** Packets sent but not answered within the loss timeout, as of {@code monoNow}. */
