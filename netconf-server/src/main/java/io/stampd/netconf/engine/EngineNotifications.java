@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's events as stampd-stamp.yang's notifications (session-state-change,
- * threshold-crossed, threshold-cleared) on the NETCONF stream. Every event is also logged.
+ * threshold-crossed, threshold-cleared, session-liveness-change) on the NETCONF stream. Every
+ * event is also logged.
  */
 final class EngineNotifications implements SessionEvents {
     private static final Logger LOG = LoggerFactory.getLogger(EngineNotifications.class);
@@ -101,6 +102,26 @@ final class EngineNotifications implements SessionEvents {
     public void thresholdCleared(ThresholdEvent event) {
         LOG.info("sender session {}: {} cleared {}", event.sessionId(), event.metric(), describe(event));
         publish(threshold("threshold-cleared", event));
+    }
+
+    @Override
+    public void livenessChanged(LivenessChange c) {
+        LOG.info("sender session {}: liveness {} -> {} ({})", c.sessionId(), c.previous().yangName,
+                c.now().state().yangName, c.reason());
+        var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("session-liveness-change"))
+                .withChild(leaf("session-id", Uint32.valueOf(c.sessionId())))
+                .withChild(leaf("liveness", c.now().state().yangName))
+                .withChild(leaf("previous-liveness", c.previous().yangName));
+        var run = ImmutableNodes.newChoiceBuilder().withNodeIdentifier(id("run"));
+        switch (c.now().state()) {
+            case DOWN -> n.withChild(run.withChild(leaf("consecutive-lost", Uint64.valueOf(c.now().consecutiveLost())))
+                    .build());
+            case UP -> n.withChild(run.withChild(leaf("consecutive-received",
+                    Uint64.valueOf(c.now().consecutiveReceived()))).build());
+            case PENDING -> {
+            }
+        }
+        publish(n.withChild(leaf("reason", c.reason())).build());
     }
 
     private static String describe(ThresholdEvent e) {

@@ -33,6 +33,18 @@ interface SessionEvents {
 
     void thresholdCrossed(ThresholdEvent event);
 
+    /**
+     * A sender session's liveness changed; {@code now} carries the run of packets that decided it
+     * (both counts 0 when the session stopped or restarted).
+     */
+    record LivenessChange(long sessionId, io.stampd.dataplane.session.Liveness.State previous,
+                          io.stampd.dataplane.session.Liveness.Verdict now, String reason) {
+    }
+
+    /** Nothing by default: recorders of other events need not care. */
+    default void livenessChanged(LivenessChange change) {
+    }
+
     void thresholdCleared(ThresholdEvent event);
 
     SessionEvents IGNORE = new SessionEvents() {
