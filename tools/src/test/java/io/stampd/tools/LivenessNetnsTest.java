@@ -123,6 +123,8 @@ class LivenessNetnsTest {
             assertTrue(number(up, "consecutive-received") >= 3, up);
             assertEquals("up", awaitLiveness(snd, "up"));
             assertEquals(1, senderUp(tb));
+            Matcher open = Pattern.compile("(?m)^stampd_netconf_sessions (\\S+)$").matcher(scrape(tb));
+            assertTrue(open.find() && Double.parseDouble(open.group(1)) >= 1, "the subscription's NETCONF session");
 
             tb.set(1000, 100);
             long lossAt = System.nanoTime();
