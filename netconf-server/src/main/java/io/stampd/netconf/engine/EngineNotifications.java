@@ -106,8 +106,34 @@ final class EngineNotifications implements SessionEvents {
 
     @Override
     public void livenessChanged(LivenessChange c) {
-        LOG.info("sender session {}: liveness {} -> {} ({})", c.sessionId(), c.previous().yangName,
-                c.now().state().yangName, c.reason());
+        livenessChanged(List.of(c));
+    }
+
+    /** As {@link #stateChanged(List)}: one log line each up to {@link #LOGGED_ONE_BY_ONE}, else one per kind. */
+    @Override
+    public void livenessChanged(List<LivenessChange> changes) {
+        boolean oneByOne = changes.size() <= LOGGED_ONE_BY_ONE;
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (LivenessChange c : changes) {
+            String line = "sender session " + c.sessionId() + ": liveness " + c.previous().yangName + " -> "
+                    + c.now().state().yangName + " (" + c.reason() + ")";
+            if (oneByOne) {
+                LOG.info("{}", line);
+            } else {
+                LOG.debug("{}", line);
+                String kind = "sender sessions: liveness " + c.previous().yangName + " -> " + c.now().state().yangName;
+                long[] n = counts.computeIfAbsent(kind, k -> new long[] {0, c.sessionId(), c.sessionId()});
+                n[0]++;
+                n[1] = Math.min(n[1], c.sessionId());
+                n[2] = Math.max(n[2], c.sessionId());
+            }
+            publish(liveness(c));
+        }
+        counts.forEach((kind, n) -> LOG.info("{} {} (ids {}..{}; each at DEBUG and as a notification)", n[0], kind,
+                n[1], n[2]));
+    }
+
+    private static ContainerNode liveness(LivenessChange c) {
         var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("session-liveness-change"))
                 .withChild(leaf("session-id", Uint32.valueOf(c.sessionId())))
                 .withChild(leaf("liveness", c.now().state().yangName))
@@ -121,7 +147,7 @@ final class EngineNotifications implements SessionEvents {
             case PENDING -> {
             }
         }
-        publish(n.withChild(leaf("reason", c.reason())).build());
+        return n.withChild(leaf("reason", c.reason())).build();
     }
 
     private static String describe(ThresholdEvent e) {

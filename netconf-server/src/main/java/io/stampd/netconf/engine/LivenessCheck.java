@@ -1,6 +1,7 @@
 package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.session.Liveness;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,13 +20,20 @@ final class LivenessCheck {
 
     /** One pass over the sessions, as of {@code monoNow}. */
     void check(List<SenderSession> senders, long monoNow) {
+        List<SessionEvents.LivenessChange> changes = null;
         for (SenderSession s : senders) {
             Liveness.Verdict now = s.currentLiveness(monoNow);
             Liveness.State previous = s.liveness();
             if (now.state() != previous) {
                 s.liveness(now.state());
-                events.livenessChanged(new SessionEvents.LivenessChange(s.id(), previous, now, reason(s, now)));
+                if (changes == null) {
+                    changes = new ArrayList<>();
+                }
+                changes.add(new SessionEvents.LivenessChange(s.id(), previous, now, reason(s, now)));
             }
+        }
+        if (changes != null) {
+            events.livenessChanged(changes);
         }
     }
 

@@ -45,6 +45,15 @@ interface SessionEvents {
     default void livenessChanged(LivenessChange change) {
     }
 
+    /**
+     * The changes found in one pass over the sessions: each as {@link #livenessChanged(LivenessChange)}
+     * unless an implementation logs a large batch more compactly (a link failure taking ten
+     * thousand sessions down).
+     */
+    default void livenessChanged(java.util.List<LivenessChange> changes) {
+        changes.forEach(this::livenessChanged);
+    }
+
     void thresholdCleared(ThresholdEvent event);
 
     SessionEvents IGNORE = new SessionEvents() {

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** session-liveness-change as the YANG model has it: the deciding run of packets for down and up, none for pending. */
+/**
+ * session-liveness-change as the YANG model has it: the deciding run of packets for down and up,
+ * none for pending; one per session also when a check finds many (logged compactly).
+ */
 class LivenessNotificationTest {
     @Test
     void eachChangeCarriesItsRunAndReason() throws Exception {
@@ -43,5 +46,23 @@ class LivenessNotificationTest {
         assertTrue(pending.contains("<liveness>pending</liveness>") && pending.contains("<reason>session not running"),
                 pending);
         assertFalse(pending.contains("consecutive-"), pending);
+    }
+
+    @Test
+    void aLargeBatchStillSendsOneNotificationPerSession() throws Exception {
+        var stream = new NotificationStream();
+        var notifications = new EngineNotifications(stream);
+        notifications.serialiseWith(new NotificationXml(YangModels.load().context()));
+        List<String> received = new ArrayList<>();
+        stream.registerNotificationListener(NotificationStream.NETCONF,
+                (name, message) -> received.add(message.toString()));
+        List<SessionEvents.LivenessChange> changes = new ArrayList<>();
+        for (long id = 1; id <= 2 * EngineNotifications.LOGGED_ONE_BY_ONE + 5; id++) {
+            changes.add(new SessionEvents.LivenessChange(id, Liveness.State.UP,
+                    new Liveness.Verdict(Liveness.State.DOWN, 3, 0), "3 test packets in a row lost"));
+        }
+        notifications.livenessChanged(changes);
+        assertEquals(changes.size(), received.size());
+        assertTrue(received.getLast().contains("<session-id>" + changes.size() + "</session-id>"), received.getLast());
     }
 }
