@@ -108,6 +108,19 @@ public final class SenderStatistics implements SenderListener {
     private final Liveness liveness = new Liveness(Liveness.Settings.DEFAULT);
     /** The first sequence number, in sending order, whose fate (answered or lost) is not known yet. */
     private long fateSeq;
+    /** Per slot: the reply came, but its T4 was a loss timeout or more after T1 (lost for liveness). */
+    private final boolean[] answeredLate;
+    /** Monotonic time of the last packet sent (onSent), and its T1: the pair converts T4 to the monotonic clock. */
+    private long lastSentMono;
+    /** The session's interval, 0 if unknown: a reader sees from it whether the I/O thread keeps up. */
+    private long intervalNanos;
+    /**
+     * How long after a reply's arrival the I/O thread may take to read it while it keeps up: a
+     * reader decides losses only up to this long ago.
+     */
+    public static final long READ_MARGIN_NANOS = 20_000_000L;
+    /** How late a due packet may be sent before a reader takes the I/O thread for stalled. */
+    public static final long STALL_TOLERANCE_NANOS = 100_000_000L;
 
     /** Records folded into the delay series (see {@link #recordDelays}). */
     private long folded;
@@ -151,6 +164,7 @@ public final class SenderStatistics implements SenderListener {
         this.sentAt = new long[window];
         this.sentSeqAt = new long[window];
         this.answered = new boolean[window];
+        this.answeredLate = new boolean[window];
         java.util.Arrays.fill(variationSeq, -1);
         this.expectedMode = expectedMode;
         this.percentiles = percentiles.clone();
@@ -162,6 +176,7 @@ public final class SenderStatistics implements SenderListener {
     public static SenderStatistics forSession(SenderSessionConfig c) {
         SenderStatistics s = new SenderStatistics(c.ssid(), c.percentiles(), c.recordCapacity(), c.lossTimeoutNanos(),
                 c.reflectorMode(), windowFor(c.intervalNanos(), c.lossTimeoutNanos()));
+        s.intervalNanos = c.intervalNanos();
         if (c.followUpTelemetry()) {
             s.followUpHoldNanos = Math.min(c.lossTimeoutNanos(), Math.max(2 * c.intervalNanos(), MIN_FOLLOW_UP_HOLD_NANOS));
         }
@@ -174,15 +189,20 @@ public final class SenderStatistics implements SenderListener {
             startUnixNanos = t1;
             fateSeq = seq;
         } else {
-            decideFates(monoNanos); // before this packet takes the slot of one sent a window ago
+            // Before this packet takes the slot of one sent a window ago. Timers run before the
+            // sockets are read: replies may wait unread now, after a stall of the I/O thread, so
+            // only a packet whose timeout expired a whole loss timeout ago is taken for lost here.
+            decideFates(monoNanos - lossTimeoutNanos);
         }
         int slot = (int) (seq & mask);
         sentAt[slot] = monoNanos;
         sentSeqAt[slot] = seq;
         answered[slot] = false;
+        answeredLate[slot] = false;
         sent++;
         lastSentSeq = seq;
         lastSentT1 = t1;
+        lastSentMono = monoNanos;
     }
 
     @Override
@@ -198,8 +218,11 @@ public final class SenderStatistics implements SenderListener {
             return;
         }
         answered[slot] = true;
+        answeredLate[slot] = t4 - t1 >= lossTimeoutNanos;
         received++;
-        decideFates(monoNanos);
+        // Replies are read in the order they arrived: every reply that came before this one's T4
+        // has been seen, so a packet whose timeout expired by then is lost.
+        decideFates(Math.min(monoNanos, t4 - (lastSentT1 - lastSentMono)));
         if (senderSeq < highestSeq) {
             reordered++;
         } else {
@@ -411,14 +434,14 @@ public final class SenderStatistics implements SenderListener {
 
     /**
      * Feeds the liveness verdict the fates that became known, in sending order: a packet is
-     * answered, or lost once its loss timeout expired unanswered; the first one still in flight
-     * stops the walk. Called by the I/O thread on each packet sent and reply received (amortised
-     * one step per packet, no allocation) and by readers with the time now, which decides the
-     * last packets of a session that stopped sending. A packet whose slot was taken before its
-     * fate was known (a window smaller than what is in flight during one loss timeout, which
-     * {@link #windowFor} never gives) counts for neither.
+     * received (answered, T4 within the loss timeout of T1), or lost (answered later, or not
+     * answered by {@code horizon}, a monotonic time by which every reply that had arrived was
+     * read, when its timeout had expired); the first one still in flight stops the walk. The I/O
+     * thread calls it on each reply and packet sent (amortised one step per packet, no
+     * allocation), readers with their own horizon ({@link #liveness(long, boolean)}). A packet
+     * whose slot was taken before its fate was known counts for neither.
      */
-    private void decideFates(long monoNow) {
+    private void decideFates(long horizon) {
         if (sent == 0) {
             return;
         }
@@ -431,8 +454,12 @@ public final class SenderStatistics implements SenderListener {
                 continue;
             }
             if (answered[slot]) {
-                liveness.received();
-            } else if (monoNow - sentAt[slot] >= lossTimeoutNanos) {
+                if (answeredLate[slot]) {
+                    liveness.lost();
+                } else {
+                    liveness.received();
+                }
+            } else if (horizon - sentAt[slot] >= lossTimeoutNanos) {
                 liveness.lost();
             } else {
                 return;
@@ -440,9 +467,19 @@ public final class SenderStatistics implements SenderListener {
         }
     }
 
-    /** The liveness verdict as of {@code monoNow}. */
-    public synchronized Liveness.Verdict liveness(long monoNow) {
-        decideFates(monoNow);
+    /**
+     * The liveness verdict as of {@code monoNow}, read by another thread than the I/O thread.
+     * While the session sends on schedule, the I/O thread reads replies as they come, so losses
+     * are decided up to {@link #READ_MARGIN_NANOS} ago; once a due packet is more than {@link
+     * #STALL_TOLERANCE_NANOS} late, the I/O thread is taken for stalled (its replies may wait
+     * unread) and losses are decided only up to its last packet sent.
+     *
+     * @param sending false once the session has sent its last packet: nothing is due, nothing stalls
+     */
+    public synchronized Liveness.Verdict liveness(long monoNow, boolean sending) {
+        boolean stalled = sending && sent > 0 && intervalNanos > 0
+                && monoNow - lastSentMono > intervalNanos + STALL_TOLERANCE_NANOS;
+        decideFates(stalled ? lastSentMono : monoNow - READ_MARGIN_NANOS);
         return liveness.verdict();
     }
 

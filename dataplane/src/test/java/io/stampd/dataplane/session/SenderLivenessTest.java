@@ -44,6 +44,14 @@ class SenderLivenessTest {
         }
     }
 
+    /**
+     * The verdict of a reader whose losses are decided up to {@code mono}: it reads at {@code mono}
+     * plus the margin it leaves the I/O thread to read what arrived, for a session done sending.
+     */
+    private static Liveness.Verdict decidedBy(SenderStatistics st, long mono) {
+        return st.liveness(mono + SenderStatistics.READ_MARGIN_NANOS, false);
+    }
+
     /** The time by which every packet up to {@code seq} has a known fate. */
     private static long afterTimeoutOf(long seq) {
         return sentAt(seq) + TIMEOUT;
@@ -52,11 +60,11 @@ class SenderLivenessTest {
     @Test
     void pendingUntilTheFirstVerdict() {
         SenderStatistics st = stats();
-        assertEquals(Liveness.Verdict.PENDING, st.liveness(0));
+        assertEquals(Liveness.Verdict.PENDING, decidedBy(st, 0));
         exchange(st, 0, false);
-        assertEquals(new Liveness.Verdict(State.PENDING, 0, 1), st.liveness(sentAt(0) + 5 * MS));
+        assertEquals(new Liveness.Verdict(State.PENDING, 0, 1), decidedBy(st, sentAt(0) + 5 * MS));
         exchange(st, 1, false);
-        assertEquals(new Liveness.Verdict(State.UP, 0, 2), st.liveness(sentAt(1) + 5 * MS));
+        assertEquals(new Liveness.Verdict(State.UP, 0, 2), decidedBy(st, sentAt(1) + 5 * MS));
     }
 
     @Test
@@ -70,14 +78,14 @@ class SenderLivenessTest {
         exchange(st, seq++, true);
         // two lost (N - 1), then an answered one: the run starts again
         exchange(st, seq++, false);
-        assertEquals(new Liveness.Verdict(State.UP, 0, 1), st.liveness(afterTimeoutOf(seq - 1)));
+        assertEquals(new Liveness.Verdict(State.UP, 0, 1), decidedBy(st, afterTimeoutOf(seq - 1)));
         exchange(st, seq++, true);
         exchange(st, seq++, true);
-        assertEquals(new Liveness.Verdict(State.UP, 2, 0), st.liveness(afterTimeoutOf(seq - 1)));
+        assertEquals(new Liveness.Verdict(State.UP, 2, 0), decidedBy(st, afterTimeoutOf(seq - 1)));
         exchange(st, seq++, true);
         // the third loss is not known before its timeout expires
-        assertEquals(State.UP, st.liveness(afterTimeoutOf(seq - 1) - 1).state());
-        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), st.liveness(afterTimeoutOf(seq - 1)));
+        assertEquals(State.UP, decidedBy(st, afterTimeoutOf(seq - 1) - 1).state());
+        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), decidedBy(st, afterTimeoutOf(seq - 1)));
     }
 
     @Test
@@ -86,16 +94,16 @@ class SenderLivenessTest {
         for (long seq = 0; seq < 3; seq++) {
             exchange(st, seq, false);
         }
-        assertEquals(State.UP, st.liveness(sentAt(3)).state());
+        assertEquals(State.UP, decidedBy(st, sentAt(3)).state());
         for (long seq = 3; seq < 6; seq++) {
             send(st, seq);
         }
         // 5 and 4 answered late but within the timeout, 3 never: one loss between two answers
         st.onReply(5, 5_000_000 * MS + 5 * INTERVAL, 0, 0, 0, 64, 5, sentAt(5) + 50 * MS);
         st.onReply(4, 5_000_000 * MS + 4 * INTERVAL, 0, 0, 0, 64, 4, sentAt(5) + 60 * MS);
-        assertEquals(new Liveness.Verdict(State.UP, 0, 3), st.liveness(sentAt(5) + 60 * MS),
+        assertEquals(new Liveness.Verdict(State.UP, 0, 3), decidedBy(st, sentAt(5) + 60 * MS),
                 "3 is still in flight: 4 and 5 wait behind it");
-        assertEquals(new Liveness.Verdict(State.UP, 0, 2), st.liveness(afterTimeoutOf(5)));
+        assertEquals(new Liveness.Verdict(State.UP, 0, 2), decidedBy(st, afterTimeoutOf(5)));
     }
 
     @Test
@@ -104,9 +112,9 @@ class SenderLivenessTest {
         for (long seq = 0; seq < 3; seq++) {
             exchange(st, seq, true);
         }
-        assertEquals(State.DOWN, st.liveness(afterTimeoutOf(2)).state());
+        assertEquals(State.DOWN, decidedBy(st, afterTimeoutOf(2)).state());
         answer(st, 2);
-        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), st.liveness(afterTimeoutOf(2) + MS));
+        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), decidedBy(st, afterTimeoutOf(2) + MS));
     }
 
     @Test
@@ -116,14 +124,14 @@ class SenderLivenessTest {
         for (; seq < 4; seq++) {
             exchange(st, seq, true);
         }
-        assertEquals(new Liveness.Verdict(State.DOWN, 4, 0), st.liveness(afterTimeoutOf(seq - 1)));
+        assertEquals(new Liveness.Verdict(State.DOWN, 4, 0), decidedBy(st, afterTimeoutOf(seq - 1)));
         exchange(st, seq++, false);
-        assertEquals(new Liveness.Verdict(State.DOWN, 0, 1), st.liveness(sentAt(seq)));
+        assertEquals(new Liveness.Verdict(State.DOWN, 0, 1), decidedBy(st, sentAt(seq)));
         exchange(st, seq++, true);
         exchange(st, seq++, false);
-        assertEquals(State.DOWN, st.liveness(afterTimeoutOf(seq - 1)).state(), "received, lost, received");
+        assertEquals(State.DOWN, decidedBy(st, afterTimeoutOf(seq - 1)).state(), "received, lost, received");
         exchange(st, seq++, false);
-        assertEquals(new Liveness.Verdict(State.UP, 0, 2), st.liveness(sentAt(seq)));
+        assertEquals(new Liveness.Verdict(State.UP, 0, 2), decidedBy(st, sentAt(seq)));
     }
 
     @Test
@@ -132,14 +140,63 @@ class SenderLivenessTest {
         for (long seq = 0; seq < 3; seq++) {
             exchange(st, seq, false);
         }
-        // 100 % loss for 30 packets: each send decides the packets sent a timeout before it
+        // 100 % loss for 30 packets: each send decides the packets whose timeout expired a whole
+        // loss timeout before it (replies may still wait unread when the I/O thread sends)
         for (long seq = 3; seq < 33; seq++) {
             send(st, seq);
         }
         // a reader whose clock is still at the first loss's send time decides nothing itself
-        Liveness.Verdict v = st.liveness(sentAt(3));
+        Liveness.Verdict v = decidedBy(st, sentAt(3));
         assertEquals(State.DOWN, v.state());
         assertTrue(v.consecutiveLost() >= 3, v.toString());
+    }
+
+    @Test
+    void repliesThatArrivedInTimeButWaitUnreadAreNotLosses() {
+        SenderSessionConfig c = SenderSessionConfig.builder().id(7).ssid(7)
+                .reflectorAddress(Ipv6Addresses.parseUnicast("2001:db8::2", "r")).intervalNanos(INTERVAL)
+                .lossTimeoutNanos(TIMEOUT).recordCapacity(64).build();
+        SenderStatistics st = SenderStatistics.forSession(c);
+        st.livenessSettings(new Liveness.Settings(3, 2));
+        for (long seq = 0; seq < 3; seq++) {
+            exchange(st, seq, false);
+        }
+        for (long seq = 3; seq < 6; seq++) {
+            send(st, seq); // their replies arrive 2 ms later, then the I/O thread stalls
+        }
+        long resumed = sentAt(5) + 150 * MS;
+        assertEquals(State.UP, st.liveness(resumed, true).state(),
+                "a reader sees the I/O thread 150 ms late with its packet 6: nothing decided past its last send");
+        SenderStatistics again = SenderStatistics.forSession(c);
+        again.livenessSettings(new Liveness.Settings(3, 2));
+        for (long seq = 0; seq < 6; seq++) {
+            send(again, seq);
+            if (seq < 3) {
+                answer(again, seq);
+            }
+        }
+        // the I/O thread resumes: timers first (packet 6), then it reads the waiting replies
+        again.onSent(6, resumed + (5_000_000 - 1_000) * MS, resumed);
+        for (long seq = 3; seq < 6; seq++) {
+            long t1 = 5_000_000 * MS + seq * INTERVAL;
+            again.onReply(seq, t1, t1 + MS, t1 + MS, t1 + 2 * MS, 64, seq, resumed + MS);
+        }
+        assertEquals(new Liveness.Verdict(State.UP, 0, 6), again.liveness(resumed + MS, true));
+    }
+
+    @Test
+    void aReplyThatArrivedAfterTheTimeoutIsALossWhenEverItIsRead() {
+        SenderStatistics st = stats();
+        for (long seq = 0; seq < 2; seq++) {
+            exchange(st, seq, false);
+        }
+        for (long seq = 2; seq < 5; seq++) {
+            send(st, seq);
+            long t1 = 5_000_000 * MS + seq * INTERVAL;
+            // T4 a loss timeout after T1, read at once (before any reader could call it lost)
+            st.onReply(seq, t1, t1 + MS, t1 + MS, t1 + TIMEOUT, 64, seq, sentAt(seq) + TIMEOUT);
+        }
+        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), decidedBy(st, sentAt(4)));
     }
 
     @Test
@@ -151,8 +208,8 @@ class SenderLivenessTest {
         for (long seq = 3; seq < 6; seq++) {
             send(st, seq);
         }
-        assertEquals(State.UP, st.liveness(sentAt(5)).state());
-        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), st.liveness(afterTimeoutOf(5)));
+        assertEquals(State.UP, decidedBy(st, sentAt(5)).state());
+        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), decidedBy(st, afterTimeoutOf(5)));
     }
 
     @Test
@@ -161,16 +218,16 @@ class SenderLivenessTest {
         for (long seq = 0; seq < 3; seq++) {
             exchange(st, seq, true);
         }
-        assertEquals(State.DOWN, st.liveness(afterTimeoutOf(2)).state());
-        assertEquals(Liveness.Verdict.PENDING, stats().liveness(afterTimeoutOf(2)), "a restart starts new statistics");
+        assertEquals(State.DOWN, decidedBy(st, afterTimeoutOf(2)).state());
+        assertEquals(Liveness.Verdict.PENDING, decidedBy(stats(), afterTimeoutOf(2)), "a restart starts new statistics");
 
         // clear-statistics: the packets sent before it are neither answered nor lost for the verdict
         send(st, 3);
         st.clear();
-        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), st.liveness(afterTimeoutOf(3)));
+        assertEquals(new Liveness.Verdict(State.DOWN, 3, 0), decidedBy(st, afterTimeoutOf(3)));
         exchange(st, 4, false);
         exchange(st, 5, false);
-        assertEquals(new Liveness.Verdict(State.UP, 0, 2), st.liveness(afterTimeoutOf(5)));
+        assertEquals(new Liveness.Verdict(State.UP, 0, 2), decidedBy(st, afterTimeoutOf(5)));
     }
 
     @Test
@@ -179,10 +236,10 @@ class SenderLivenessTest {
         for (long seq = 0; seq < 2; seq++) {
             exchange(st, seq, true);
         }
-        assertEquals(State.PENDING, st.liveness(afterTimeoutOf(1)).state());
+        assertEquals(State.PENDING, decidedBy(st, afterTimeoutOf(1)).state());
         st.livenessSettings(new Liveness.Settings(10, 2));
         exchange(st, 2, true);
-        assertEquals(new Liveness.Verdict(State.PENDING, 3, 0), st.liveness(afterTimeoutOf(2)));
+        assertEquals(new Liveness.Verdict(State.PENDING, 3, 0), decidedBy(st, afterTimeoutOf(2)));
     }
 
     @Test

@@ -151,7 +151,7 @@ final class SenderSession {
 
     /** The verdict as of {@code monoNow}: pending for a session that does not run. */
     Liveness.Verdict currentLiveness(long monoNow) {
-        return running() ? statistics.liveness(monoNow) : Liveness.Verdict.PENDING;
+        return running() ? statistics.liveness(monoNow, state == SessionState.ACTIVE) : Liveness.Verdict.PENDING;
     }
 
     /** The liveness last reported (state leaf liveness, metric stampd_sender_up). */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class LivenessCheckTest {
     private static final long MS = 1_000_000L;
-    private static final long INTERVAL = 10 * MS;
+    private static final long INTERVAL = 50 * MS;
     private static final long TIMEOUT = 100 * MS;
 
     private final List<SessionEvents.LivenessChange> changes = new ArrayList<>();
@@ -82,6 +82,14 @@ class LivenessCheckTest {
         throw new AssertionError("no stampd_sender_up in " + metrics);
     }
 
+    /**
+     * The time of a check that decides losses up to {@code mono}: the check leaves the I/O thread
+     * a margin to read what arrived (the session sends at 50 ms, so the I/O thread is on time).
+     */
+    private static long decidedBy(long mono) {
+        return mono + SenderStatistics.READ_MARGIN_NANOS;
+    }
+
     private String last() {
         var c = changes.getLast();
         return c.previous().yangName + " -> " + c.now().state().yangName + " (" + c.reason() + ")";
@@ -108,16 +116,16 @@ class LivenessCheckTest {
         for (int i = 0; i < 3; i++) {
             exchange(st, false);
         }
-        check.check(manager.senders(), mono(seq - 1) + TIMEOUT);
+        check.check(manager.senders(), decidedBy(mono(seq - 1) + TIMEOUT));
         assertEquals(1, changes.size(), "three losses of the four that make down");
         exchange(st, false);
-        check.check(manager.senders(), mono(seq - 1) + TIMEOUT - 1);
+        check.check(manager.senders(), decidedBy(mono(seq - 1) + TIMEOUT - 1));
         assertEquals(1, changes.size(), "the fourth is in flight until its timeout");
-        check.check(manager.senders(), mono(seq - 1) + TIMEOUT);
+        check.check(manager.senders(), decidedBy(mono(seq - 1) + TIMEOUT));
         assertEquals("up -> down (4 test packets in a row lost (loss timeout 100 ms))", last());
         assertEquals(4, changes.getLast().now().consecutiveLost());
         assertEquals(0, up(manager));
-        check.check(manager.senders(), mono(seq - 1) + 2 * TIMEOUT);
+        check.check(manager.senders(), decidedBy(mono(seq - 1) + TIMEOUT) + 1);
         assertEquals(2, changes.size(), "no change, no event");
 
         exchange(st, true);
