@@ -2,8 +2,9 @@ package io.stampd.dataplane.session;
 
 /**
  * Whether a sender test session's reflector answers: down after {@code downAfterLost} consecutive
- * test packets (in sending order) whose loss timeout expired unanswered, up after {@code
- * upAfterReceived} consecutive answered ones, pending until the first of these verdicts.
+ * test packets (in sending order) whose loss timeout expired unanswered (a reply whose T4 came that
+ * late counts as none), up after {@code upAfterReceived} consecutive answered ones, pending until
+ * the first of these verdicts.
  *
  * <p>Not thread-safe: {@link SenderStatistics} feeds it under its own lock, one packet fate at a
  * time, without allocating (the data plane's I/O thread decides most fates).
