@@ -163,7 +163,7 @@ public final class AgentMain {
         if (metricsSettings.isPresent()) {
             MetricsSettings m = metricsSettings.get();
             try {
-                metrics = MetricsEndpoint.start(m, engine.metrics());
+                metrics = MetricsEndpoint.start(m, engine.metrics(), new AgentHealthMetrics(agent::openSessions));
                 log.info("metrics: Prometheus endpoint on http://[{}]:{}/metrics",
                         m.listenAddress().getHostAddress(), metrics.address().getPort());
             } catch (java.io.IOException | RuntimeException e) {

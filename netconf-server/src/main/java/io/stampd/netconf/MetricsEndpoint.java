@@ -1,6 +1,7 @@
 package io.stampd.netconf;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.util.concurrent.Executors;
 /**
  * The Prometheus endpoint ({@code metrics.port}): {@code /metrics} in the Prometheus text format, or
  * OpenMetrics when the scraper asks for it, served by the Prometheus client's JDK HTTP server from
- * its own registry (only stampd's series). The collector computes everything at scrape time.
+ * its own registry: stampd's series, which the collectors compute at scrape time, and the JVM's
+ * and the process's (memory, GC, threads, open file descriptors; the client's JVM instrumentation,
+ * a bounded set of series: one per memory pool, collector and buffer pool).
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private final HTTPServer server;
@@ -25,9 +28,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /** Listens on the settings' address and port (0: an ephemeral one, for tests). */
-    public static MetricsEndpoint start(MetricsSettings settings, MultiCollector collector) throws IOException {
+    public static MetricsEndpoint start(MetricsSettings settings, MultiCollector... collectors) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(collector);
+        for (MultiCollector c : collectors) {
+            registry.register(c);
+        }
+        JvmMetrics.builder().register(registry);
         // One daemon thread: scrapes are rare and each reads every session once.
         ExecutorService executor = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("stampd-metrics").unstarted(r));

@@ -93,6 +93,7 @@ public final class NetconfAgent implements AutoCloseable {
     private final DOMDataBroker broker;
     private ProtocolOperationsFactory protocol;
     private Nacm nacm;
+    private NacmOperations operations;
     private final InetSocketAddress address;
 
     /**
@@ -184,7 +185,7 @@ public final class NetconfAgent implements AutoCloseable {
         resources.push(timer);
         var negotiators = NetconfServerSessionNegotiatorFactory.builder()
                 .setTimer(timer)
-                .setAggregatedOpService(new NacmOperations(aggregator, nacm, users::ended))
+                .setAggregatedOpService(operations = new NacmOperations(aggregator, nacm, users::ended))
                 .setIdProvider(users.ids(new DefaultSessionIdProvider()))
                 .setConnectionTimeoutMillis(HELLO_TIMEOUT_MILLIS)
                 .setMonitoringService(advertised)
@@ -299,6 +300,11 @@ public final class NetconfAgent implements AutoCloseable {
     /** The configuration store every front end shares (NETCONF's operations, the gRPC southbound). */
     public ConfigStore store() {
         return protocol.datastores();
+    }
+
+    /** NETCONF sessions open now (metric stampd_netconf_sessions). */
+    public long openSessions() {
+        return operations.openSessions();
     }
 
     /** The access control (NACM) every front end's requests pass. */

@@ -93,6 +93,9 @@ class AgentLifecycleTest {
             assertTrue(r.body().contains("stampd_sessions{role=\"sender\",state=\"active\"} 0.0"), r.body());
             assertTrue(r.body().contains("\nstampd_commits_total "), r.body());
             assertTrue(r.body().contains("stampd_dataplane_unmatched_total{plane=\"socket\"} 0.0"), r.body());
+            assertTrue(r.body().contains("\nstampd_netconf_sessions 0.0"), "no NETCONF client yet: " + r.body());
+            assertTrue(r.body().contains("\njvm_memory_used_bytes{area=\"heap\"} "), r.body());
+            assertTrue(r.body().contains("\nprocess_open_fds "), r.body());
         } finally {
             agent.toHandle().destroy(); // SIGTERM
             assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM: " + read(log));

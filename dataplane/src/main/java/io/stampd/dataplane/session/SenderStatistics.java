@@ -104,6 +104,24 @@ public final class SenderStatistics implements SenderListener {
 
     private long startUnixNanos;
 
+    /** Up or down from the fates of the packets in sending order; see {@link #decideFates}. */
+    private final Liveness liveness = new Liveness(Liveness.Settings.DEFAULT);
+    /** The first sequence number, in sending order, whose fate (answered or lost) is not known yet. */
+    private long fateSeq;
+    /** Per slot: the reply came, but its T4 was a loss timeout or more after T1 (lost for liveness). */
+    private final boolean[] answeredLate;
+    /** Monotonic time of the last packet sent (onSent), and its T1: the pair converts T4 to the monotonic clock. */
+    private long lastSentMono;
+    /** The session's interval, 0 if unknown: a reader sees from it whether the I/O thread keeps up. */
+    private long intervalNanos;
+    /**
+     * How long after a reply's arrival the I/O thread may take to read it while it keeps up: a
+     * reader decides losses only up to this long ago.
+     */
+    public static final long READ_MARGIN_NANOS = 20_000_000L;
+    /** How late a due packet may be sent before a reader takes the I/O thread for stalled. */
+    public static final long STALL_TOLERANCE_NANOS = 100_000_000L;
+
     /** Records folded into the delay series (see {@link #recordDelays}). */
     private long folded;
     /** Waiting records beyond which each new reply folds {@link #FOLD_STEP} of them itself: half the ring. */
@@ -148,6 +166,7 @@ public final class SenderStatistics implements SenderListener {
         this.sentAt = new long[window];
         this.sentSeqAt = new long[window];
         this.answered = new boolean[window];
+        this.answeredLate = new boolean[window];
         java.util.Arrays.fill(variationSeq, -1);
         this.expectedMode = expectedMode;
         this.percentiles = percentiles.clone();
@@ -162,6 +181,7 @@ public final class SenderStatistics implements SenderListener {
         if (c.classOfService() != null) {
             s.classOfService = new ClassOfServiceResults(c.dscp(), c.ecn(), c.classOfService());
         }
+        s.intervalNanos = c.intervalNanos();
         if (c.followUpTelemetry()) {
             s.followUpHoldNanos = Math.min(c.lossTimeoutNanos(), Math.max(2 * c.intervalNanos(), MIN_FOLLOW_UP_HOLD_NANOS));
         }
@@ -172,14 +192,22 @@ public final class SenderStatistics implements SenderListener {
     public synchronized void onSent(long seq, long t1, long monoNanos) {
         if (sent == 0) {
             startUnixNanos = t1;
+            fateSeq = seq;
+        } else {
+            // Before this packet takes the slot of one sent a window ago. Timers run before the
+            // sockets are read: replies may wait unread now, after a stall of the I/O thread, so
+            // only a packet whose timeout expired a whole loss timeout ago is taken for lost here.
+            decideFates(monoNanos - lossTimeoutNanos);
         }
         int slot = (int) (seq & mask);
         sentAt[slot] = monoNanos;
         sentSeqAt[slot] = seq;
         answered[slot] = false;
+        answeredLate[slot] = false;
         sent++;
         lastSentSeq = seq;
         lastSentT1 = t1;
+        lastSentMono = monoNanos;
     }
 
     @Override
@@ -195,7 +223,11 @@ public final class SenderStatistics implements SenderListener {
             return;
         }
         answered[slot] = true;
+        answeredLate[slot] = t4 - t1 >= lossTimeoutNanos;
         received++;
+        // Replies are read in the order they arrived: every reply that came before this one's T4
+        // has been seen, so a packet whose timeout expired by then is lost.
+        decideFates(Math.min(monoNanos, t4 - (lastSentT1 - lastSentMono)));
         if (senderSeq < highestSeq) {
             reordered++;
         } else {
@@ -417,6 +449,63 @@ public final class SenderStatistics implements SenderListener {
         }
         records.clear();
         folded = 0;
+        fateSeq = lastSentSeq + 1; // their replies are no longer told from duplicates: no fate
+    }
+
+    /**
+     * Feeds the liveness verdict the fates that became known, in sending order: a packet is
+     * received (answered, T4 within the loss timeout of T1), or lost (answered later, or not
+     * answered by {@code horizon}, a monotonic time by which every reply that had arrived was
+     * read, when its timeout had expired); the first one still in flight stops the walk. The I/O
+     * thread calls it on each reply and packet sent (amortised one step per packet, no
+     * allocation), readers with their own horizon ({@link #liveness(long, boolean)}). A packet
+     * whose slot was taken before its fate was known counts for neither.
+     */
+    private void decideFates(long horizon) {
+        if (sent == 0) {
+            return;
+        }
+        if (lastSentSeq - fateSeq >= window) {
+            fateSeq = lastSentSeq - window + 1;
+        }
+        for (; fateSeq <= lastSentSeq; fateSeq++) {
+            int slot = (int) (fateSeq & mask);
+            if (sentSeqAt[slot] != fateSeq) {
+                continue;
+            }
+            if (answered[slot]) {
+                if (answeredLate[slot]) {
+                    liveness.lost();
+                } else {
+                    liveness.received();
+                }
+            } else if (horizon - sentAt[slot] >= lossTimeoutNanos) {
+                liveness.lost();
+            } else {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The liveness verdict as of {@code monoNow}, read by another thread than the I/O thread.
+     * While the session sends on schedule, the I/O thread reads replies as they come, so losses
+     * are decided up to {@link #READ_MARGIN_NANOS} ago; once a due packet is more than {@link
+     * #STALL_TOLERANCE_NANOS} late, the I/O thread is taken for stalled (its replies may wait
+     * unread) and losses are decided only up to its last packet sent.
+     *
+     * @param sending false once the session has sent its last packet: nothing is due, nothing stalls
+     */
+    public synchronized Liveness.Verdict liveness(long monoNow, boolean sending) {
+        boolean stalled = sending && sent > 0 && intervalNanos > 0
+                && monoNow - lastSentMono > intervalNanos + STALL_TOLERANCE_NANOS;
+        decideFates(stalled ? lastSentMono : monoNow - READ_MARGIN_NANOS);
+        return liveness.verdict();
+    }
+
+    /** How many lost or received packets in a row decide the liveness verdict, from the next one on. */
+    public synchronized void livenessSettings(Liveness.Settings settings) {
+        liveness.settings(settings);
     }
 
     /** Packets sent but not answered within the loss timeout, as of {@code monoNow}. */

@@ -6,6 +6,7 @@ import static io.stampd.netconf.engine.ConfigNodes.flag;
 import static io.stampd.netconf.engine.ConfigNodes.leaf;
 
 import io.stampd.dataplane.PlaneSettings;
+import io.stampd.dataplane.session.Liveness;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.netconf.CommitVetoException;
@@ -55,7 +56,7 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
             MapEntryNode e = senderEntries.get(c.id());
             String path = "/stamp/stamp-session-sender/sender-test-session[stamp-session-id='" + c.id() + "']";
             boolean enabled = senderEnable && flag(e, "test-session-enable", true);
-            senders.put(c.id(), new SenderIntent(c, enabled, thresholds(e, path)));
+            senders.put(c.id(), new SenderIntent(c, enabled, thresholds(e, path), liveness(e, path)));
         }
         Map<Long, MapEntryNode> reflectorEntries = new LinkedHashMap<>();
         for (MapEntryNode e : entries(reflectorContainer, "reflector-test-session")) {
@@ -68,6 +69,22 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
         }
         PlaneSettings plane = stamp == null ? PlaneSettings.SOCKET : StampConfigCheck.plane(stamp);
         return new DesiredSessions(senders, reflectors, senderEnable, reflectorEnable, plane);
+    }
+
+    /** The liveness container; its leaves' YANG ranges are checked here again, by name. */
+    private static Liveness.Settings liveness(MapEntryNode session, String path) throws CommitVetoException {
+        DataContainerNode l = child(session, "liveness").orElse(null);
+        if (l == null) {
+            return Liveness.Settings.DEFAULT;
+        }
+        try {
+            return new Liveness.Settings(
+                    leaf(l, "down-after-lost").map(Long::parseLong).orElse((long) Liveness.DEFAULT_DOWN_AFTER_LOST),
+                    leaf(l, "up-after-received").map(Long::parseLong)
+                            .orElse((long) Liveness.DEFAULT_UP_AFTER_RECEIVED));
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(path + "/liveness", ex.getMessage());
+        }
     }
 
     /** The thresholds container (StampConfigCheck has already checked its must statements). */

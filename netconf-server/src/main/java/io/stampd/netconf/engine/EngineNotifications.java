@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's events as stampd-stamp.yang's notifications (session-state-change,
- * threshold-crossed, threshold-cleared) on the NETCONF stream. Every event is also logged.
+ * threshold-crossed, threshold-cleared, session-liveness-change) on the NETCONF stream. Every
+ * event is also logged.
  */
 final class EngineNotifications implements SessionEvents {
     private static final Logger LOG = LoggerFactory.getLogger(EngineNotifications.class);
@@ -101,6 +102,52 @@ final class EngineNotifications implements SessionEvents {
     public void thresholdCleared(ThresholdEvent event) {
         LOG.info("sender session {}: {} cleared {}", event.sessionId(), event.metric(), describe(event));
         publish(threshold("threshold-cleared", event));
+    }
+
+    @Override
+    public void livenessChanged(LivenessChange c) {
+        livenessChanged(List.of(c));
+    }
+
+    /** As {@link #stateChanged(List)}: one log line each up to {@link #LOGGED_ONE_BY_ONE}, else one per kind. */
+    @Override
+    public void livenessChanged(List<LivenessChange> changes) {
+        boolean oneByOne = changes.size() <= LOGGED_ONE_BY_ONE;
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (LivenessChange c : changes) {
+            String line = "sender session " + c.sessionId() + ": liveness " + c.previous().yangName + " -> "
+                    + c.now().state().yangName + " (" + c.reason() + ")";
+            if (oneByOne) {
+                LOG.info("{}", line);
+            } else {
+                LOG.debug("{}", line);
+                String kind = "sender sessions: liveness " + c.previous().yangName + " -> " + c.now().state().yangName;
+                long[] n = counts.computeIfAbsent(kind, k -> new long[] {0, c.sessionId(), c.sessionId()});
+                n[0]++;
+                n[1] = Math.min(n[1], c.sessionId());
+                n[2] = Math.max(n[2], c.sessionId());
+            }
+            publish(liveness(c));
+        }
+        counts.forEach((kind, n) -> LOG.info("{} {} (ids {}..{}; each at DEBUG and as a notification)", n[0], kind,
+                n[1], n[2]));
+    }
+
+    private static ContainerNode liveness(LivenessChange c) {
+        var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("session-liveness-change"))
+                .withChild(leaf("session-id", Uint32.valueOf(c.sessionId())))
+                .withChild(leaf("liveness", c.now().state().yangName))
+                .withChild(leaf("previous-liveness", c.previous().yangName));
+        var run = ImmutableNodes.newChoiceBuilder().withNodeIdentifier(id("run"));
+        switch (c.now().state()) {
+            case DOWN -> n.withChild(run.withChild(leaf("consecutive-lost", Uint64.valueOf(c.now().consecutiveLost())))
+                    .build());
+            case UP -> n.withChild(run.withChild(leaf("consecutive-received",
+                    Uint64.valueOf(c.now().consecutiveReceived()))).build());
+            case PENDING -> {
+            }
+        }
+        return n.withChild(leaf("reason", c.reason())).build();
     }
 
     private static String describe(ThresholdEvent e) {

@@ -1,14 +1,21 @@
 package io.stampd.netconf.engine;
 
+import io.stampd.dataplane.session.Liveness;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * What the configuration asks of one sender test session: the data plane's session, whether it
- * should run (test-session-enable and sender-enable together), and its thresholds.
+ * should run (test-session-enable and sender-enable together), its thresholds and when it counts
+ * as down or up (liveness).
  */
-record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds) {
+record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds, Liveness.Settings liveness) {
+
+    /** With the default liveness settings. */
+    SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds) {
+        this(config, enabled, thresholds, Liveness.Settings.DEFAULT);
+    }
 
     /**
      * True if both configure the same packets. SenderSessionConfig is a record with array

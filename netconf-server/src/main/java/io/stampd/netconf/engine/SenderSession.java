@@ -2,6 +2,7 @@ package io.stampd.netconf.engine;
 
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.session.Liveness;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
 
@@ -31,10 +32,14 @@ final class SenderSession {
     /** Stopped with stamp-sender-stop: stays stopped until started again or its configuration changes. */
     private volatile boolean stoppedByOperator;
     private final ThresholdMonitor monitor;
+    private volatile Liveness.Settings livenessSettings;
+    /** What the last session-liveness-change reported (SessionWatch); pending before any. */
+    private volatile Liveness.State liveness = Liveness.State.PENDING;
 
     SenderSession(SenderIntent intent) {
         this.config = intent.config();
         this.thresholds = intent.thresholds();
+        this.livenessSettings = intent.liveness();
         this.enabled = intent.enabled();
         this.statistics = NEVER_STARTED;
         this.monitor = new ThresholdMonitor(config.id());
@@ -47,6 +52,7 @@ final class SenderSession {
     /** Starts sending with new statistics; the data plane's exception says why it cannot. */
     void start(DataPlane dataPlane) {
         SenderStatistics fresh = SenderStatistics.forSession(config);
+        fresh.livenessSettings(livenessSettings);
         SenderHandle h = dataPlane.startSender(config, fresh);
         statistics = fresh;
         monitor.reset();
@@ -132,5 +138,28 @@ final class SenderSession {
 
     ThresholdMonitor monitor() {
         return monitor;
+    }
+
+    /** New liveness settings, from the running session's next packet fate on. */
+    void livenessSettings(Liveness.Settings value) {
+        livenessSettings = value;
+        SenderStatistics s = statistics;
+        if (s != NEVER_STARTED) {
+            s.livenessSettings(value);
+        }
+    }
+
+    /** The verdict as of {@code monoNow}: pending for a session that does not run. */
+    Liveness.Verdict currentLiveness(long monoNow) {
+        return running() ? statistics.liveness(monoNow, state == SessionState.ACTIVE) : Liveness.Verdict.PENDING;
+    }
+
+    /** The liveness last reported (state leaf liveness, metric stampd_sender_up). */
+    Liveness.State liveness() {
+        return liveness;
+    }
+
+    void liveness(Liveness.State value) {
+        liveness = value;
     }
 }

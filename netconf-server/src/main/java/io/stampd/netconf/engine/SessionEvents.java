@@ -33,6 +33,27 @@ interface SessionEvents {
 
     void thresholdCrossed(ThresholdEvent event);
 
+    /**
+     * A sender session's liveness changed; {@code now} carries the run of packets that decided it
+     * (both counts 0 when the session stopped or restarted).
+     */
+    record LivenessChange(long sessionId, io.stampd.dataplane.session.Liveness.State previous,
+                          io.stampd.dataplane.session.Liveness.Verdict now, String reason) {
+    }
+
+    /** Nothing by default: recorders of other events need not care. */
+    default void livenessChanged(LivenessChange change) {
+    }
+
+    /**
+     * The changes found in one pass over the sessions: each as {@link #livenessChanged(LivenessChange)}
+     * unless an implementation logs a large batch more compactly (a link failure taking ten
+     * thousand sessions down).
+     */
+    default void livenessChanged(java.util.List<LivenessChange> changes) {
+        changes.forEach(this::livenessChanged);
+    }
+
     void thresholdCleared(ThresholdEvent event);
 
     SessionEvents IGNORE = new SessionEvents() {

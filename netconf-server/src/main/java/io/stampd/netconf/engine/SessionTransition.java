@@ -75,6 +75,7 @@ final class SessionTransition {
                 inPlaceUpdates.add(() -> {
                     old.enabled(want.enabled());
                     old.thresholds(want.thresholds());
+                    old.livenessSettings(want.liveness());
                 });
                 if (!want.enabled() && old.running()) {
                     senderStops.add(old);

@@ -29,11 +29,14 @@ final class SessionWatch implements AutoCloseable {
     static final long EVALUATION_STEP_MILLIS = 1000;
     /** How often the sessions' new records are folded into their delay series. */
     static final long FOLD_PERIOD_MILLIS = 1000;
+    /** How often liveness changes are looked for: reported at most this long after the deciding packet's fate. */
+    static final long LIVENESS_PERIOD_MILLIS = 250;
 
     private final SessionManager sessions;
     private final SessionEvents events;
     private final StateClock clock;
     private final long completionPeriodMillis;
+    private final LivenessCheck liveness;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("stampd-watch").factory());
     /** The evaluation task of each session object that has one; guarded by this. */
@@ -44,12 +47,15 @@ final class SessionWatch implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.completionPeriodMillis = completionPeriodMillis;
+        this.liveness = new LivenessCheck(events);
     }
 
     void start() {
         executor.scheduleAtFixedRate(this::checkCompletions, completionPeriodMillis, completionPeriodMillis,
                 TimeUnit.MILLISECONDS);
         executor.scheduleAtFixedRate(this::foldRecords, FOLD_PERIOD_MILLIS, FOLD_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(this::checkLiveness, LIVENESS_PERIOD_MILLIS, LIVENESS_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
         sessionsChanged();
     }
 
@@ -99,6 +105,15 @@ final class SessionWatch implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("folding the sessions' records failed (tried again in {} ms): {}", FOLD_PERIOD_MILLIS,
+                    e.toString(), e);
+        }
+    }
+
+    private void checkLiveness() {
+        try {
+            liveness.check(sessions.senders(), clock.monotonicNanos());
+        } catch (RuntimeException e) {
+            LOG.warn("checking the sessions' liveness failed (tried again in {} ms): {}", LIVENESS_PERIOD_MILLIS,
                     e.toString(), e);
         }
     }

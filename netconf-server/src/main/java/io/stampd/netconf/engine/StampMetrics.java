@@ -75,6 +75,7 @@ public final class StampMetrics implements MultiCollector {
             dataPlane(out, m);
         }
         senders(out, senders);
+        senderLiveness(out, senders);
         reflectors(out, reflectors);
         return new MetricSnapshots(out);
     }
@@ -176,6 +177,19 @@ public final class StampMetrics implements MultiCollector {
                 new Direction("forward", SenderStatistics.Snapshot::forwardVariation),
                 new Direction("backward", SenderStatistics.Snapshot::backwardVariation),
                 new Direction("round_trip", SenderStatistics.Snapshot::roundTripVariation)));
+    }
+
+    /** The liveness last reported (state leaf liveness): 1 up, 0 down or pending. */
+    private static void senderLiveness(List<MetricSnapshot> out, List<SenderSession> senders) {
+        var b = GaugeSnapshot.builder().name("stampd_sender_up")
+                .help("1 while the sender session's reflector answers (liveness up), 0 when down or pending");
+        for (SenderSession s : senders) {
+            b.dataPoint(GaugeDataPointSnapshot.builder()
+                    .labels(sessionLabels("sender", s.id(), Integer.toString(s.config.ssid()),
+                            s.config.reflectorAddress()))
+                    .value(s.liveness() == io.stampd.dataplane.session.Liveness.State.UP ? 1 : 0).build());
+        }
+        out.add(b.build());
     }
 
     private record Direction(String name, java.util.function.Function<SenderStatistics.Snapshot,

@@ -129,6 +129,7 @@ final class StateTree {
         if (s.failureReason() != null) {
             entry.withChild(leaf("failure-reason", s.failureReason()));
         }
+        entry.withChild(leaf("liveness", s.liveness().yangName));
         SenderHandle h = s.handle();
         if (h != null && h.collectedInKernel() > 0) {
             entry.withChild(leaf("in-kernel-packets", u64(h.collectedInKernel())));

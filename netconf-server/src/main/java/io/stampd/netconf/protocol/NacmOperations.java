@@ -36,12 +36,19 @@ public final class NacmOperations implements NetconfOperationServiceFactory {
     private final NetconfOperationServiceFactory delegate;
     private final Nacm nacm;
     private final LongConsumer sessionEnded;
+    /** Sessions whose operations were created and not closed yet: the NETCONF sessions open. */
+    private final java.util.concurrent.atomic.AtomicLong open = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param sessionEnded told when a session's operations are closed (the session ended) */
     public NacmOperations(NetconfOperationServiceFactory delegate, Nacm nacm, LongConsumer sessionEnded) {
         this.delegate = delegate;
         this.nacm = nacm;
         this.sessionEnded = sessionEnded;
+    }
+
+    /** NETCONF sessions open now (their operations created at the hello, closed when they end). */
+    public long openSessions() {
+        return open.get();
     }
 
     @Override
@@ -58,6 +65,8 @@ public final class NacmOperations implements NetconfOperationServiceFactory {
     public NetconfOperationService createService(SessionIdType sessionId) {
         long id = sessionId.getValue().longValue();
         NetconfOperationService service = delegate.createService(sessionId);
+        open.incrementAndGet();
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
         Set<NetconfOperation> guarded = service.getNetconfOperations().stream()
                 .map(op -> (NetconfOperation) new Guarded(op, id)).collect(Collectors.toUnmodifiableSet());
         return new NetconfOperationService() {
@@ -71,6 +80,9 @@ public final class NacmOperations implements NetconfOperationServiceFactory {
                 try {
                     service.close();
                 } finally {
+                    if (closed.compareAndSet(false, true)) {
+                        open.decrementAndGet();
+                    }
                     sessionEnded.accept(id);
                 }
             }
