@@ -6,9 +6,15 @@ import java.util.Objects;
 
 /**
  * What the configuration asks of one sender test session: the data plane's session, whether it
- * should run (test-session-enable and sender-enable together), and its thresholds.
+ * should run (test-session-enable and sender-enable together), its thresholds and its measurement
+ * intervals.
  */
-record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds) {
+record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds, IntervalSettings intervals) {
+
+    /** With the default measurement intervals. */
+    SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds) {
+        this(config, enabled, thresholds, IntervalSettings.DEFAULT);
+    }
 
     /**
      * True if both configure the same packets. SenderSessionConfig is a record with array

@@ -31,11 +31,15 @@ final class SenderSession {
     /** Stopped with stamp-sender-stop: stays stopped until started again or its configuration changes. */
     private volatile boolean stoppedByOperator;
     private final ThresholdMonitor monitor;
+    private volatile IntervalSettings intervalSettings;
+    /** The running statistics' measurement intervals; null before the first start. */
+    private volatile IntervalRecorder intervals;
 
     SenderSession(SenderIntent intent) {
         this.config = intent.config();
         this.thresholds = intent.thresholds();
         this.enabled = intent.enabled();
+        this.intervalSettings = intent.intervals();
         this.statistics = NEVER_STARTED;
         this.monitor = new ThresholdMonitor(config.id());
     }
@@ -49,6 +53,7 @@ final class SenderSession {
         SenderStatistics fresh = SenderStatistics.forSession(config);
         SenderHandle h = dataPlane.startSender(config, fresh);
         statistics = fresh;
+        restartIntervals();
         monitor.reset();
         handle = h;
         state = SessionState.ACTIVE;
@@ -132,5 +137,38 @@ final class SenderSession {
 
     ThresholdMonitor monitor() {
         return monitor;
+    }
+
+    IntervalSettings intervalSettings() {
+        return intervalSettings;
+    }
+
+    /** Other measurement intervals: a running session starts them anew (its history goes). */
+    void intervalSettings(IntervalSettings value) {
+        if (!value.equals(intervalSettings)) {
+            intervalSettings = value;
+            if (intervals != null) {
+                restartIntervals();
+            }
+        }
+    }
+
+    /**
+     * Measurement intervals begin anew on the current statistics (start, clear-statistics, other
+     * interval settings): the history is dropped, and the engine anchors interval 0 when it next
+     * looks at the sessions (SessionWatch.sessionsChanged).
+     */
+    void restartIntervals() {
+        IntervalRecorder old = intervals;
+        if (old != null) {
+            old.detach();
+        }
+        intervals = new IntervalRecorder(config.id(), statistics, intervalSettings, config.percentiles(),
+                IntervalRecorder.closeDelayNanos(config.id(), intervalSettings, config.lossTimeoutNanos()));
+    }
+
+    /** Null before the session's first start. */
+    IntervalRecorder intervals() {
+        return intervals;
     }
 }

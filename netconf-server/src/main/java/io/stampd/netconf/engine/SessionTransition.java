@@ -75,6 +75,7 @@ final class SessionTransition {
                 inPlaceUpdates.add(() -> {
                     old.enabled(want.enabled());
                     old.thresholds(want.thresholds());
+                    old.intervalSettings(want.intervals());
                 });
                 if (!want.enabled() && old.running()) {
                     senderStops.add(old);

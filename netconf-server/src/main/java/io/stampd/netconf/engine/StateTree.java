@@ -132,6 +132,11 @@ final class StateTree {
             entry.withChild(leaf("in-kernel-packets", u64(h.collectedInKernel())));
         }
         entry.withChild(currentStats(s, st));
+        IntervalRecorder intervals = s.intervals();
+        var history = intervals == null ? null : IntervalState.history(intervals.history(), c.intervalNanos());
+        if (history != null) {
+            entry.withChild(history);
+        }
         entry.withChild(records(reading));
         return entry.build();
     }
