@@ -10,6 +10,8 @@ import io.stampd.dataplane.session.DelayStatistic;
  *
  * @param roundTripVariation |IPDV| min, max and mean of the pairs measured in the interval (no percentiles)
  * @param bins               [delay: DelayBins.TWO_WAY, FAR_END, NEAR_END][bin] counts
+ * @param percentiles        the session's, shared by its intervals: not to be changed
+ * @param binEdgesNanos      the session's, shared by its intervals: not to be changed
  */
 record ClosedInterval(long sessionId, long number, long startUnixNanos, long endUnixNanos, long sent,
                       long received, long lost, long awaiting, DelayStatistic.Summary roundTrip,
@@ -19,6 +21,7 @@ record ClosedInterval(long sessionId, long number, long startUnixNanos, long end
 
     /** Min, max and mean of a series; count 0 when it is empty. */
     record Spread(long count, long min, long max, long mean) {
+        static final Spread EMPTY = new Spread(0, 0, 0, 0);
     }
 
     /** Packets whose fate was known at the close. */

@@ -65,21 +65,25 @@ final class IntervalAccumulator {
         variationSum[delay] += v;
     }
 
-    /** The interval's figures; the accumulator becomes free. */
+    /**
+     * The interval's figures; the accumulator becomes free. {@code percentiles} and {@code
+     * binEdgesNanos} are the recorder's, shared by all its intervals (never changed), not copied:
+     * ten thousand sessions keep sixteen intervals each.
+     */
     ClosedInterval close(long sessionId, long startUnixNanos, long endUnixNanos, SenderStatistics.IntervalSent sent,
                          double[] percentiles, long[] binEdgesNanos) {
         long lost = Math.max(0, sent.sent() - sent.awaiting() - received);
         ClosedInterval c = new ClosedInterval(sessionId, number, startUnixNanos, endUnixNanos, sent.sent(), received,
                 lost, sent.awaiting(), roundTrip.summary(percentiles), forward.summary(percentiles),
                 backward.summary(percentiles), spread(DelayBins.TWO_WAY), spread(DelayBins.FAR_END),
-                spread(DelayBins.NEAR_END), percentiles.clone(), binEdgesNanos.clone(), bins.counts());
+                spread(DelayBins.NEAR_END), percentiles, binEdgesNanos, bins.counts());
         number = -1;
         return c;
     }
 
     private ClosedInterval.Spread spread(int delay) {
         long n = variationCount[delay];
-        return n == 0 ? new ClosedInterval.Spread(0, 0, 0, 0) : new ClosedInterval.Spread(n, variationMin[delay],
+        return n == 0 ? ClosedInterval.Spread.EMPTY : new ClosedInterval.Spread(n, variationMin[delay],
                 variationMax[delay], Math.round(variationSum[delay] / n));
     }
 }
