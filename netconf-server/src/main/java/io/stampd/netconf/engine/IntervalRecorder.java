@@ -142,13 +142,11 @@ final class IntervalRecorder implements SenderStatistics.FoldListener {
     /**
      * The open interval a packet sent at {@code sentMono} belongs to, or null if it is closed (a
      * late reply) or the closer has fallen two intervals behind. A send time the loss window no
-     * longer knew goes to the oldest open interval.
+     * longer knew goes to the oldest open interval, and so does every reply folded before the
+     * anchor (interval 0: the session started a moment before the engine looked at it).
      */
     private IntervalAccumulator accumulatorFor(long sentMono) {
-        if (!anchored) {
-            return null;
-        }
-        long n = sentMono == Long.MIN_VALUE ? nextToClose
+        long n = !anchored || sentMono == Long.MIN_VALUE ? nextToClose
                 : Math.max(0, Math.floorDiv(sentMono - anchorMono, lengthNanos));
         if (n < nextToClose) {
             return null;

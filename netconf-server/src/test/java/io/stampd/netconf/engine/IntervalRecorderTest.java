@@ -91,6 +91,23 @@ class IntervalRecorderTest {
     }
 
     @Test
+    void repliesFoldedBeforeTheAnchorBelongToIntervalZero() {
+        IntervalRecorder r = new IntervalRecorder(7, stats, new IntervalSettings(1, 16, List.of(0L)), PERCENTILES,
+                200 * MS);
+        send(0, MONO0 - 50 * MS, 0);
+        reply(0, MONO0 - 50 * MS, 2 * MS, 0);
+        stats.foldRecords(); // the engine has not looked at the session yet
+        r.anchor(MONO0, UNIX0);
+        send(1, MONO0 + 50 * MS, 0);
+        reply(1, MONO0 + 50 * MS, 2 * MS, 0);
+        ClosedInterval c = r.closeDue(MONO0 + S + 200 * MS, UNIX0 + S + 200 * MS).getFirst();
+        assertEquals(0, c.number());
+        assertEquals(2, c.sent());
+        assertEquals(2, c.received());
+        assertEquals(0, c.lost());
+    }
+
+    @Test
     void theHistoryKeepsTheLastHistorySizeIntervalsOldestFirst() {
         IntervalRecorder r = recorder(3);
         for (int n = 0; n < 5; n++) {
