@@ -184,4 +184,22 @@ class ThresholdMonitorTest {
         assertEquals(4, raw.get(1).intervalNumber());
         assertEquals(2 * MS, raw.get(1).delayNanos());
     }
+
+    @Test
+    void aPeriodicLossBoundIsJudgedOnThePacketsOfKnownFateOfEachInterval() {
+        Thresholds t = new Thresholds(10, List.of(), new Thresholds.LossBound(new BigDecimal("5"),
+                new BigDecimal("1"), Thresholds.Kind.PERIODIC));
+        ThresholdMonitor m = new ThresholdMonitor(1);
+        var empty = new io.stampd.dataplane.session.DelayStatistic().summary(new double[] {95, 99, 99.9});
+        var none = ClosedInterval.Spread.EMPTY;
+        // sent, lost, awaiting: 100/0/0, then 100 sent of which 20 awaiting and 8 lost (10 %), then 100/1/0
+        long[][] intervals = {{100, 0, 0}, {100, 8, 20}, {100, 1, 0}};
+        for (int n = 0; n < intervals.length; n++) {
+            long[] i = intervals[n];
+            m.judgeInterval(t, new ClosedInterval(1, n, 0, S, i[0], i[0] - i[1] - i[2], i[1], i[2], empty, empty,
+                    empty, none, none, none, new double[] {95, 99, 99.9}, new long[] {0},
+                    new long[][] {{0}, {0}, {0}}), 30, recorder);
+        }
+        assertEquals(List.of("crossed two-way-loss 10.00000 > 5", "cleared two-way-loss 1.00000 <= 1"), events);
+    }
 }
