@@ -123,6 +123,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                             + " session " + other.id());
                 }
                 thresholds(e, path);
+                delayBinEdges(e, path);
                 senders.add(s);
             }
         }
@@ -209,6 +210,32 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 configured ? (int) number(e, "dscp-value", 0, path) : ClassOfServicePolicy.COPY_RECEIVED,
                 leaf(e, "allow-reply-dscp").map(Boolean::parseBoolean).orElse(true),
                 leaf(e, "allow-reply-ecn").map(Boolean::parseBoolean).orElse(true));
+    }
+
+    /** delay-bin-edge when absent (its YANG defaults, which OpenDaylight leaves out of the data tree). */
+    public static final List<Long> DEFAULT_DELAY_BIN_EDGES = List.of(0L, 5_000L, 10_000L, 20_000L, 50_000L);
+
+    /**
+     * A sender session's delay-bin-edge values in microseconds, in the operator's order, which
+     * must be strictly increasing (each edge is the lower bound of its bin).
+     */
+    public static List<Long> delayBinEdges(DataContainerNode session, String path) throws CommitVetoException {
+        DataContainerChild list = session == null ? null : session.childByArg(id("delay-bin-edge"));
+        if (!(list instanceof LeafSetNode<?> set) || set.body().isEmpty()) {
+            return DEFAULT_DELAY_BIN_EDGES;
+        }
+        List<Long> edges = new ArrayList<>();
+        for (LeafSetEntryNode<?> e : set.body()) {
+            long edge = Long.parseLong(e.body().toString());
+            if (!edges.isEmpty() && edge <= edges.getLast()) {
+                throw new CommitVetoException(path + "/delay-bin-edge", "delay-bin-edge must be strictly"
+                        + " increasing (each is the lower bound of its bin, in microseconds), but " + edge
+                        + " follows " + edges.getLast() + " in " + set.body().stream()
+                        .map(x -> x.body().toString()).toList());
+            }
+            edges.add(edge);
+        }
+        return edges;
     }
 
     /** The must statements of the thresholds (OpenDaylight does not evaluate must). */

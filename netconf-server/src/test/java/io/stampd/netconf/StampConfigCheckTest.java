@@ -164,6 +164,27 @@ class StampConfigCheckTest {
     }
 
     @Test
+    void delayBinEdgesMustBeStrictlyIncreasing() throws Exception {
+        String bad = example.replace("<interval>100000</interval>", "<interval>100000</interval>"
+                + "<delay-bin-edge>0</delay-bin-edge><delay-bin-edge>5000</delay-bin-edge>"
+                + "<delay-bin-edge>2000</delay-bin-edge>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));
+        assertTrue(e.path().endsWith("sender-test-session[stamp-session-id='1']/delay-bin-edge"), e.path());
+        assertTrue(e.getMessage().contains("strictly increasing") && e.getMessage().contains("2000 follows 5000"),
+                e.getMessage());
+    }
+
+    @Test
+    void delayBinEdgesInOrderAreTakenAndAbsentOnesDefault() throws Exception {
+        String good = example.replace("<interval>100000</interval>", "<interval>100000</interval>"
+                + "<delay-bin-edge>0</delay-bin-edge><delay-bin-edge>1000</delay-bin-edge>"
+                + "<delay-bin-edge>3000</delay-bin-edge>");
+        StampConfigCheck.sessions(root(good));
+        assertEquals(java.util.List.of(0L, 5_000L, 10_000L, 20_000L, 50_000L),
+                StampConfigCheck.delayBinEdges(null, "/"));
+    }
+
+    @Test
     void thresholdClearMustNotExceedRaise() throws Exception {
         String bad = example.replace("<clear>6000000</clear>", "<clear>9000000</clear>");
         var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(bad)));

@@ -128,6 +128,32 @@ public final class SenderStatistics implements SenderListener {
     private final long foldBacklog;
     private static final long FOLD_STEP = 2;
 
+    /** Told of each record as it is folded (measurement intervals); NONE when nobody listens. */
+    private FoldListener foldListener = FoldListener.NONE;
+
+    /**
+     * Told of each measured reply's delays as it is folded into the series, under this object's
+     * lock (so also on the I/O thread when a backlog is folded there: it must not allocate per
+     * call). {@code sentMonoNanos} is the System.nanoTime of the packet's sending, or
+     * {@link Long#MIN_VALUE} if the loss window no longer holds it.
+     */
+    public interface FoldListener {
+        FoldListener NONE = new FoldListener() {
+            @Override
+            public void delays(long sentMonoNanos, long forward, long backward, long roundTrip) {
+            }
+
+            @Override
+            public void variation(long sentMonoNanos, long forward, long backward, long roundTrip) {
+            }
+        };
+
+        void delays(long sentMonoNanos, long forward, long backward, long roundTrip);
+
+        /** |IPDV| of a pair, told with the send time of the pair's later-measured packet. */
+        void variation(long sentMonoNanos, long forward, long backward, long roundTrip);
+    }
+
     /** 0: no Follow-Up Telemetry; else how long a reply waits for the follow-up of its T3. */
     private long followUpHoldNanos;
     private boolean pendingValid;
@@ -348,9 +374,12 @@ public final class SenderStatistics implements SenderListener {
             forward.record(fwd);
             backward.record(bwd);
             roundTrip.record(rtt);
+            int sentSlot = (int) (senderSeq & mask);
+            long sentMono = sentSeqAt[sentSlot] == senderSeq ? sentAt[sentSlot] : Long.MIN_VALUE;
+            foldListener.delays(sentMono, fwd, bwd, rtt);
             // Each pair is recorded once, when the second of its two packets is measured.
-            pairVariation(senderSeq - 1, fwd, bwd, rtt);
-            pairVariation(senderSeq + 1, fwd, bwd, rtt);
+            pairVariation(senderSeq - 1, fwd, bwd, rtt, sentMono);
+            pairVariation(senderSeq + 1, fwd, bwd, rtt, sentMono);
             int slot = (int) (senderSeq & (VARIATION_RING - 1));
             variationSeq[slot] = senderSeq;
             variationForward[slot] = fwd;
@@ -364,14 +393,67 @@ public final class SenderStatistics implements SenderListener {
      * round trip is not kept: (T4 - T1) - (T3 - T2) equals forward + backward, also when the
      * long arithmetic wraps.
      */
-    private void pairVariation(long neighbour, long fwd, long bwd, long rtt) {
+    private void pairVariation(long neighbour, long fwd, long bwd, long rtt, long sentMono) {
         int slot = (int) (neighbour & (VARIATION_RING - 1));
         if (neighbour < 0 || variationSeq[slot] != neighbour) {
             return;
         }
-        forwardVariation.record(Math.abs(fwd - variationForward[slot]));
-        backwardVariation.record(Math.abs(bwd - variationBackward[slot]));
-        roundTripVariation.record(Math.abs(rtt - (variationForward[slot] + variationBackward[slot])));
+        long fwdVariation = Math.abs(fwd - variationForward[slot]);
+        long bwdVariation = Math.abs(bwd - variationBackward[slot]);
+        long rttVariation = Math.abs(rtt - (variationForward[slot] + variationBackward[slot]));
+        forwardVariation.record(fwdVariation);
+        backwardVariation.record(bwdVariation);
+        roundTripVariation.record(rttVariation);
+        foldListener.variation(sentMono, fwdVariation, bwdVariation, rttVariation);
+    }
+
+    /** Who is told of each folded record from now on (null: nobody). */
+    public synchronized void foldListener(FoldListener listener) {
+        foldListener = listener == null ? FoldListener.NONE : listener;
+    }
+
+    /** The sequence number the next packet sent will carry. */
+    public synchronized long nextSeq() {
+        return lastSentSeq + 1;
+    }
+
+    /**
+     * Packets sent from sequence number {@code firstSeq} up to (not including) the monotonic time
+     * {@code endMono}, for a measurement interval that ends there: folds the waiting records first
+     * (so that every reply received so far has reached the fold listener), then finds the first
+     * sequence number sent at or after {@code endMono} by walking the loss window back from the
+     * newest packet, and counts the interval's packets not answered yet and still within their
+     * loss timeout at {@code monoNow}. If the window no longer reaches {@code endMono} (the
+     * caller came late by more than a loss timeout) the oldest number it holds is taken.
+     */
+    public synchronized IntervalSent intervalSent(long firstSeq, long endMono, long monoNow) {
+        foldRecords();
+        long next = lastSentSeq + 1;
+        for (long s = lastSentSeq, k = 0; s >= firstSeq && k < window; s--, k++) {
+            int slot = (int) (s & mask);
+            if (sentSeqAt[slot] != s || sentAt[slot] - endMono < 0) {
+                break;
+            }
+            next = s;
+        }
+        long awaiting = 0;
+        for (long s = next - 1, k = 0; s >= firstSeq && k < window; s--, k++) {
+            int slot = (int) (s & mask);
+            if (sentSeqAt[slot] != s || monoNow - sentAt[slot] >= lossTimeoutNanos) {
+                break;
+            }
+            if (!answered[slot]) {
+                awaiting++;
+            }
+        }
+        return new IntervalSent(Math.max(0, next - Math.max(0, firstSeq)), next, awaiting);
+    }
+
+    /**
+     * What {@link #intervalSent} found: packets sent in the interval, the first sequence number of
+     * the next one, and the interval's packets still awaiting their reply within the loss timeout.
+     */
+    public record IntervalSent(long sent, long nextFirstSeq, long awaiting) {
     }
 
     @Override

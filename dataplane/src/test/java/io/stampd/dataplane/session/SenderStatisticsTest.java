@@ -504,4 +504,38 @@ class SenderStatisticsTest {
         st.onFollowUp(40, t3Carried + 10_000);
         assertEquals(1, st.followUps(), "a follow-up 19 ms late still counts");
     }
+
+    @Test
+    void theFoldListenerIsToldEachReplysSendTimeAndIntervalSentCountsByTheSendClock() {
+        SenderStatistics st = new SenderStatistics(1, new double[] {95, 99, 99.9}, 64, 500 * MS);
+        List<long[]> told = new java.util.ArrayList<>();
+        st.foldListener(new SenderStatistics.FoldListener() {
+            @Override
+            public void delays(long sentMonoNanos, long forward, long backward, long roundTrip) {
+                told.add(new long[] {sentMonoNanos, roundTrip});
+            }
+
+            @Override
+            public void variation(long sentMonoNanos, long forward, long backward, long roundTrip) {
+                told.add(new long[] {sentMonoNanos, -roundTrip});
+            }
+        });
+        long mono = 1000 * S;
+        for (int seq = 0; seq < 6; seq++) {
+            st.onSent(seq, seq * 100 * MS, mono + seq * 100 * MS);
+        }
+        st.onReply(0, 0, MS, MS, 2 * MS, 64, 0, mono + 2 * MS);
+        st.onReply(1, 100 * MS, 101 * MS, 101 * MS, 103 * MS, 64, 1, mono + 103 * MS);
+        assertEquals(0, told.size(), "told when folded, not on the I/O thread's reply");
+        // Packets 0..3 were sent before mono + 350 ms; at mono + 700 ms, 3 is within its 500 ms timeout.
+        SenderStatistics.IntervalSent sent = st.intervalSent(0, mono + 350 * MS, mono + 700 * MS);
+        assertEquals(4, sent.sent());
+        assertEquals(4, sent.nextFirstSeq());
+        assertEquals(1, sent.awaiting(), "3 still awaits its reply; 2 timed out");
+        assertEquals(3, told.size(), "intervalSent folds first: two delays and one variation pair");
+        assertArrayEquals(new long[] {mono, 2 * MS}, told.get(0));
+        assertArrayEquals(new long[] {mono + 100 * MS, 3 * MS}, told.get(1));
+        assertArrayEquals(new long[] {mono + 100 * MS, -MS}, told.get(2));
+        assertEquals(6, st.nextSeq());
+    }
 }

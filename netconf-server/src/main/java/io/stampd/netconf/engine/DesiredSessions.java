@@ -56,7 +56,8 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
             MapEntryNode e = senderEntries.get(c.id());
             String path = "/stamp/stamp-session-sender/sender-test-session[stamp-session-id='" + c.id() + "']";
             boolean enabled = senderEnable && flag(e, "test-session-enable", true);
-            senders.put(c.id(), new SenderIntent(c, enabled, thresholds(e, path), liveness(e, path)));
+            senders.put(c.id(), new SenderIntent(c, enabled, thresholds(e, path), liveness(e, path),
+                    intervals(e, path)));
         }
         Map<Long, MapEntryNode> reflectorEntries = new LinkedHashMap<>();
         for (MapEntryNode e : entries(reflectorContainer, "reflector-test-session")) {
@@ -87,6 +88,19 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
         }
     }
 
+    /** measurement-interval, history-size and delay-bin-edge (StampConfigCheck has checked the edges). */
+    private static IntervalSettings intervals(MapEntryNode session, String path) throws CommitVetoException {
+        try {
+            return new IntervalSettings(
+                    leaf(session, "measurement-interval").map(Integer::parseInt)
+                            .orElse(IntervalSettings.DEFAULT.lengthSeconds()),
+                    leaf(session, "history-size").map(Integer::parseInt).orElse(IntervalSettings.DEFAULT.historySize()),
+                    StampConfigCheck.delayBinEdges(session, path));
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(path, ex.getMessage());
+        }
+    }
+
     /** The thresholds container (StampConfigCheck has already checked its must statements). */
     private static Thresholds thresholds(MapEntryNode session, String path) throws CommitVetoException {
         DataContainerNode t = child(session, "thresholds").orElse(null);
@@ -103,7 +117,9 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
                         ErrorTag.DATA_MISSING, "raise is missing")));
                 long clear = leaf(d, "clear").map(Long::parseLong).orElse(raise);
                 delays.add(new Thresholds.DelayBound(Thresholds.Metric.of(metric),
-                        Thresholds.Statistic.of(leaf(d, "statistic").orElse("avg")), raise, clear));
+                        Thresholds.Statistic.of(leaf(d, "statistic").orElse("avg")), raise, clear,
+                        Thresholds.Kind.of(leaf(d, "kind").orElse("accelerated")),
+                        leaf(d, "minimum-change").map(Long::parseLong).orElse(0L) * 1000));
             } catch (IllegalArgumentException ex) {
                 throw new CommitVetoException(path + "/thresholds/delay-threshold[metric='" + metric + "']",
                         ex.getMessage());
@@ -116,7 +132,8 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
                     path + "/thresholds/loss-threshold/raise",
                     ErrorTag.DATA_MISSING, "raise is missing")));
             BigDecimal clear = leaf(l.get(), "clear").map(BigDecimal::new).orElse(raise);
-            loss = new Thresholds.LossBound(raise, clear);
+            loss = new Thresholds.LossBound(raise, clear,
+                    Thresholds.Kind.of(leaf(l.get(), "kind").orElse("accelerated")));
         }
         return new Thresholds(interval, delays, loss);
     }

@@ -150,6 +150,19 @@ final class EngineNotifications implements SessionEvents {
         return n.withChild(leaf("reason", c.reason())).build();
     }
 
+    /**
+     * measurement-interval-closed, at DEBUG in the log only: ten thousand sessions close one
+     * each per interval.
+     */
+    @Override
+    public void intervalClosed(ClosedInterval interval) {
+        LOG.debug("sender session {}: measurement interval {} closed ({} sent, {} received, {} lost)",
+                interval.sessionId(), interval.number(), interval.sent(), interval.received(), interval.lost());
+        if (xml != null && stream.subscribers() > 0) {
+            publish(IntervalState.notification(interval));
+        }
+    }
+
     private static String describe(ThresholdEvent e) {
         return e.isLoss() ? "(loss " + e.lossPercent() + " %, bound " + e.lossBoundPercent() + " %)"
                 : "(" + e.statistic().yangName + " " + e.delayNanos() + " ns, bound " + e.delayBoundNanos() + " ns)";
@@ -167,12 +180,16 @@ final class EngineNotifications implements SessionEvents {
                     .withChild(leaf("delay", Uint64.valueOf(Math.max(0, e.delayNanos()))))
                     .withChild(leaf("delay-bound", Uint64.valueOf(e.delayBoundNanos())));
         }
-        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(id(name))
+        var n = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id(name))
                 .withChild(leaf("stamp-session-id", Uint32.valueOf(e.sessionId())))
                 .withChild(leaf("metric", e.metric()))
                 .withChild(measurement.build())
                 .withChild(leaf("evaluation-interval", Uint32.valueOf(e.evaluationIntervalSeconds())))
-                .build();
+                .withChild(leaf("kind", e.kind().yangName));
+        if (e.intervalNumber() >= 0) {
+            n.withChild(leaf("interval-number", Uint32.valueOf(e.intervalNumber() & 0xFFFF_FFFFL)));
+        }
+        return n.build();
     }
 
     private void publish(ContainerNode notification) {

@@ -51,7 +51,7 @@ final class SavedSessionsPreview {
             "stamp-session-reflector/reflector-test-session", "session-index",
             "key-chains/key-chain", "name",
             "thresholds/delay-threshold", "metric");
-    private static final Set<String> LEAF_LISTS = Set.of("segment");
+    private static final Set<String> LEAF_LISTS = Set.of("segment", "delay-bin-edge");
 
     private SavedSessionsPreview() {
     }

@@ -7,14 +7,25 @@ import java.util.Objects;
 
 /**
  * What the configuration asks of one sender test session: the data plane's session, whether it
- * should run (test-session-enable and sender-enable together), its thresholds and when it counts
- * as down or up (liveness).
+ * should run (test-session-enable and sender-enable together), its thresholds, when it counts as
+ * down or up (liveness) and its measurement intervals.
  */
-record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds, Liveness.Settings liveness) {
+record SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds, Liveness.Settings liveness,
+                    IntervalSettings intervals) {
+
+    /** With the default liveness settings and measurement intervals. */
+    SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds) {
+        this(config, enabled, thresholds, Liveness.Settings.DEFAULT, IntervalSettings.DEFAULT);
+    }
+
+    /** With the default measurement intervals. */
+    SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds, Liveness.Settings liveness) {
+        this(config, enabled, thresholds, liveness, IntervalSettings.DEFAULT);
+    }
 
     /** With the default liveness settings. */
-    SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds) {
-        this(config, enabled, thresholds, Liveness.Settings.DEFAULT);
+    SenderIntent(SenderSessionConfig config, boolean enabled, Thresholds thresholds, IntervalSettings intervals) {
+        this(config, enabled, thresholds, Liveness.Settings.DEFAULT, intervals);
     }
 
     /**

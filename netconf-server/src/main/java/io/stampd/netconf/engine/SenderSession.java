@@ -35,12 +35,16 @@ final class SenderSession {
     private volatile Liveness.Settings livenessSettings;
     /** What the last session-liveness-change reported (SessionWatch); pending before any. */
     private volatile Liveness.State liveness = Liveness.State.PENDING;
+    private volatile IntervalSettings intervalSettings;
+    /** The running statistics' measurement intervals; null before the first start. */
+    private volatile IntervalRecorder intervals;
 
     SenderSession(SenderIntent intent) {
         this.config = intent.config();
         this.thresholds = intent.thresholds();
         this.livenessSettings = intent.liveness();
         this.enabled = intent.enabled();
+        this.intervalSettings = intent.intervals();
         this.statistics = NEVER_STARTED;
         this.monitor = new ThresholdMonitor(config.id());
     }
@@ -55,6 +59,7 @@ final class SenderSession {
         fresh.livenessSettings(livenessSettings);
         SenderHandle h = dataPlane.startSender(config, fresh);
         statistics = fresh;
+        restartIntervals();
         monitor.reset();
         handle = h;
         state = SessionState.ACTIVE;
@@ -161,5 +166,38 @@ final class SenderSession {
 
     void liveness(Liveness.State value) {
         liveness = value;
+    }
+
+    IntervalSettings intervalSettings() {
+        return intervalSettings;
+    }
+
+    /** Other measurement intervals: a running session starts them anew (its history goes). */
+    void intervalSettings(IntervalSettings value) {
+        if (!value.equals(intervalSettings)) {
+            intervalSettings = value;
+            if (intervals != null) {
+                restartIntervals();
+            }
+        }
+    }
+
+    /**
+     * Measurement intervals begin anew on the current statistics (start, clear-statistics, other
+     * interval settings): the history is dropped, and the engine anchors interval 0 when it next
+     * looks at the sessions (SessionWatch.sessionsChanged).
+     */
+    void restartIntervals() {
+        IntervalRecorder old = intervals;
+        if (old != null) {
+            old.detach();
+        }
+        intervals = new IntervalRecorder(config.id(), statistics, intervalSettings, config.percentiles(),
+                IntervalRecorder.closeDelayNanos(config.id(), intervalSettings, config.lossTimeoutNanos()));
+    }
+
+    /** Null before the session's first start. */
+    IntervalRecorder intervals() {
+        return intervals;
     }
 }

@@ -1,7 +1,8 @@
 package io.stampd.netconf.engine;
 
 /**
- * What the engine reports as it happens: session state transitions and threshold crossings. The
+ * What the engine reports as it happens: session state transitions, threshold crossings and
+ * closed measurement intervals. The
  * NETCONF notifications implement it; tests record it.
  */
 interface SessionEvents {
@@ -55,6 +56,10 @@ interface SessionEvents {
     }
 
     void thresholdCleared(ThresholdEvent event);
+
+    /** A measurement interval of a sender session closed. */
+    default void intervalClosed(ClosedInterval interval) {
+    }
 
     SessionEvents IGNORE = new SessionEvents() {
         @Override

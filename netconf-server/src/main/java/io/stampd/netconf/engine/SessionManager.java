@@ -189,6 +189,9 @@ public final class SessionManager implements AutoCloseable {
         SenderSession s = configuredSender(id);
         s.statistics().clear();
         s.monitor().reset();
+        if (s.intervals() != null) {
+            s.restartIntervals();
+        }
     }
 
     synchronized void clearReflector(long id) throws RequestRefused {
@@ -203,6 +206,9 @@ public final class SessionManager implements AutoCloseable {
         for (SenderSession s : senders.values()) {
             s.statistics().clear();
             s.monitor().reset();
+            if (s.intervals() != null) {
+                s.restartIntervals();
+            }
         }
         reflectors.values().forEach(ReflectorSession::clearCounters);
         countersZero = dataPlane.counters();

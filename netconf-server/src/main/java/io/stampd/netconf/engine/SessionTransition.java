@@ -76,6 +76,7 @@ final class SessionTransition {
                     old.enabled(want.enabled());
                     old.thresholds(want.thresholds());
                     old.livenessSettings(want.liveness());
+                    old.intervalSettings(want.intervals());
                 });
                 if (!want.enabled() && old.running()) {
                     senderStops.add(old);

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * into their delay series (every second, off the I/O thread), and each sender session with thresholds
  * compares its sliding window with them on its own schedule, once per {@link #EVALUATION_STEP_MILLIS}
  * at a phase of its own, so that ten thousand sessions do not all evaluate in the same instant.
- * Sessions without thresholds cost nothing here.
+ * Sessions without accelerated thresholds cost nothing there. Each running sender session also
+ * closes its measurement intervals (IntervalRecorder), once per interval at a phase of its own
+ * (its close delay), judges its periodic thresholds on each closed interval and publishes it.
  */
 final class SessionWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionWatch.class);
@@ -41,6 +43,8 @@ final class SessionWatch implements AutoCloseable {
             Thread.ofPlatform().daemon().name("stampd-watch").factory());
     /** The evaluation task of each session object that has one; guarded by this. */
     private final Map<SenderSession, ScheduledFuture<?>> evaluations = new HashMap<>();
+    /** The interval-closing task of each running session's interval recorder; guarded by this. */
+    private final Map<IntervalRecorder, ScheduledFuture<?>> intervalCloses = new HashMap<>();
 
     SessionWatch(SessionManager sessions, SessionEvents events, StateClock clock, long completionPeriodMillis) {
         this.sessions = sessions;
@@ -66,8 +70,16 @@ final class SessionWatch implements AutoCloseable {
     synchronized void sessionsChanged() {
         List<SenderSession> now = sessions.senders();
         Set<SenderSession> watched = new HashSet<>();
+        Set<IntervalRecorder> recording = new HashSet<>();
         for (SenderSession s : now) {
-            if (s.running() && !s.thresholds().isEmpty()) {
+            IntervalRecorder r = s.intervals();
+            if (s.running() && r != null) {
+                recording.add(r);
+                if (!intervalCloses.containsKey(r)) {
+                    scheduleIntervals(s, r);
+                }
+            }
+            if (s.running() && s.thresholds().hasAccelerated()) {
                 watched.add(s);
                 if (!evaluations.containsKey(s)) {
                     schedule(s);
@@ -81,6 +93,43 @@ final class SessionWatch implements AutoCloseable {
             e.getValue().cancel(false);
             return true;
         });
+        intervalCloses.entrySet().removeIf(e -> {
+            if (recording.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().cancel(false);
+            return true;
+        });
+    }
+
+    /** Anchors interval 0 of a new recorder now and closes each interval once it is due. */
+    private void scheduleIntervals(SenderSession s, IntervalRecorder r) {
+        if (!r.anchored()) {
+            r.anchor(clock.monotonicNanos(), clock.unixNanos());
+        }
+        long firstDelay = Math.max(0, r.nextCloseMono() - clock.monotonicNanos());
+        try {
+            intervalCloses.put(r, executor.scheduleAtFixedRate(() -> closeIntervalsSafely(s, r), firstDelay,
+                    r.lengthNanos(), TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void closeIntervalsSafely(SenderSession s, IntervalRecorder r) {
+        try {
+            closeIntervals(s, r);
+        } catch (RuntimeException e) {
+            LOG.warn("closing a measurement interval of sender session {} failed: {}", s.id(), e.toString(), e);
+        }
+    }
+
+    /** Closes the session's due intervals: each is judged by its periodic thresholds and published. */
+    void closeIntervals(SenderSession s, IntervalRecorder r) {
+        for (ClosedInterval c : r.closeDue(clock.monotonicNanos(), clock.unixNanos())) {
+            s.monitor().judgeInterval(s.thresholds(), c, r.settings().lengthSeconds(), events);
+            events.intervalClosed(c);
+        }
     }
 
     private void schedule(SenderSession s) {

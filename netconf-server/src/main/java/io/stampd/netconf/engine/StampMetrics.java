@@ -168,6 +168,15 @@ public final class StampMetrics implements MultiCollector {
         counter(out, readings, "stampd_sender_rejected",
                 "Replies that failed verification or named a sequence number never sent", r -> r.s.rejected());
 
+        List<IntervalMetrics.Last> lastIntervals = new ArrayList<>();
+        for (int i = 0; i < senders.size(); i++) {
+            IntervalRecorder r = senders.get(i).intervals();
+            ClosedInterval last = r == null ? null : r.last();
+            if (last != null) {
+                lastIntervals.add(new IntervalMetrics.Last(readings.get(i).labels(), last));
+            }
+        }
+        IntervalMetrics.add(out, lastIntervals);
         delays(out, readings, "stampd_sender_delay", "Delay", List.of(
                 new Direction("forward", SenderStatistics.Snapshot::forward),
                 new Direction("backward", SenderStatistics.Snapshot::backward),

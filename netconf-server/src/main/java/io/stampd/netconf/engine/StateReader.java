@@ -38,18 +38,18 @@ final class StateReader implements StateProvider {
         long nowMono = clock.monotonicNanos();
         List<StateTree.SenderReading> readings = new ArrayList<>();
         for (SenderSession s : sessions.senders(scope::sender)) {
-            readings.add(read(s, nowMono, scope.senderPercentiles()));
+            readings.add(read(s, nowMono, scope.senderPercentiles(), scope.senderHistory()));
         }
         ContainerNode state = StateTree.build(sessions.plane(), sessions.running(), sessions.dataPlaneCounters(),
                 sessions.sendTiming(), sessions.programCounters(), readings, sessions.reflectors(scope::reflector));
         return ImmutableNodes.newContainerBuilder().withNodeIdentifier(root.name()).withChild(state).build();
     }
 
-    private StateTree.SenderReading read(SenderSession s, long nowMono, boolean percentiles) {
+    private StateTree.SenderReading read(SenderSession s, long nowMono, boolean percentiles, boolean history) {
         SenderStatistics stats = s.statistics();
         // Percentiles no filter selects are not computed: StateTree shows 0, which the filter drops.
         SenderStatistics.Snapshot snapshot = stats.snapshot(nowMono, percentiles);
         List<StampRecord> latest = stateRecords == 0 ? List.of() : stats.latestRecords(stateRecords);
-        return new StateTree.SenderReading(s, snapshot, latest, stats.pendingRecords());
+        return new StateTree.SenderReading(s, snapshot, latest, stats.pendingRecords(), history);
     }
 }

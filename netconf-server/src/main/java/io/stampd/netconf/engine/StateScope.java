@@ -22,11 +22,13 @@ import org.w3c.dom.Element;
  *                   reading a session: a walk over six histograms)
  * @param anyReflector whether it can select reflector sessions' state
  * @param reflectors the reflector sessions' indexes to read, or null for all
+ * @param senderHistory whether it can select a sender's history-stats (up to history-size closed
+ *                   measurement intervals a session, most of a session's state)
  */
 record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean senderPercentiles,
-                  boolean anyReflector, Set<Long> reflectors) {
-    static final StateScope ALL = new StateScope(true, true, null, true, true, null);
-    static final StateScope NONE = new StateScope(false, false, Set.of(), false, false, Set.of());
+                  boolean anyReflector, Set<Long> reflectors, boolean senderHistory) {
+    static final StateScope ALL = new StateScope(true, true, null, true, true, null, true);
+    static final StateScope NONE = new StateScope(false, false, Set.of(), false, false, Set.of(), false);
     /** The containers of a sender's current-stats whose values are percentiles. */
     private static final Set<String> PERCENTILE_NODES = Set.of("low-percentile", "mid-percentile", "high-percentile");
     private static final String NS = YangModels.STAMP_NAMESPACE;
@@ -89,6 +91,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean sen
         Set<Long> senders = new HashSet<>();
         boolean allSenders;
         boolean senderPercentiles;
+        boolean senderHistory;
         boolean anyReflector;
         Set<Long> reflectors = new HashSet<>();
         boolean allReflectors;
@@ -106,6 +109,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean sen
                     anySender = true;
                     allSenders |= !sessions(child, senders);
                     senderPercentiles |= percentiles(child);
+                    senderHistory |= history(child);
                 } else if (named(child, "stamp-session-refl-state")) {
                     anyReflector = true;
                     allReflectors |= !sessions(child, reflectors);
@@ -166,6 +170,34 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean sen
             return false;
         }
 
+        /**
+         * Whether a sender state container's filter can select history-stats: unless every entry
+         * filter names the nodes it selects, and none of them is history-stats.
+         */
+        private static boolean history(Element container) {
+            if (!elements(container).iterator().hasNext()) {
+                return true;
+            }
+            for (Element entry : elements(container)) {
+                if (isContentMatch(entry)) {
+                    continue;
+                }
+                boolean selects = false;
+                for (Element c : elements(entry)) {
+                    if (!isContentMatch(c)) {
+                        selects = true;
+                        if (named(c, "history-stats")) {
+                            return true;
+                        }
+                    }
+                }
+                if (!selects) {
+                    return true; // the whole entry
+                }
+            }
+            return false;
+        }
+
         private static boolean selectsPercentiles(Element currentStats) {
             boolean onlyContentMatches = true;
             for (Element c : elements(currentStats)) {
@@ -194,7 +226,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean sen
         }
 
         private void all() {
-            anySender = anyReflector = allSenders = allReflectors = senderPercentiles = true;
+            anySender = anyReflector = allSenders = allReflectors = senderPercentiles = senderHistory = true;
         }
 
         StateScope build() {
@@ -202,7 +234,7 @@ record StateScope(boolean any, boolean anySender, Set<Long> senders, boolean sen
                 return NONE;
             }
             return new StateScope(true, anySender, allSenders ? null : Set.copyOf(senders), senderPercentiles,
-                    anyReflector, allReflectors ? null : Set.copyOf(reflectors));
+                    anyReflector, allReflectors ? null : Set.copyOf(reflectors), senderHistory);
         }
     }
 }

@@ -46,9 +46,17 @@ import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 final class StateTree {
     static final QName STAMP_STATE = qname("stamp-state");
 
-    /** What the state shows of one sender session, read once per refresh. */
+    /**
+     * What the state shows of one sender session, read once per refresh.
+     *
+     * @param history whether its history-stats are shown (a filter that cannot select them saves building them)
+     */
     record SenderReading(SenderSession session, SenderStatistics.Snapshot snapshot, List<StampRecord> records,
-                         long pendingRecords) {
+                         long pendingRecords, boolean history) {
+        SenderReading(SenderSession session, SenderStatistics.Snapshot snapshot, List<StampRecord> records,
+                      long pendingRecords) {
+            this(session, snapshot, records, pendingRecords, true);
+        }
     }
 
     private StateTree() {
@@ -139,6 +147,12 @@ final class StateTree {
             entry.withChild(classOfServiceResults(cos));
         }
         entry.withChild(currentStats(s, st));
+        IntervalRecorder intervals = s.intervals();
+        var history = intervals == null || !reading.history() ? null
+                : IntervalState.history(intervals.history(), c.intervalNanos());
+        if (history != null) {
+            entry.withChild(history);
+        }
         entry.withChild(records(reading));
         return entry.build();
     }

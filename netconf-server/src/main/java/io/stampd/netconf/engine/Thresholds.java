@@ -61,10 +61,52 @@ record Thresholds(int evaluationIntervalSeconds, List<DelayBound> delays, LossBo
         }
     }
 
-    record DelayBound(Metric metric, Statistic statistic, long raiseNanos, long clearNanos) {
+    /** When a bound is judged (YANG threshold-kind). */
+    enum Kind {
+        /** At each evaluation step, on the sliding window. */
+        ACCELERATED("accelerated"),
+        /** At the close of each measurement interval, on its figures. */
+        PERIODIC("periodic");
+
+        final String yangName;
+
+        Kind(String yangName) {
+            this.yangName = yangName;
+        }
+
+        static Kind of(String yangName) {
+            for (Kind k : values()) {
+                if (k.yangName.equals(yangName)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown threshold kind " + yangName);
+        }
+    }
+
+    /**
+     * @param minimumChangeNanos accelerated only: while crossed, another crossing is reported when
+     *                           the value moved by at least this much since the last report; 0: never
+     */
+    record DelayBound(Metric metric, Statistic statistic, long raiseNanos, long clearNanos, Kind kind,
+                      long minimumChangeNanos) {
+        /** An accelerated bound reported on its crossing and clearing only. */
+        DelayBound(Metric metric, Statistic statistic, long raiseNanos, long clearNanos) {
+            this(metric, statistic, raiseNanos, clearNanos, Kind.ACCELERATED, 0);
+        }
     }
 
     /** Bounds on the round-trip loss ratio, in percent. */
-    record LossBound(BigDecimal raisePercent, BigDecimal clearPercent) {
+    record LossBound(BigDecimal raisePercent, BigDecimal clearPercent, Kind kind) {
+        /** An accelerated bound. */
+        LossBound(BigDecimal raisePercent, BigDecimal clearPercent) {
+            this(raisePercent, clearPercent, Kind.ACCELERATED);
+        }
+    }
+
+    /** True if some bound is judged on the sliding window (SessionWatch's evaluation steps). */
+    boolean hasAccelerated() {
+        return delays.stream().anyMatch(d -> d.kind() == Kind.ACCELERATED)
+                || (loss != null && loss.kind() == Kind.ACCELERATED);
     }
 }

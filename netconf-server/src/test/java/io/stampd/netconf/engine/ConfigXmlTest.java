@@ -37,11 +37,14 @@ class ConfigXmlTest {
                   <sender-test-session>
                     <stamp-session-id>7</stamp-session-id>
                     <interval>10000</interval>
+                    <measurement-interval>5</measurement-interval>
+                    <delay-bin-edge>0</delay-bin-edge><delay-bin-edge>2000</delay-bin-edge>
                     <session-reflector-ip>2001:db8::2</session-reflector-ip>
                     <forward-path><segment>fc00::e</segment><segment>2001:db8::2</segment></forward-path>
                     <security><key-chain>k1</key-chain></security>
                     <thresholds>
-                      <delay-threshold><metric>two-way-delay</metric><raise>9000000</raise></delay-threshold>
+                      <delay-threshold><metric>two-way-delay</metric><kind>periodic</kind><raise>9000000</raise>
+                      </delay-threshold>
                     </thresholds>
                   </sender-test-session>
                 </stamp-session-sender>
@@ -75,11 +78,14 @@ class ConfigXmlTest {
         Files.writeString(file, CONFIG);
         DesiredSessions full = DesiredSessions.of(xml.read(CONFIG.getBytes(StandardCharsets.UTF_8)));
         DesiredSessions preview = SavedSessionsPreview.read(file).orElseThrow();
+        assertEquals(new IntervalSettings(5, 16, List.of(0L, 2000L)), full.senders().get(7L).intervals());
+        assertEquals(Thresholds.Kind.PERIODIC, full.senders().get(7L).thresholds().delays().getFirst().kind());
         assertEquals(full.senders().keySet(), preview.senders().keySet());
         for (var e : full.senders().entrySet()) {
             SenderIntent p = preview.senders().get(e.getKey());
             assertTrue(SenderIntent.sameSession(e.getValue().config(), p.config()), p.config().toString());
             assertEquals(e.getValue().thresholds(), p.thresholds());
+            assertEquals(e.getValue().intervals(), p.intervals());
             assertEquals(e.getValue().enabled(), p.enabled());
         }
         assertEquals(full.reflectors().keySet(), preview.reflectors().keySet());

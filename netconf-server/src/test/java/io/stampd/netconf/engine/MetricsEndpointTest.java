@@ -81,10 +81,13 @@ class MetricsEndpointTest {
                 .intervalNanos(10_000_000).lossTimeoutNanos(1_000_000_000L)
                 .reflectorMode(io.stampd.dataplane.session.SenderStatistics.ReflectorMode.STATEFUL).build();
         Map<Long, SenderIntent> senders = new LinkedHashMap<>();
-        senders.put(1L, new SenderIntent(sender, true, Thresholds.NONE));
+        senders.put(1L, new SenderIntent(sender, true, Thresholds.NONE, new IntervalSettings(1, 4,
+                IntervalSettings.DEFAULT.binEdgesMicros())));
         Map<Long, ReflectorIntent> reflectors = new LinkedHashMap<>();
         reflectors.put(2L, new ReflectorIntent(reflector, true));
         manager.apply(new DesiredSessions(senders, reflectors, true, true, PlaneSettings.SOCKET));
+        IntervalRecorder intervals = manager.senders().getFirst().intervals();
+        intervals.anchor(System.nanoTime(), StateClock.SYSTEM.unixNanos());
         AtomicLong commits = new AtomicLong(1);
         endpoint = MetricsEndpoint.start(new MetricsSettings(LOOPBACK, 0),
                 new StampMetrics(() -> manager, commits::get, StateClock.SYSTEM));
@@ -92,6 +95,11 @@ class MetricsEndpointTest {
         while (manager.senders().getFirst().statistics().snapshot(System.nanoTime(), false).received() < 20) {
             assertTrue(System.nanoTime() < deadline, "no replies on ::1");
             Thread.sleep(20);
+        }
+        // One closed measurement interval (of 1 s), for its series.
+        while (intervals.closeDue(System.nanoTime(), StateClock.SYSTEM.unixNanos()).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "no measurement interval closed");
+            Thread.sleep(50);
         }
     }
 
@@ -148,6 +156,17 @@ class MetricsEndpointTest {
             assertTrue(value(text, "stampd_sender_delay_seconds_count" + labels) >= 20);
         }
         value(text, "stampd_sender_delay_variation_max_seconds{direction=\"round_trip\"," + s + "}");
+        assertEquals(0, value(text, "stampd_sender_interval_number{" + s + "}"), "the first interval");
+        double intervalMean = value(text, "stampd_sender_interval_delay_seconds{direction=\"round_trip\"," + s
+                + ",stat=\"mean\"}");
+        assertTrue(intervalMean > 0 && intervalMean < 1, "interval round trip mean " + intervalMean);
+        assertEquals(0, value(text, "stampd_sender_interval_loss_ratio{" + s + "}"));
+        double binned = 0;
+        for (long edge : IntervalSettings.DEFAULT.binEdgesMicros()) {
+            binned += value(text, "stampd_sender_interval_delay_bin_packets{bin_lower_us=\"" + edge + "\"," + s
+                    + "}");
+        }
+        assertTrue(binned >= 50, binned + " round trips in the bins of a 1 s interval at 10 ms");
         String r = "peer=\"any\",role=\"reflector\",session_id=\"2\",ssid=\"7\"";
         assertTrue(value(text, "stampd_reflector_packets_reflected_total{" + r + "}") >= 20);
         assertEquals(1, value(text, "stampd_sessions{role=\"sender\",state=\"active\"}"));

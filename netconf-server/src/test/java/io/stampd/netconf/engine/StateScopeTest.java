@@ -112,4 +112,18 @@ class StateScopeTest {
         assertEquals(Set.of(1L), s.senders());
         assertEquals(Set.of(4L), s.reflectors());
     }
+
+    @Test
+    void historyIsReadOnlyWhenTheFilterCanSelectIt() throws Exception {
+        assertTrue(StateScope.ALL.senderHistory());
+        assertFalse(scope(senders("<test-session-state><session-index>2</session-index><current-stats/>"
+                + "</test-session-state>")).senderHistory(), "current-stats only");
+        assertTrue(scope(senders("<test-session-state><session-index>2</session-index><history-stats/>"
+                + "</test-session-state>")).senderHistory());
+        assertTrue(scope(senders("<test-session-state><session-index>2</session-index></test-session-state>"))
+                .senderHistory(), "the whole entry");
+        assertTrue(scope(senders("")).senderHistory(), "every entry");
+        assertFalse(scope("<stamp-state xmlns=\"" + NS + "\"><stamp-session-refl-state/></stamp-state>")
+                .senderHistory(), "reflectors only");
+    }
 }
