@@ -5,12 +5,15 @@
 # Per session the agent keeps ~27 KB of live heap at 10 pps once its 256-record ring is full
 # (tools/lib/bench/agent-heap: 2,000 sessions 40 s after start less none, 2026-12-07, with state
 # computed on demand and shared sender sockets; 58-82 KB before them; of it ~18 KB are the
-# sender's statistics and records, stampd bench-footprint). The heap gets twice that per session,
+# sender's statistics and records, stampd bench-footprint). Measurement intervals (issue 13) add
+# ~6 KB of open intervals and ~0.7 KB per kept interval, ~17 KB at the default history-size of 16
+# once it has filled (measured on the intervals branch with a heap histogram, not yet by the
+# agent-heap benchmark): ~50 KB per session in all. The heap gets twice that per session,
 # room for sessions committed later and for histograms that grow with rare large delays, on top
 # of 128 MB (young generation 48 MB, the idle agent ~20 MB live, the start-up's YANG parsing),
 # and never less than a quarter of the machine's memory up to 1 GB, or 384 MB (stampd_agent_heap_mb). The
 # JVM takes only what is live plus MaxHeapFreeRatio: a generous maximum costs no RSS.
-STAMPD_HEAP_PER_SESSION_KB=27
+STAMPD_HEAP_PER_SESSION_KB=50
 STAMPD_HEAP_BASE_MB=128
 STAMPD_HEAP_FLOOR_MB=384
 

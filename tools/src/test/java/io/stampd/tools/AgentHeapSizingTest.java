@@ -70,11 +70,11 @@ class AgentHeapSizingTest {
     @Test
     void theHeapGrowsWithTheSessionsAboveAFloor() throws Exception {
         assertEquals("384", shell("stampd_agent_heap_mb 0 1024"));
-        assertEquals("384", shell("stampd_agent_heap_mb 1000 1024"), "128 + 53 MB is below the floor");
-        assertEquals("656", shell("stampd_agent_heap_mb 10000 1024"), "128 MB + 2 x 27 KB x 10,000");
+        assertEquals("384", shell("stampd_agent_heap_mb 1000 1024"), "128 + 98 MB is below the floor");
+        assertEquals("1105", shell("stampd_agent_heap_mb 10000 1024"), "128 MB + 2 x 50 KB x 10,000");
         assertEquals("512", shell("stampd_agent_heap_mb 0 2048"), "a quarter of the machine's memory");
         assertEquals("1024", shell("stampd_agent_heap_mb 0 24576"), "up to 1 GB");
-        assertEquals("1183", shell("stampd_agent_heap_mb 20000 24576"), "or what the saved sessions need");
+        assertEquals("2082", shell("stampd_agent_heap_mb 20000 24576"), "or what the saved sessions need");
         long memoryMb = java.nio.file.Files.readAllLines(Path.of("/proc/meminfo")).stream()
                 .filter(l -> l.startsWith("MemTotal:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
                 .findFirst().orElseThrow();
