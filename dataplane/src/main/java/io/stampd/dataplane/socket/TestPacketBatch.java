@@ -76,7 +76,8 @@ final class TestPacketBatch implements AutoCloseable {
         iov[i].set(JAVA_LONG, 8, length);
         long used = 0;
         if (dscp > 0) {
-            used = Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
+            used = p.ipv4 ? Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IP, Libc.IP_TOS, dscp << 2)
+                    : Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, dscp << 2);
         }
         if (keyed) {
             used = Libc.putCmsgInt(control[i], used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);
