@@ -4,6 +4,7 @@ import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.codec.HexKey;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
@@ -100,7 +101,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         if (stamp == null) {
             return new Sessions(senders, reflectors);
         }
-        plane(stamp);
+        PlaneSettings plane = plane(stamp);
         DataContainerNode keyChains = child(stamp, "key-chains").orElse(null);
 
         var senderContainer = child(stamp, "stamp-session-sender");
@@ -120,6 +121,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                             + " session " + other.id());
                 }
                 thresholds(e, path);
+                Ipv4Sessions.checkPlane(plane, s, path);
                 senders.add(s);
             }
         }
@@ -131,6 +133,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 String path = "/stamp/stamp-session-reflector/reflector-test-session[session-index='"
                         + leaf(e, "session-index").orElse("?") + "']";
                 ReflectorSessionConfig r = reflector(e, keyChains, stateful, path);
+                Ipv4Sessions.checkPlane(plane, r, path);
                 for (ReflectorSessionConfig other : reflectors) {
                     if (r.overlaps(other)) {
                         throw new CommitVetoException(path, ErrorTag.DATA_EXISTS, "reflector session " + r.id()
@@ -151,6 +154,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         Inet6Address senderIp = leaf(e, "sender-ip").isPresent() ? address(e, "sender-ip", path) : null;
         List<Inet6Address> forward = segments(e, "forward-path", path);
         List<Inet6Address> back = segments(e, "return-path", path);
+        Ipv4Sessions.checkSender(id, senderIp, reflector, forward, back, path);
         if (!back.isEmpty() && senderIp != null && !back.getLast().equals(senderIp)) {
             throw new CommitVetoException(path + "/return-path", "return segment list must end at the sender "
                     + Ipv6Addresses.format(senderIp) + ", but its last segment is "
@@ -223,6 +227,8 @@ public final class StampConfigCheck implements ConfigCommitHook {
         String ssid = leaf(e, "ssid").orElse("any");
         String senderPort = leaf(e, "sender-udp-port").orElse("any");
         Inet6Address senderIp = anyOrAddress(e, "sender-ip", path);
+        Ipv4Sessions.checkReflector(id, senderIp, anyOrAddress(e, "reflector-ip", path),
+                segments(e, "return-path", path), path);
         try {
             return new ReflectorSessionConfig(id,
                     ssid.equals("any") ? ReflectorSessionConfig.ANY_SSID : Integer.parseInt(ssid),
@@ -304,7 +310,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
             throw new CommitVetoException(path + "/" + name, ErrorTag.DATA_MISSING, name + " is missing");
         }
         try {
-            return Ipv6Addresses.parseUnicast(text.get(), name);
+            return PeerAddresses.parseUnicast(text.get(), name);
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path + "/" + name, ex.getMessage());
         }
