@@ -101,6 +101,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SenderSessionConfig config = buildConfig();
+        plane.checkIpv4(plane.settings(), config.reflectorAddress(), "--reflector");
         PrintWriter out = spec.commandLine().getOut();
         SenderStatistics stats = SenderStatistics.forSession(config);
         AtomicBoolean summarised = new AtomicBoolean();
