@@ -115,9 +115,8 @@ final class ReflectCommand implements Callable<Integer> {
             m.put("session", config.toString());
             out.println(Json.object(m));
         } else {
-            out.printf(Locale.ROOT, "reflecting on [%s]:%d: %s%n",
-                    config.reflectorAddress() == null ? "::" : Ipv6Addresses.format(config.reflectorAddress()),
-                    port, config);
+            out.printf(Locale.ROOT, "reflecting on %s: %s%n", PeerAddresses.withPort(config.reflectorAddress(), port),
+                    config);
         }
         out.flush();
         if (statsIntervalNanos > 0) {

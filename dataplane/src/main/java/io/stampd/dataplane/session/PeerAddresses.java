@@ -69,6 +69,15 @@ public final class PeerAddresses {
         return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 
+    /**
+     * "[2001:db8::1]:862" or "192.0.2.1:862" (RFC 3986 host forms); {@code a} null is the
+     * any address "[::]".
+     */
+    public static String withPort(Inet6Address a, int port) {
+        return a != null && isIpv4(a) ? Ipv6Addresses.format(a) + ":" + port
+                : "[" + (a == null ? "::" : Ipv6Addresses.format(a)) + "]:" + port;
+    }
+
     /** "IPv4" or "IPv6". */
     public static String family(Inet6Address a) {
         return isIpv4(a) ? "IPv4" : "IPv6";

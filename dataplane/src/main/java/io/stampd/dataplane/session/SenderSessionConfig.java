@@ -161,9 +161,8 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
 
     @Override
     public String toString() {
-        return "sender session " + id + " (ssid " + ssid + ") to " + (PeerAddresses.isIpv4(reflectorAddress)
-                ? Ipv6Addresses.format(reflectorAddress) : "[" + Ipv6Addresses.format(reflectorAddress) + "]") + ":"
-                + reflectorPort + (forwardSegments.isEmpty() ? "" : " via " + forwardSegments.stream()
+        return "sender session " + id + " (ssid " + ssid + ") to "
+                + PeerAddresses.withPort(reflectorAddress, reflectorPort) + (forwardSegments.isEmpty() ? "" : " via " + forwardSegments.stream()
                 .map(Ipv6Addresses::format).toList()) + " every " + intervalNanos / 1000 + " us"
                 + (hmacKey != null ? ", authenticated" : "") + (followUpTelemetry ? ", follow-up telemetry" : "")
                 + ", percentiles " + Arrays.toString(percentiles);

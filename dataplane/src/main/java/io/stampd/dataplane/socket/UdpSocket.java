@@ -4,6 +4,7 @@ import io.stampd.sys.Libc;
 import io.stampd.sys.Sockaddr;
 import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -62,7 +63,7 @@ final class UdpSocket implements AutoCloseable {
             Sockaddr.write(sa, address, port);
             int r = Libc.bind(fd, sa, Libc.SOCKADDR_IN6_SIZE);
             if (r < 0) {
-                String where = "[" + Ipv6Addresses.format(address) + "]:" + port;
+                String where = PeerAddresses.withPort(address, port);
                 DataPlaneException.Reason reason = r == -Libc.EADDRINUSE ? DataPlaneException.Reason.PORT_IN_USE
                         : r == -99 ? DataPlaneException.Reason.ADDRESS_NOT_AVAILABLE
                         : DataPlaneException.Reason.RESOURCE;

@@ -192,6 +192,29 @@ class SocketIpv4Test {
         }
     }
 
+    /**
+     * The node's data plane refuses to move running IPv4 sessions to a plane that cannot carry
+     * them, and to start one there; nothing changes (the plane stays the socket plane).
+     */
+    @Test
+    void theNodeDataPlaneKeepsIpv4SessionsOnTheSocketPlane() {
+        try (io.stampd.dataplane.node.NodeDataPlane dp = io.stampd.dataplane.node.NodeDataPlane.open(
+                PlaneSettings.SOCKET, 8, 0)) {
+            dp.startReflector(new ReflectorSessionConfig(5, 1, LOCAL, 0, null, freePort(), List.of(),
+                    TimestampFormat.NTP, false, null));
+            DataPlaneException e = assertThrows(DataPlaneException.class, () -> dp.use(PlaneSettings.afPacket("lo")));
+            assertTrue(e.getMessage().startsWith("reflector session 5 (127.0.0.1) is IPv4, which the af-packet data"
+                    + " plane does not support"), e.getMessage());
+            assertEquals(PlaneSettings.SOCKET, dp.plane());
+            SenderSessionConfig s = SenderSessionConfig.builder().id(6).reflectorAddress(LOCAL).build();
+            e = assertThrows(DataPlaneException.class,
+                    () -> dp.check(PlaneSettings.xdp("lo", null), List.of(s), List.of()));
+            assertTrue(e.getMessage().startsWith("sender session 6 (reflector 127.0.0.1) is IPv4"), e.getMessage());
+            // The socket plane takes them.
+            dp.check(PlaneSettings.SOCKET, List.of(s), List.of());
+        }
+    }
+
     /** The next datagram on the product socket (non-blocking: polled for up to 2 s), parsed into slot 0. */
     private static byte[] receive(UdpSocket s, MessageBatch rx) throws InterruptedException {
         long end = System.nanoTime() + 2_000_000_000L;
