@@ -151,6 +151,45 @@ class SocketIpv4Test {
         }
     }
 
+    /**
+     * Location over IPv4 (RFC 8972 §4.2), from a plain IPv4 socket: the ports and the IPv4
+     * Destination and Source sub-TLVs filled with what the reflector received, an IPv6 sub-TLV U.
+     */
+    @Test
+    void locationOfAnIpv4RequestCarriesItsIpv4Addresses() throws Exception {
+        int port = freePort();
+        try (SocketDataPlane dp = new SocketDataPlane();
+             java.net.DatagramSocket sender = new java.net.DatagramSocket(
+                     new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0))) {
+            dp.startReflector(new ReflectorSessionConfig(1, ReflectorSessionConfig.ANY_SSID, null, 0, null, port,
+                    List.of(), TimestampFormat.NTP, false, null));
+            // Location (2): ports, Destination IPv4 (5), Source IPv4 (8), Source IPv6 (9)
+            ByteBuffer req = ByteBuffer.allocate(BASE + 4 + 4 + 8 + 8 + 20);
+            req.putInt(0, 1).putShort(14, (short) 5);
+            req.position(BASE);
+            req.put((byte) 0x80).put((byte) 2).putShort((short) (4 + 8 + 8 + 20)).putInt(0);
+            req.put((byte) 0x80).put((byte) 5).putShort((short) 4).putInt(0);
+            req.put((byte) 0x80).put((byte) 8).putShort((short) 4).putInt(0);
+            req.put((byte) 0x80).put((byte) 9).putShort((short) 16).put(new byte[16]);
+            byte[] r = req.array();
+            sender.send(new java.net.DatagramPacket(r, r.length,
+                    new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), port)));
+            sender.setSoTimeout(2000);
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[512], 512);
+            sender.receive(in);
+            ByteBuffer reply = ByteBuffer.wrap(in.getData(), 0, in.getLength());
+            assertEquals(r.length, in.getLength());
+            assertEquals(0, reply.get(BASE) & 0xE0, "Location understood");
+            assertEquals(port, Short.toUnsignedInt(reply.getShort(BASE + 4)), "destination port");
+            assertEquals(sender.getLocalPort(), Short.toUnsignedInt(reply.getShort(BASE + 6)), "source port");
+            assertEquals(0, reply.get(BASE + 8) & 0xE0, "Destination IPv4 filled");
+            assertEquals(0x7F000001, reply.getInt(BASE + 12), "destination 127.0.0.1");
+            assertEquals(0, reply.get(BASE + 16) & 0xE0, "Source IPv4 filled");
+            assertEquals(0x7F000001, reply.getInt(BASE + 20), "source 127.0.0.1");
+            assertEquals(0x80, reply.get(BASE + 24) & 0xE0, "Source IPv6 of an IPv4 packet: U");
+        }
+    }
+
     @Test
     void ipv4AddressesAreShownDottedAndFamiliesMustMatch() {
         assertEquals("192.0.2.7", Ipv6Addresses.format(PeerAddresses.parse("192.0.2.7", "x")));
