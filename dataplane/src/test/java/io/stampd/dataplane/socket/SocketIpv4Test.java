@@ -98,6 +98,56 @@ class SocketIpv4Test {
     }
 
     /**
+     * An IPv6 and an IPv4 session of the same SSID to the same port share one dual-stack sender
+     * socket, and each gets its own replies: the sender table tells them apart by the reflector
+     * address, IPv4-mapped or not. The wildcard reflector session answers both families.
+     */
+    @Test
+    void ipv6AndIpv4SessionsShareOneDualStackSocket() throws Exception {
+        int port = freePort();
+        int count = 10;
+        java.util.concurrent.atomic.AtomicLong[] replies = {new java.util.concurrent.atomic.AtomicLong(),
+                new java.util.concurrent.atomic.AtomicLong()};
+        try (SocketDataPlane reflector = new SocketDataPlane(); SocketDataPlane dp = new SocketDataPlane()) {
+            ReflectorHandle r = reflector.startReflector(new ReflectorSessionConfig(1, 3, null, 0, null, port,
+                    List.of(), TimestampFormat.NTP, false, null));
+            Inet6Address[] peers = {PeerAddresses.parse("::1", "test"), LOCAL};
+            for (int k = 0; k < 2; k++) {
+                java.util.concurrent.atomic.AtomicLong mine = replies[k];
+                dp.startSender(SenderSessionConfig.builder().id(k + 1).ssid(3).reflectorAddress(peers[k])
+                        .reflectorPort(port).intervalNanos(2_000_000).packetCount(count).build(), new SenderListener() {
+                            @Override
+                            public void onSent(long seq, long t1, long monoNanos) {
+                            }
+
+                            @Override
+                            public void onReply(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl,
+                                                long reflectorSeq, long monoNanos) {
+                                mine.incrementAndGet();
+                            }
+
+                            @Override
+                            public void onRejected(String reason) {
+                            }
+
+                            @Override
+                            public void onMalformed(String reason) {
+                            }
+                        });
+            }
+            long end = System.nanoTime() + 5_000_000_000L;
+            while ((replies[0].get() < count || replies[1].get() < count) && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, dp.senderSockets(), "one shared socket for both families");
+            assertEquals(count, replies[0].get(), "IPv6 session's replies");
+            assertEquals(count, replies[1].get(), "IPv4 session's replies");
+            assertEquals(2L * count, r.counters().received());
+            assertEquals(0, dp.counters().unmatched(), "no reply went unclaimed");
+        }
+    }
+
+    /**
      * The test packet leaves with the configured DSCP in its IPv4 TOS octet (IP_TOS, not
      * IPV6_TCLASS), and the receiving side reads TTL, TOS and the destination (IPv4-mapped).
      */
