@@ -4,9 +4,10 @@
  * netem, so the program adds a fixed one-way delay by busy-waiting in the
  * receive path and drops a configurable share of packets at random.
  *
- * It touches IPv6 packets except ICMPv6 other than echo request/reply, so
- * neighbour discovery keeps working whatever the settings while ping sees
- * the delay and loss as STAMP does.
+ * It touches IPv6 and IPv4 packets except ICMPv6 and ICMP other than echo
+ * request/reply, so neighbour discovery (and ICMP errors) keep working
+ * whatever the settings while ping sees the delay and loss as STAMP does.
+ * ARP is not IP and is never touched, so IPv4 neighbours resolve too.
  *
  * Busy-waiting blocks the receive queue: packets queued behind a delayed one
  * start their own wait later, so this suits low packet rates (about one
@@ -16,6 +17,8 @@
 #include <linux/if_ether.h>
 #include <linux/in6.h>
 #include <linux/icmpv6.h>
+#include <linux/in.h>
+#include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -38,9 +41,39 @@ struct {
 	__type(value, struct delay_line_stats);
 } delay_line_stats SEC(".maps");
 
+/* ICMP echo reply and request types (RFC 792); <linux/icmp.h> pulls in libc's socket headers. */
+#define DELAY_LINE_ICMP_ECHOREPLY 0
+#define DELAY_LINE_ICMP_ECHO 8
+
+/*
+ * Non-zero for the IPv4 packets the delay line applies to: not ICMP, or an
+ * ICMP echo request/reply. A header length below 20 octets is not IPv4.
+ */
+static __always_inline int is_affected_ipv4(struct iphdr *ip4, void *data_end)
+{
+	__u8 *icmp_type;
+	__u32 header_length;
+
+	if ((void *)(ip4 + 1) > data_end)
+		return 0;
+	header_length = ip4->ihl * 4;
+	if (ip4->version != 4 || header_length < sizeof(*ip4))
+		return 0;
+	if (ip4->protocol != IPPROTO_ICMP)
+		return 1;
+	/* Only the first fragment carries the ICMP header; the others are left alone. */
+	if (ip4->frag_off & bpf_htons(0x1FFF))
+		return 0;
+	icmp_type = (void *)ip4 + header_length;
+	if ((void *)(icmp_type + 1) > data_end)
+		return 0;
+	return *icmp_type == DELAY_LINE_ICMP_ECHO || *icmp_type == DELAY_LINE_ICMP_ECHOREPLY;
+}
+
 /*
  * Non-zero for the packets the delay line applies to: IPv6 whose first next
- * header is not ICMPv6, or is an ICMPv6 echo request/reply.
+ * header is not ICMPv6, or is an ICMPv6 echo request/reply; IPv4 likewise
+ * (is_affected_ipv4).
  */
 static __always_inline int is_affected(void *data, void *data_end)
 {
@@ -50,6 +83,8 @@ static __always_inline int is_affected(void *data, void *data_end)
 
 	if ((void *)(eth + 1) > data_end)
 		return 0;
+	if (eth->h_proto == bpf_htons(ETH_P_IP))
+		return is_affected_ipv4((void *)(eth + 1), data_end);
 	if (eth->h_proto != bpf_htons(ETH_P_IPV6))
 		return 0;
 	ip6 = (void *)(eth + 1);

@@ -24,7 +24,7 @@ struct delay_line_cfg {
 
 /* Value of the single entry of the per-CPU map delay_line_stats. */
 struct delay_line_stats {
-	__u64 seen;           /* IPv6, non-ICMPv6 packets the delay line applied to */
+	__u64 seen;           /* IP packets the delay line applied to (not ICMP other than echo) */
 	__u64 passed;         /* of those: passed on after the delay */
 	__u64 dropped;        /* of those: dropped by the random loss */
 	__u64 wait_exhausted; /* of the passed: released early, bounded wait ran out */

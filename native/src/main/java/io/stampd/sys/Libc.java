@@ -58,6 +58,13 @@ public final class Libc {
     public static final int IPV6_RECVERR = 25;
 
     public static final int IPV6_V6ONLY = 26;
+    /* <netinet/in.h>: IPv4 options, which a dual-stack IPv6 socket honours for its IPv4 traffic */
+    public static final int IPPROTO_IP = 0;
+    public static final int IP_TOS = 1;
+    public static final int IP_TTL = 2;
+    public static final int IP_RECVERR = 11;
+    public static final int IP_RECVTTL = 12;
+    public static final int IP_RECVTOS = 13;
     public static final int IPV6_RECVPKTINFO = 49;
     public static final int IPV6_PKTINFO = 50;
     public static final int IPV6_RECVHOPLIMIT = 51;

@@ -7,6 +7,7 @@ import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.ClassOfServiceRequest;
 import io.stampd.dataplane.session.Ecn;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
@@ -103,7 +104,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         if (stamp == null) {
             return new Sessions(senders, reflectors);
         }
-        plane(stamp);
+        PlaneSettings plane = plane(stamp);
         DataContainerNode keyChains = child(stamp, "key-chains").orElse(null);
 
         var senderContainer = child(stamp, "stamp-session-sender");
@@ -124,6 +125,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 }
                 thresholds(e, path);
                 delayBinEdges(e, path);
+                Ipv4Sessions.checkPlane(plane, s, path);
                 senders.add(s);
             }
         }
@@ -135,6 +137,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 String path = "/stamp/stamp-session-reflector/reflector-test-session[session-index='"
                         + leaf(e, "session-index").orElse("?") + "']";
                 ReflectorSessionConfig r = reflector(e, keyChains, stateful, path);
+                Ipv4Sessions.checkPlane(plane, r, path);
                 for (ReflectorSessionConfig other : reflectors) {
                     if (r.overlaps(other)) {
                         throw new CommitVetoException(path, ErrorTag.DATA_EXISTS, "reflector session " + r.id()
@@ -155,6 +158,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         Inet6Address senderIp = leaf(e, "sender-ip").isPresent() ? address(e, "sender-ip", path) : null;
         List<Inet6Address> forward = segments(e, "forward-path", path);
         List<Inet6Address> back = segments(e, "return-path", path);
+        Ipv4Sessions.checkSender(id, senderIp, reflector, forward, back, path);
         if (!back.isEmpty() && senderIp != null && !back.getLast().equals(senderIp)) {
             throw new CommitVetoException(path + "/return-path", "return segment list must end at the sender "
                     + Ipv6Addresses.format(senderIp) + ", but its last segment is "
@@ -274,6 +278,8 @@ public final class StampConfigCheck implements ConfigCommitHook {
         String ssid = leaf(e, "ssid").orElse("any");
         String senderPort = leaf(e, "sender-udp-port").orElse("any");
         Inet6Address senderIp = anyOrAddress(e, "sender-ip", path);
+        Ipv4Sessions.checkReflector(id, senderIp, anyOrAddress(e, "reflector-ip", path),
+                segments(e, "return-path", path), path);
         try {
             return new ReflectorSessionConfig(id,
                     ssid.equals("any") ? ReflectorSessionConfig.ANY_SSID : Integer.parseInt(ssid),
@@ -356,7 +362,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
             throw new CommitVetoException(path + "/" + name, ErrorTag.DATA_MISSING, name + " is missing");
         }
         try {
-            return Ipv6Addresses.parseUnicast(text.get(), name);
+            return PeerAddresses.parseUnicast(text.get(), name);
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path + "/" + name, ex.getMessage());
         }

@@ -220,4 +220,69 @@ class StampConfigCheckTest {
         String bad = example.replace("<type>socket</type>", "<type>dpdk</type><interface>eth0</interface>");
         assertThrows(Exception.class, () -> root(bad), "the enumeration has no dpdk");
     }
+
+    // ---- IPv4 sessions (yang/examples/ipv4-sessions-config.xml) ---------------------------------
+
+    private static String ipv4Example() throws Exception {
+        return Files.readString(Path.of("../yang/examples/ipv4-sessions-config.xml"));
+    }
+
+    @Test
+    void ipv4SessionsBecomeEngineSessionsOnTheSocketPlane() throws Exception {
+        var s = StampConfigCheck.sessions(root(ipv4Example()));
+        var sender = s.senders().getFirst();
+        assertEquals("192.0.2.3", io.stampd.dataplane.session.Ipv6Addresses.format(sender.reflectorAddress()));
+        assertTrue(io.stampd.dataplane.session.PeerAddresses.isIpv4(sender.senderAddress()));
+        var reflector = s.reflectors().getFirst();
+        assertEquals("192.0.2.3", io.stampd.dataplane.session.Ipv6Addresses.format(reflector.senderAddress()));
+    }
+
+    @Test
+    void ipv4SessionsAreRefusedOnTheXdpAndAfPacketPlanes() throws Exception {
+        String xdp = ipv4Example().replace("<type>socket</type>",
+                "<type>xdp</type><interface>eth1</interface>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(xdp)));
+        assertEquals(ErrorTag.OPERATION_NOT_SUPPORTED, e.tag());
+        assertEquals("/stamp/stamp-session-sender/sender-test-session[stamp-session-id='4']/session-reflector-ip",
+                e.path());
+        assertEquals("sender session 4 (reflector 192.0.2.3) is IPv4, which the xdp data plane does not support:"
+                + " IPv4 is supported on the socket data plane only", e.getMessage());
+        String afPacket = ipv4Example().replace("<type>socket</type>",
+                "<type>af-packet</type><interface>eth1</interface>")
+                .replaceAll("(?s)<stamp-session-sender>.*</stamp-session-sender>", "");
+        e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(afPacket)));
+        assertEquals("/stamp/stamp-session-reflector/reflector-test-session[session-index='40']/sender-ip",
+                e.path());
+        assertTrue(e.getMessage().startsWith("reflector session 40 (192.0.2.3) is IPv4, which the af-packet data"
+                + " plane does not support"), e.getMessage());
+    }
+
+    @Test
+    void aSessionsAddressesMustBeOfOneIpVersion() throws Exception {
+        String mixed = ipv4Example().replace("<sender-ip>192.0.2.1</sender-ip>", "<sender-ip>2001:db8::1</sender-ip>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(mixed)));
+        assertEquals("/stamp/stamp-session-sender/sender-test-session[stamp-session-id='4']/sender-ip", e.path());
+        assertEquals("sender session 4: sender address 2001:db8::1 is IPv6 but reflector address 192.0.2.3 is IPv4;"
+                + " both must be of the same IP version", e.getMessage());
+        String mixedReflector = ipv4Example().replace("<reflector-ip>192.0.2.1</reflector-ip>",
+                "<reflector-ip>2001:db8::1</reflector-ip>");
+        e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(mixedReflector)));
+        assertEquals("/stamp/stamp-session-reflector/reflector-test-session[session-index='40']/reflector-ip",
+                e.path());
+    }
+
+    @Test
+    void anIpv4SessionHasNoSegmentList() throws Exception {
+        String srv6 = ipv4Example().replace("<dscp-value>34</dscp-value>",
+                "<dscp-value>34</dscp-value><forward-path><segment>fc00:1::e</segment></forward-path>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(srv6)));
+        assertEquals("/stamp/stamp-session-sender/sender-test-session[stamp-session-id='4']/forward-path", e.path());
+        assertEquals("sender session 4: an IPv4 session (192.0.2.3) cannot have an SRv6 segment list: SRv6 segments"
+                + " are IPv6; remove it or use IPv6 addresses", e.getMessage());
+        String back = ipv4Example().replace("<reflector-ip>192.0.2.1</reflector-ip>",
+                "<reflector-ip>192.0.2.1</reflector-ip><return-path><segment>fc00:1::e</segment></return-path>");
+        e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(back)));
+        assertEquals("/stamp/stamp-session-reflector/reflector-test-session[session-index='40']/return-path",
+                e.path());
+    }
 }

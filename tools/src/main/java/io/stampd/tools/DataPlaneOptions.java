@@ -69,4 +69,17 @@ final class DataPlaneOptions {
         }
         throw new AssertionError(kind);
     }
+
+    /**
+     * Refuses an IPv4 session ({@code address}, given as {@code option}) on a plane other than
+     * the socket plane, whose programs parse IPv6 frames only.
+     */
+    void checkIpv4(PlaneSettings plane, java.net.Inet6Address address, String option) {
+        if (address != null && plane.kind() != PlaneSettings.Kind.SOCKET
+                && io.stampd.dataplane.session.PeerAddresses.isIpv4(address)) {
+            throw new ParameterException(spec.commandLine(), option + " "
+                    + io.stampd.dataplane.session.Ipv6Addresses.format(address) + " is IPv4, which --data-plane "
+                    + plane.kind() + " does not support: IPv4 is supported on the socket data plane only");
+        }
+    }
 }

@@ -176,6 +176,10 @@ final class FloodCommand implements Callable<Integer> {
     private StampLoadGenerator.Config buildConfig() {
         try {
             TargetOptions.Target t = target.resolve();
+            if (io.stampd.dataplane.session.PeerAddresses.isIpv4(t.reflector())) {
+                throw new IllegalArgumentException("--reflector " + target.reflector.trim() + " is IPv4: flood sends"
+                        + " IPv6 test packets only (probe and reflect take IPv4)");
+            }
             return new StampLoadGenerator.Config(t.reflector(), target.port, t.source(), t.path(), target.ssid, rate,
                     durationNanos, warmupNanos, count, burst, drainNanos);
         } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import io.stampd.dataplane.session.ClassOfServiceSummary;
 import io.stampd.dataplane.session.DelayStatistic;
 import io.stampd.dataplane.session.Ecn;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
 import io.stampd.dataplane.session.StampRecord;
@@ -113,6 +114,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SenderSessionConfig config = buildConfig();
+        plane.checkIpv4(plane.settings(), config.reflectorAddress(), "--reflector");
         PrintWriter out = spec.commandLine().getOut();
         SenderStatistics stats = SenderStatistics.forSession(config);
         AtomicBoolean summarised = new AtomicBoolean();
@@ -127,8 +129,8 @@ final class ProbeCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             if (!json) {
-                System.err.printf("STAMP probe to [%s]:%d from port %d, ssid %d%s%n",
-                        Ipv6Addresses.format(config.reflectorAddress()), config.reflectorPort(), h.localPort(),
+                System.err.printf("STAMP probe to %s from port %d, ssid %d%s%n",
+                        PeerAddresses.withPort(config.reflectorAddress(), config.reflectorPort()), h.localPort(),
                         config.ssid(), config.forwardSegments().isEmpty() ? ""
                                 : " via " + String.join(",", config.forwardSegments().stream().map(Ipv6Addresses::format).toList()));
             }
@@ -325,8 +327,8 @@ final class ProbeCommand implements Callable<Integer> {
             }
             out.println(Json.object(m));
         } else {
-            out.printf(Locale.ROOT, "--- [%s]:%d STAMP statistics, ssid %d ---%n",
-                    Ipv6Addresses.format(c.reflectorAddress()), c.reflectorPort(), c.ssid());
+            out.printf(Locale.ROOT, "--- %s STAMP statistics, ssid %d ---%n",
+                    PeerAddresses.withPort(c.reflectorAddress(), c.reflectorPort()), c.ssid());
             out.printf(Locale.ROOT, "%d sent, %d received, %d lost (%.1f%%), %d duplicates, %d reordered, %d rejected,"
                     + " %d malformed%n", s.sent(), s.received(), s.lost(), s.lossPercent(), s.duplicates(),
                     s.reordered(), s.rejected(), s.malformed());

@@ -9,6 +9,7 @@ import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.node.NodeDataPlane;
 import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.io.PrintWriter;
 import java.net.Inet6Address;
@@ -43,7 +44,7 @@ final class ReflectCommand implements Callable<Integer> {
             description = "Reflector address the test packets must be sent to (default: any local address).")
     String source;
 
-    @Option(names = "--sender", paramLabel = "ADDR", description = "Accept test packets only from this sender address.")
+    @Option(names = "--sender", paramLabel = "ADDR", description = "Accept test packets only from this sender address (IPv6, or IPv4 on the socket data plane).")
     String sender;
 
     @Option(names = "--sender-port", paramLabel = "PORT", defaultValue = "0", description = "Accept test packets only from this UDP port (default: any).")
@@ -97,6 +98,8 @@ final class ReflectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReflectorSessionConfig config = buildConfig();
+        plane.checkIpv4(plane.settings(), config.senderAddress(), "--sender");
+        plane.checkIpv4(plane.settings(), config.reflectorAddress(), "--source");
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -124,9 +127,8 @@ final class ReflectCommand implements Callable<Integer> {
             m.put("session", config.toString());
             out.println(Json.object(m));
         } else {
-            out.printf(Locale.ROOT, "reflecting on [%s]:%d: %s%n",
-                    config.reflectorAddress() == null ? "::" : Ipv6Addresses.format(config.reflectorAddress()),
-                    port, config);
+            out.printf(Locale.ROOT, "reflecting on %s: %s%n", PeerAddresses.withPort(config.reflectorAddress(), port),
+                    config);
         }
         out.flush();
         if (statsIntervalNanos > 0) {
@@ -177,9 +179,21 @@ final class ReflectCommand implements Callable<Integer> {
     private ReflectorSessionConfig buildConfig() {
         try {
             List<Inet6Address> path = Ipv6Addresses.parseSegments(returnSegments, "--return-segments");
-            Inet6Address senderAddr = sender == null ? null : Ipv6Addresses.parseUnicast(sender, "--sender");
+            Inet6Address senderAddr = sender == null ? null : PeerAddresses.parseUnicast(sender, "--sender");
+            Inet6Address reflectorAddr = source == null ? null : PeerAddresses.parseUnicast(source, "--source");
+            if (senderAddr != null && reflectorAddr != null
+                    && PeerAddresses.isIpv4(senderAddr) != PeerAddresses.isIpv4(reflectorAddr)) {
+                throw new IllegalArgumentException("--sender " + sender.trim() + " is "
+                        + PeerAddresses.family(senderAddr) + " but --source " + source.trim() + " is "
+                        + PeerAddresses.family(reflectorAddr) + "; both must be of the same IP version");
+            }
+            if (!path.isEmpty() && ((senderAddr != null && PeerAddresses.isIpv4(senderAddr))
+                    || (reflectorAddr != null && PeerAddresses.isIpv4(reflectorAddr)))) {
+                throw new IllegalArgumentException("--return-segments cannot serve an IPv4 session (--sender or"
+                        + " --source is IPv4): SRv6 segments are IPv6");
+            }
             return new ReflectorSessionConfig(1, ssid == null ? ReflectorSessionConfig.ANY_SSID : ssid,
-                    senderAddr, senderPort, source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"),
+                    senderAddr, senderPort, reflectorAddr,
                     port, path, TimestampFormat.parse(timestamp), stateful, key == null ? null : HexKey.parse(key),
                     acceptShort, new ClassOfServicePolicy(replyDscp == null ? ClassOfServicePolicy.COPY_RECEIVED
                             : replyDscp, !refuseCosDscp, !refuseCosEcn));

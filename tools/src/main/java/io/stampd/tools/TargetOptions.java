@@ -1,6 +1,7 @@
 package io.stampd.tools;
 
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 import picocli.CommandLine.Option;
 
 import java.net.Inet6Address;
@@ -12,13 +13,14 @@ import java.util.List;
  */
 final class TargetOptions {
     @Option(names = "--reflector", paramLabel = "ADDR",
-            description = "Session-Reflector IPv6 address (default: the last segment of --segments).")
+            description = "Session-Reflector IPv6 or IPv4 address (default: the last segment of --segments);"
+                    + " IPv4 on the socket data plane only, without --segments.")
     String reflector;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "862", description = "Reflector UDP port (862 or 1024-65535; default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--source", paramLabel = "ADDR", description = "Source IPv6 address (default: chosen by the kernel).")
+    @Option(names = "--source", paramLabel = "ADDR", description = "Source IPv6 or IPv4 address, of the reflector's IP version (default: chosen by the kernel).")
     String source;
 
     @Option(names = "--segments", paramLabel = "S1,S2,..",
@@ -28,7 +30,7 @@ final class TargetOptions {
     @Option(names = "--ssid", paramLabel = "N", defaultValue = "1", description = "STAMP Session Identifier 0-65535 (default ${DEFAULT-VALUE}).")
     int ssid;
 
-    /** The parsed target. */
+    /** The parsed target; an IPv4 reflector and source are IPv4-mapped ({@link PeerAddresses}). */
     record Target(Inet6Address reflector, List<Inet6Address> path, Inet6Address source) {
     }
 
@@ -41,12 +43,22 @@ final class TargetOptions {
         List<Inet6Address> path = Ipv6Addresses.parseSegments(segments, "--segments");
         Inet6Address refl;
         if (reflector != null) {
-            refl = Ipv6Addresses.parseUnicast(reflector, "--reflector");
+            refl = PeerAddresses.parseUnicast(reflector, "--reflector");
         } else if (!path.isEmpty()) {
             refl = path.getLast();
         } else {
             throw new IllegalArgumentException("--reflector or --segments is required");
         }
-        return new Target(refl, path, source == null ? null : Ipv6Addresses.parseUnicast(source, "--source"));
+        Inet6Address src = source == null ? null : PeerAddresses.parseUnicast(source, "--source");
+        if (src != null && PeerAddresses.isIpv4(src) != PeerAddresses.isIpv4(refl)) {
+            throw new IllegalArgumentException("--source " + source.trim() + " is " + PeerAddresses.family(src)
+                    + " but --reflector " + reflector.trim() + " is " + PeerAddresses.family(refl)
+                    + "; both must be of the same IP version");
+        }
+        if (PeerAddresses.isIpv4(refl) && !path.isEmpty()) {
+            throw new IllegalArgumentException("--reflector " + reflector.trim() + " is IPv4, which cannot take"
+                    + " --segments: SRv6 segments are IPv6");
+        }
+        return new Target(refl, path, src);
     }
 }

@@ -336,6 +336,56 @@ class DataPlanePermutationNetnsTest {
     }
 
     /**
+     * IPv4 (issue 13), where it runs: socket sender and socket reflector over the test bed's IPv4
+     * addresses, the reflector session bound to the sender's IPv4 address, stateful, 10 % loss on
+     * the forward link: every packet is accounted for and the loss is forward loss; an IPv6 probe
+     * to the same reflector matches no session. The af-packet and xdp planes refuse an IPv4
+     * session before they open, at either end.
+     */
+    @Test
+    void ipv4RunsOnTheSocketPlanesAndTheOtherPlanesRefuseIt() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        try (Testbed tb = Testbed.up(0, 10)) {
+            for (String plane : List.of("af-packet", "xdp")) {
+                Testbed.Result refused = tb.exec(Duration.ofSeconds(30), tb.senderNs(), tb.stampd(), "probe",
+                        "--reflector", tb.reflectorAddr4(), "--count", "5", "--data-plane", plane, "--dev",
+                        tb.senderDev());
+                assertEquals(2, refused.exitCode(), plane + " sender: " + refused);
+                assertTrue(refused.stderr().contains("--reflector " + tb.reflectorAddr4() + " is IPv4, which"
+                        + " --data-plane " + plane + " does not support: IPv4 is supported on the socket data plane"
+                        + " only"), refused.stderr());
+                refused = tb.exec(Duration.ofSeconds(30), tb.reflectorNs(), tb.stampd(), "reflect", "--sender",
+                        tb.senderAddr4(), "--data-plane", plane, "--dev", tb.reflectorDev());
+                assertEquals(2, refused.exitCode(), plane + " reflector: " + refused);
+                assertTrue(refused.stderr().contains("IPv4 is supported on the socket data plane only"),
+                        refused.stderr());
+            }
+            Process rp = tb.start(tb.reflectorNs(), tb.stampd(), "reflect", "--json", "--stateful", "--sender",
+                    tb.senderAddr4(), "--source", tb.reflectorAddr4());
+            BufferedReader rout = new BufferedReader(new InputStreamReader(rp.getInputStream(), StandardCharsets.UTF_8));
+            String ready = rout.readLine();
+            assertTrue(ready != null && ready.contains("\"ready\""), "IPv4 reflector did not start: " + ready);
+            Reflector reflector = new Reflector(rp, rout);
+            String summary = StampCli.summaryOf(tb.exec(Duration.ofSeconds(60), tb.senderNs(), tb.stampd(), "probe",
+                    "--json", "--reflector", tb.reflectorAddr4(), "--source", tb.senderAddr4(), "--count", "1000",
+                    "--interval", "1ms", "--timeout", "1s").requireSuccess().stdout());
+            Testbed.Result ipv6 = tb.exec(Duration.ofSeconds(30), tb.senderNs(), tb.stampd(), "probe", "--json",
+                    "--reflector", tb.reflectorAddr(), "--count", "5", "--interval", "5ms", "--timeout", "300ms");
+            String reflectorSummary = StampCli.summaryOf(reflector.stop());
+            assertEquals(1000, StampCli.field(summary, null, "sent"));
+            long lost = StampCli.field(summary, null, "lost");
+            assertEquals(100, lost, 40, "IPv4 round-trip loss of 1000 packets at 10 %: " + summary);
+            assertEquals(1000 - lost, StampCli.field(summary, null, "received"), summary);
+            assertEquals(lost, StampCli.field(summary, null, "forward_lost"), 2, summary);
+            assertEquals(0, StampCli.field(summary, null, "backward_lost"), 2, summary);
+            assertEquals(1000 - lost, StampCli.field(reflectorSummary, null, "reflected"), 2, reflectorSummary);
+            assertEquals(1, ipv6.exitCode(), "an IPv6 probe gets no reply from the IPv4 session: " + ipv6);
+            assertTrue(StampCli.field(reflectorSummary, null, "unmatched") >= 4, "the IPv6 test packets (of 5, less"
+                    + " the line's loss) matched no session: " + reflectorSummary);
+        }
+    }
+
+    /**
      * With --no-accept-short (the strict reflector; TwampLightSenderTest and TwampLightXdpNetnsTest
      * cover the default), datagrams shorter than a base packet get no reply (a reply would be
      * longer) and are counted malformed; a base packet with a malformed TLV gets a reply of its length with M set; and the

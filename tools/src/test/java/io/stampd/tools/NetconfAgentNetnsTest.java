@@ -636,6 +636,61 @@ class NetconfAgentNetnsTest {
         }
     }
 
+    /**
+     * IPv4 sessions over NETCONF (issue 13): a reflector session and a sender session on the test
+     * bed's IPv4 addresses measure the 5 ms line, and the state shows the addresses dotted. Moving
+     * the sender's node to the xdp plane is refused at commit (operation-not-supported, the
+     * session's path), running and the session unchanged.
+     */
+    @Test
+    void ipv4SessionsMeasureTheDelayLineAndTheXdpPlaneRefusesThem() throws Exception {
+        try (Testbed tb = Testbed.up(5000, 0); Pair agents = startAgents(tb)) {
+            NetconfClient rfl = agents.reflector().client();
+            NetconfClient snd = agents.sender().client();
+            rfl.commitOk(config("<stamp-session-reflector><reflector-test-session><session-index>4</session-index>"
+                    + "<sender-ip>" + tb.senderAddr4() + "</sender-ip><reflector-ip>" + tb.reflectorAddr4()
+                    + "</reflector-ip></reflector-test-session></stamp-session-reflector>"));
+            String session = "<stamp-session-sender><sender-test-session><stamp-session-id>4</stamp-session-id>"
+                    + "<interval>20000</interval><sender-ip>" + tb.senderAddr4() + "</sender-ip>"
+                    + "<session-reflector-ip>" + tb.reflectorAddr4() + "</session-reflector-ip>"
+                    + "</sender-test-session></stamp-session-sender>";
+            snd.commitOk(config(session));
+            Thread.sleep(3000);
+
+            Xml state = snd.get();
+            String s = senderState(4);
+            String stats = s + "/s:current-stats";
+            assertEquals("active", state.string(s + "/s:sender-session-state"), state.toString());
+            assertEquals(tb.senderAddr4(), state.string(stats + "/s:sender-ip"));
+            assertEquals(tb.reflectorAddr4(), state.string(stats + "/s:session-reflector-ip"));
+            long sent = state.number(stats + "/s:sent-packets");
+            long received = state.number(stats + "/s:rcv-packets");
+            assertTrue(sent >= 100 && received >= sent - 5, received + " of " + sent + " received");
+            assertEquals(0, state.number(stats + "/s:two-way-loss/s:loss-count"), "no loss on the line");
+            long forward = state.number(stats + "/s:one-way-delay-far-end/s:delay/s:avg");
+            assertTrue(forward >= 5 * MS && forward < 6 * MS, "forward avg over IPv4 " + forward);
+            assertEquals(63, state.number(s + "/s:records/s:record[1]/s:sender-ttl"), "TTL 64, one router");
+            assertFalse(state.toString().contains("ffff"), "no IPv4-mapped address in the state");
+            Xml reflected = rfl.get();
+            assertEquals(tb.senderAddr4(), reflected.string(REFLECTOR_STATE + "[s:session-index=4]/s:sender-ip"));
+
+            String runningBefore = snd.getConfig().toString();
+            NetconfClient.CommitResult refused = snd.commit(config("<data-plane><type>xdp</type><interface>"
+                    + tb.senderDev() + "</interface></data-plane>" + session));
+            assertNotNull(refused.error(), "an IPv4 session on the xdp plane must be refused");
+            System.out.println("refused: " + refused.error());
+            assertEquals("operation-not-supported", refused.error().tag(), refused.error().toString());
+            assertTrue(refused.error().path().contains("stamp-session-id='4'")
+                    && refused.error().path().contains("session-reflector-ip"), refused.error().toString());
+            assertTrue(refused.error().message().contains("sender session 4 (reflector " + tb.reflectorAddr4()
+                    + ") is IPv4, which the xdp data plane does not support: IPv4 is supported on the socket data"
+                    + " plane only"), refused.error().toString());
+            assertEquals(canonical(runningBefore), canonical(snd.getConfig().toString()), "running unchanged");
+            assertEquals("active", snd.get().string(s + "/s:sender-session-state"), "the session runs on");
+            assertEquals(0, tb.xdpProgramOn(tb.senderNs(), tb.senderDev()), "no XDP program was attached");
+        }
+    }
+
     private static int ssid(Pcap.Datagram d) {
         return ((d.payload()[14] & 0xFF) << 8) | (d.payload()[15] & 0xFF);
     }

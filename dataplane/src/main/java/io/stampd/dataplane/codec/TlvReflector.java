@@ -181,21 +181,32 @@ public final class TlvReflector {
         return DONE;
     }
 
+    /**
+     * One Location sub-TLV, filled with the addresses of the packet's own IP version: an IPv4
+     * packet (its addresses IPv4-mapped, from a dual-stack socket) fills the IPv4 forms and
+     * answers U to the IPv6 ones, an IPv6 packet the other way round.
+     */
     private static int locationSubTlv(MemorySegment p, int sub, int type, int length, ReflectContext ctx) {
+        boolean ipv4 = ctx.sourceAddress != null && ctx.sourceAddress.byteSize() >= Ipv6Octets.LENGTH
+                && Ipv6Octets.isIpv4Mapped(ctx.sourceAddress, 0);
         return switch (type) {
             case LocationTlv.SUB_DESTINATION_IPV6 -> length != LocationTlv.IPV6_LENGTH ? MALFORMED
-                    : copyAddress(ctx.destinationAddress, p, sub);
+                    : ipv4 ? UNRECOGNIZED : copyAddress(ctx.destinationAddress, p, sub);
             case LocationTlv.SUB_SOURCE_IPV6 -> length != LocationTlv.IPV6_LENGTH ? MALFORMED
-                    : copyAddress(ctx.sourceAddress, p, sub);
-            // "IP Address" of either family: this node receives IPv6 only, so only 16 octets fit.
+                    : ipv4 ? UNRECOGNIZED : copyAddress(ctx.sourceAddress, p, sub);
+            // "IP Address" of either family: filled when its length is the packet's family's.
             case LocationTlv.SUB_DESTINATION_IP -> length == LocationTlv.IPV6_LENGTH
-                    ? copyAddress(ctx.destinationAddress, p, sub)
-                    : length == LocationTlv.IPV4_LENGTH ? UNRECOGNIZED : MALFORMED;
+                    ? (ipv4 ? UNRECOGNIZED : copyAddress(ctx.destinationAddress, p, sub))
+                    : length == LocationTlv.IPV4_LENGTH ? (ipv4 ? copyIpv4(ctx.destinationAddress, p, sub)
+                    : UNRECOGNIZED) : MALFORMED;
             case LocationTlv.SUB_SOURCE_IP -> length == LocationTlv.IPV6_LENGTH
-                    ? copyAddress(ctx.sourceAddress, p, sub)
-                    : length == LocationTlv.IPV4_LENGTH ? UNRECOGNIZED : MALFORMED;
-            case LocationTlv.SUB_DESTINATION_IPV4, LocationTlv.SUB_SOURCE_IPV4 ->
-                    length != LocationTlv.IPV4_LENGTH ? MALFORMED : UNRECOGNIZED;
+                    ? (ipv4 ? UNRECOGNIZED : copyAddress(ctx.sourceAddress, p, sub))
+                    : length == LocationTlv.IPV4_LENGTH ? (ipv4 ? copyIpv4(ctx.sourceAddress, p, sub)
+                    : UNRECOGNIZED) : MALFORMED;
+            case LocationTlv.SUB_DESTINATION_IPV4 -> length != LocationTlv.IPV4_LENGTH ? MALFORMED
+                    : ipv4 ? copyIpv4(ctx.destinationAddress, p, sub) : UNRECOGNIZED;
+            case LocationTlv.SUB_SOURCE_IPV4 -> length != LocationTlv.IPV4_LENGTH ? MALFORMED
+                    : ipv4 ? copyIpv4(ctx.sourceAddress, p, sub) : UNRECOGNIZED;
             // MAC/EUI sub-TLVs: a UDP reflector does not see the link layer; anything else is unknown.
             default -> UNRECOGNIZED;
         };
@@ -206,6 +217,16 @@ public final class TlvReflector {
             return UNRECOGNIZED;
         }
         MemorySegment.copy(address, 0, p, Tlv.valueOffset(sub), Ipv6Octets.LENGTH);
+        return DONE;
+    }
+
+    /** The IPv4 address of an IPv4-mapped one: its last four octets. */
+    private static int copyIpv4(MemorySegment mapped, MemorySegment p, int sub) {
+        if (mapped == null || mapped.byteSize() < Ipv6Octets.LENGTH) {
+            return UNRECOGNIZED;
+        }
+        MemorySegment.copy(mapped, Ipv6Octets.LENGTH - LocationTlv.IPV4_LENGTH, p, Tlv.valueOffset(sub),
+                LocationTlv.IPV4_LENGTH);
         return DONE;
     }
 

@@ -9,6 +9,7 @@ import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.afpacket.AfPacketPlane;
 import io.stampd.dataplane.core.SessionObserver;
+import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -80,6 +81,7 @@ public final class NodeDataPlane implements DataPlane {
     public void check(PlaneSettings p, Collection<SenderSessionConfig> senders,
                       Collection<ReflectorSessionConfig> reflectors) {
         checkOpen();
+        checkIpv4(p, senders, reflectors);
         switch (p.kind()) {
             case SOCKET -> {
             }
@@ -187,9 +189,30 @@ public final class NodeDataPlane implements DataPlane {
         });
     }
 
+    /**
+     * Refuses IPv4 sessions on a plane whose programs parse IPv6 only: those to be started, and the
+     * running ones that keep running (not replaced by a session of the same id among them).
+     */
+    private void checkIpv4(PlaneSettings p, Collection<SenderSessionConfig> senders,
+                           Collection<ReflectorSessionConfig> reflectors) {
+        if (p.kind() == PlaneSettings.Kind.SOCKET) {
+            return;
+        }
+        PeerAddresses.checkPlane(p.kind(), senders, reflectors);
+        java.util.Set<Long> replacedSenders = new java.util.HashSet<>();
+        senders.forEach(c -> replacedSenders.add(c.id()));
+        java.util.Set<Long> replacedReflectors = new java.util.HashSet<>();
+        reflectors.forEach(c -> replacedReflectors.add(c.id()));
+        PeerAddresses.checkPlane(p.kind(),
+                socket.runningSenders().stream().filter(c -> !replacedSenders.contains(c.id())).toList(),
+                socket.node().reflectors.all().stream().map(r -> r.config)
+                        .filter(c -> !replacedReflectors.contains(c.id())).toList());
+    }
+
     @Override
     public SenderHandle startSender(SenderSessionConfig config, SenderListener listener) {
         checkOpen();
+        PeerAddresses.checkPlane(plane.kind(), java.util.List.of(config), java.util.List.of());
         return socket.startSender(config, listener);
     }
 
@@ -197,6 +220,7 @@ public final class NodeDataPlane implements DataPlane {
     public ReflectorHandle startReflector(ReflectorSessionConfig config) {
         checkOpen();
         PlaneSettings p = plane;
+        PeerAddresses.checkPlane(p.kind(), java.util.List.of(), java.util.List.of(config));
         if (p.kind() == PlaneSettings.Kind.XDP && !socket.loop.call(() -> XdpPlane.forwards(p.device()))) {
             throw XdpPlane.notForwarding(p.device());
         }

@@ -78,12 +78,18 @@ public final class Ipv6Addresses {
         }
     }
 
-    /** RFC 5952 text form (lower case, longest run of zero groups compressed, no scope). */
+    /**
+     * RFC 5952 text form (lower case, longest run of zero groups compressed, no scope); an IPv4
+     * peer (IPv4-mapped, {@link PeerAddresses}) in dotted form, as the operator gave it.
+     */
     public static String format(Inet6Address a) {
         if (a == null) {
             return "::";
         }
         byte[] b = a.getAddress();
+        if (PeerAddresses.isIpv4(a)) {
+            return (b[12] & 0xFF) + "." + (b[13] & 0xFF) + "." + (b[14] & 0xFF) + "." + (b[15] & 0xFF);
+        }
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
             g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);

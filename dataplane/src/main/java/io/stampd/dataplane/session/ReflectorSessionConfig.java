@@ -60,6 +60,8 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
         Ports.checkReflectorPort(reflectorPort, "reflector port");
         returnSegments = List.copyOf(returnSegments == null ? List.of() : returnSegments);
         Ipv6Addresses.checkSegments(returnSegments, "return segment list");
+        PeerAddresses.checkFamilies("reflector session " + id, senderAddress, reflectorAddress, returnSegments,
+                "return segment list");
         if (!returnSegments.isEmpty() && senderAddress != null && !returnSegments.getLast().equals(senderAddress)) {
             throw new IllegalArgumentException("return segment list must end at the sender "
                     + Ipv6Addresses.format(senderAddress) + ", but its last segment is "
@@ -75,7 +77,7 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
         if (classOfService == null) {
             classOfService = ClassOfServicePolicy.DEFAULT;
         }
-        if (reflectorAddress != null && reflectorAddress.isMulticastAddress()) {
+        if (reflectorAddress != null && PeerAddresses.isMulticast(reflectorAddress)) {
             throw new IllegalArgumentException("reflector address " + Ipv6Addresses.format(reflectorAddress)
                     + " is a multicast address");
         }

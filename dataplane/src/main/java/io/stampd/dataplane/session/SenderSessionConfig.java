@@ -63,12 +63,14 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
         if (reflectorAddress == null) {
             throw new IllegalArgumentException("reflector address is missing");
         }
-        if (reflectorAddress.isAnyLocalAddress() || reflectorAddress.isMulticastAddress()) {
+        if (PeerAddresses.isUnspecified(reflectorAddress) || PeerAddresses.isMulticast(reflectorAddress)) {
             throw new IllegalArgumentException("reflector address " + Ipv6Addresses.format(reflectorAddress)
                     + " is not a unicast address");
         }
         forwardSegments = List.copyOf(forwardSegments == null ? List.of() : forwardSegments);
         Ipv6Addresses.checkSegments(forwardSegments, "forward segment list");
+        PeerAddresses.checkFamilies("sender session " + id, senderAddress, reflectorAddress, forwardSegments,
+                "forward segment list");
         if (!forwardSegments.isEmpty() && !forwardSegments.getLast().equals(reflectorAddress)) {
             throw new IllegalArgumentException("forward segment list must end at the reflector "
                     + Ipv6Addresses.format(reflectorAddress) + ", but its last segment is "
@@ -186,8 +188,8 @@ public record SenderSessionConfig(long id, int ssid, Inet6Address senderAddress,
 
     @Override
     public String toString() {
-        return "sender session " + id + " (ssid " + ssid + ") to [" + Ipv6Addresses.format(reflectorAddress) + "]:"
-                + reflectorPort + (forwardSegments.isEmpty() ? "" : " via " + forwardSegments.stream()
+        return "sender session " + id + " (ssid " + ssid + ") to "
+                + PeerAddresses.withPort(reflectorAddress, reflectorPort) + (forwardSegments.isEmpty() ? "" : " via " + forwardSegments.stream()
                 .map(Ipv6Addresses::format).toList()) + " every " + intervalNanos / 1000 + " us"
                 + (hmacKey != null ? ", authenticated" : "") + (followUpTelemetry ? ", follow-up telemetry" : "")
                 + (ecn != 0 ? ", ECN " + Ecn.name(ecn) : "") + (classOfService != null ? ", " + classOfService : "")

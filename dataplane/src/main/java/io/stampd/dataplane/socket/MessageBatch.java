@@ -1,12 +1,14 @@
 package io.stampd.dataplane.socket;
 
 import io.stampd.sys.Libc;
+import io.stampd.dataplane.codec.Ipv6Octets;
 import io.stampd.dataplane.core.Datagrams;
 import io.stampd.sys.ControlMessageCursor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -182,6 +184,10 @@ final class MessageBatch implements AutoCloseable, Datagrams {
             long data = cmsgs.data();
             if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPNS, 16)) {
                 rxTimeNanos[i] = recvControl.get(JAVA_LONG, data) * 1_000_000_000L + recvControl.get(JAVA_LONG, data + Libc.TV_NSEC);
+            } else if (cmsgs.is(Libc.IPPROTO_IP, Libc.IP_TTL, 4)) {
+                hopLimit[i] = recvControl.get(JAVA_INT, data); // an IPv4 datagram's TTL
+            } else if (cmsgs.is(Libc.IPPROTO_IP, Libc.IP_TOS, 1)) {
+                trafficClass[i] = Byte.toUnsignedInt(recvControl.get(JAVA_BYTE, data)); // its TOS octet
             } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_HOPLIMIT, 4)) {
                 hopLimit[i] = recvControl.get(JAVA_INT, data);
             } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, 4)) {
@@ -222,7 +228,10 @@ final class MessageBatch implements AutoCloseable, Datagrams {
             used += (Libc.CMSG_HDR + Libc.IN6_PKTINFO_SIZE + 7) & ~7;
         }
         if (tclass >= 0) {
-            used = Libc.putCmsgInt(sendControl, c + used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, tclass) - c;
+            // An IPv4 reply (IPv4-mapped peer) takes its TOS from IP_TOS; the kernel ignores IPV6_TCLASS there.
+            boolean ipv4 = Ipv6Octets.isIpv4Mapped(name(i), Libc.SIN6_ADDR);
+            used = Libc.putCmsgInt(sendControl, c + used, ipv4 ? Libc.IPPROTO_IP : Libc.IPPROTO_IPV6,
+                    ipv4 ? Libc.IP_TOS : Libc.IPV6_TCLASS, tclass) - c;
         }
         if (stamp) {
             used = Libc.putCmsgInt(sendControl, c + used, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING,

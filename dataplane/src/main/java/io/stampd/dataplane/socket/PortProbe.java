@@ -1,6 +1,7 @@
 package io.stampd.dataplane.socket;
 
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,7 +32,7 @@ final class PortProbe {
             ch.bind(new InetSocketAddress(bindTo, port));
             return Optional.empty();
         } catch (IOException e) {
-            String where = "UDP [" + (address == null ? "::" : Ipv6Addresses.format(address)) + "]:" + port;
+            String where = "UDP " + PeerAddresses.withPort(address, port);
             String m = String.valueOf(e.getMessage());
             if (m.contains("in use")) {
                 return Optional.of(new Refusal(Problem.IN_USE, where + " is already in use"));

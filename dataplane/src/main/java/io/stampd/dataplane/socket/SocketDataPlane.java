@@ -355,6 +355,11 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
         return null;
     }
 
+    /** The configurations of the running sender sessions. Any thread. */
+    public List<SenderSessionConfig> runningSenders() {
+        return loop.call(() -> senders.stream().map(s -> s.config).toList());
+    }
+
     /** How many sender sockets are open (tests of the sharing). Any thread. */
     int senderSockets() {
         return loop.call(() -> senderEndpoints().size());

@@ -2,6 +2,7 @@ package io.stampd.dataplane.socket;
 
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.TestPacketPort;
+import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.sys.Libc;
 import io.stampd.sys.Sockaddr;
 import java.lang.foreign.Arena;
@@ -18,6 +19,8 @@ final class SocketTestPort implements TestPacketPort {
     final RoutingHeader route;
     final SessionSender session;
     final MemorySegment destination;
+    /** An IPv4 reflector (IPv4-mapped): the traffic class (DSCP and ECN) goes in IP_TOS instead of IPV6_TCLASS. */
+    final boolean ipv4;
     private final TestPacketBatch batch;
 
     SocketTestPort(TestPacketBatch batch, SenderEndpoint endpoint, SessionSender session) {
@@ -25,6 +28,7 @@ final class SocketTestPort implements TestPacketPort {
         this.endpoint = endpoint;
         this.session = session;
         this.route = endpoint.route(session.config.forwardSegments());
+        this.ipv4 = PeerAddresses.isIpv4(session.config.reflectorAddress());
         this.destination = Arena.ofAuto().allocate(Libc.SOCKADDR_IN6_SIZE, 8);
         Sockaddr.write(destination, session.config.reflectorAddress(), session.config.reflectorPort());
     }

@@ -75,7 +75,8 @@ final class TestPacketBatch implements AutoCloseable {
         iov[i].set(JAVA_LONG, 8, length);
         long used = 0;
         if (trafficClass > 0) {
-            used = Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, trafficClass);
+            used = p.ipv4 ? Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IP, Libc.IP_TOS, trafficClass)
+                    : Libc.putCmsgInt(control[i], used, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, trafficClass);
         }
         if (keyed) {
             used = Libc.putCmsgInt(control[i], used, Libc.SOL_SOCKET, Libc.SCM_TS_OPT_ID, key);

@@ -199,7 +199,8 @@ public final class TransmitTimestamps implements AutoCloseable {
             if (cmsgs.is(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPING, 16)) {
                 // struct scm_timestamping: ts[0] is the software timestamp
                 nanos = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + Libc.TV_NSEC);
-            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_RECVERR, 16) || cmsgs.is(SOL_PACKET, PACKET_TX_TIMESTAMP, 16)) {
+            } else if (cmsgs.is(Libc.IPPROTO_IPV6, Libc.IPV6_RECVERR, 16)
+                    || cmsgs.is(Libc.IPPROTO_IP, Libc.IP_RECVERR, 16) || cmsgs.is(SOL_PACKET, PACKET_TX_TIMESTAMP, 16)) {
                 // struct sock_extended_err: errno, origin, type, code, pad, info, data (the key)
                 int errno = control.get(JAVA_INT, data);
                 int origin = control.get(JAVA_BYTE, data + Libc.EE_ORIGIN);

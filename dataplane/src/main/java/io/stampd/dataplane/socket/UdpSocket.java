@@ -4,6 +4,7 @@ import io.stampd.sys.Libc;
 import io.stampd.sys.Sockaddr;
 import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.PeerAddresses;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +13,7 @@ import java.net.Inet6Address;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * A non-blocking IPv6 UDP socket with what STAMP needs switched on: kernel receive timestamps
+ * A non-blocking dual-stack UDP socket (IPv6, and IPv4 through IPv4-mapped addresses) with what STAMP needs switched on: kernel receive timestamps
  * (SO_TIMESTAMPNS, for T2 and T4), the received hop limit (for the Session-Sender TTL), the
  * destination address (to answer from it) and the traffic class. The SRv6 routing header is a
  * sticky option (Linux rejects type 4 in ancillary data), so the socket remembers which
@@ -42,11 +43,16 @@ final class UdpSocket implements AutoCloseable {
                     owner + ": cannot create a UDP socket: " + Libc.strerror(-fd));
         }
         try (Arena a = Arena.ofConfined()) {
-            option(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1, owner, "IPV6_V6ONLY");
+            // Dual stack: IPv4 peers are IPv4-mapped addresses (PeerAddresses) on the same socket.
+            option(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 0, owner, "IPV6_V6ONLY");
             option(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1, owner, "SO_TIMESTAMPNS");
             option(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVHOPLIMIT, 1, owner, "IPV6_RECVHOPLIMIT");
             option(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1, owner, "IPV6_RECVPKTINFO");
             option(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVTCLASS, 1, owner, "IPV6_RECVTCLASS");
+            // The same for IPv4 datagrams: their TTL and TOS come as IP_TTL and IP_TOS (IPV6_PKTINFO
+            // gives their destination as an IPv4-mapped address).
+            option(fd, Libc.IPPROTO_IP, Libc.IP_RECVTTL, 1, owner, "IP_RECVTTL");
+            option(fd, Libc.IPPROTO_IP, Libc.IP_RECVTOS, 1, owner, "IP_RECVTOS");
             if (receiveBuffer > 0) {
                 // SO_RCVBUFFORCE passes rmem_max as root; fall back to the capped option otherwise.
                 if (Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBuffer) < 0) {
@@ -57,7 +63,7 @@ final class UdpSocket implements AutoCloseable {
             Sockaddr.write(sa, address, port);
             int r = Libc.bind(fd, sa, Libc.SOCKADDR_IN6_SIZE);
             if (r < 0) {
-                String where = "[" + Ipv6Addresses.format(address) + "]:" + port;
+                String where = PeerAddresses.withPort(address, port);
                 DataPlaneException.Reason reason = r == -Libc.EADDRINUSE ? DataPlaneException.Reason.PORT_IN_USE
                         : r == -99 ? DataPlaneException.Reason.ADDRESS_NOT_AVAILABLE
                         : DataPlaneException.Reason.RESOURCE;

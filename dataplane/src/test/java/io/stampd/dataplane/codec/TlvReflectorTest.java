@@ -109,6 +109,23 @@ class TlvReflectorTest {
                         + "| 00 07 00 10 |" + SRC + "| 80 c8 00 02 | 12 34");
     }
 
+    /**
+     * An IPv4 packet (its addresses IPv4-mapped, as a dual-stack socket gives them: 192.0.2.1 to
+     * 192.0.2.2): the IPv4 sub-TLVs and the generic 4-octet ones are filled, the IPv6 and generic
+     * 16-octet ones get U.
+     */
+    @Test
+    void locationOfAnIpv4PacketFillsTheIpv4SubTlvs() {
+        ctx.sourceAddress = MemorySegment.ofArray(Octets.hex("00000000 00000000 0000ffff c0000201"));
+        ctx.destinationAddress = MemorySegment.ofArray(Octets.hex("00000000 00000000 0000ffff c0000202"));
+        // Destination IPv4 (5), Source IPv4 (8), generic Destination IP (4) with 4 octets, Source IPv6 (9),
+        // generic Source IP (7) with 16 octets
+        assertReply("80 02 00 44 | 00 00 00 00 | 80 05 00 04 | 00 00 00 00 | 80 08 00 04 | 00 00 00 00"
+                        + "| 80 04 00 04 | 00 00 00 00 | 80 09 00 10 |" + ZERO16 + "| 80 07 00 10 |" + ZERO16,
+                "00 02 00 44 | 03 5e c3 50 | 00 05 00 04 | c0 00 02 02 | 00 08 00 04 | c0 00 02 01"
+                        + "| 00 04 00 04 | c0 00 02 02 | 80 09 00 10 |" + ZERO16 + "| 80 07 00 10 |" + ZERO16);
+    }
+
     @Test
     void locationWithoutKnownAddressesAnswersU() {
         ctx.sourceAddress = null;

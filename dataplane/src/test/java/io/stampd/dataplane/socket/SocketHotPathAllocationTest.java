@@ -5,6 +5,8 @@ import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
@@ -32,11 +34,14 @@ class SocketHotPathAllocationTest {
         return mx.getThreadAllocatedBytes(t.threadId());
     }
 
-    @Test
-    void reflectingAllocatesNothingPerPacket() throws Exception {
+    /** Over IPv6 and over IPv4 (an IPv4-mapped peer on the dual-stack socket, TTL and TOS from IP_TTL/IP_TOS). */
+    @ParameterizedTest
+    @ValueSource(strings = {"::1", "127.0.0.1"})
+    void reflectingAllocatesNothingPerPacket(String loopback) throws Exception {
         int port = ThreadLocalRandom.current().nextInt(20000, 60000);
+        java.net.InetAddress peer = java.net.InetAddress.ofLiteral(loopback);
         try (SocketDataPlane dp = new SocketDataPlane(32, 0);
-             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+             DatagramSocket raw = new DatagramSocket(new InetSocketAddress(peer, 0))) {
             dp.startReflector(new ReflectorSessionConfig(1, ReflectorSessionConfig.ANY_SSID, null, 0, null, port,
                     List.of(), TimestampFormat.NTP, true, null));
             raw.setSoTimeout(2000);
@@ -47,7 +52,7 @@ class SocketHotPathAllocationTest {
             req[52] = (byte) 0x80;
             req[53] = 3;
             req[55] = 12;
-            DatagramPacket out = new DatagramPacket(req, req.length, new InetSocketAddress(LOOPBACK, port));
+            DatagramPacket out = new DatagramPacket(req, req.length, new InetSocketAddress(peer, port));
             DatagramPacket in = new DatagramPacket(new byte[256], 256);
             for (int i = 0; i < 20_000; i++) { // warm-up: JIT and lazy class initialisation
                 raw.send(out);
@@ -93,16 +98,18 @@ class SocketHotPathAllocationTest {
      * packet. The statistics fed by it are checked on their own in SenderStatisticsTest: their
      * histograms allocate only when a delay beyond their current range first appears.
      */
-    @Test
-    void sendingAndCollectingAllocateNothingPerPacket() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"::1", "127.0.0.1"})
+    void sendingAndCollectingAllocateNothingPerPacket(String loopback) throws Exception {
         int port = ThreadLocalRandom.current().nextInt(20000, 60000);
         try (SocketDataPlane reflector = new SocketDataPlane(32, 0);
              SocketDataPlane sender = new SocketDataPlane(32, 0)) {
             reflector.startReflector(new ReflectorSessionConfig(1, 9, null, 0, null, port, List.of(),
                     TimestampFormat.NTP, false, null));
             // 2 sessions at 1 ms for ~3 s: the second half is measured.
-            SenderSessionConfig c = SenderSessionConfig.builder().reflectorAddress(LOOPBACK).reflectorPort(port)
-                    .ssid(9).intervalNanos(1_000_000).packetCount(3000).build();
+            SenderSessionConfig c = SenderSessionConfig.builder()
+                    .reflectorAddress(io.stampd.dataplane.session.PeerAddresses.parse(loopback, "test"))
+                    .reflectorPort(port).ssid(9).intervalNanos(1_000_000).packetCount(3000).build();
             CountingListener st = new CountingListener();
             sender.startSender(c, st);
             while (st.replies < 1500) {

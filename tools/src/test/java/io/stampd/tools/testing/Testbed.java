@@ -56,7 +56,8 @@ public final class Testbed implements AutoCloseable {
         }
         Map<String, String> values = parse(result.stdout());
         for (String key : List.of("TESTBED_ID", "SENDER_NS", "TRANSIT_NS", "REFLECTOR_NS", "SENDER_ADDR",
-                "REFLECTOR_ADDR", "TRANSIT_SID", "FORWARD_SEGMENTS", "RETURN_SEGMENTS", "DELAY_NS", "DELAY_DEV")) {
+                "REFLECTOR_ADDR", "SENDER_ADDR4", "REFLECTOR_ADDR4", "TRANSIT_SID", "FORWARD_SEGMENTS", "RETURN_SEGMENTS",
+                "DELAY_NS", "DELAY_DEV")) {
             if (!values.containsKey(key)) {
                 Testbed partial = new Testbed(root, values);
                 partial.downQuietly();
@@ -108,6 +109,16 @@ public final class Testbed implements AutoCloseable {
 
     public String reflectorAddr() {
         return get("REFLECTOR_ADDR");
+    }
+
+    /** The sender's IPv4 address (10.12.0.1): the links carry IPv4 too. */
+    public String senderAddr4() {
+        return get("SENDER_ADDR4");
+    }
+
+    /** The reflector's IPv4 address (10.23.0.3). */
+    public String reflectorAddr4() {
+        return get("REFLECTOR_ADDR4");
     }
 
     public String transitSid() {
