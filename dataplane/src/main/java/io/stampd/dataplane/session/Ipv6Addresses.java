@@ -18,18 +18,21 @@ public final class Ipv6Addresses {
      * error message, e.g. "--reflector".
      */
     public static Inet6Address parse(String text, String what) {
-        String t = text == null ? "" : text.trim();
-        InetAddress a;
-        try {
-            a = InetAddress.ofLiteral(t); // a literal only: never a DNS lookup
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not an IPv6 address");
-        }
+        InetAddress a = literal(text, what, "an IPv6 address");
         if (a instanceof Inet4Address) {
             throw new IllegalArgumentException(what + ": '" + text + "' is an IPv4(-mapped) address; "
                     + "STAMP over SRv6 needs IPv6");
         }
         return (Inet6Address) a;
+    }
+
+    /** An IP literal (never a DNS lookup); the error names the field and what was {@code expected}. */
+    static InetAddress literal(String text, String what, String expected) {
+        try {
+            return InetAddress.ofLiteral(text == null ? "" : text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not " + expected);
+        }
     }
 
     /** A unicast address usable as a STAMP endpoint or a segment. */

@@ -23,13 +23,7 @@ public final class PeerAddresses {
 
     /** Parses an IPv6 or IPv4 literal (no name resolution); {@code what} names the field for the error. */
     public static Inet6Address parse(String text, String what) {
-        String t = text == null ? "" : text.trim();
-        InetAddress a;
-        try {
-            a = InetAddress.ofLiteral(t); // a literal only: never a DNS lookup
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not an IPv6 or IPv4 address");
-        }
+        InetAddress a = Ipv6Addresses.literal(text, what, "an IPv6 or IPv4 address");
         return a instanceof Inet4Address v4 ? mapped(v4) : (Inet6Address) a;
     }
 

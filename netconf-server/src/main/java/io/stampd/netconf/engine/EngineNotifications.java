@@ -5,9 +5,7 @@ import static io.stampd.netconf.engine.StateTree.leaf;
 
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.opendaylight.yangtools.yang.common.Decimal64;
 import org.opendaylight.yangtools.yang.common.Uint32;
 import org.opendaylight.yangtools.yang.common.Uint64;
@@ -52,24 +50,13 @@ final class EngineNotifications implements SessionEvents {
      */
     @Override
     public void stateChanged(List<StateChange> changes) {
-        boolean oneByOne = changes.size() <= LOGGED_ONE_BY_ONE;
-        Map<String, long[]> counts = new LinkedHashMap<>();
+        ChangeLog log = new ChangeLog(LOG, changes.size(), LOGGED_ONE_BY_ONE);
         for (StateChange c : changes) {
-            if (oneByOne || c.next() == SessionState.FAILED) {
-                LOG.info("{}", describe(c));
-            } else {
-                LOG.debug("{}", describe(c));
-                String kind = c.role().yangName + " sessions: " + (c.previous() == null ? "(new)"
-                        : c.previous().yangName) + " -> " + c.next().yangName;
-                long[] n = counts.computeIfAbsent(kind, k -> new long[] {0, c.sessionId(), c.sessionId()});
-                n[0]++;
-                n[1] = Math.min(n[1], c.sessionId());
-                n[2] = Math.max(n[2], c.sessionId());
-            }
+            log.change(c.sessionId(), describe(c), c.role().yangName + " sessions: " + (c.previous() == null ? "(new)"
+                    : c.previous().yangName) + " -> " + c.next().yangName, c.next() == SessionState.FAILED);
             publish(notification(c));
         }
-        counts.forEach((kind, n) -> LOG.info("{} {} (ids {}..{}; each at DEBUG and as a notification)", n[0], kind,
-                n[1], n[2]));
+        log.summarise();
     }
 
     private static String describe(StateChange c) {
@@ -112,25 +99,14 @@ final class EngineNotifications implements SessionEvents {
     /** As {@link #stateChanged(List)}: one log line each up to {@link #LOGGED_ONE_BY_ONE}, else one per kind. */
     @Override
     public void livenessChanged(List<LivenessChange> changes) {
-        boolean oneByOne = changes.size() <= LOGGED_ONE_BY_ONE;
-        Map<String, long[]> counts = new LinkedHashMap<>();
+        ChangeLog log = new ChangeLog(LOG, changes.size(), LOGGED_ONE_BY_ONE);
         for (LivenessChange c : changes) {
-            String line = "sender session " + c.sessionId() + ": liveness " + c.previous().yangName + " -> "
-                    + c.now().state().yangName + " (" + c.reason() + ")";
-            if (oneByOne) {
-                LOG.info("{}", line);
-            } else {
-                LOG.debug("{}", line);
-                String kind = "sender sessions: liveness " + c.previous().yangName + " -> " + c.now().state().yangName;
-                long[] n = counts.computeIfAbsent(kind, k -> new long[] {0, c.sessionId(), c.sessionId()});
-                n[0]++;
-                n[1] = Math.min(n[1], c.sessionId());
-                n[2] = Math.max(n[2], c.sessionId());
-            }
+            log.change(c.sessionId(), "sender session " + c.sessionId() + ": liveness " + c.previous().yangName
+                    + " -> " + c.now().state().yangName + " (" + c.reason() + ")", "sender sessions: liveness "
+                    + c.previous().yangName + " -> " + c.now().state().yangName, false);
             publish(liveness(c));
         }
-        counts.forEach((kind, n) -> LOG.info("{} {} (ids {}..{}; each at DEBUG and as a notification)", n[0], kind,
-                n[1], n[2]));
+        log.summarise();
     }
 
     private static ContainerNode liveness(LivenessChange c) {

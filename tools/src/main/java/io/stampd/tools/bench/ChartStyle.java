@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Look shared by all benchmark figures: size, fonts, colours per data plane, whiskers, log axes. */
-final class ChartStyle {
+public final class ChartStyle {
     static final int WIDTH = 1100;
     static final int HEIGHT = 650;
     static final Color BASELINE_COLOR = new Color(0x8c8c8c);
@@ -64,7 +64,8 @@ final class ChartStyle {
         return chart;
     }
 
-    private static void applyCommon(AxesChartStyler styler) {
+    /** The house style of every chart: white, sans-serif, legend outside on the right, light grid. */
+    public static void applyCommon(AxesChartStyler styler) {
         styler.setChartBackgroundColor(Color.WHITE)
                 .setPlotBackgroundColor(Color.WHITE)
                 .setPlotBorderColor(Color.DARK_GRAY)

@@ -1,15 +1,14 @@
 package io.stampd.tools.plot;
 
+import io.stampd.tools.bench.ChartStyle;
 import io.stampd.tools.watch.DelayPoint;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -45,19 +44,7 @@ public final class DelayPlot {
         chart.setXAxisTitle("time since the first test packet (s); whiskers: min-max per " + seconds(intervalNanos));
         chart.setYAxisTitle("delay (ms)");
         XYStyler s = chart.getStyler();
-        s.setChartBackgroundColor(Color.WHITE)
-                .setPlotBackgroundColor(Color.WHITE)
-                .setPlotBorderColor(Color.DARK_GRAY)
-                .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16))
-                .setChartTitleBoxVisible(false)
-                .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12))
-                .setLegendPosition(Styler.LegendPosition.OutsideE)
-                .setLegendBorderColor(Color.LIGHT_GRAY)
-                .setChartPadding(12)
-                .setAntiAlias(true);
-        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setPlotGridLinesColor(new Color(0xdddddd));
+        ChartStyle.applyCommon(s); // the benchmark plots' style
         s.setErrorBarsColorSeriesColor(true);
         s.setMarkerSize(7);
         s.setYAxisDecimalPattern("#,##0.###");
