@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@link SouthboundSettings} from the {@code grpc.*} keys of a properties file: one method
@@ -27,6 +28,9 @@ import java.util.Set;
  */
 final class SouthboundProperties {
     private final Properties properties;
+    /** A crypt(3) hash: $id$[rounds=N$]salt$hash (not the "($6$...)" of a hint). */
+    private static final Pattern CRYPT_HASH = Pattern.compile(
+            "\\$[0-9a-z]{1,3}\\$(?:rounds=[0-9]+\\$)?[./0-9A-Za-z]{0,16}\\$[./0-9A-Za-z]{8,}");
     private final Path baseDir;
 
     SouthboundProperties(Properties properties, Path baseDir) {
@@ -167,6 +171,15 @@ final class SouthboundProperties {
     }
 
     private static IllegalArgumentException bad(String key, String value, String why) {
-        return new IllegalArgumentException(key + " = '" + value + "': " + why);
+        return new IllegalArgumentException(key + " = '" + redacted(value) + "': " + why);
+    }
+
+    /**
+     * The value as an error may quote it: a password hash in it (one that a line continuation
+     * pulled into this key's value, say) shows as such, never itself (AgentConfig.ConfigException
+     * does the same).
+     */
+    private static String redacted(String value) {
+        return CRYPT_HASH.matcher(value).replaceAll("<a password hash>");
     }
 }

@@ -53,11 +53,19 @@ public record AgentConfig(Path file, InetAddress listenAddress, int port, Path h
             + "|\\$6\\$(rounds=\\d+\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{86}");
 
     /** Says how to fix a configuration file; the agent prints it and exits. */
+    /**
+     * A configuration file the agent cannot use. Its message may quote values; a password hash in
+     * one (pulled into another key's value by a line continuation, say) shows as such, never
+     * itself: the message goes to the console and the journal.
+     */
     public static final class ConfigException extends Exception {
         private static final long serialVersionUID = 1L;
+        /** A crypt(3) hash: $id$[rounds=N$]salt$hash (not the "($6$...)" of a hint). */
+        private static final Pattern ANY_CRYPT_HASH = Pattern.compile(
+                "\\$[0-9a-z]{1,3}\\$(?:rounds=[0-9]+\\$)?[./0-9A-Za-z]{0,16}\\$[./0-9A-Za-z]{8,}");
 
         public ConfigException(String message) {
-            super(message);
+            super(ANY_CRYPT_HASH.matcher(message).replaceAll("<a password hash>"));
         }
     }
 

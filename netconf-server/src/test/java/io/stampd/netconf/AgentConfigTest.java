@@ -1,9 +1,11 @@
 package io.stampd.netconf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.commons.codec.digest.Crypt;
@@ -45,6 +47,26 @@ class AgentConfigTest {
         assertTrue(e.getMessage().contains("netconf.port: '70000'"), e.getMessage());
         assertTrue(e.getMessage().contains("netconf.listen-address: 'localhost'"), e.getMessage());
         assertTrue(e.getMessage().contains("netconf.prot: unknown setting"), e.getMessage());
+    }
+
+    /**
+     * Found by AgentConfigFuzzer: a line ending in a backslash continues on the next, so a password
+     * hash can become part of another key's value, which the error quotes. It shows as such.
+     */
+    @Test
+    void anErrorNeverQuotesAPasswordHash() throws Exception {
+        Path file = Files.createTempFile("stampd-agent", ".conf");
+        try {
+            Files.writeString(file, "netconf.port = 18\\\n  " + HASH + "\n");
+            var e = assertThrows(AgentConfig.ConfigException.class, () -> AgentConfig.load(file));
+            assertTrue(e.getMessage().contains("netconf.port: '18<a password hash>'"), e.getMessage());
+            assertFalse(e.getMessage().contains(HASH.substring(3)), e.getMessage());
+            var hint = assertThrows(AgentConfig.ConfigException.class,
+                    () -> AgentConfig.parse(FILE, props("netconf.user.admin.password-hash", "secret")));
+            assertTrue(hint.getMessage().contains("($6$...)"), "the hint is not a hash: " + hint.getMessage());
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** Found by AgentConfigFuzzer: a NUL in a file name escaped as InvalidPathException, a crash at start-up. */
