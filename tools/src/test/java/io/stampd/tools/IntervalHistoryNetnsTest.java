@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,13 +35,7 @@ class IntervalHistoryNetnsTest {
     @BeforeAll
     static void prerequisites() throws Exception {
         TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
-        Process p = new ProcessBuilder(NetconfClient.PYTHON, "-c", "import ncclient, lxml").redirectErrorStream(true)
-                .start();
-        boolean ok = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        if (!ok && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("python3-ncclient missing (apt-get install python3-ncclient); CI=true");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(ok, "python3-ncclient missing (apt-get install python3-ncclient)");
+        NetconfClient.requireNcclient();
     }
 
     /**

@@ -200,7 +200,8 @@ public final class ChartStyle {
         return number(ratio.median()) + "×";
     }
 
-    static BufferedImage render(Chart<?, ?> chart) {
+    /** The chart drawn on a white RGB image, text anti-aliased. */
+    public static BufferedImage render(Chart<?, ?> chart) {
         BufferedImage image = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
