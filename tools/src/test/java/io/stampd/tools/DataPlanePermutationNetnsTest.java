@@ -370,7 +370,7 @@ class DataPlanePermutationNetnsTest {
                     "--json", "--reflector", tb.reflectorAddr4(), "--source", tb.senderAddr4(), "--count", "1000",
                     "--interval", "1ms", "--timeout", "1s").requireSuccess().stdout());
             Testbed.Result ipv6 = tb.exec(Duration.ofSeconds(30), tb.senderNs(), tb.stampd(), "probe", "--json",
-                    "--reflector", tb.reflectorAddr(), "--count", "5", "--interval", "5ms", "--timeout", "300ms");
+                    "--reflector", tb.reflectorAddr(), "--count", "20", "--interval", "5ms", "--timeout", "300ms");
             String reflectorSummary = StampCli.summaryOf(reflector.stop());
             assertEquals(1000, StampCli.field(summary, null, "sent"));
             long lost = StampCli.field(summary, null, "lost");
@@ -380,7 +380,9 @@ class DataPlanePermutationNetnsTest {
             assertEquals(0, StampCli.field(summary, null, "backward_lost"), 2, summary);
             assertEquals(1000 - lost, StampCli.field(reflectorSummary, null, "reflected"), 2, reflectorSummary);
             assertEquals(1, ipv6.exitCode(), "an IPv6 probe gets no reply from the IPv4 session: " + ipv6);
-            assertTrue(StampCli.field(reflectorSummary, null, "unmatched") >= 4, "the IPv6 test packets (of 5, less"
+            // 20 through the line's 10 % loss: more than 10 lost has a chance of about 1e-6 (5 packets
+            // with >= 4 required failed once in CI: two of five lost).
+            assertTrue(StampCli.field(reflectorSummary, null, "unmatched") >= 10, "the IPv6 test packets (of 20, less"
                     + " the line's loss) matched no session: " + reflectorSummary);
         }
     }
