@@ -95,6 +95,7 @@ public final class Libc {
     public static final int EADDRINUSE = 98;
 
     public static final int ENOENT = 2;
+    public static final int EACCES = 13;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;

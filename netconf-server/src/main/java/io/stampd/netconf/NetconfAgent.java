@@ -198,6 +198,7 @@ public final class NetconfAgent implements AutoCloseable {
         var authenticator = new CryptPasswordAuthenticator(config.passwordHashes());
         var keyAuthenticator = new PublicKeyAuthenticator(config.authorizedKeys());
         ServerFactoryManagerConfigurator ssh = manager -> {
+            SshAlgorithms.restrict(manager);
             manager.setKeyPairProvider(hostKeys);
             manager.setPasswordAuthenticator(authenticator);
             manager.setPublickeyAuthenticator(keyAuthenticator);
@@ -220,8 +221,10 @@ public final class NetconfAgent implements AutoCloseable {
                     tcp, null, ssh)
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            String why = String.valueOf(e.getCause().getMessage());
             throw new AgentConfig.ConfigException("cannot listen on [" + config.listenAddress().getHostAddress()
-                    + "]:" + config.port() + ": " + e.getCause().getMessage());
+                    + "]:" + config.port() + ": " + why + (why.contains("Permission denied")
+                    ? io.stampd.sys.Capabilities.privilegedPortHint(config.port()) : ""));
         }
         resources.push(() -> server.shutdown().get(10, TimeUnit.SECONDS));
         return broker;

@@ -1,6 +1,7 @@
 package io.stampd.dataplane.afpacket;
 
 import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlanePrivileges;
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.core.EventLoop;
@@ -233,9 +234,10 @@ public final class AfPacketPlane implements SessionObserver, EventLoop.ReadHandl
 
     /**
      * Checks that {@code settings} can be used here (on the I/O thread: the node's namespace): the
-     * interface exists and is an Ethernet interface.
+     * process has the capabilities the plane needs, the interface exists and is an Ethernet interface.
      */
     public static void check(PlaneSettings settings) {
+        PlanePrivileges.requireAfPacket();
         interfaceOf(settings);
     }
 

@@ -41,7 +41,8 @@ final class PortProbe {
                 return Optional.of(new Refusal(Problem.ADDRESS_NOT_AVAILABLE, where + " cannot be bound: "
                         + Ipv6Addresses.format(address) + " is not an address of this node"));
             }
-            return Optional.of(new Refusal(Problem.OTHER, where + " cannot be bound: " + m));
+            String hint = m.contains("Permission denied") ? io.stampd.sys.Capabilities.privilegedPortHint(port) : "";
+            return Optional.of(new Refusal(Problem.OTHER, where + " cannot be bound: " + m + hint));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stampd.dataplane.socket;
 
+import io.stampd.sys.Capabilities;
 import io.stampd.sys.Libc;
 import io.stampd.sys.Sockaddr;
 import io.stampd.dataplane.DataPlaneException;
@@ -67,7 +68,9 @@ final class UdpSocket implements AutoCloseable {
                 DataPlaneException.Reason reason = r == -Libc.EADDRINUSE ? DataPlaneException.Reason.PORT_IN_USE
                         : r == -99 ? DataPlaneException.Reason.ADDRESS_NOT_AVAILABLE
                         : DataPlaneException.Reason.RESOURCE;
-                throw new DataPlaneException(reason, owner + ": cannot bind UDP " + where + ": " + Libc.strerror(-r));
+                String hint = r == -Libc.EACCES ? Capabilities.privilegedPortHint(port) : "";
+                throw new DataPlaneException(reason, owner + ": cannot bind UDP " + where + ": " + Libc.strerror(-r)
+                        + hint);
             }
             MemorySegment len = a.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, Libc.SOCKADDR_IN6_SIZE);

@@ -1,6 +1,7 @@
 package io.stampd.dataplane.xdp;
 
 import io.stampd.dataplane.DataPlaneException;
+import io.stampd.dataplane.PlanePrivileges;
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.codec.ErrorEstimate;
@@ -242,9 +243,11 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
 
     /**
      * Checks that {@code settings} could be used here (on the I/O thread: the node's namespace):
-     * the interface exists and carries no XDP program but ours.
+     * the process has the capabilities the plane needs, the interface exists and carries no XDP
+     * program but ours.
      */
     public static void check(PlaneSettings settings) {
+        PlanePrivileges.requireXdp();
         int ifindex = interfaceIndex(settings);
         foreignProgram(settings, ifindex);
     }
