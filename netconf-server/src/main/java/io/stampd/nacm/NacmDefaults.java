@@ -13,14 +13,15 @@ import java.util.TreeSet;
  *   agent's configuration file at that first start is in it (and the gRPC southbound's user), so
  *   that an agent upgraded to NACM, or started for the first time, lets its users do what they
  *   did before.</li>
- *   <li><b>read-only</b>: may read everything (including /nacm), run get, get-config, get-data,
- *   get-schema and create-subscription, and nothing else: every other operation and every write
- *   are denied. Empty at first: put users in with an edit of /nacm/groups.</li>
+ *   <li><b>read-only</b>: may read everything but the HMAC keys (/nacm included), run get,
+ *   get-config, get-data, get-schema and create-subscription, and nothing else: every other
+ *   operation and every write are denied. Empty at first: put users in with an edit of /nacm/groups.</li>
  * </ul>
  *
  * The global defaults are RFC 8341's: read-default permit, write-default deny, exec-default permit;
- * so a user in no group (one added to the configuration file later) may read (not /nacm, which the
- * module marks default-deny-all) and run operations, but changes nothing, and may not kill-session.
+ * so a user in no group (one added to the configuration file later) may read (not /nacm nor the
+ * HMAC keys, which their modules mark default-deny-all) and run operations, but changes nothing,
+ * and may not kill-session.
  */
 public final class NacmDefaults {
     public static final String OPERATOR = "operator";
@@ -33,6 +34,15 @@ public final class NacmDefaults {
         {"ietf-netconf-nmda", "get-data"},
         {"ietf-netconf-monitoring", "get-schema"},
         {"notifications", "create-subscription"},
+    };
+
+    /** The HMAC key leaves (nacm:default-deny-all in stampd-stamp), which read-only users may not read. */
+    private static final String[][] HMAC_KEYS = {
+        {"key-chain-keys", "/sstamp:stamp/sstamp:key-chains/sstamp:key-chain/sstamp:key"},
+        {"sender-keys", "/sstamp:stamp/sstamp:stamp-session-sender/sstamp:sender-test-session/sstamp:security"
+                + "/sstamp:key"},
+        {"reflector-keys", "/sstamp:stamp/sstamp:stamp-session-reflector/sstamp:reflector-test-session"
+                + "/sstamp:security/sstamp:key"},
     };
 
     private NacmDefaults() {
@@ -61,7 +71,13 @@ public final class NacmDefaults {
         b.append("</rule-list>");
 
         b.append("<rule-list><name>").append(READ_ONLY).append("</name><group>").append(READ_ONLY).append("</group>");
-        rule(b, "read-everything", "*", null, "read", "permit", "read-only users may read all data");
+        // The HMAC keys are nacm:default-deny-all, but read-everything would permit them explicitly.
+        for (String[] key : HMAC_KEYS) {
+            rule(b, "hide-" + key[0], "stampd-stamp", "<path>" + key[1] + "</path>", "read", "deny",
+                    "HMAC keys are for operators only");
+        }
+        rule(b, "read-everything", "*", null, "read", "permit",
+                "read-only users may read all data but the HMAC keys");
         for (String[] op : READ_OPERATIONS) {
             rule(b, "permit-" + op[1], op[0], "<rpc-name>" + op[1] + "</rpc-name>", "exec", "permit", null);
         }

@@ -112,6 +112,7 @@ public final class AgentMain {
             return 2;
         }
         Logger log = LoggerFactory.getLogger(AgentMain.class);
+        ConfigFileExposure.warning(configFile, !config.passwordHashes().isEmpty()).ifPresent(log::warn);
         // tools/stampd sizes the heap from the saved sessions and says how (issue 11).
         log.info("heap: at most {} MB, {}", Runtime.getRuntime().maxMemory() / (1024 * 1024),
                 System.getProperty("stampd.launcher.heap", "as the JVM options set it"));

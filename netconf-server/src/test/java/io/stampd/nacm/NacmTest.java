@@ -142,7 +142,11 @@ class NacmTest {
         assertFalse(exec(viewer, STAMP, "stamp-sender-start"));
         assertFalse(exec(viewer, STAMP, "fetch-records"));
         assertTrue(exec(viewer, NC, "close-session"), "close-session is always permitted");
-        assertEquals(running, nacm.readable(viewer, running), "read-only reads everything, /nacm included");
+        ContainerNode keyless = with(running, content(STAMP_CONFIG.replace("<key>00112233445566778899aabbccddeeff</key>",
+                "")).childByArg(NodeIdentifier.create(
+                        org.opendaylight.yangtools.yang.common.QName.create(YangModels.STAMP_MODULE, "stamp"))));
+        assertEquals(keyless, nacm.readable(viewer, running), "read-only reads everything, /nacm included, but the"
+                + " HMAC key");
 
         var denied = assertThrows(StoreException.class, () -> write(viewer, CHANGE));
         assertEquals(ErrorTag.ACCESS_DENIED, denied.first().tag());
@@ -184,6 +188,35 @@ class NacmTest {
         // the agent itself is not restricted
         assertEquals(running, nacm.readable(LockOwner.AGENT, running));
         nacm.checkWrite(LockOwner.AGENT, running, content(""));
+    }
+
+    /**
+     * The HMAC keys are nacm:default-deny-all: a user in no group does not read them (read-default
+     * permit is not enough), a read-only user neither (the defaults deny them before read-everything),
+     * an operator does (permit-all names them), and the rest of the key chain stays readable.
+     */
+    @Test
+    void hmacKeysAreReadOnlyByOperators() throws Exception {
+        String key = "00112233445566778899aabbccddeeff";
+        running = with(running, content("<stamp xmlns='" + STAMP + "'>"
+                + "<key-chains><key-chain><name>k1</name><key>" + key + "</key></key-chain></key-chains>"
+                + "<stamp-session-reflector><reflector-test-session><session-index>7</session-index>"
+                + "<security><key>" + key.replace('0', 'f') + "</key></security></reflector-test-session>"
+                + "</stamp-session-reflector>"
+                + "<stamp-session-sender><sender-test-session><stamp-session-id>1</stamp-session-id>"
+                + "<security><key>" + key.replace('1', 'e') + "</key></security></sender-test-session>"
+                + "</stamp-session-sender></stamp>").childByArg(NodeIdentifier.create(
+                        org.opendaylight.yangtools.yang.common.QName.create(YangModels.STAMP_MODULE, "stamp"))));
+        for (LockOwner who : List.of(stranger, viewer)) {
+            String seen = nacm.readable(who, running).toString();
+            assertTrue(seen.contains("k1") && seen.contains("session-index"), "the key chain's name stays: " + seen);
+            for (String k : List.of(key, key.replace('0', 'f'), key.replace('1', 'e'))) {
+                assertFalse(seen.contains(k), nacm.userOf(who) + " reads an HMAC key: " + seen);
+            }
+        }
+        String operator = nacm.readable(admin, running).toString();
+        assertTrue(operator.contains(key) && operator.contains(key.replace('0', 'f'))
+                && operator.contains(key.replace('1', 'e')), operator);
     }
 
     @Test

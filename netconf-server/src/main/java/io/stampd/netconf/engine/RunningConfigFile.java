@@ -9,15 +9,27 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 
 /**
  * Where running survives the agent: one XML file, replaced atomically on every commit (written to
  * a temporary file in the same directory, fsync'd, renamed over the old one, directory fsync'd),
- * so that a crash at any moment leaves either the old or the new configuration, never a mix.
+ * so that a crash at any moment leaves either the old or the new configuration, never a mix. The
+ * file is the agent's alone (0600), whatever the umask.
  */
 final class RunningConfigFile {
+    /** rw-------: the saved configuration holds HMAC keys, which only the agent reads. */
+    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /** rwx------ for a state directory the agent creates itself (tools/install creates it 0750). */
+    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     private final Path file;
     private final ConfigXml xml;
 
@@ -51,10 +63,13 @@ final class RunningConfigFile {
     void save(Optional<ContainerNode> root) throws IOException {
         byte[] bytes = xml.write(root);
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        Files.createDirectories(dir, OWNER_ONLY_DIRECTORY);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // Created anew (a leftover keeps its mode) with the owner's permissions only, whatever the
+        // umask: running holds HMAC keys.
+        Files.deleteIfExists(tmp);
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OWNER_ONLY_FILE)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
