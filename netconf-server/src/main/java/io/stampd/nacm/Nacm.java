@@ -51,8 +51,6 @@ import org.opendaylight.yangtools.yang.model.api.DataNodeContainer;
 import org.opendaylight.yangtools.yang.model.api.DataSchemaNode;
 import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
 import org.opendaylight.yangtools.yang.model.api.Module;
-import org.opendaylight.yangtools.yang.model.api.meta.EffectiveStatement;
-import org.opendaylight.yangtools.yang.model.api.stmt.UnknownEffectiveStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -393,20 +391,7 @@ public final class Nacm implements DataAccess {
 
     /** Whether a schema node (data node or rpc) carries the nacm extension {@code name}. */
     private static boolean extension(Object node, String name) {
-        if (!(node instanceof EffectiveStatement<?, ?> statement)) {
-            return false;
-        }
-        QName extension = NacmConfig.qname(name);
-        for (EffectiveStatement<?, ?> sub : statement.effectiveSubstatements()) {
-            if (sub instanceof UnknownEffectiveStatement<?, ?>
-                    && extension.equals(sub.statementDefinition().getStatementName())) {
-                return true;
-            }
-        }
-        // yangtools keeps an extension it has no support for only in the declared model
-        var declared = statement.getDeclared();
-        return declared != null && declared.declaredSubstatements().stream()
-                .anyMatch(sub -> extension.equals(sub.statementDefinition().getStatementName()));
+        return NacmExtensions.has(node, name);
     }
 
     /** Whether some node below has a default-deny extension or belongs to another module (an augment). */

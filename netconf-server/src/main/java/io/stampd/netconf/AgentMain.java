@@ -10,6 +10,7 @@ import io.stampd.netconf.southbound.GrpcSouthbound;
 import io.stampd.netconf.southbound.RecordSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +33,12 @@ public final class AgentMain {
 
     public static void main(String[] args) {
         long t0 = processStartNanos();
+        List<String> lowered = LibraryLogLevels.capSlf4j(System.getProperties());
+        LibraryLogLevels.capJul();
+        if (!lowered.isEmpty()) {
+            LoggerFactory.getLogger(AgentMain.class).warn("logging {} at INFO, not more: below INFO these libraries"
+                    + " write the configuration and the messages, HMAC keys included", lowered);
+        }
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

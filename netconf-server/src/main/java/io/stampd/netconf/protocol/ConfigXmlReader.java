@@ -1,5 +1,6 @@
 package io.stampd.netconf.protocol;
 
+import io.stampd.nacm.NacmExtensions;
 import io.stampd.store.ErrorPath;
 import io.stampd.store.StoreError;
 import io.stampd.store.StoreException;
@@ -191,6 +192,12 @@ public final class ConfigXmlReader {
         try {
             return values.parse(node, schemaPath, text, new ElementNamespaces(element));
         } catch (IllegalArgumentException e) {
+            if (NacmExtensions.defaultDenyAll(node)) {
+                // A secret (an HMAC key): the error goes to the client and into the log without it.
+                throw new StoreException(StoreError.invalidValue(paths.of(at), "invalid value (" + text.length()
+                        + " characters, not shown) for " + node.getQName().getLocalName() + ": "
+                        + reason(e, node).replace(text, "...")));
+            }
             throw new StoreException(StoreError.invalidValue(paths.of(at), "invalid value '" + text + "' for "
                     + node.getQName().getLocalName() + ": " + reason(e, node)));
         }
