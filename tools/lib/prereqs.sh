@@ -5,8 +5,9 @@
 # (InstallServiceTest), which needs no running systemd. prometheus: promtool and the server that
 # MetricsEndpointTest checks the agent's /metrics with (the package's own service is not started).
 # tmux: the real terminal WatchInTmuxTest draws stampd watch in. fontconfig, fonts-dejavu-core: the
-# font headless java.awt needs to write the labels of stampd plot and bench-plot.
-STAMPD_PACKAGES=(openssl openssh-client curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps systemd
+# font headless java.awt needs to write the labels of stampd plot and bench-plot. ssh-audit: the
+# SSH algorithms the agent offers (LeastPrivilegeNetnsTest).
+STAMPD_PACKAGES=(openssl openssh-client ssh-audit curl clang llvm libbpf-dev libbpf1 iproute2 iputils-ping tcpdump ethtool make gcc procps systemd
   python3-ncclient ansible libyang2-tools python3-grpc-tools python3-grpcio python3-protobuf prometheus
   tmux fontconfig fonts-dejavu-core)
 

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.codec.digest.Crypt;
 
@@ -30,11 +32,14 @@ final class AgentInNamespace implements AutoCloseable {
     /** Where the log of the current run starts (a restart appends to the same file). */
     private long lastStartOffset;
 
-    private AgentInNamespace(Testbed testbed, String namespace, Path dir, String password) {
+    private final List<String> launchPrefix;
+
+    private AgentInNamespace(Testbed testbed, String namespace, Path dir, String password, List<String> launchPrefix) {
         this.testbed = testbed;
         this.namespace = namespace;
         this.dir = dir;
         this.password = password;
+        this.launchPrefix = launchPrefix;
     }
 
     /** Writes a configuration into {@code dir} and starts the agent; call {@link #awaitListening} next. */
@@ -45,6 +50,16 @@ final class AgentInNamespace implements AutoCloseable {
     /** Like {@link #start(Testbed, String, Path)}, with {@code extraSettings} appended (a later key wins). */
     static AgentInNamespace start(Testbed testbed, String namespace, Path dir, String extraSettings)
             throws IOException {
+        return start(testbed, namespace, dir, extraSettings, List.of());
+    }
+
+    /**
+     * Like {@link #start(Testbed, String, Path, String)}, the launcher run through {@code launchPrefix}
+     * (inside the namespace: {@code setpriv ... env ...} to run it as another user with other
+     * capabilities and environment; that user must be able to write {@code dir}).
+     */
+    static AgentInNamespace start(Testbed testbed, String namespace, Path dir, String extraSettings,
+                                  List<String> launchPrefix) throws IOException {
         Files.createDirectories(dir);
         byte[] pw = new byte[12];
         new SecureRandom().nextBytes(pw);
@@ -53,7 +68,7 @@ final class AgentInNamespace implements AutoCloseable {
                 + "netconf.listen-address = ::1\n"
                 + "netconf.user." + USER + ".password-hash = " + Crypt.crypt(password, "$6$stampdnetns") + "\n"
                 + "stampd.state-dir = state\n" + extraSettings);
-        AgentInNamespace agent = new AgentInNamespace(testbed, namespace, dir, password);
+        AgentInNamespace agent = new AgentInNamespace(testbed, namespace, dir, password, List.copyOf(launchPrefix));
         agent.launch();
         return agent;
     }
@@ -61,8 +76,10 @@ final class AgentInNamespace implements AutoCloseable {
     private void launch() {
         startedAtMillis = System.currentTimeMillis();
         // sh execs the launcher, which execs java: the process we hold is the agent's JVM.
-        process = testbed.start(namespace, "sh", "-c", "exec \"$0\" agent --config \"$1\" >>\"$2\" 2>&1",
-                testbed.stampd(), dir.resolve("agent.conf").toString(), log().toString());
+        List<String> command = new ArrayList<>(launchPrefix);
+        command.addAll(List.of("sh", "-c", "exec \"$0\" agent --config \"$1\" >>\"$2\" 2>&1",
+                testbed.stampd(), dir.resolve("agent.conf").toString(), log().toString()));
+        process = testbed.start(namespace, command.toArray(String[]::new));
     }
 
     /** Waits until the agent prints that it listens; returns the milliseconds since it was started. */
