@@ -29,4 +29,16 @@ class LibraryLogLevelsTest {
         assertEquals("trace", p.getProperty("org.slf4j.simpleLogger.defaultLogLevel"),
                 "the libraries' own settings (simplelogger.properties: warn) take precedence over the default");
     }
+
+    @Test
+    void grpcAndItsNettyLogAtInfoAtMostOverJavaUtilLogging() {
+        java.util.logging.Logger grpc = java.util.logging.Logger.getLogger("io.grpc");
+        grpc.setLevel(java.util.logging.Level.FINEST);
+        LibraryLogLevels.capJul();
+        assertEquals(java.util.logging.Level.INFO, grpc.getLevel(), "frames and headers (the bearer token) stay out");
+        assertEquals(java.util.logging.Level.INFO, java.util.logging.Logger.getLogger("io.netty").getLevel());
+        java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.SEVERE);
+        LibraryLogLevels.capJul();
+        assertEquals(java.util.logging.Level.SEVERE, grpc.getLevel(), "a quieter level is kept");
+    }
 }
