@@ -294,8 +294,9 @@ class FaultInjectionNetnsTest {
                 + "</down-after-lost><up-after-received>3</up-after-received></liveness>"));
     }
 
+    /** Lines of an agent's log, less the test's own NETCONF logins. */
     private static long lines(String text) {
-        return text.lines().count();
+        return text.lines().filter(l -> !l.contains("CryptPasswordAuthenticator")).count();
     }
 
     /**
@@ -416,6 +417,164 @@ class FaultInjectionNetnsTest {
             snd.rpc(fetchRecords(1));
             Thread.sleep(1000);
             assertTrue(snd.rpc(fetchRecords(1)).count("//s:record") > 5, "the sender's answers did not come back");
+        }
+    }
+
+    /**
+     * The wall clock stepped +10 s and back (-10 s, to exactly where it was against the monotonic
+     * clock) while a 20 ms session with a 3 s loss timeout and 1 s measurement intervals runs.
+     * The reflector's agent is held (SIGSTOP) across each step, so that some test packets are
+     * certainly out while the clock steps (their replies read after it). What must hold: nothing
+     * lost and the liveness never down (loss timeouts are monotonic: without that, the replies
+     * held across +10 s would be 10 s late), intervals close once a second on the monotonic clock
+     * throughout, the replies across a step are counted (clock-step-replies) and their records
+     * carry clock-step, every other record's delays are sane (not ±10 s), and the agent says it in
+     * one log line per step. The clock is put back in a finally whatever happens (this machine is
+     * shared).
+     */
+    @Test
+    void aWallClockStepIsFlaggedAndLeavesLossAndIntervalsAlone() throws Exception {
+        try (Testbed tb = Testbed.up(0, 0); LivenessNetnsTest.Agents agents = LivenessNetnsTest.Agents.start(tb, dir)) {
+            agents.reflector().client().commitOk(config(reflectorSession(tb)));
+            NetconfClient snd = agents.sender().client();
+            NetconfClient.Subscription sub = snd.subscribe(Duration.ofSeconds(90));
+            List<String> seen = new ArrayList<>();
+            snd.commitOk(config(senderSession(tb, 1, 20, "<loss-timeout>3000</loss-timeout>"
+                    + "<measurement-interval>1</measurement-interval><record-capacity>2048</record-capacity>"
+                    + "<liveness><down-after-lost>5</down-after-lost><up-after-received>3</up-after-received>"
+                    + "</liveness>")));
+            assertNotNull(sub.await("<liveness>up</liveness>", Duration.ofSeconds(10), seen), "never up: " + seen);
+            String first = sub.await("measurement-interval-closed", Duration.ofSeconds(5), seen);
+            assertNotNull(first, "no interval closed: " + seen);
+            long firstAt = System.nanoTime();
+            snd.rpc(fetchRecords(1));
+            long logFrom = Files.size(agents.sender().log());
+
+            try (WallClockStep clock = WallClockStep.start()) {
+                agents.reflector().pause();
+                Thread.sleep(300);
+                clock.step(10_000_000_000L);
+                Thread.sleep(300);
+                agents.reflector().resume();
+                Thread.sleep(1200);
+                agents.reflector().pause();
+                Thread.sleep(300);
+                clock.restore();
+                Thread.sleep(300);
+                agents.reflector().resume();
+            } finally {
+                agents.reflector().resume(); // harmless if running
+            }
+            Thread.sleep(3500); // past the loss timeout of every packet sent across the steps
+
+            // The intervals closed so far (they keep closing: read for 1.5 s, then take the last).
+            String last = null;
+            for (long end = System.nanoTime() + 1_500_000_000L; System.nanoTime() < end; ) {
+                String n = sub.await("measurement-interval-closed", Duration.ofMillis(200), seen);
+                if (n != null) {
+                    last = n;
+                }
+            }
+            assertNotNull(last, "no interval closed after the steps: " + seen);
+            long lastAt = System.nanoTime();
+            long intervals = number(last, "interval-number") - number(first, "interval-number");
+            double seconds = (lastAt - firstAt) / 1e9;
+            assertTrue(Math.abs(intervals - seconds) <= 1.5, intervals + " intervals closed in " + seconds + " s");
+            assertTrue(seen.stream().noneMatch(n -> n.contains("<liveness>down</liveness>")),
+                    "the liveness went down: " + seen);
+
+            Xml state = snd.get();
+            long sent = state.number(senderState(1) + "/s:current-stats/s:sent-packets");
+            assertEquals(0, state.number(senderState(1) + "/s:current-stats/s:two-way-loss/s:loss-count"),
+                    "packets lost across the steps, of " + sent);
+            long acrossSteps = state.number(senderState(1) + "/s:clock-step-replies");
+            Xml records = snd.rpc(fetchRecords(1));
+            int flagged = records.count("//s:record[s:clock-step]");
+            List<String> insane = new ArrayList<>();
+            for (org.w3c.dom.Node r : records.nodes("//s:record[not(s:clock-step)]")) {
+                for (String leaf : List.of("one-way-delay-far-end", "one-way-delay-near-end", "two-way-delay")) {
+                    long delay = Long.parseLong(Xml.parse(nodeXml(r)).string("//s:" + leaf));
+                    if (delay < 0 || delay >= 1_000_000_000L) {
+                        insane.add(leaf + " " + delay);
+                    }
+                }
+            }
+            String log = agents.sender().log(logFrom);
+            List<Double> stepsLogged = java.util.regex.Pattern.compile("wall clock stepped by ([+-][0-9.]+) ms")
+                    .matcher(log).results().map(m -> Double.parseDouble(m.group(1))).toList();
+            System.out.printf("wall clock +10 s and back: %d sent, 0 lost, %d intervals in %.1f s, %d replies across"
+                    + " a step (%d records flagged of %d fetched), steps logged %s%n", sent, intervals, seconds,
+                    acrossSteps, flagged, records.count("//s:record"), stepsLogged);
+            assertTrue(acrossSteps >= 10, "replies across the steps: " + acrossSteps);
+            assertTrue(flagged >= 10, "records flagged clock-step: " + flagged);
+            assertEquals(List.of(), insane, "delays of records not flagged");
+            assertEquals(2, stepsLogged.size(), "one log line per step:\n" + log);
+            assertTrue(stepsLogged.get(0) > 9_900 && stepsLogged.get(1) < -9_900, stepsLogged.toString());
+            sub.process().destroy();
+        }
+    }
+
+    private static long number(String notification, String leaf) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + leaf + ">(\\d+)</" + leaf + ">")
+                .matcher(notification);
+        assertTrue(m.find(), "no " + leaf + " in " + notification);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String nodeXml(org.w3c.dom.Node node) throws Exception {
+        var out = new java.io.StringWriter();
+        javax.xml.transform.TransformerFactory.newInstance().newTransformer().transform(
+                new javax.xml.transform.dom.DOMSource(node), new javax.xml.transform.stream.StreamResult(out));
+        return out.toString();
+    }
+
+    /**
+     * Steps CLOCK_REALTIME of this machine (shared by every namespace) and puts it back exactly
+     * where it was against CLOCK_MONOTONIC, on {@link #restore} or at close, whatever happened.
+     */
+    private static final class WallClockStep implements AutoCloseable {
+        private static final String PYTHON = "import sys, time\n"
+                + "r, m = time.CLOCK_REALTIME, time.CLOCK_MONOTONIC\n"
+                + "if sys.argv[1] == 'offset': print(time.clock_gettime_ns(r) - time.clock_gettime_ns(m))\n"
+                + "elif sys.argv[1] == 'step': time.clock_settime_ns(r, time.clock_gettime_ns(r) + int(sys.argv[2]))\n"
+                + "else: time.clock_settime_ns(r, time.clock_gettime_ns(m) + int(sys.argv[2]))\n";
+        private final long offset;
+        private boolean stepped;
+
+        private WallClockStep(long offset) {
+            this.offset = offset;
+        }
+
+        static WallClockStep start() throws IOException, InterruptedException {
+            return new WallClockStep(Long.parseLong(python("offset").strip()));
+        }
+
+        void step(long nanos) throws IOException, InterruptedException {
+            stepped = true;
+            python("step", Long.toString(nanos));
+        }
+
+        void restore() throws IOException, InterruptedException {
+            if (stepped) {
+                python("restore", Long.toString(offset));
+                stepped = false;
+            }
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            restore();
+        }
+
+        private static String python(String... args) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of(NetconfClient.PYTHON, "-c", PYTHON));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("clock " + args[0] + " failed: " + out);
+            }
+            return out;
         }
     }
 
