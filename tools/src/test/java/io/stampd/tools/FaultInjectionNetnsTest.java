@@ -28,7 +28,9 @@ import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,14 +44,55 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultInjectionNetnsTest {
     private static final String SENDER = "//s:stamp-state/s:stamp-session-sender-state/s:test-session-state";
     private static final int COMMITS = 100;
-    private static final int KILLS = 10;
+    /** Kills in the kill -9 test: 5 in CI (each restart takes 1-3 s); -Dstampd.faults.kills=N for more. */
+    private static final int KILLS = Integer.getInteger("stampd.faults.kills", 5);
 
+    /**
+     * One test bed and one pair of agents for every test (starting them is most of a test's
+     * time); each test starts from the reflector session alone, both agents running. The sender's
+     * state directory is a 64 KiB tmpfs, for the full-directory test.
+     */
     @TempDir
-    Path dir;
+    static Path dir;
+    private static Testbed tb;
+    private static LivenessNetnsTest.Agents agents;
+    private static Path senderState;
 
     @BeforeAll
-    static void prerequisites() throws Exception {
+    static void upOnce() throws Exception {
         NetconfAgentNetnsTest.prerequisites();
+        senderState = dir.resolve("sender/state");
+        Files.createDirectories(senderState);
+        run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "stampd-faults", senderState.toString());
+        tb = Testbed.up(0, 0);
+        agents = LivenessNetnsTest.Agents.start(tb, dir);
+        agents.reflector().client().commitOk(config(reflectorSession(tb)));
+    }
+
+    @AfterAll
+    static void downOnce() throws Exception {
+        try {
+            if (agents != null) {
+                agents.close();
+            }
+        } finally {
+            try {
+                if (tb != null) {
+                    tb.close();
+                }
+            } finally {
+                run("umount", senderState.toString());
+            }
+        }
+    }
+
+    /** Both agents running (a failed test may have left one held), no sender session. */
+    @BeforeEach
+    void reset() throws Exception {
+        agents.reflector().resume();
+        agents.sender().client().commitOk("<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><stamp xmlns=\""
+                + NetconfClient.STAMP_NS + "\"><stamp-session-sender xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\""
+                + " nc:operation=\"remove\"/></stamp></config>");
     }
 
     private static String senderState(long id) {
@@ -107,8 +150,7 @@ class FaultInjectionNetnsTest {
         }
         System.out.println("kill -9 test: seed " + seed + " (-Dstampd.faults.seed), kills after the acknowledgement of "
                 + "commits " + killAfter);
-        try (Testbed tb = Testbed.up(0, 0); LivenessNetnsTest.Agents agents = LivenessNetnsTest.Agents.start(tb, dir)) {
-            agents.reflector().client().commitOk(config(reflectorSession(tb)));
+        {
             AgentInNamespace sender = agents.sender();
             NetconfClient snd = sender.client();
             int acknowledged = 0;
@@ -239,13 +281,10 @@ class FaultInjectionNetnsTest {
      */
     @Test
     void aFullStateDirectoryRefusesTheCommitAndLeavesNothingHalfWritten() throws Exception {
-        Path state = dir.resolve("sender/state");
-        Files.createDirectories(state);
-        run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "stampd-faults", state.toString());
+        Path state = senderState;
+        Path filler = state.resolve("filler");
         try {
-            try (Testbed tb = Testbed.up(0, 0);
-                 LivenessNetnsTest.Agents agents = LivenessNetnsTest.Agents.start(tb, dir)) {
-                agents.reflector().client().commitOk(config(reflectorSession(tb)));
+            {
                 NetconfClient snd = agents.sender().client();
                 snd.commitOk(config(senderSession(tb, 1, 20, "")));
                 Thread.sleep(500);
@@ -256,7 +295,6 @@ class FaultInjectionNetnsTest {
                 long port = before.number(senderState(1) + "/s:current-stats/s:session-sender-udp-port");
                 long sent = before.number(senderState(1) + "/s:current-stats/s:sent-packets");
 
-                Path filler = state.resolve("filler");
                 long filled = fill(filler);
                 String session2 = config(senderSession(tb, 2, 20, "<ssid>2</ssid>"));
                 NetconfClient.CommitResult refused = snd.commit(session2);
@@ -284,7 +322,7 @@ class FaultInjectionNetnsTest {
                 assertEquals(List.of(), leftovers(agents.sender()));
             }
         } finally {
-            run("umount", state.toString());
+            Files.deleteIfExists(filler);
         }
     }
 
@@ -309,8 +347,7 @@ class FaultInjectionNetnsTest {
      */
     @Test
     void aLinkGoingDownAndUpIsReportedAndRecovered() throws Exception {
-        try (Testbed tb = Testbed.up(0, 0); LivenessNetnsTest.Agents agents = LivenessNetnsTest.Agents.start(tb, dir)) {
-            agents.reflector().client().commitOk(config(reflectorSession(tb)));
+        {
             NetconfClient snd = agents.sender().client();
             NetconfClient.Subscription sub = snd.subscribe(Duration.ofSeconds(60));
             List<String> seen = new ArrayList<>();
@@ -361,9 +398,8 @@ class FaultInjectionNetnsTest {
      */
     @Test
     void aVanishedPeerIsCountedAsLossWithoutALogStorm() throws Exception {
-        try (Testbed tb = Testbed.up(0, 0); LivenessNetnsTest.Agents agents = LivenessNetnsTest.Agents.start(tb, dir)) {
+        {
             NetconfClient rfl = agents.reflector().client();
-            rfl.commitOk(config(reflectorSession(tb)));
             NetconfClient snd = agents.sender().client();
             snd.commitOk(watchedSession(tb));
             Thread.sleep(1000);
@@ -434,8 +470,7 @@ class FaultInjectionNetnsTest {
      */
     @Test
     void aWallClockStepIsFlaggedAndLeavesLossAndIntervalsAlone() throws Exception {
-        try (Testbed tb = Testbed.up(0, 0); LivenessNetnsTest.Agents agents = LivenessNetnsTest.Agents.start(tb, dir)) {
-            agents.reflector().client().commitOk(config(reflectorSession(tb)));
+        {
             NetconfClient snd = agents.sender().client();
             NetconfClient.Subscription sub = snd.subscribe(Duration.ofSeconds(90));
             List<String> seen = new ArrayList<>();
