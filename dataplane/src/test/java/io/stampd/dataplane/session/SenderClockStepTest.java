@@ -47,6 +47,7 @@ class SenderClockStepTest {
 
     @Test
     void aStepForwardUnderAPacketFlagsItsReplyAndNothingElse() {
+        st.livenessSettings(new Liveness.Settings(1, 1)); // one late reply would be enough for down
         for (long seq = 0; seq < 5; seq++) {
             sendAndAnswer(seq);
         }
@@ -54,6 +55,8 @@ class SenderClockStepTest {
         long t1 = wall(50 * MS);
         wallOffset += 10 * S; // date -s '+10 seconds' while packet 5 is out
         reply(5, t1);
+        assertEquals(Liveness.State.UP, st.liveness(55 * MS, true).state(),
+                "T4 - T1 is 10 s, but the reply came 5 ms after its packet on the monotonic clock");
         for (long seq = 6; seq < 10; seq++) {
             sendAndAnswer(seq);
         }
