@@ -95,6 +95,11 @@ final class AgentInNamespace implements AutoCloseable {
         }
     }
 
+    /** The agent's JVM: the process started (sh and the launcher exec it). */
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGSTOP: the agent holds everything it was doing (its sockets keep receiving) until {@link #resume}. */
     void pause() throws IOException, InterruptedException {
         signal("STOP");

@@ -332,6 +332,16 @@ class FaultInjectionNetnsTest {
                 + "</down-after-lost><up-after-received>3</up-after-received></liveness>"));
     }
 
+    /**
+     * CPU seconds the agent's JVM has used (user + system, /proc/PID/stat): an agent spinning on an
+     * error (a socket's error queue that is never drained, say) would use one CPU second a second.
+     */
+    private static double cpuSeconds(AgentInNamespace agent) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + agent.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ (100)
+    }
+
     /** Lines of an agent's log, less the test's own NETCONF logins. */
     private static long lines(String text) {
         return text.lines().filter(l -> !l.contains("CryptPasswordAuthenticator")).count();
@@ -356,6 +366,7 @@ class FaultInjectionNetnsTest {
             String dev = tb.delayDev();
             tb.exec(tb.delayNs(), "sysctl", "-qw", "net.ipv6.conf." + dev + ".keep_addr_on_down=1").requireSuccess();
             long logFrom = Files.size(agents.sender().log());
+            double cpuBefore = cpuSeconds(agents.sender());
 
             tb.exec(tb.delayNs(), "ip", "link", "set", dev, "down").requireSuccess();
             long downAt = System.nanoTime();
@@ -363,6 +374,8 @@ class FaultInjectionNetnsTest {
             long downMs = (System.nanoTime() - downAt) / 1_000_000;
             assertNotNull(down, "no session-liveness-change to down with the link down; seen: " + seen);
             Thread.sleep(Math.max(0, 2000 - downMs));
+            double outageSeconds = (System.nanoTime() - downAt) / 1e9;
+            double cpu = cpuSeconds(agents.sender()) - cpuBefore;
             Xml during = snd.get();
             tb.exec(tb.delayNs(), "ip", "link", "set", dev, "up").requireSuccess();
             long upAt = System.nanoTime();
@@ -375,14 +388,16 @@ class FaultInjectionNetnsTest {
             Thread.sleep(500);
             assertTrue(snd.rpc(fetchRecords(1)).count("//s:record") > 5, "no records after the link came back");
             String log = agents.sender().log(logFrom);
-            System.out.printf("link %s down 2 s: session down after %d ms, up %d ms after the link; sent %s, lost %s,"
-                    + " send errors %s (session) %s (data plane) at the end of the outage; %d log lines:%n%s%n", dev,
-                    downMs, upMs, during.string(senderState(1) + "/s:current-stats/s:sent-packets"),
+            System.out.printf("link %s down 2 s: session down after %d ms, up %d ms after the link; the sender's"
+                    + " agent used %.2f CPU s in the %.1f s outage; sent %s, lost %s, send errors %s (session) %s"
+                    + " (data plane) at the end of the outage; %d log lines:%n%s%n", dev, downMs, upMs, cpu,
+                    outageSeconds, during.string(senderState(1) + "/s:current-stats/s:sent-packets"),
                     during.string(senderState(1) + "/s:current-stats/s:two-way-loss/s:loss-count"),
                     during.string(senderState(1) + "/s:current-stats/s:sent-packets-error"),
                     during.string("//s:data-plane/s:send-errors"), lines(log), log);
             assertTrue(lines(log) <= 10, "the agent logged " + lines(log) + " lines about a 2 s outage:\n" + log);
             assertEquals("0", snd.get().string("//s:data-plane/s:internal-errors"));
+            assertTrue(cpu < 0.5 * outageSeconds, "the agent spun: " + cpu + " CPU s in " + outageSeconds + " s");
             sub.process().destroy();
         }
     }
@@ -410,15 +425,20 @@ class FaultInjectionNetnsTest {
             Thread.sleep(500); // past the loss timeout of the last answered packet
             long logFrom = Files.size(agents.sender().log());
             Xml a = snd.get();
+            double cpuBefore = cpuSeconds(agents.sender());
+            long from = System.nanoTime();
             Thread.sleep(3000);
+            double cpu = cpuSeconds(agents.sender()) - cpuBefore;
+            double seconds = (System.nanoTime() - from) / 1e9;
             Xml b = snd.get();
             long sent = b.number(senderState(1) + "/s:current-stats/s:sent-packets")
                     - a.number(senderState(1) + "/s:current-stats/s:sent-packets");
             long lost = b.number(senderState(1) + "/s:current-stats/s:two-way-loss/s:loss-count")
                     - a.number(senderState(1) + "/s:current-stats/s:two-way-loss/s:loss-count");
             String log = agents.sender().log(logFrom);
-            System.out.printf("reflector killed: in 3 s the sender sent %d, counted %d lost, logged %d lines%n%s%n",
-                    sent, lost, lines(log), log);
+            System.out.printf("reflector killed: the sender sent %d, counted %d lost, logged %d lines, used %.2f CPU s"
+                    + " in %.1f s%n%s%n", sent, lost, lines(log), cpu, seconds, log);
+            assertTrue(cpu < 0.5 * seconds, "the sender spun: " + cpu + " CPU s in " + seconds + " s");
             assertTrue(sent >= 100, "the sender stopped sending: " + sent + " in 3 s");
             // Packets sent within the loss timeout (10 at 20 ms) are still in flight at either reading.
             assertTrue(Math.abs(sent - lost) <= 12, "sent " + sent + " but lost " + lost);
@@ -437,15 +457,21 @@ class FaultInjectionNetnsTest {
             Thread.sleep(300);
             long reflectorLogFrom = Files.size(agents.reflector().log());
             Xml ra = rfl.get();
+            double reflectorCpuBefore = cpuSeconds(agents.reflector());
+            long reflectorFrom = System.nanoTime();
             Thread.sleep(3000);
+            double reflectorCpu = cpuSeconds(agents.reflector()) - reflectorCpuBefore;
+            double reflectorSeconds = (System.nanoTime() - reflectorFrom) / 1e9;
             Xml rb = rfl.get();
             tb.exec(tb.transitNs(), "ip", "-6", "route", "del", "unreachable", tb.senderAddr() + "/128")
                     .requireSuccess();
             long answered = rb.number(reflected) - ra.number(reflected);
             String reflectorLog = agents.reflector().log(reflectorLogFrom);
-            System.out.printf("sender unreachable: in 3 s the reflector answered %d (send errors %s), logged %d"
-                    + " lines%n%s%n", answered, rb.string("//s:data-plane/s:send-errors"), lines(reflectorLog),
-                    reflectorLog);
+            System.out.printf("sender unreachable: the reflector answered %d (send errors %s), logged %d lines, used"
+                    + " %.2f CPU s in %.1f s%n%s%n", answered, rb.string("//s:data-plane/s:send-errors"),
+                    lines(reflectorLog), reflectorCpu, reflectorSeconds, reflectorLog);
+            assertTrue(reflectorCpu < 0.5 * reflectorSeconds, "the reflector spun: " + reflectorCpu + " CPU s in "
+                    + reflectorSeconds + " s");
             assertTrue(answered >= 100, "the reflector stopped answering: " + answered + " in 3 s");
             assertTrue(lines(reflectorLog) <= 5, "the reflector logged " + lines(reflectorLog) + " lines in 3 s:\n"
                     + reflectorLog);
