@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Faults injected into agents measuring the SRv6 test bed (issue 14, item 4): kill -9 in the middle
@@ -353,12 +355,18 @@ class FaultInjectionNetnsTest {
      * session-liveness-change) and up again after the link returns, records arrive again, the agent
      * keeps running and logs a bounded number of lines. keep_addr_on_down is set on trn0 first, as
      * a router's interface keeps its configured addresses: without it the kernel drops them at
-     * down and the test bed would not come back.
+     * down and the test bed would not come back. On each data plane of the sender's node (socket,
+     * af-packet and xdp on its interface), put back to socket afterwards.
      */
-    @Test
-    void aLinkGoingDownAndUpIsReportedAndRecovered() throws Exception {
-        {
-            NetconfClient snd = agents.sender().client();
+    @ParameterizedTest(name = "{0} plane")
+    @ValueSource(strings = {"socket", "af-packet", "xdp"})
+    void aLinkGoingDownAndUpIsReportedAndRecovered(String plane) throws Exception {
+        NetconfClient snd = agents.sender().client();
+        if (!plane.equals("socket")) {
+            snd.commitOk(config(plane.equals("xdp") ? NetconfAgentNetnsTest.xdpPlane(tb.senderDev())
+                    : NetconfAgentNetnsTest.afPacketPlane(tb.senderDev())));
+        }
+        try {
             NetconfClient.Subscription sub = snd.subscribe(Duration.ofSeconds(60));
             List<String> seen = new ArrayList<>();
             snd.commitOk(watchedSession(tb));
@@ -388,7 +396,8 @@ class FaultInjectionNetnsTest {
             Thread.sleep(500);
             assertTrue(snd.rpc(fetchRecords(1)).count("//s:record") > 5, "no records after the link came back");
             String log = agents.sender().log(logFrom);
-            System.out.printf("link %s down 2 s: session down after %d ms, up %d ms after the link; the sender's"
+            assertEquals(plane, snd.get().string("//s:stamp-state/s:data-plane/s:type"));
+            System.out.printf(plane + " plane: link %s down 2 s: session down after %d ms, up %d ms after the link; the sender's"
                     + " agent used %.2f CPU s in the %.1f s outage; sent %s, lost %s, send errors %s (session) %s"
                     + " (data plane) at the end of the outage; %d log lines:%n%s%n", dev, downMs, upMs, cpu,
                     outageSeconds, during.string(senderState(1) + "/s:current-stats/s:sent-packets"),
@@ -399,6 +408,10 @@ class FaultInjectionNetnsTest {
             assertEquals("0", snd.get().string("//s:data-plane/s:internal-errors"));
             assertTrue(cpu < 0.5 * outageSeconds, "the agent spun: " + cpu + " CPU s in " + outageSeconds + " s");
             sub.process().destroy();
+        } finally {
+            if (!plane.equals("socket")) {
+                snd.commitOk(config(NetconfAgentNetnsTest.socketPlane()));
+            }
         }
     }
 
