@@ -7,6 +7,9 @@ commands (one NETCONF session each; results on stdout, the time taken on stderr)
   commit FILE       edit-config FILE (a <config> element) into candidate, then commit;
                     prints OK, or on an rpc-error "RPC-ERROR tag=.. path=.. message=.." and exits 3
                     (the candidate is discarded then)
+  commit-each FILE...
+                    commit of each FILE in turn in one session; prints "OK i" (i counts from 1) as
+                    soon as the i-th commit's <ok/> arrived, or RPC-ERROR as above and exits 3
   get [FILTER]      <get> with an optional subtree filter (XML text); prints the <data> element
   get-config        <get-config> of running; prints the <data> element
   rpc FILE          sends the operation in FILE; prints the reply, or RPC-ERROR as above
@@ -61,6 +64,17 @@ def main():
                 finally:
                     rpc_error(e)
             print("OK")
+        elif command == "commit-each":
+            for i, name in enumerate(args, start=1):
+                with open(name) as f:
+                    config = f.read()
+                try:
+                    m.edit_config(target="candidate", config=config)
+                    m.commit()
+                except RPCError as e:
+                    rpc_error(e)
+                print(f"OK {i}")
+                sys.stdout.flush()
         elif command == "get":
             flt = ("subtree", args[0]) if args else None
             reply = m.get(filter=flt) if flt else m.get()

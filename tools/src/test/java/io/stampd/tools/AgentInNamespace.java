@@ -112,6 +112,28 @@ final class AgentInNamespace implements AutoCloseable {
         }
     }
 
+    /** The agent's JVM: the process started (sh and the launcher exec it). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGSTOP: the agent holds everything it was doing (its sockets keep receiving) until {@link #resume}. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** Starts the agent again with the same directory (configuration and saved running). */
     void restart() throws IOException {
         lastStartOffset = Files.exists(log()) ? Files.size(log()) : 0;

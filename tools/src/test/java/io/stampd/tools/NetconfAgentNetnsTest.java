@@ -506,7 +506,7 @@ class NetconfAgentNetnsTest {
      * The reply without message-id and whitespace, its top-level nodes in name order: RFC 7950
      * (7.5.7) leaves the order of siblings free, and a restore may put /nacm and /stamp either way.
      */
-    private static String canonical(String xml) {
+    static String canonical(String xml) {
         String flat = xml.replaceAll("message-id=\"[^\"]*\"", "").replaceAll(">\\s+<", "><").strip();
         try {
             var f = javax.xml.parsers.DocumentBuilderFactory.newInstance();

@@ -101,6 +101,17 @@ final class NetconfClient {
                 + r.stderr());
     }
 
+    /**
+     * Starts one NETCONF session that commits each of {@code configs} in turn and prints "OK i"
+     * after the i-th commit's reply (i from 1); the caller reads its stdout and may kill the agent
+     * under it.
+     */
+    Process startCommitEach(List<String> configs) {
+        List<String> args = new ArrayList<>(List.of("commit-each"));
+        configs.forEach(c -> args.add(file(c).toString()));
+        return testbed.start(namespace, command(args.toArray(String[]::new)).toArray(String[]::new));
+    }
+
     void commitOk(String config) {
         CommitResult r = commit(config);
         if (r.error() != null) {

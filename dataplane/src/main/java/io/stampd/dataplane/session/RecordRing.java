@@ -12,8 +12,9 @@ import java.util.List;
  * <p>Compact, for 10,000 sessions of 256 records each (issue 11): a record is kept as T1 and the
  * differences T2 - T1, T3 - T2, T4 - T3 (delays and the reflector's turnaround: microseconds to
  * milliseconds), the reflector's sequence number less ours (0 from a stateless reflector), the
- * TTL and our sequence number, each column in the narrowest width that holds its values so far
- * ({@link NarrowLongArray}): ~26 bytes a record instead of 56, and every field comes back bit
+ * TTL, our sequence number and whether the record was measured across a step of the wall clock,
+ * each column in the narrowest width that holds its values so far ({@link NarrowLongArray}): ~27
+ * bytes a record instead of 56, and every field comes back bit
  * for bit (differences wrap and unwrap in two's complement), whatever the clocks. The session's
  * SSID is the ring's, not stored per record.
  *
@@ -36,6 +37,8 @@ final class RecordRing {
     private final NarrowLongArray backward;
     private final NarrowLongArray ttl;
     private final NarrowLongArray reflectorSeqOffset;
+    /** 1 for a record measured across a step of the wall clock (its T1 and T4 are on different clocks). */
+    private final NarrowLongArray clockStep;
     private long written;
     private long drained;
     private long overwritten;
@@ -51,9 +54,14 @@ final class RecordRing {
         backward = new NarrowLongArray(length);
         ttl = new NarrowLongArray(length);
         reflectorSeqOffset = new NarrowLongArray(length);
+        clockStep = new NarrowLongArray(length);
     }
 
     void add(long s, long a, long b, long c, long d, int senderTtl, long rSeq) {
+        add(s, a, b, c, d, senderTtl, rSeq, false);
+    }
+
+    void add(long s, long a, long b, long c, long d, int senderTtl, long rSeq, boolean acrossClockStep) {
         if (written == length && length < capacity) {
             grow(); // before the first wrap: records 0..written-1 sit at their own index
         }
@@ -65,6 +73,7 @@ final class RecordRing {
         backward.set(i, d - c);
         ttl.set(i, senderTtl);
         reflectorSeqOffset.set(i, rSeq - s);
+        clockStep.set(i, acrossClockStep ? 1 : 0);
         written++;
         if (written - drained > capacity) {
             overwritten++;
@@ -80,7 +89,7 @@ final class RecordRing {
     }
 
     private NarrowLongArray[] columns() {
-        return new NarrowLongArray[] {seq, t1, forward, turnaround, backward, ttl, reflectorSeqOffset};
+        return new NarrowLongArray[] {seq, t1, forward, turnaround, backward, ttl, reflectorSeqOffset, clockStep};
     }
 
     private StampRecord at(long n) {
@@ -90,7 +99,8 @@ final class RecordRing {
         long b = a + forward.get(i);
         long c = b + turnaround.get(i);
         long d = c + backward.get(i);
-        return new StampRecord(ssid, s, a, b, c, d, (int) ttl.get(i), s + reflectorSeqOffset.get(i));
+        return new StampRecord(ssid, s, a, b, c, d, (int) ttl.get(i), s + reflectorSeqOffset.get(i),
+                clockStep.get(i) != 0);
     }
 
     /** Records added since the last clear. */
@@ -116,6 +126,27 @@ final class RecordRing {
     /** Record {@code n}'s backward delay, T4 - T3. */
     long backwardAt(long n) {
         return backward.get((int) (n % length));
+    }
+
+    /** Whether record {@code n} was measured across a step of the wall clock. */
+    boolean clockStepAt(long n) {
+        return clockStep.get((int) (n % length)) != 0;
+    }
+
+    /**
+     * Marks the held records from {@code from} on as measured across a step of the wall clock;
+     * returns how many were not marked yet.
+     */
+    long markClockStep(long from) {
+        long marked = 0;
+        for (long n = Math.max(from, firstHeld()); n < written; n++) {
+            int i = (int) (n % length);
+            if (clockStep.get(i) == 0) {
+                clockStep.set(i, 1);
+                marked++;
+            }
+        }
+        return marked;
     }
 
     List<StampRecord> latest(int max) {

@@ -124,6 +124,12 @@ public final class SenderStatistics implements SenderListener {
 
     /** Records folded into the delay series (see {@link #recordDelays}). */
     private long folded;
+    /** Steps of the wall clock, seen at each packet sent; see {@link ClockSteps}. */
+    private final ClockSteps clockSteps = new ClockSteps();
+    /** Records measured across a step of the wall clock: kept, but not in the delay series. */
+    private long clockStepRecords;
+    /** Records written when the last packet was sent: the ones after it were read since. */
+    private long recordsAtLastSend;
     /** Waiting records beyond which each new reply folds {@link #FOLD_STEP} of them itself: half the ring. */
     private final long foldBacklog;
     private static final long FOLD_STEP = 2;
@@ -150,6 +156,10 @@ public final class SenderStatistics implements SenderListener {
 
         void delays(long sentMonoNanos, long forward, long backward, long roundTrip);
 
+        /** A reply measured across a step of the wall clock: answered, but without delays. */
+        default void answeredAcrossClockStep(long sentMonoNanos) {
+        }
+
         /** |IPDV| of a pair, told with the send time of the pair's later-measured packet. */
         void variation(long sentMonoNanos, long forward, long backward, long roundTrip);
     }
@@ -158,6 +168,7 @@ public final class SenderStatistics implements SenderListener {
     private long followUpHoldNanos;
     private boolean pendingValid;
     private long pendingSeq, pendingT1, pendingT2, pendingT3, pendingT4, pendingReflectorSeq, pendingSince;
+    private boolean pendingClockStep;
     private int pendingTtl;
     private long followUps;
     /** The Class of Service TLV's results; null for a session that does not send it. */
@@ -225,6 +236,13 @@ public final class SenderStatistics implements SenderListener {
             // only a packet whose timeout expired a whole loss timeout ago is taken for lost here.
             decideFates(monoNanos - lossTimeoutNanos);
         }
+        if (clockSteps.sample(t1, monoNanos)) {
+            // A step backward shows only now: the replies read since the last send may be across it.
+            clockStepRecords += records.markClockStep(recordsAtLastSend);
+            if (pendingValid && pendingSince > lastSentMono) {
+                pendingClockStep = true;
+            }
+        }
         int slot = (int) (seq & mask);
         sentAt[slot] = monoNanos;
         sentSeqAt[slot] = seq;
@@ -234,6 +252,7 @@ public final class SenderStatistics implements SenderListener {
         lastSentSeq = seq;
         lastSentT1 = t1;
         lastSentMono = monoNanos;
+        recordsAtLastSend = records.written();
     }
 
     @Override
@@ -249,7 +268,9 @@ public final class SenderStatistics implements SenderListener {
             return;
         }
         answered[slot] = true;
-        answeredLate[slot] = t4 - t1 >= lossTimeoutNanos;
+        boolean acrossStep = clockSteps.across(sentAt[slot], monoNanos, t1, t4);
+        // Late on the monotonic clock if the wall clock stepped under it (no spurious loss for liveness).
+        answeredLate[slot] = acrossStep ? monoNanos - sentAt[slot] >= lossTimeoutNanos : t4 - t1 >= lossTimeoutNanos;
         received++;
         // Replies are read in the order they arrived: every reply that came before this one's T4
         // has been seen, so a packet whose timeout expired by then is lost.
@@ -277,7 +298,7 @@ public final class SenderStatistics implements SenderListener {
             reflectorLooksStateful = false;
         }
         if (followUpHoldNanos == 0) {
-            recordDelays(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
+            recordDelays(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq, acrossStep);
             return;
         }
         recordPending(); // its follow-up did not come with this reply
@@ -290,6 +311,7 @@ public final class SenderStatistics implements SenderListener {
         pendingTtl = senderTtl;
         pendingReflectorSeq = reflectorSeq;
         pendingSince = monoNanos;
+        pendingClockStep = acrossStep;
     }
 
     /**
@@ -312,7 +334,8 @@ public final class SenderStatistics implements SenderListener {
     private void recordPending() {
         if (pendingValid) {
             pendingValid = false;
-            recordDelays(pendingSeq, pendingT1, pendingT2, pendingT3, pendingT4, pendingTtl, pendingReflectorSeq);
+            recordDelays(pendingSeq, pendingT1, pendingT2, pendingT3, pendingT4, pendingTtl, pendingReflectorSeq,
+                    pendingClockStep);
         }
     }
 
@@ -336,6 +359,21 @@ public final class SenderStatistics implements SenderListener {
         recordPending();
     }
 
+    /** Replies measured across a step of the wall clock: recorded (flagged) but left out of the delays. */
+    public synchronized long clockStepRecords() {
+        return clockStepRecords;
+    }
+
+    /** Steps of the wall clock seen by this session's sends. */
+    public synchronized long clockSteps() {
+        return clockSteps.steps();
+    }
+
+    /** The last step of the wall clock seen (nanoseconds, positive forward), 0 before the first. */
+    public synchronized long lastClockStepNanos() {
+        return clockSteps.lastStepNanos();
+    }
+
     /** Replies whose T3 is the reflector's follow-up transmit time. */
     public synchronized long followUps() {
         return followUps;
@@ -348,8 +386,12 @@ public final class SenderStatistics implements SenderListener {
      * waiting, so that none is overwritten unfolded. Recording six histograms per reply was most
      * of the I/O thread's Java work at 100,000 replies a second.
      */
-    private void recordDelays(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq) {
-        records.add(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq);
+    private void recordDelays(long senderSeq, long t1, long t2, long t3, long t4, int senderTtl, long reflectorSeq,
+                              boolean acrossClockStep) {
+        records.add(senderSeq, t1, t2, t3, t4, senderTtl, reflectorSeq, acrossClockStep);
+        if (acrossClockStep) {
+            clockStepRecords++;
+        }
         if (records.written() - folded > foldBacklog) {
             fold(FOLD_STEP);
         }
@@ -368,14 +410,19 @@ public final class SenderStatistics implements SenderListener {
         }
         for (long n = folded; n < end; n++) {
             long senderSeq = records.seqAt(n);
+            int sentSlot = (int) (senderSeq & mask);
+            long sentMono = sentSeqAt[sentSlot] == senderSeq ? sentAt[sentSlot] : Long.MIN_VALUE;
+            if (records.clockStepAt(n)) {
+                // T1 and T4 on two clocks: no delay, and no variation against its neighbours.
+                foldListener.answeredAcrossClockStep(sentMono);
+                continue;
+            }
             long fwd = records.forwardAt(n);
             long bwd = records.backwardAt(n);
             long rtt = fwd + bwd; // (T4 - T1) - (T3 - T2), also when the long arithmetic wraps
             forward.record(fwd);
             backward.record(bwd);
             roundTrip.record(rtt);
-            int sentSlot = (int) (senderSeq & mask);
-            long sentMono = sentSeqAt[sentSlot] == senderSeq ? sentAt[sentSlot] : Long.MIN_VALUE;
             foldListener.delays(sentMono, fwd, bwd, rtt);
             // Each pair is recorded once, when the second of its two packets is measured.
             pairVariation(senderSeq - 1, fwd, bwd, rtt, sentMono);
@@ -531,6 +578,8 @@ public final class SenderStatistics implements SenderListener {
         }
         records.clear();
         folded = 0;
+        recordsAtLastSend = 0;
+        clockStepRecords = 0;
         fateSeq = lastSentSeq + 1; // their replies are no longer told from duplicates: no fate
     }
 

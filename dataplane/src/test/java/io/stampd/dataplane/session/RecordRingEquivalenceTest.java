@@ -93,7 +93,7 @@ class RecordRingEquivalenceTest {
     }
 
     @Test
-    void typicalRecordsTake26BytesAndTheRingGrowsWithThem() {
+    void typicalRecordsTake27BytesAndTheRingGrowsWithThem() {
         RecordRing ring = new RecordRing(SSID, 256);
         SplittableRandom r = new SplittableRandom(1);
         long[] v = new long[7];
@@ -101,12 +101,12 @@ class RecordRingEquivalenceTest {
             TYPICAL.next(op, r, v);
             ring.add(v[0], v[1], v[2], v[3], v[4], (int) v[5], v[6]);
         }
-        assertEquals(16 * (1 + 8 + 4 + 4 + 4 + 1 + 1), ring.columnBytes(), "16 records, seq still a byte");
+        assertEquals(16 * (1 + 8 + 4 + 4 + 4 + 1 + 1 + 1), ring.columnBytes(), "16 records, seq still a byte");
         for (int op = 10; op < 1000; op++) {
             TYPICAL.next(op, r, v);
             ring.add(v[0], v[1], v[2], v[3], v[4], (int) v[5], v[6]);
         }
-        // seq 4, T1 8, three differences 4 each, TTL 1, reflector seq offset 1
-        assertEquals(256 * 26, ring.columnBytes());
+        // seq 4, T1 8, three differences 4 each, TTL 1, reflector seq offset 1, clock-step flag 1
+        assertEquals(256 * 27, ring.columnBytes());
     }
 }

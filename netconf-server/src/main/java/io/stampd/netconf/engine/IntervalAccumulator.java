@@ -38,6 +38,11 @@ final class IntervalAccumulator {
         bins.reset();
     }
 
+    /** A reply whose delays are not known (measured across a step of the wall clock): received all the same. */
+    void answered() {
+        received++;
+    }
+
     void delays(long fwd, long bwd, long rtt) {
         received++;
         roundTrip.record(rtt);

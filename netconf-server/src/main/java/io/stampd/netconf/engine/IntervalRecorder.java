@@ -132,6 +132,14 @@ final class IntervalRecorder implements SenderStatistics.FoldListener {
     }
 
     @Override
+    public void answeredAcrossClockStep(long sentMonoNanos) {
+        IntervalAccumulator a = accumulatorFor(sentMonoNanos);
+        if (a != null) {
+            a.answered();
+        }
+    }
+
+    @Override
     public void variation(long sentMonoNanos, long forward, long backward, long roundTrip) {
         IntervalAccumulator a = accumulatorFor(sentMonoNanos);
         if (a != null) {

@@ -68,23 +68,36 @@ final class RunningConfigFile {
         // Created anew (a leftover keeps its mode) with the owner's permissions only, whatever the
         // umask: running holds HMAC keys.
         Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                OWNER_ONLY_FILE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
         try {
+            try (FileChannel ch = FileChannel.open(tmp,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY_FILE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(tmp);
+            deleteQuietly(tmp, e);
             throw new IOException("cannot replace " + file + " atomically: " + e.getMessage(), e);
+        } catch (IOException e) {
+            // A full or failing disk: the half-written temporary file would hold the space and
+            // mislead whoever looks at the directory; running.xml itself was not touched.
+            deleteQuietly(tmp, e);
+            throw e;
         }
         // The rename is durable only once the directory is.
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path tmp, IOException cause) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 }

@@ -39,6 +39,7 @@ final class SessionWatch implements AutoCloseable {
     private final StateClock clock;
     private final long completionPeriodMillis;
     private final LivenessCheck liveness;
+    private final WallClockWatch wallClock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("stampd-watch").factory());
     /** The evaluation task of each session object that has one; guarded by this. */
@@ -52,6 +53,7 @@ final class SessionWatch implements AutoCloseable {
         this.clock = clock;
         this.completionPeriodMillis = completionPeriodMillis;
         this.liveness = new LivenessCheck(events);
+        this.wallClock = new WallClockWatch(clock);
     }
 
     void start() {
@@ -148,6 +150,10 @@ final class SessionWatch implements AutoCloseable {
      * I/O thread (SenderStatistics.recordDelays): at 10 pps a session's ring holds 25 s of them.
      */
     private void foldRecords() {
+        wallClock.check().ifPresent(step -> LOG.warn("the wall clock stepped by {} ms against the monotonic clock:"
+                + " replies to test packets out across the step are marked clock-step and left out of the delay"
+                + " statistics (loss timeouts and measurement intervals run on the monotonic clock)",
+                String.format(java.util.Locale.ROOT, "%+.3f", step / 1e6)));
         try {
             for (SenderSession s : sessions.senders()) {
                 s.statistics().foldRecords();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.opendaylight.yangtools.yang.common.Decimal64;
+import org.opendaylight.yangtools.yang.common.Empty;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.Uint16;
 import org.opendaylight.yangtools.yang.common.Uint32;
@@ -141,6 +142,10 @@ final class StateTree {
         SenderHandle h = s.handle();
         if (h != null && h.collectedInKernel() > 0) {
             entry.withChild(leaf("in-kernel-packets", u64(h.collectedInKernel())));
+        }
+        long acrossClockStep = s.statistics().clockStepRecords();
+        if (acrossClockStep > 0) {
+            entry.withChild(leaf("clock-step-replies", u64(acrossClockStep)));
         }
         ClassOfServiceSummary cos = s.statistics().classOfService();
         if (cos != null) {
@@ -298,7 +303,7 @@ final class StateTree {
         var list = ImmutableNodes.newUserMapBuilder().withNodeIdentifier(id("record"));
         for (StampRecord r : records) {
             Uint32 seq = u32(r.seq());
-            list.withChild(ImmutableNodes.newMapEntryBuilder()
+            var entry = ImmutableNodes.newMapEntryBuilder()
                     .withNodeIdentifier(key("record", "sequence-number", seq))
                     .withChild(leaf("sequence-number", seq))
                     .withChild(leaf("reflector-sequence-number", u32(r.reflectorSeq())))
@@ -309,8 +314,11 @@ final class StateTree {
                     .withChild(leaf("two-way-delay", r.roundTripNanos()))
                     .withChild(leaf("one-way-delay-far-end", r.forwardNanos()))
                     .withChild(leaf("one-way-delay-near-end", r.backwardNanos()))
-                    .withChild(leaf("sender-ttl", Uint8.valueOf(Math.max(0, Math.min(255, r.senderTtl())))))
-                    .build());
+                    .withChild(leaf("sender-ttl", Uint8.valueOf(Math.max(0, Math.min(255, r.senderTtl())))));
+            if (r.clockStep()) {
+                entry.withChild(leaf("clock-step", Empty.value()));
+            }
+            list.withChild(entry.build());
         }
         return list.build();
     }

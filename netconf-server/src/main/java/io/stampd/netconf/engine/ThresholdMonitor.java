@@ -180,7 +180,7 @@ final class ThresholdMonitor {
         long[] values = new long[records.size()];
         int n = 0;
         for (StampRecord r : records) {
-            if (r.t4() >= fromUnixNanos) {
+            if (r.t4() >= fromUnixNanos && !r.clockStep()) { // across a clock step: no delay
                 values[n++] = switch (metric) {
                     case TWO_WAY_DELAY -> r.roundTripNanos();
                     case ONE_WAY_DELAY_FAR_END -> r.forwardNanos();
