@@ -10,6 +10,7 @@ import io.stampd.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.LongSupplier;
 
 /**
  * The Session-Reflector's rules for one received test packet, for every plane: find its session
@@ -31,9 +32,16 @@ public final class Reflection {
     private final ReplyDecision decision = new ReplyDecision();
     /** A Destination Node Address copied out of the packet, to become the reply's source. */
     private final MemorySegment nodeAddress = Arena.ofAuto().allocate(16, 8);
+    /** The monotonic clock of the rate limits (a test's own, to be exact). */
+    private final LongSupplier monotonicNanos;
 
     public Reflection(StampNode node) {
+        this(node, System::nanoTime);
+    }
+
+    Reflection(StampNode node, LongSupplier monotonicNanos) {
         this.node = node;
+        this.monotonicNanos = monotonicNanos;
         ctx.localAddresses = node.localAddresses;
         // Software timestamps of the host clock (no PTP hardware on a veth): free-running unless the
         // operator says otherwise in a later issue's configuration.
@@ -77,6 +85,9 @@ public final class Reflection {
             return d;
         }
         s.received.increment();
+        if (overLimit(s, src)) {
+            return d;
+        }
         if (s.hmac != null && !s.hmac.verify(p)) {
             s.rejected.increment(); // RFC 8762 §4.4: an unverifiable packet is discarded before any use
             return d;
@@ -152,6 +163,29 @@ public final class Reflection {
             d.source = null;
         }
         return d;
+    }
+
+    /**
+     * True, counted, if the packet is over its source's or its session's rate limit: dropped, never
+     * answered. Before the HMAC check, so that a flood of forged packets costs at most the limit's
+     * worth of HMAC computations; a source over its own limit spends none of its session's credit.
+     */
+    private boolean overLimit(SessionReflector s, MemorySegment src) {
+        SourceRateLimiter sources = node.sourceLimiter;
+        TokenBucket bucket = s.bucket;
+        if (bucket == null && !sources.limited()) {
+            return false;
+        }
+        long now = monotonicNanos.getAsLong();
+        if (sources.limited() && !sources.tryTake(src, now)) {
+            node.counters.sourceRateLimited.increment();
+            return true;
+        }
+        if (bucket != null && !bucket.tryTake(now)) {
+            s.rateLimited.increment();
+            return true;
+        }
+        return false;
     }
 
     private void tlvs(SessionReflector s, Datagrams rx, int i, int port, int length) {

@@ -23,6 +23,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     /** Match fields as 16 octets, null for a wildcard. */
     final byte[] senderAddress;
     final byte[] reflectorAddress;
+    private final SourceRateLimiter sourceLimiter;
     /** The plane's per-session state (its form of the return path, for one). */
     public Object attachment;
     private Runnable onClose;
@@ -33,7 +34,12 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     private FlowNumbers numbers = flows;
     public final Counter received = new Counter();
     public final Counter reflected = new Counter();
+    /** Failed HMAC verification: discarded unanswered. */
     public final Counter rejected = new Counter();
+    /** Dropped unanswered over the session's rate limit. */
+    public final Counter rateLimited = new Counter();
+    /** The session's rate limit, null when it has none. I/O thread. */
+    TokenBucket bucket;
     /** Of {@link #reflected}, the replies an in-kernel plane sent (carried over when it left). */
     public final Counter reflectedInKernel = new Counter();
     volatile long lastSenderSeq = -1;
@@ -60,6 +66,8 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         this.errorEstimate = node.errorEstimate(config.timestampFormat());
         this.senderAddress = config.senderAddress() == null ? null : config.senderAddress().getAddress();
         this.reflectorAddress = config.reflectorAddress() == null ? null : config.reflectorAddress().getAddress();
+        this.sourceLimiter = node.sourceLimiter;
+        this.bucket = config.rateLimit() == null ? null : new TokenBucket(config.rateLimit(), System.nanoTime());
     }
 
     /** {@code onClose} stops the session on its plane (called once, by {@link #close}). */
@@ -85,10 +93,15 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         numbers.untake(source, sourcePort, ssid, number);
     }
 
-    /** Served by an in-kernel plane only if nothing of it needs user space (authentication, a configured reply DSCP). */
+    /**
+     * Served by an in-kernel plane only if nothing of it needs user space (authentication, a
+     * configured reply DSCP, a rate limit of the session or of the node per source, which the core
+     * enforces). I/O thread.
+     */
     public boolean reflectableInKernel() {
         // The in-kernel reflector copies the request's DSCP; a configured reply DSCP is user space's.
-        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED;
+        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED
+                && config.rateLimit() == null && !sourceLimiter.limited();
     }
 
     @Override
@@ -119,6 +132,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         reflected.add(kernel.reflected());
         rejected.add(kernel.rejected());
         reflectedInKernel.add(kernel.inKernel());
+        rateLimited.add(kernel.rateLimited());
         if (kernel.reflected() > 0 && kernel.lastSenderSeq() >= 0) {
             lastSenderSeq = kernel.lastSenderSeq();
             lastReflectorSeq = kernel.lastReflectorSeq();
@@ -128,7 +142,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     @Override
     public ReflectorCounters counters() {
         ReflectorCounters own = new ReflectorCounters(received.get(), reflected.get(), rejected.get(), lastSenderSeq,
-                lastReflectorSeq, reflectedInKernel.get());
+                lastReflectorSeq, reflectedInKernel.get(), rateLimited.get());
         Supplier<ReflectorCounters> k = kernelCounters;
         if (k == null) {
             return own;
@@ -137,7 +151,8 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         boolean kernelLatest = kc.lastSenderSeq() >= 0 && kc.reflected() > 0;
         return new ReflectorCounters(own.received() + kc.received(), own.reflected() + kc.reflected(),
                 own.rejected() + kc.rejected(), kernelLatest ? kc.lastSenderSeq() : own.lastSenderSeq(),
-                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), own.inKernel() + kc.inKernel());
+                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), own.inKernel() + kc.inKernel(),
+                own.rateLimited() + kc.rateLimited());
     }
 
     public boolean closed() {

@@ -11,6 +11,7 @@ import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.core.SessionReflector;
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.StampNode;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -446,6 +447,15 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                 reflectorEndpoints.remove(ep.port);
                 ep.close();
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void sourceRateLimit(RateLimit limit) {
+        checkOpen();
+        loop.call(() -> {
+            node.sourceLimiter.limit(limit);
             return null;
         });
     }

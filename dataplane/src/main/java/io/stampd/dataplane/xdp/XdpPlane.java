@@ -507,6 +507,18 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         freeSlots.push(slot);
     }
 
+    /**
+     * Takes every session out of the kernel, runs {@code change} (which changes what the kernel
+     * may answer, e.g. a per-source rate limit that the core enforces) and provisions them again:
+     * counters and stateful numbers carry over both ways. I/O thread.
+     */
+    public void reprovisionAround(Runnable change) {
+        List<SessionReflector> sessions = List.copyOf(reflectorSlots.keySet());
+        sessions.forEach(this::reflectorStopped);
+        change.run();
+        sessions.forEach(this::reflectorStarted);
+    }
+
     private void updatePortPatterns(int port) {
         int mask = 0;
         for (int p = 0; p < ReflectorTable.PATTERNS; p++) {
