@@ -14,6 +14,6 @@ record ReflectorIntent(ReflectorSessionConfig config, boolean enabled) {
                 && a.reflectorPort() == b.reflectorPort() && a.returnSegments().equals(b.returnSegments())
                 && a.timestampFormat() == b.timestampFormat() && a.stateful() == b.stateful()
                 && Arrays.equals(a.hmacKey(), b.hmacKey()) && a.acceptShortTestPackets() == b.acceptShortTestPackets()
-                && a.classOfService().equals(b.classOfService());
+                && a.classOfService().equals(b.classOfService()) && Objects.equals(a.rateLimit(), b.rateLimit());
     }
 }

@@ -70,7 +70,7 @@ final class ReflectorSession {
         ReflectorCounters z = zero;
         return new ReflectorCounters(now.received() - z.received(), now.reflected() - z.reflected(),
                 now.rejected() - z.rejected(), now.lastSenderSeq(), now.lastReflectorSeq(),
-                now.inKernel() - z.inKernel());
+                now.inKernel() - z.inKernel(), now.rateLimited() - z.rateLimited());
     }
 
     void clearCounters() {
