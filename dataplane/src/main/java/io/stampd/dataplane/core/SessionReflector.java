@@ -67,7 +67,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         this.senderAddress = config.senderAddress() == null ? null : config.senderAddress().getAddress();
         this.reflectorAddress = config.reflectorAddress() == null ? null : config.reflectorAddress().getAddress();
         this.sourceLimiter = node.sourceLimiter;
-        this.bucket = config.rateLimit() == null ? null : new TokenBucket(config.rateLimit(), System.nanoTime());
+        this.bucket = config.rateLimit() == null ? null : new TokenBucket(config.rateLimit());
     }
 
     /** {@code onClose} stops the session on its plane (called once, by {@link #close}). */

@@ -7,7 +7,8 @@ import io.stampd.dataplane.session.RateLimit;
  * {@link #PACKET} credits and every nanosecond adds {@code packetsPerSecond} credits, so the
  * refill is a product of integers with no rounding to drift, and a long idle spell fills the
  * bucket to its depth without overflow (the elapsed time is capped before the product). A clock
- * that seems to go back (never on CLOCK_MONOTONIC; a caller's mistake) adds nothing. Starts full.
+ * that seems to go back (never on CLOCK_MONOTONIC; a caller's mistake) adds nothing. Starts full,
+ * its clock starting at the first reading it is given.
  * One thread (the I/O thread); no allocation per packet.
  */
 public final class TokenBucket {
@@ -17,13 +18,14 @@ public final class TokenBucket {
     private long rate;
     private long capacity;
     private long credit;
-    private long lastNanos;
+    /** The last clock reading; {@link #NO_READING} before the first. */
+    private long lastNanos = NO_READING;
+    private static final long NO_READING = Long.MIN_VALUE;
 
-    public TokenBucket(RateLimit limit, long nowNanos) {
+    public TokenBucket(RateLimit limit) {
         rate = limit.packetsPerSecond();
         capacity = limit.burst() * PACKET;
         credit = capacity;
-        lastNanos = nowNanos;
     }
 
     /** Takes one packet's credit if there is one: true, answer it; false, it is over the limit. */
@@ -48,7 +50,9 @@ public final class TokenBucket {
     }
 
     private void tryRefill(long nowNanos) {
-        if (nowNanos > lastNanos) {
+        if (lastNanos == NO_READING) {
+            lastNanos = nowNanos; // full already
+        } else if (nowNanos > lastNanos) {
             credit = refilled(credit, nowNanos - lastNanos, rate, capacity);
             lastNanos = nowNanos;
         }

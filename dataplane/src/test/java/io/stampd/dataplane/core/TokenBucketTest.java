@@ -27,7 +27,7 @@ class TokenBucketTest {
 
     @Test
     void burstThenSteadyRate() {
-        TokenBucket b = new TokenBucket(new RateLimit(200, 20), 0);
+        TokenBucket b = new TokenBucket(new RateLimit(200, 20));
         for (int i = 0; i < 20; i++) {
             assertTrue(b.tryTake(0), "packet " + i + " of the burst");
         }
@@ -38,7 +38,7 @@ class TokenBucketTest {
 
     @Test
     void noDriftAtRatesThatDoNotDivideASecond() {
-        TokenBucket b = new TokenBucket(new RateLimit(3, 2), 0);
+        TokenBucket b = new TokenBucket(new RateLimit(3, 2));
         assertTrue(b.tryTake(0));
         // 3 per second for 1,000 s, offered at 7 per second (never a full bucket, so nothing is cut
         // at the burst): the one packet left of the burst plus 3,000 exactly, not one less or more.
@@ -47,21 +47,21 @@ class TokenBucketTest {
 
     @Test
     void refillStopsAtTheBurstAndLongIdleDoesNotOverflow() {
-        TokenBucket b = new TokenBucket(new RateLimit(RateLimit.MAX_PACKETS_PER_SECOND, RateLimit.MAX_BURST), 0);
+        TokenBucket b = new TokenBucket(new RateLimit(RateLimit.MAX_PACKETS_PER_SECOND, RateLimit.MAX_BURST));
         for (int i = 0; i < RateLimit.MAX_BURST; i++) {
             b.tryTake(0);
         }
         assertEquals(0, b.packets());
         assertTrue(b.tryTake(Long.MAX_VALUE / 2), "after ~146 years idle");
         assertEquals(RateLimit.MAX_BURST - 1, b.packets(), "full to the burst, never beyond");
-        TokenBucket small = new TokenBucket(new RateLimit(1000, 5), 0);
+        TokenBucket small = new TokenBucket(new RateLimit(1000, 5));
         assertTrue(small.tryTake(3600 * SECOND));
         assertEquals(4, small.packets(), "an hour idle refills 5, not 3.6 million");
     }
 
     @Test
     void aClockGoingBackAddsNothing() {
-        TokenBucket b = new TokenBucket(new RateLimit(10, 1), 5 * SECOND);
+        TokenBucket b = new TokenBucket(new RateLimit(10, 1));
         assertTrue(b.tryTake(5 * SECOND));
         assertFalse(b.tryTake(SECOND), "earlier than the last reading: no credit");
         assertFalse(b.tryTake(5 * SECOND + SECOND / 10 - 1), "one nanosecond short of a packet");
@@ -70,7 +70,7 @@ class TokenBucketTest {
 
     @Test
     void aNewRateKeepsTheEarnedCreditCutToTheNewBurst() {
-        TokenBucket b = new TokenBucket(new RateLimit(100, 50), 0);
+        TokenBucket b = new TokenBucket(new RateLimit(100, 50));
         for (int i = 0; i < 40; i++) {
             b.tryTake(0);
         }
