@@ -28,6 +28,8 @@ public final class SourceRateLimiter {
     private long rate;
     private long capacity;
     private long evictions;
+    /** Set while a plane's warm-up runs its throw-away packets through the core: they are not a source's. */
+    private boolean suspended;
 
     /** The limit from now on; null: none (the table is emptied). */
     public void limit(RateLimit next) {
@@ -47,8 +49,18 @@ public final class SourceRateLimiter {
         return limit;
     }
 
+    /** True while a limit is set (and not suspended for a warm-up). */
     public boolean limited() {
-        return limit != null;
+        return limit != null && !suspended;
+    }
+
+    /**
+     * Suspends the limit ({@code true}) while a plane's warm-up sends its own packets through the
+     * core, so that they neither count as dropped nor warm the drop path instead of the reply path;
+     * the sources' buckets stay as they were.
+     */
+    public void suspend(boolean value) {
+        suspended = value;
     }
 
     /** Takes a packet's credit from {@code source}'s bucket (16 octets at 0); false: over the limit. */

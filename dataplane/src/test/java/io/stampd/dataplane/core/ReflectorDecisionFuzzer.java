@@ -45,7 +45,9 @@ class ReflectorDecisionFuzzer {
     private static final RateLimit SOURCE_LIMIT = new RateLimit(50, 5);
     /** The monotonic clock of the rate limits, moved on by each input. */
     private static long now;
-    private static final Reflection REFLECTION = new Reflection(NODE, () -> now);
+    private static final long RECEIVED_AT = 1_765_000_000_000_000_000L;
+    /** Packets arrive as the limits read them (the wall clock at their receive time). */
+    private static final Reflection REFLECTION = new Reflection(NODE, () -> now, () -> RECEIVED_AT);
     /** Answers so far: of session 2, and per source (SENDER, OTHER). */
     private static long session2Answers;
     private static long senderAnswers;
@@ -96,7 +98,7 @@ class ReflectorDecisionFuzzer {
         @Override public MemorySegment sourceAddress(int i) { return source; }
         @Override public int sourcePort(int i) { return sourcePort; }
         @Override public MemorySegment destinationAddress(int i) { return destination; }
-        @Override public long receiveNanos(int i) { return 1_765_000_000_000_000_000L; }
+        @Override public long receiveNanos(int i) { return RECEIVED_AT; }
         @Override public int hopLimit(int i) { return hopLimit; }
         @Override public int trafficClass(int i) { return trafficClass; }
         @Override public int ifIndex(int i) { return 2; }
