@@ -3,8 +3,8 @@ package io.stampd.dataplane.session;
 /**
  * A token-bucket limit on the test packets a reflector answers: on average at most
  * {@code packetsPerSecond}, with up to {@code burst} at once after a quiet spell. Packets over
- * the limit are dropped, never answered (RFC 8762 §6: a reflector must not be an amplifier an
- * attacker can drive at will).
+ * the limit are dropped, never answered (RFC 8762 §7, security considerations: a reflector must
+ * not be a reflector of traffic an attacker can drive at will).
  *
  * @param packetsPerSecond the steady rate, 1 to {@link #MAX_PACKETS_PER_SECOND}
  * @param burst            the bucket's depth in packets, 1 to {@link #MAX_BURST}
