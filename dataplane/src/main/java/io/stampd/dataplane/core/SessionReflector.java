@@ -95,13 +95,13 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
 
     /**
      * Served by an in-kernel plane only if nothing of it needs user space (authentication, a
-     * configured reply DSCP, a rate limit of the session or of the node per source, which the core
-     * enforces). I/O thread.
+     * configured reply DSCP, the node's per-source rate limit, which the core enforces; a session's
+     * own rate limit the XDP program has a bucket for). I/O thread.
      */
     public boolean reflectableInKernel() {
         // The in-kernel reflector copies the request's DSCP; a configured reply DSCP is user space's.
         return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED
-                && config.rateLimit() == null && !sourceLimiter.limited();
+                && !sourceLimiter.limited();
     }
 
     @Override

@@ -88,6 +88,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     private final BpfMap reflPorts;
     private final BpfMap reflLocal;
     private final BpfMap reflCounters;
+    private final BpfMap reflLimits;
     private final BpfMap reflFlows;
     private final BpfMap reflConfig;
     private final BpfMap reflStats;
@@ -194,6 +195,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         this.reflPorts = reflectorObject.map("refl_ports");
         this.reflLocal = reflectorObject.map("refl_local");
         this.reflCounters = reflectorObject.map("refl_counters");
+        this.reflLimits = reflectorObject.map("refl_limits");
         this.reflFlows = reflectorObject.map("refl_flows");
         this.reflConfig = reflectorObject.map("refl_config");
         this.reflStats = reflectorObject.map("refl_stats");
@@ -435,6 +437,13 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         TimestampFormat f = c.timestampFormat();
         int flags = (c.stateful() ? XdpStructs.STAMP_RS_STATEFUL : 0) | (f == TimestampFormat.PTP ? XdpStructs.STAMP_RS_PTP
                 : 0) | (inKernel ? 0 : XdpStructs.STAMP_RS_USER);
+        if (inKernel && c.rateLimit() != null) {
+            // The kernel's own bucket, full; what the program passes up meets the core's.
+            MemorySegment limit = a.allocate(XdpStructs.STAMP_REFL_LIMIT);
+            XdpStructs.reflLimit(limit, c.rateLimit().packetsPerSecond(), c.rateLimit().burst());
+            reflLimits.update(index(a, slot), limit);
+            flags |= XdpStructs.STAMP_RS_LIMITED;
+        }
         XdpStructs.reflSession(value, slot, flags, node.errorEstimate(f), ErrorEstimate.forError(false, f, HW_ERROR_NANOS),
                 hopLimit, segments, 0, path.size());
         reflSessions.update(key, value);
@@ -559,8 +568,11 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         long reflected = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_REFLECTED);
         long lastSender = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_LAST_SENDER_SEQ);
         long lastReflector = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_LAST_REFLECTOR_SEQ);
-        return new ReflectorCounters(reflected, reflected, 0, reflected == 0 ? -1 : lastSender,
-                reflected == 0 ? -1 : lastReflector, reflected);
+        long limited = reflLimits.lookup(BpfMap.indexKey(slot))
+                .map(l -> MemorySegment.ofArray(l).get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_LIMIT_LIMITED))
+                .orElse(0L);
+        return new ReflectorCounters(reflected + limited, reflected, 0, reflected == 0 ? -1 : lastSender,
+                reflected == 0 ? -1 : lastReflector, reflected, limited);
     }
 
     // ---- sender sessions ----------------------------------------------------------------------
