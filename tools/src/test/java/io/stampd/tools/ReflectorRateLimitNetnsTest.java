@@ -130,6 +130,16 @@ class ReflectorRateLimitNetnsTest {
                 assertTrue(inKernel >= answered - 2, "answered in the kernel: " + inKernel + " of " + answered);
                 RateLimitBounds.check("xdp in the kernel, session limit 200/s burst 20", 200, 20,
                         sentAndReplies[2] / 1e9, answered, end.toString());
+                // A new limit is taken in place: the session runs on with its counters.
+                rfl.commitOk(config("<stamp-session-reflector><reflector-test-session><session-index>1"
+                        + "</session-index><rate-limit><packets-per-second>100</packets-per-second></rate-limit>"
+                        + "</reflector-test-session></stamp-session-reflector>"));
+                Thread.sleep(1200);
+                Xml changed = rfl.get();
+                assertEquals(end.number(one + "/s:rcv-packets"), changed.number(one + "/s:rcv-packets"),
+                        "counters carried on: " + changed);
+                assertEquals(end.number(one + "/s:rate-limited-packets"),
+                        changed.number(one + "/s:rate-limited-packets"));
             } finally {
                 agent.close();
             }

@@ -6,8 +6,10 @@ import io.stampd.dataplane.codec.StampHmac;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.session.ClassOfServicePolicy;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,10 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     public final Counter rateLimited = new Counter();
     /** The session's rate limit, null when it has none. I/O thread. */
     TokenBucket bucket;
+    /** The limit in force (the configuration's until changed in place). */
+    private volatile RateLimit rateLimit;
+    /** How the plane changes the limit on its I/O thread. */
+    private Consumer<RateLimit> onRateLimit;
     /** Of {@link #reflected}, the replies an in-kernel plane sent (carried over when it left). */
     public final Counter reflectedInKernel = new Counter();
     volatile long lastSenderSeq = -1;
@@ -67,12 +73,46 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         this.senderAddress = config.senderAddress() == null ? null : config.senderAddress().getAddress();
         this.reflectorAddress = config.reflectorAddress() == null ? null : config.reflectorAddress().getAddress();
         this.sourceLimiter = node.sourceLimiter;
-        this.bucket = config.rateLimit() == null ? null : new TokenBucket(config.rateLimit());
+        this.rateLimit = config.rateLimit();
+        this.bucket = rateLimit == null ? null : new TokenBucket(rateLimit);
     }
 
     /** {@code onClose} stops the session on its plane (called once, by {@link #close}). */
     public void onClose(Runnable onClose) {
         this.onClose = onClose;
+    }
+
+    /** {@code action} changes the limit on the plane's I/O thread (through {@link #applyRateLimit}). */
+    public void onRateLimit(Consumer<RateLimit> action) {
+        this.onRateLimit = action;
+    }
+
+    @Override
+    public void rateLimit(RateLimit limit) {
+        Consumer<RateLimit> action = onRateLimit;
+        if (action != null && !closed) {
+            action.accept(limit);
+        }
+    }
+
+    /** The limit in force, null: none. */
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /**
+     * Changes the limit in place at monotonic time {@code nowNanos}: the bucket keeps the credit
+     * it earned (cut to the new burst); a new limit starts full. I/O thread.
+     */
+    public void applyRateLimit(RateLimit limit, long nowNanos) {
+        if (limit == null) {
+            bucket = null;
+        } else if (bucket == null) {
+            bucket = new TokenBucket(limit);
+        } else {
+            bucket.limit(limit, nowNanos);
+        }
+        rateLimit = limit;
     }
 
     /** Numbers from {@code source} from now on (null: this session's own table). I/O thread. */

@@ -432,6 +432,13 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             ep.sessions++;
             final ReflectorEndpoint endpoint = ep;
             s.onClose(() -> stopReflector(s, endpoint));
+            s.onRateLimit(limit -> loop.call(() -> {
+                // An in-kernel plane provisions the session again with the new limit.
+                observer.reflectorStopped(s);
+                s.applyRateLimit(limit, System.nanoTime());
+                observer.reflectorStarted(s);
+                return null;
+            }));
             observer.reflectorStarted(s);
             return s;
         });

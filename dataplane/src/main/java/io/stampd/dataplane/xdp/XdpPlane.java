@@ -11,6 +11,7 @@ import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.core.SessionReflector;
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.StampNode;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.sys.Libc;
 import io.stampd.sys.bpf.BpfException;
@@ -437,10 +438,11 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         TimestampFormat f = c.timestampFormat();
         int flags = (c.stateful() ? XdpStructs.STAMP_RS_STATEFUL : 0) | (f == TimestampFormat.PTP ? XdpStructs.STAMP_RS_PTP
                 : 0) | (inKernel ? 0 : XdpStructs.STAMP_RS_USER);
-        if (inKernel && c.rateLimit() != null) {
+        RateLimit rateLimit = s.rateLimit();
+        if (inKernel && rateLimit != null) {
             // The kernel's own bucket, full; what the program passes up meets the core's.
             MemorySegment limit = a.allocate(XdpStructs.STAMP_REFL_LIMIT);
-            XdpStructs.reflLimit(limit, c.rateLimit().packetsPerSecond(), c.rateLimit().burst());
+            XdpStructs.reflLimit(limit, rateLimit.packetsPerSecond(), rateLimit.burst());
             reflLimits.update(index(a, slot), limit);
             flags |= XdpStructs.STAMP_RS_LIMITED;
         }

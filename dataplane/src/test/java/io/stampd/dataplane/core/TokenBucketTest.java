@@ -1,9 +1,11 @@
 package io.stampd.dataplane.core;
 
 import io.stampd.dataplane.session.RateLimit;
+import io.stampd.dataplane.session.ReflectorSessionConfig;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,6 +81,30 @@ class TokenBucketTest {
         b.limit(new RateLimit(10, 100), 0);
         assertEquals(5, b.packets(), "a deeper bucket is not filled by the change");
         assertEquals(5 + 10, answered(b, 0, SECOND, 1_000), "then 10 per second");
+    }
+
+    @Test
+    void aSessionsLimitChangesInPlaceKeepingItsCountersAndCredit() {
+        try (StampNode node = new StampNode("token-bucket-test", 0)) {
+            SessionReflector s = new SessionReflector(node, new ReflectorSessionConfig(1, 7, null, 0, null, 862,
+                    List.of(), null, false, null).withRateLimit(new RateLimit(100, 10)));
+            TokenBucket bucket = s.bucket;
+            for (int i = 0; i < 6; i++) {
+                assertTrue(bucket.tryTake(0));
+            }
+            s.received.add(6);
+            s.rateLimited.add(3);
+            s.applyRateLimit(new RateLimit(50, 2), 0);
+            assertEquals(new RateLimit(50, 2), s.rateLimit());
+            assertEquals(bucket, s.bucket, "the same bucket");
+            assertEquals(2, s.bucket.packets(), "4 earned, cut to the new burst of 2");
+            assertEquals(6, s.counters().received());
+            assertEquals(3, s.counters().rateLimited(), "the counters carry on");
+            s.applyRateLimit(null, 0);
+            assertEquals(null, s.bucket, "unlimited");
+            s.applyRateLimit(new RateLimit(1, 4), 0);
+            assertEquals(4, s.bucket.packets(), "a new limit starts full");
+        }
     }
 
     @Test

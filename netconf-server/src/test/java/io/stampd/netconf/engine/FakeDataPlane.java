@@ -188,6 +188,11 @@ final class FakeDataPlane implements DataPlane {
         }
 
         @Override
+        public void rateLimit(RateLimit limit) {
+            log.add("rate limit of reflector " + config.id() + ": " + limit);
+        }
+
+        @Override
         public void close() {
             if (!closed) {
                 closed = true;

@@ -115,12 +115,19 @@ class SessionManagerTest {
     }
 
     @Test
-    void aSessionRateLimitChangeIsAConfigurationChange() throws Exception {
+    void aSessionRateLimitChangesInPlace() throws Exception {
         manager.apply(new Desired().reflector(reflector(7, 8620)).build());
+        var session = manager.reflectors().getFirst();
         plane.log.clear();
         manager.apply(new Desired().reflector(reflector(7, 8620).withRateLimit(new RateLimit(200, 20))).build());
-        assertEquals(List.of("stop reflector 7", "start reflector 7"), plane.log);
-        assertEquals(new RateLimit(200, 20), manager.reflectors().getFirst().config.rateLimit());
+        assertEquals(List.of("rate limit of reflector 7: 200 packets/s, burst 20"), plane.log,
+                "neither stopped nor started: its counters carry on");
+        assertSame(session, manager.reflectors().getFirst());
+        assertEquals(new RateLimit(200, 20), session.config.rateLimit());
+        manager.apply(new Desired().reflector(reflector(7, 8620).withRateLimit(new RateLimit(200, 20))).build());
+        assertEquals(1, plane.log.size(), "an unchanged limit is not set again");
+        manager.apply(new Desired().reflector(reflector(7, 8620)).build());
+        assertEquals("rate limit of reflector 7: null", plane.log.getLast(), "removed: unlimited");
     }
 
     @Test
