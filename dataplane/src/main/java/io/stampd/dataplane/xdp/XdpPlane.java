@@ -439,13 +439,14 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         int flags = (c.stateful() ? XdpStructs.STAMP_RS_STATEFUL : 0) | (f == TimestampFormat.PTP ? XdpStructs.STAMP_RS_PTP
                 : 0) | (inKernel ? 0 : XdpStructs.STAMP_RS_USER);
         RateLimit rateLimit = s.rateLimit();
+        // The kernel's own bucket, full; what the program passes up meets the core's. Written for
+        // every session (zeros: none), so no count of the slot's previous session is read as its.
+        MemorySegment limit = a.allocate(XdpStructs.STAMP_REFL_LIMIT);
         if (inKernel && rateLimit != null) {
-            // The kernel's own bucket, full; what the program passes up meets the core's.
-            MemorySegment limit = a.allocate(XdpStructs.STAMP_REFL_LIMIT);
             XdpStructs.reflLimit(limit, rateLimit.packetsPerSecond(), rateLimit.burst());
-            reflLimits.update(index(a, slot), limit);
             flags |= XdpStructs.STAMP_RS_LIMITED;
         }
+        reflLimits.update(index(a, slot), limit);
         XdpStructs.reflSession(value, slot, flags, node.errorEstimate(f), ErrorEstimate.forError(false, f, HW_ERROR_NANOS),
                 hopLimit, segments, 0, path.size());
         reflSessions.update(key, value);
