@@ -74,6 +74,14 @@ struct {
 	__type(value, struct stamp_refl_counters);
 } refl_counters SEC(".maps");
 
+/* Token buckets of rate-limited sessions, by slot (stamp_refl_limit). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STAMP_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct stamp_refl_limit);
+} refl_limits SEC(".maps");
+
 /* Stateful flows: the next reflector sequence number; LRU so that forgotten senders age out. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -189,6 +197,41 @@ static __always_inline int flow_take(const struct stamp_flow_key *key, __u64 *se
 	}
 	*seq = __sync_fetch_and_add(next, 1);
 	return 0;
+}
+
+/*
+ * Takes one packet's credit from the bucket of slot: 1, answer it; 0, it is over the limit
+ * (counted). The refill (TokenBucket.refilled): full when the time since the last refill would
+ * add at least what is missing, else credit + elapsed x rate, which then stays below capacity +
+ * rate: no overflow. A clock reading not later than the last adds nothing.
+ */
+static __always_inline int take_token(__u32 slot)
+{
+	struct stamp_refl_limit *l = bpf_map_lookup_elem(&refl_limits, &slot);
+	__u64 now = bpf_ktime_get_ns(), missing, elapsed;
+	int ok;
+
+	if (!l)
+		return 0;
+	bpf_spin_lock(&l->lock);
+	if (l->last_ns == 0) {
+		l->last_ns = now;
+	} else if (now > l->last_ns) {
+		elapsed = now - l->last_ns;
+		missing = l->capacity > l->credit ? l->capacity - l->credit : 0;
+		if (l->rate == 0 || elapsed >= missing / l->rate + 1)
+			l->credit = l->capacity > l->credit ? l->capacity : l->credit;
+		else
+			l->credit += elapsed * l->rate;
+		l->last_ns = now;
+	}
+	ok = l->credit >= STAMP_PACKET_CREDIT;
+	if (ok)
+		l->credit -= STAMP_PACKET_CREDIT;
+	bpf_spin_unlock(&l->lock);
+	if (!ok)
+		__sync_fetch_and_add(&l->limited, 1);
+	return ok;
 }
 
 /*
@@ -403,6 +446,15 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	((__be16 *)out)[1] = bpf_htons(pkt.sport);
 	((__be16 *)out)[2] = bpf_htons((__u16)(sizeof(struct udphdr) + pkt.payload_len));
 	((__be16 *)out)[3] = 0;
+
+	/*
+	 * Answerable here: a rate-limited session spends a packet's credit, or the packet is dropped,
+	 * never answered (what the program passes up meets user space's bucket instead).
+	 */
+	if ((s->flags & STAMP_RS_LIMITED) && !take_token(s->slot)) {
+		STAMP_COUNT(refl_stats, STAMP_C_RATE_LIMITED);
+		return XDP_DROP;
+	}
 
 	/* The reply is certain now. Its header block replaces the request's (the payload stays put). */
 	delta = (int)pkt.payload - (int)rep_hlen;

@@ -7,6 +7,8 @@
 #ifndef STAMP_REFLECTOR_H
 #define STAMP_REFLECTOR_H
 
+#include <linux/bpf.h>
+
 #include "stamp_xdp.h"
 
 /*
@@ -34,6 +36,7 @@ struct stamp_refl_key {
 #define STAMP_RS_STATEFUL 1	/* own sequence numbers per flow (RFC 8762 section 4.3.1) */
 #define STAMP_RS_PTP 2		/* PTPv2 timestamps; NTP otherwise */
 #define STAMP_RS_USER 4		/* served in user space (authenticated mode): XDP_PASS untouched */
+#define STAMP_RS_LIMITED 8	/* rate limited: refl_limits[slot] is its token bucket */
 
 /* Value of refl_sessions: what the reflector needs to answer a session's test packets. */
 struct stamp_refl_session {
@@ -55,6 +58,24 @@ struct stamp_refl_counters {
 	__u64 last_reflector_seq;	/* the reflector's number in that reply */
 	__u64 hw_rx_timestamps;		/* replies whose T2 is the NIC's receive timestamp */
 };
+
+/*
+ * Value of refl_limits (an array indexed by slot): a rate-limited session's token bucket, the
+ * same arithmetic as user space's (io.stampd.dataplane.core.TokenBucket): a packet is
+ * STAMP_PACKET_CREDIT credits, a nanosecond adds rate, exact integers. Both CPUs answer the
+ * session's packets, so the bucket is read and changed under its spin lock (per-CPU buckets would
+ * each pass the whole rate). User space writes it at provisioning (the lock is not copied).
+ */
+struct stamp_refl_limit {
+	struct bpf_spin_lock lock;
+	__u32 reserved;
+	__u64 rate;			/* packets per second */
+	__u64 capacity;			/* burst x STAMP_PACKET_CREDIT */
+	__u64 credit;			/* now; starts at capacity */
+	__u64 last_ns;			/* CLOCK_MONOTONIC of the last refill; 0 before the first packet */
+	__u64 limited;			/* packets dropped over the limit (XDP_DROP, never answered) */
+};
+#define STAMP_PACKET_CREDIT 1000000000
 
 /* Key of refl_flows: one test session of a stateful reflector session (RFC 8972 section 3). */
 struct stamp_flow_key {

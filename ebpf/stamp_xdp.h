@@ -59,6 +59,7 @@ enum stamp_xdp_counter {
 	STAMP_C_NOT_LOCAL,		/* the destination is not one of the node's addresses (refl_local, coll_local):
 					 * the packet is being forwarded through this node. Added after the others so
 					 * that their numbers stay as first published. */
+	STAMP_C_RATE_LIMITED,		/* reflector: over its session's rate limit, dropped (XDP_DROP), never answered */
 	STAMP_C_COUNT
 };
 

@@ -1,5 +1,6 @@
 package io.stampd.dataplane;
 
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -68,6 +69,13 @@ public interface DataPlane extends AutoCloseable {
      * @throws DataPlaneException if it cannot (port in use, overlaps another session...)
      */
     ReflectorHandle startReflector(ReflectorSessionConfig config);
+
+    /**
+     * Limits the test packets answered per source address, over all reflector sessions, from now
+     * on ({@code limit} null: no limit); packets over it are dropped and counted in {@link
+     * DataPlaneCounters#sourceRateLimited}. Every plane, the in-kernel one too.
+     */
+    void sourceRateLimit(RateLimit limit);
 
     /**
      * Runs {@code block}, which starts and stops sessions, in one hand-over to the I/O thread

@@ -8,6 +8,7 @@ import io.stampd.dataplane.session.ClassOfServiceRequest;
 import io.stampd.dataplane.session.Ecn;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.PeerAddresses;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.dataplane.session.SenderStatistics;
@@ -43,8 +44,12 @@ import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
  */
 public final class StampConfigCheck implements ConfigCommitHook {
 
-    /** The engine's view of a configuration: the sessions it would run. */
-    public record Sessions(List<SenderSessionConfig> senders, List<ReflectorSessionConfig> reflectors) {
+    /**
+     * The engine's view of a configuration: the sessions it would run, and the node's limit of
+     * answers per source address (null: none).
+     */
+    public record Sessions(List<SenderSessionConfig> senders, List<ReflectorSessionConfig> reflectors,
+                           RateLimit perSourceRateLimit) {
     }
 
     /**
@@ -102,7 +107,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
         List<ReflectorSessionConfig> reflectors = new ArrayList<>();
         DataContainerNode stamp = root.flatMap(r -> child(r, "stamp")).orElse(null);
         if (stamp == null) {
-            return new Sessions(senders, reflectors);
+            return new Sessions(senders, reflectors, null);
         }
         PlaneSettings plane = plane(stamp);
         DataContainerNode keyChains = child(stamp, "key-chains").orElse(null);
@@ -130,7 +135,10 @@ public final class StampConfigCheck implements ConfigCommitHook {
             }
         }
         var reflectorContainer = child(stamp, "stamp-session-reflector");
+        RateLimit perSource = null;
         if (reflectorContainer.isPresent()) {
+            perSource = rateLimit(reflectorContainer.get(), "per-source-rate-limit",
+                    "/stamp/stamp-session-reflector");
             boolean stateful = leaf(reflectorContainer.get(), "reflector-mode-state").orElse("stateless")
                     .equals("stateful");
             for (MapEntryNode e : entries(reflectorContainer.get(), "reflector-test-session")) {
@@ -148,7 +156,7 @@ public final class StampConfigCheck implements ConfigCommitHook {
                 reflectors.add(r);
             }
         }
-        return new Sessions(senders, reflectors);
+        return new Sessions(senders, reflectors, perSource);
     }
 
     private static SenderSessionConfig sender(MapEntryNode e, DataContainerNode keyChains, String path)
@@ -292,9 +300,34 @@ public final class StampConfigCheck implements ConfigCommitHook {
                     stateful,
                     key(e, keyChains, path),
                     leaf(e, "accept-short-test-packets").map(Boolean::parseBoolean).orElse(false),
-                    classOfServicePolicy(e, path));
+                    classOfServicePolicy(e, path),
+                    rateLimit(e, "rate-limit", path));
         } catch (IllegalArgumentException ex) {
             throw new CommitVetoException(path, ex.getMessage());
+        }
+    }
+
+    /**
+     * A token-bucket container ({@code container} of {@code parent}, at {@code path}), or null when
+     * absent (unlimited); its YANG range and mandatory leaf are checked here again, by name.
+     */
+    private static RateLimit rateLimit(DataContainerNode parent, String container, String path)
+            throws CommitVetoException {
+        var c = child(parent, container);
+        if (c.isEmpty()) {
+            return null;
+        }
+        String at = path + "/" + container;
+        if (leaf(c.get(), "packets-per-second").isEmpty()) {
+            throw new CommitVetoException(at + "/packets-per-second", ErrorTag.DATA_MISSING,
+                    container + " needs packets-per-second (the steady rate of answers)");
+        }
+        long pps = number(c.get(), "packets-per-second", 0, at);
+        long burst = number(c.get(), "burst", RateLimit.DEFAULT_BURST, at);
+        try {
+            return new RateLimit(pps, burst);
+        } catch (IllegalArgumentException ex) {
+            throw new CommitVetoException(at, container + ": " + ex.getMessage());
         }
     }
 

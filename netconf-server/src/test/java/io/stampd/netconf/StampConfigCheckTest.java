@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.ClassOfServiceRequest;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -75,6 +76,21 @@ class StampConfigCheckTest {
         assertEquals(ReflectorSessionConfig.ANY_SSID, r.ssid());
         assertNull(r.senderAddress());
         assertTrue(r.stateful(), "reflector-mode-state stateful applies to every session");
+    }
+
+    @Test
+    void rateLimitsReachTheSessionsAndTheNode() throws Exception {
+        var s = StampConfigCheck.sessions(root(example));
+        assertNull(s.reflectors().get(0).rateLimit(), "no rate-limit container: unlimited");
+        assertEquals(new RateLimit(200, RateLimit.DEFAULT_BURST), s.reflectors().get(1).rateLimit(),
+                "burst defaults to 10");
+        assertEquals(new RateLimit(1000, 50), s.perSourceRateLimit());
+        String noRate = example.replace("<packets-per-second>200</packets-per-second>", "<burst>5</burst>");
+        var e = assertThrows(CommitVetoException.class, () -> StampConfigCheck.sessions(root(noRate)));
+        assertEquals("/stamp/stamp-session-reflector/reflector-test-session[session-index='11']/rate-limit"
+                + "/packets-per-second", e.path());
+        assertEquals(ErrorTag.DATA_MISSING, e.tag());
+        assertTrue(e.getMessage().contains("rate-limit needs packets-per-second"), e.getMessage());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.stampd.dataplane.node.NodeDataPlane;
 import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.Ipv6Addresses;
 import io.stampd.dataplane.session.PeerAddresses;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.io.PrintWriter;
 import java.net.Inet6Address;
@@ -84,6 +85,16 @@ final class ReflectCommand implements Callable<Integer> {
             + " (the reply is Not-ECT and says RPE=0b10).")
     boolean refuseCosEcn;
 
+    @Option(names = "--rate-limit", paramLabel = "PPS[/BURST]",
+            description = "Answer at most PPS test packets per second, up to BURST at once (default burst 10);"
+                    + " packets over it are dropped and counted (default: unlimited).")
+    String rateLimit;
+
+    @Option(names = "--per-source-limit", paramLabel = "PPS[/BURST]",
+            description = "Answer at most PPS test packets per second per source address, up to BURST at once"
+                    + " (default burst 10); packets over it are dropped and counted (default: unlimited).")
+    String perSourceLimit;
+
     @Option(names = "--busy-poll", description = "Poll the socket without sleeping: lowest and steadiest"
             + " reflection latency (T2 to the wire), at the cost of one CPU kept busy.")
     boolean busyPoll;
@@ -98,6 +109,7 @@ final class ReflectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReflectorSessionConfig config = buildConfig();
+        RateLimit perSource = limit(perSourceLimit, "--per-source-limit");
         plane.checkIpv4(plane.settings(), config.senderAddress(), "--sender");
         plane.checkIpv4(plane.settings(), config.reflectorAddress(), "--source");
         PrintWriter out = spec.commandLine().getOut();
@@ -106,6 +118,9 @@ final class ReflectCommand implements Callable<Integer> {
         DataPlane dp = NodeDataPlane.open(plane.settings(), 32, busyPoll ? Long.MAX_VALUE : 0);
         ReflectorHandle h;
         try {
+            if (perSource != null) {
+                dp.sourceRateLimit(perSource);
+            }
             h = dp.startReflector(config);
         } catch (RuntimeException e) {
             dp.close();
@@ -157,6 +172,8 @@ final class ReflectCommand implements Callable<Integer> {
             m.put("reflected", c.reflected());
             m.put("in_kernel", c.inKernel());
             m.put("rejected", c.rejected());
+            m.put("rate_limited", c.rateLimited());
+            m.put("source_rate_limited", d.sourceRateLimited());
             m.put("unmatched", d.unmatched());
             m.put("malformed", d.malformed());
             m.put("send_errors", d.sendErrors());
@@ -166,14 +183,24 @@ final class ReflectCommand implements Callable<Integer> {
             }
             out.println(Json.object(m));
         } else {
-            out.printf(Locale.ROOT, "%d received, %d reflected, %d rejected; %d unmatched, %d malformed, %d send errors,"
-                    + " %d user-space receive timestamps%n", c.received(), c.reflected(), c.rejected(), d.unmatched(),
+            out.printf(Locale.ROOT, "%d received, %d reflected, %d rejected (HMAC), %d rate limited, %d over the"
+                    + " per-source limit; %d unmatched, %d malformed, %d send errors, %d user-space receive timestamps%n",
+                    c.received(), c.reflected(), c.rejected(), c.rateLimited(), d.sourceRateLimited(), d.unmatched(),
                     d.malformed(), d.sendErrors(), d.userSpaceRxTimestamps());
             if (c.inKernel() > 0 || !programs.isEmpty()) {
                 out.printf(Locale.ROOT, "%d answered in the kernel; programs: %s%n", c.inKernel(), programs);
             }
         }
         out.flush();
+    }
+
+    /** {@code text} (PPS or PPS/BURST) of option {@code name}, or null when not given. */
+    private RateLimit limit(String text, String name) {
+        try {
+            return text == null ? null : RateLimit.parse(text, name);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private ReflectorSessionConfig buildConfig() {
@@ -196,7 +223,7 @@ final class ReflectCommand implements Callable<Integer> {
                     senderAddr, senderPort, reflectorAddr,
                     port, path, TimestampFormat.parse(timestamp), stateful, key == null ? null : HexKey.parse(key),
                     acceptShort, new ClassOfServicePolicy(replyDscp == null ? ClassOfServicePolicy.COPY_RECEIVED
-                            : replyDscp, !refuseCosDscp, !refuseCosEcn));
+                            : replyDscp, !refuseCosDscp, !refuseCosEcn), limit(rateLimit, "--rate-limit"));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), Options.nameIn(e.getMessage(), "sender port", "--sender-port",
                     "reply DSCP", "--reply-dscp"));

@@ -336,6 +336,44 @@ class DataPlanePermutationNetnsTest {
     }
 
     /**
+     * {@code stampd reflect --rate-limit 200/20 --per-source-limit 400/40} (issue 14), flooded with
+     * 2,000 packets/s for 2 s by {@code stampd flood}: the source limit drops what is over 400/s,
+     * the session limit what is over 200/s of the rest, every packet received is reflected or
+     * counted as dropped by one limit, and the sender gets exactly the replies counted. On the
+     * socket plane only (the limits live in the core every plane shares; ReflectorRateLimitNetnsTest
+     * runs them, and HMAC failures, on each plane through the agent).
+     */
+    @Test
+    void reflectRateLimitsItsAnswers() throws Exception {
+        TestEnv.requireNetns(TestEnv.DELAY_LINE_OBJECT);
+        Planes p = new Planes("socket", "socket");
+        try (Testbed tb = Testbed.up(0, 0)) {
+            Reflector reflector = StampCli.startReflector(tb, p.reflectorArgs(tb, "--rate-limit", "200/20",
+                    "--per-source-limit", "400/40"));
+            String flood = StampCli.summaryOf(tb.exec(Duration.ofSeconds(30), tb.senderNs(), tb.stampd(), "flood",
+                    "--reflector", tb.reflectorAddr(), "--source", tb.senderAddr(), "--segments",
+                    String.join(",", tb.forwardSegments()), "--rate", "2000", "--duration", "2s", "--drain", "300ms")
+                    .requireSuccess().stdout());
+            String summary = StampCli.summaryOf(reflector.stop());
+            long sent = StampCli.field(flood, null, "sent");
+            double seconds = Double.parseDouble(flood.replaceAll(".*\"send_s\":([0-9.]+).*", "$1"));
+            long received = StampCli.field(summary, null, "received");
+            long reflected = StampCli.field(summary, null, "reflected");
+            long sessionLimited = StampCli.field(summary, null, "rate_limited");
+            long sourceLimited = StampCli.field(summary, null, "source_rate_limited");
+            assertEquals(sent, received, p + ": every test packet arrives (no loss on the line): " + summary);
+            assertEquals(received, reflected + sessionLimited + sourceLimited, p + ": each packet answered or"
+                    + " dropped by one limit: " + summary);
+            assertEquals(0, StampCli.field(summary, null, "rejected"), summary);
+            RateLimitBounds.check(p + ", session limit 200/s burst 20", 200, 20, seconds, reflected, summary);
+            RateLimitBounds.check(p + ", source limit 400/s burst 40", 400, 40, seconds, received - sourceLimited,
+                    summary);
+            assertEquals(reflected, StampCli.field(flood, null, "received"), 2, p + ": replies reach the sender: "
+                    + flood);
+        }
+    }
+
+    /**
      * IPv4 (issue 13), where it runs: socket sender and socket reflector over the test bed's IPv4
      * addresses, the reflector session bound to the sender's IPv4 address, stateful, 10 % loss on
      * the forward link: every packet is accounted for and the loss is forward loss; an IPv6 probe

@@ -59,6 +59,7 @@ final class AfPacketWarmup {
             }
             plane.reflectorPortUse()[PORT]++;
             plane.window(Long.MIN_VALUE, Long.MAX_VALUE);
+            node.sourceLimiter.suspend(true);
             try {
                 MemorySegment frame = arena.allocate(FrameWriter.HEAD + 64, 64);
                 int len = StampLayout.UNAUTHENTICATED.baseLength;
@@ -78,6 +79,7 @@ final class AfPacketWarmup {
                     plane.handleBatch();
                 }
             } finally {
+                node.sourceLimiter.suspend(false);
                 plane.window(Long.MAX_VALUE, Long.MAX_VALUE);
                 plane.reflectorPortUse()[PORT]--;
                 node.reflectors.remove(s);

@@ -15,6 +15,8 @@ public final class NodeCounters {
     public final Counter userSpaceRxTimestamps = new Counter();
     public final Counter kernelTxTimestamps = new Counter();
     public final Counter userSpaceTxTimestamps = new Counter();
+    /** Test packets dropped over the per-source rate limit (user space's; XDP's are added on read). */
+    public final Counter sourceRateLimited = new Counter();
 
     /** Zeroes them all (after the warm-up's throw-away sessions touched them). I/O thread. */
     public void reset() {
@@ -25,12 +27,13 @@ public final class NodeCounters {
         userSpaceRxTimestamps.set(0);
         kernelTxTimestamps.set(0);
         userSpaceTxTimestamps.set(0);
+        sourceRateLimited.set(0);
     }
 
     /** A reading, with {@code extraInternalErrors} (the loop's own handler failures) added. */
     public DataPlaneCounters read(long extraInternalErrors) {
         return new DataPlaneCounters(unmatched.get(), malformed.get(), sendErrors.get(),
                 internalErrors.get() + extraInternalErrors, userSpaceRxTimestamps.get(), kernelTxTimestamps.get(),
-                userSpaceTxTimestamps.get());
+                userSpaceTxTimestamps.get(), sourceRateLimited.get());
     }
 }

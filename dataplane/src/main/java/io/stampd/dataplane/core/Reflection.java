@@ -10,6 +10,7 @@ import io.stampd.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.LongSupplier;
 
 /**
  * The Session-Reflector's rules for one received test packet, for every plane: find its session
@@ -31,9 +32,20 @@ public final class Reflection {
     private final ReplyDecision decision = new ReplyDecision();
     /** A Destination Node Address copied out of the packet, to become the reply's source. */
     private final MemorySegment nodeAddress = Arena.ofAuto().allocate(16, 8);
+    /** The clocks of the rate limits: monotonic, and the wall clock of receive timestamps (a test's own). */
+    private final LongSupplier monotonicNanos;
+    private final LongSupplier realtimeNanos;
+    /** The longest a packet is taken to have waited for the I/O thread (more: a wall-clock step). */
+    private static final long MAX_QUEUED_NANOS = 1_000_000_000L;
 
     public Reflection(StampNode node) {
+        this(node, System::nanoTime, Libc::realtimeNanos);
+    }
+
+    Reflection(StampNode node, LongSupplier monotonicNanos, LongSupplier realtimeNanos) {
         this.node = node;
+        this.monotonicNanos = monotonicNanos;
+        this.realtimeNanos = realtimeNanos;
         ctx.localAddresses = node.localAddresses;
         // Software timestamps of the host clock (no PTP hardware on a veth): free-running unless the
         // operator says otherwise in a later issue's configuration.
@@ -77,6 +89,9 @@ public final class Reflection {
             return d;
         }
         s.received.increment();
+        if (overLimit(s, src, rx.receiveNanos(i))) {
+            return d;
+        }
         if (s.hmac != null && !s.hmac.verify(p)) {
             s.rejected.increment(); // RFC 8762 §4.4: an unverifiable packet is discarded before any use
             return d;
@@ -152,6 +167,37 @@ public final class Reflection {
             d.source = null;
         }
         return d;
+    }
+
+    /**
+     * True, counted, if the packet is over its source's or its session's rate limit: dropped, never
+     * answered. Before the HMAC check, so that a flood of forged packets costs at most the limit's
+     * worth of HMAC computations; a source over its own limit spends none of its session's credit.
+     * The buckets are read at the packet's arrival ({@code receivedAt}, the kernel's receive time
+     * on the wall clock, 0 if none), taken to the monotonic clock: when the I/O thread was kept
+     * from running and finds a queue of packets, those that came at the limit's rate are still
+     * answered. A wall-clock step between arrival and now moves the arrival by at most
+     * {@link #MAX_QUEUED_NANOS}, and a bucket adds nothing for a time earlier than its last.
+     */
+    private boolean overLimit(SessionReflector s, MemorySegment src, long receivedAt) {
+        SourceRateLimiter sources = node.sourceLimiter;
+        TokenBucket bucket = s.bucket;
+        if (bucket == null && !sources.limited()) {
+            return false;
+        }
+        long now = monotonicNanos.getAsLong();
+        if (receivedAt != 0) {
+            now -= Math.clamp(realtimeNanos.getAsLong() - receivedAt, 0, MAX_QUEUED_NANOS);
+        }
+        if (sources.limited() && !sources.tryTake(src, now)) {
+            node.counters.sourceRateLimited.increment();
+            return true;
+        }
+        if (bucket != null && !bucket.tryTake(now)) {
+            s.rateLimited.increment();
+            return true;
+        }
+        return false;
     }
 
     private void tlvs(SessionReflector s, Datagrams rx, int i, int port, int length) {

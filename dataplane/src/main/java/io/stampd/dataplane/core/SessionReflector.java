@@ -6,8 +6,10 @@ import io.stampd.dataplane.codec.StampHmac;
 import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.session.ClassOfServicePolicy;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +25,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     /** Match fields as 16 octets, null for a wildcard. */
     final byte[] senderAddress;
     final byte[] reflectorAddress;
+    private final SourceRateLimiter sourceLimiter;
     /** The plane's per-session state (its form of the return path, for one). */
     public Object attachment;
     private Runnable onClose;
@@ -33,7 +36,16 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     private FlowNumbers numbers = flows;
     public final Counter received = new Counter();
     public final Counter reflected = new Counter();
+    /** Failed HMAC verification: discarded unanswered. */
     public final Counter rejected = new Counter();
+    /** Dropped unanswered over the session's rate limit. */
+    public final Counter rateLimited = new Counter();
+    /** The session's rate limit, null when it has none. I/O thread. */
+    TokenBucket bucket;
+    /** The limit in force (the configuration's until changed in place). */
+    private volatile RateLimit rateLimit;
+    /** How the plane changes the limit on its I/O thread. */
+    private Consumer<RateLimit> onRateLimit;
     /** Of {@link #reflected}, the replies an in-kernel plane sent (carried over when it left). */
     public final Counter reflectedInKernel = new Counter();
     volatile long lastSenderSeq = -1;
@@ -60,11 +72,47 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         this.errorEstimate = node.errorEstimate(config.timestampFormat());
         this.senderAddress = config.senderAddress() == null ? null : config.senderAddress().getAddress();
         this.reflectorAddress = config.reflectorAddress() == null ? null : config.reflectorAddress().getAddress();
+        this.sourceLimiter = node.sourceLimiter;
+        this.rateLimit = config.rateLimit();
+        this.bucket = rateLimit == null ? null : new TokenBucket(rateLimit);
     }
 
     /** {@code onClose} stops the session on its plane (called once, by {@link #close}). */
     public void onClose(Runnable onClose) {
         this.onClose = onClose;
+    }
+
+    /** {@code action} changes the limit on the plane's I/O thread (through {@link #applyRateLimit}). */
+    public void onRateLimit(Consumer<RateLimit> action) {
+        this.onRateLimit = action;
+    }
+
+    @Override
+    public void rateLimit(RateLimit limit) {
+        Consumer<RateLimit> action = onRateLimit;
+        if (action != null && !closed) {
+            action.accept(limit);
+        }
+    }
+
+    /** The limit in force, null: none. */
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /**
+     * Changes the limit in place at monotonic time {@code nowNanos}: the bucket keeps the credit
+     * it earned (cut to the new burst); a new limit starts full. I/O thread.
+     */
+    public void applyRateLimit(RateLimit limit, long nowNanos) {
+        if (limit == null) {
+            bucket = null;
+        } else if (bucket == null) {
+            bucket = new TokenBucket(limit);
+        } else {
+            bucket.limit(limit, nowNanos);
+        }
+        rateLimit = limit;
     }
 
     /** Numbers from {@code source} from now on (null: this session's own table). I/O thread. */
@@ -85,10 +133,15 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         numbers.untake(source, sourcePort, ssid, number);
     }
 
-    /** Served by an in-kernel plane only if nothing of it needs user space (authentication, a configured reply DSCP). */
+    /**
+     * Served by an in-kernel plane only if nothing of it needs user space (authentication, a
+     * configured reply DSCP, the node's per-source rate limit, which the core enforces; a session's
+     * own rate limit the XDP program has a bucket for). I/O thread.
+     */
     public boolean reflectableInKernel() {
         // The in-kernel reflector copies the request's DSCP; a configured reply DSCP is user space's.
-        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED;
+        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED
+                && !sourceLimiter.limited();
     }
 
     @Override
@@ -119,6 +172,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         reflected.add(kernel.reflected());
         rejected.add(kernel.rejected());
         reflectedInKernel.add(kernel.inKernel());
+        rateLimited.add(kernel.rateLimited());
         if (kernel.reflected() > 0 && kernel.lastSenderSeq() >= 0) {
             lastSenderSeq = kernel.lastSenderSeq();
             lastReflectorSeq = kernel.lastReflectorSeq();
@@ -128,7 +182,7 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     @Override
     public ReflectorCounters counters() {
         ReflectorCounters own = new ReflectorCounters(received.get(), reflected.get(), rejected.get(), lastSenderSeq,
-                lastReflectorSeq, reflectedInKernel.get());
+                lastReflectorSeq, reflectedInKernel.get(), rateLimited.get());
         Supplier<ReflectorCounters> k = kernelCounters;
         if (k == null) {
             return own;
@@ -137,7 +191,8 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         boolean kernelLatest = kc.lastSenderSeq() >= 0 && kc.reflected() > 0;
         return new ReflectorCounters(own.received() + kc.received(), own.reflected() + kc.reflected(),
                 own.rejected() + kc.rejected(), kernelLatest ? kc.lastSenderSeq() : own.lastSenderSeq(),
-                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), own.inKernel() + kc.inKernel());
+                kernelLatest ? kc.lastReflectorSeq() : own.lastReflectorSeq(), own.inKernel() + kc.inKernel(),
+                own.rateLimited() + kc.rateLimited());
     }
 
     public boolean closed() {

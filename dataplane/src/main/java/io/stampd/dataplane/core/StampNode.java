@@ -21,6 +21,8 @@ public final class StampNode implements AutoCloseable {
     public final SenderTable senders = new SenderTable();
     public final ReflectorTable reflectors = new ReflectorTable();
     public final LocalAddresses localAddresses = new LocalAddresses();
+    /** The per-source-address rate limit of reflected test packets (none until set). I/O thread. */
+    public final SourceRateLimiter sourceLimiter = new SourceRateLimiter();
     /** Written by the I/O thread at every test packet sent. */
     public final SendTimingRecorder sendTiming = new SendTimingRecorder();
     private final short ntpErrorEstimate;

@@ -9,7 +9,9 @@ import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.afpacket.AfPacketPlane;
 import io.stampd.dataplane.core.SessionObserver;
+import io.stampd.dataplane.core.SourceRateLimiter;
 import io.stampd.dataplane.session.PeerAddresses;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -225,6 +227,22 @@ public final class NodeDataPlane implements DataPlane {
             throw XdpPlane.notForwarding(p.device());
         }
         return socket.startReflector(config);
+    }
+
+    @Override
+    public void sourceRateLimit(RateLimit limit) {
+        checkOpen();
+        socket.loop.call(() -> {
+            SourceRateLimiter sources = socket.node().sourceLimiter;
+            XdpPlane x = xdp;
+            if (x != null && sources.limited() != (limit != null)) {
+                // The core enforces the limit: the kernel stops (or starts again) answering sessions.
+                x.reprovisionAround(() -> sources.limit(limit));
+            } else {
+                sources.limit(limit);
+            }
+            return null;
+        });
     }
 
     @Override

@@ -18,12 +18,14 @@ import java.util.List;
  *        false: they are counted as malformed and dropped. No effect in authenticated mode, which
  *        needs the whole packet to check its HMAC.
  * @param classOfService how the replies get their DSCP and ECN (null: {@link ClassOfServicePolicy#DEFAULT})
+ * @param rateLimit the most test packets of this session answered (token bucket; over it they are
+ *        dropped and counted), null: unlimited
  */
 public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
                                      Inet6Address reflectorAddress, int reflectorPort,
                                      List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
                                      boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets,
-                                     ClassOfServicePolicy classOfService) {
+                                     ClassOfServicePolicy classOfService, RateLimit rateLimit) {
 
     /** Matches any SSID. */
     public static final int ANY_SSID = -1;
@@ -49,6 +51,22 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
                                   boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets) {
         this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, returnSegments, timestampFormat,
                 stateful, hmacKey, acceptShortTestPackets, ClassOfServicePolicy.DEFAULT);
+    }
+
+    /** An unlimited session (no rate limit). */
+    public ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddress, int senderPort,
+                                  Inet6Address reflectorAddress, int reflectorPort,
+                                  List<Inet6Address> returnSegments, TimestampFormat timestampFormat,
+                                  boolean stateful, byte[] hmacKey, boolean acceptShortTestPackets,
+                                  ClassOfServicePolicy classOfService) {
+        this(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort, returnSegments, timestampFormat,
+                stateful, hmacKey, acceptShortTestPackets, classOfService, null);
+    }
+
+    /** This session with {@code limit} (null: unlimited). */
+    public ReflectorSessionConfig withRateLimit(RateLimit limit) {
+        return new ReflectorSessionConfig(id, ssid, senderAddress, senderPort, reflectorAddress, reflectorPort,
+                returnSegments, timestampFormat, stateful, hmacKey, acceptShortTestPackets, classOfService, limit);
     }
 
     public ReflectorSessionConfig {
@@ -113,6 +131,7 @@ public record ReflectorSessionConfig(long id, int ssid, Inet6Address senderAddre
                 + returnSegments.stream().map(Ipv6Addresses::format).toList())
                 + (stateful ? ", stateful" : ", stateless") + (hmacKey != null ? ", authenticated" : "")
                 + (acceptShortTestPackets && hmacKey == null ? ", answers short (TWAMP-Light) test packets" : "")
-                + (classOfService.equals(ClassOfServicePolicy.DEFAULT) ? "" : ", " + classOfService);
+                + (classOfService.equals(ClassOfServicePolicy.DEFAULT) ? "" : ", " + classOfService)
+                + (rateLimit == null ? "" : ", at most " + rateLimit);
     }
 }

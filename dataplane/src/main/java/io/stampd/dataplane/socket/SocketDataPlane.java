@@ -11,6 +11,7 @@ import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.core.SessionReflector;
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.StampNode;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -431,6 +432,13 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
             ep.sessions++;
             final ReflectorEndpoint endpoint = ep;
             s.onClose(() -> stopReflector(s, endpoint));
+            s.onRateLimit(limit -> loop.call(() -> {
+                // An in-kernel plane provisions the session again with the new limit.
+                observer.reflectorStopped(s);
+                s.applyRateLimit(limit, System.nanoTime());
+                observer.reflectorStarted(s);
+                return null;
+            }));
             observer.reflectorStarted(s);
             return s;
         });
@@ -446,6 +454,15 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
                 reflectorEndpoints.remove(ep.port);
                 ep.close();
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void sourceRateLimit(RateLimit limit) {
+        checkOpen();
+        loop.call(() -> {
+            node.sourceLimiter.limit(limit);
             return null;
         });
     }

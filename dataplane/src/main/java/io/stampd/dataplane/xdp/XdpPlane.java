@@ -12,6 +12,7 @@ import io.stampd.dataplane.core.SessionObserver;
 import io.stampd.dataplane.core.SessionReflector;
 import io.stampd.dataplane.core.SessionSender;
 import io.stampd.dataplane.core.StampNode;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.sys.Libc;
 import io.stampd.sys.bpf.BpfException;
@@ -89,6 +90,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     private final BpfMap reflPorts;
     private final BpfMap reflLocal;
     private final BpfMap reflCounters;
+    private final BpfMap reflLimits;
     private final BpfMap reflFlows;
     private final BpfMap reflConfig;
     private final BpfMap reflStats;
@@ -195,6 +197,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         this.reflPorts = reflectorObject.map("refl_ports");
         this.reflLocal = reflectorObject.map("refl_local");
         this.reflCounters = reflectorObject.map("refl_counters");
+        this.reflLimits = reflectorObject.map("refl_limits");
         this.reflFlows = reflectorObject.map("refl_flows");
         this.reflConfig = reflectorObject.map("refl_config");
         this.reflStats = reflectorObject.map("refl_stats");
@@ -438,6 +441,15 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         TimestampFormat f = c.timestampFormat();
         int flags = (c.stateful() ? XdpStructs.STAMP_RS_STATEFUL : 0) | (f == TimestampFormat.PTP ? XdpStructs.STAMP_RS_PTP
                 : 0) | (inKernel ? 0 : XdpStructs.STAMP_RS_USER);
+        RateLimit rateLimit = s.rateLimit();
+        // The kernel's own bucket, full; what the program passes up meets the core's. Written for
+        // every session (zeros: none), so no count of the slot's previous session is read as its.
+        MemorySegment limit = a.allocate(XdpStructs.STAMP_REFL_LIMIT);
+        if (inKernel && rateLimit != null) {
+            XdpStructs.reflLimit(limit, rateLimit.packetsPerSecond(), rateLimit.burst());
+            flags |= XdpStructs.STAMP_RS_LIMITED;
+        }
+        reflLimits.update(index(a, slot), limit);
         XdpStructs.reflSession(value, slot, flags, node.errorEstimate(f), ErrorEstimate.forError(false, f, HW_ERROR_NANOS),
                 hopLimit, segments, 0, path.size());
         reflSessions.update(key, value);
@@ -510,6 +522,18 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         freeSlots.push(slot);
     }
 
+    /**
+     * Takes every session out of the kernel, runs {@code change} (which changes what the kernel
+     * may answer, e.g. a per-source rate limit that the core enforces) and provisions them again:
+     * counters and stateful numbers carry over both ways. I/O thread.
+     */
+    public void reprovisionAround(Runnable change) {
+        List<SessionReflector> sessions = List.copyOf(reflectorSlots.keySet());
+        sessions.forEach(this::reflectorStopped);
+        change.run();
+        sessions.forEach(this::reflectorStarted);
+    }
+
     private void updatePortPatterns(int port) {
         int mask = 0;
         for (int p = 0; p < ReflectorTable.PATTERNS; p++) {
@@ -550,8 +574,11 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         long reflected = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_REFLECTED);
         long lastSender = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_LAST_SENDER_SEQ);
         long lastReflector = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_LAST_REFLECTOR_SEQ);
-        return new ReflectorCounters(reflected, reflected, 0, reflected == 0 ? -1 : lastSender,
-                reflected == 0 ? -1 : lastReflector, reflected);
+        long limited = reflLimits.lookup(BpfMap.indexKey(slot))
+                .map(l -> MemorySegment.ofArray(l).get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_LIMIT_LIMITED))
+                .orElse(0L);
+        return new ReflectorCounters(reflected + limited, reflected, 0, reflected == 0 ? -1 : lastSender,
+                reflected == 0 ? -1 : lastReflector, reflected, limited);
     }
 
     // ---- sender sessions ----------------------------------------------------------------------

@@ -71,11 +71,13 @@ public final class XdpStructs {
     public static final int STAMP_C_REDIRECT = 16;
     public static final int STAMP_C_COLLECTED = 17;
     public static final int STAMP_C_NOT_LOCAL = 18;
-    public static final int STAMP_C_COUNT = 19;
+    public static final int STAMP_C_RATE_LIMITED = 19;
+    public static final int STAMP_C_COUNT = 20;
 
     private static final String[] COUNTER_NAMES = {"not_ipv6", "not_udp", "header_chain", "truncated",
         "other_port", "segments_left", "short", "no_session", "user_session", "tlv", "bad_checksum",
-        "no_neighbour", "no_route", "ring_full", "error", "tx", "redirect", "collected", "not_local"};
+        "no_neighbour", "no_route", "ring_full", "error", "tx", "redirect", "collected", "not_local",
+        "rate_limited"};
 
     /** A counter's name for messages: "bad_checksum" for STAMP_C_BAD_CHECKSUM. */
     public static String counterName(int counter) {
@@ -106,6 +108,8 @@ public final class XdpStructs {
     public static final int STAMP_RS_STATEFUL = 1;
     public static final int STAMP_RS_PTP = 2;
     public static final int STAMP_RS_USER = 4;
+    public static final int STAMP_RS_LIMITED = 8;
+    public static final int STAMP_PACKET_CREDIT = 1_000_000_000;
 
     public static final int STAMP_FLOW_OK = 0;
     public static final int STAMP_FLOW_STALE = 1;
@@ -151,6 +155,24 @@ public final class XdpStructs {
     public static final long REFL_COUNTERS_LAST_SENDER_SEQ = offset(STAMP_REFL_COUNTERS, "last_sender_seq");
     public static final long REFL_COUNTERS_LAST_REFLECTOR_SEQ = offset(STAMP_REFL_COUNTERS, "last_reflector_seq");
     public static final long REFL_COUNTERS_HW_RX_TIMESTAMPS = offset(STAMP_REFL_COUNTERS, "hw_rx_timestamps");
+
+    public static final StructLayout STAMP_REFL_LIMIT = MemoryLayout.structLayout(
+            JAVA_INT.withName("lock"),
+            JAVA_INT.withName("reserved"),
+            JAVA_LONG.withName("rate"),
+            JAVA_LONG.withName("capacity"),
+            JAVA_LONG.withName("credit"),
+            JAVA_LONG.withName("last_ns"),
+            JAVA_LONG.withName("limited")).withName("stamp_refl_limit");
+    public static final long REFL_LIMIT_LIMITED = offset(STAMP_REFL_LIMIT, "limited");
+
+    /** Writes a full stamp_refl_limit of {@code burst} packets at {@code rate} per second, nothing dropped yet. */
+    public static void reflLimit(MemorySegment value, long rate, long burst) {
+        value.fill((byte) 0);
+        value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "rate"), rate);
+        value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "capacity"), burst * STAMP_PACKET_CREDIT);
+        value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "credit"), burst * STAMP_PACKET_CREDIT);
+    }
 
     public static final StructLayout STAMP_FLOW_KEY = MemoryLayout.structLayout(
             JAVA_INT.withName("slot"),

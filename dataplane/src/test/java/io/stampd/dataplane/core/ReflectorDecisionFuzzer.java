@@ -7,6 +7,7 @@ import io.stampd.dataplane.codec.StampLayout;
 import io.stampd.dataplane.codec.TimestampFormat;
 import io.stampd.dataplane.session.ClassOfServicePolicy;
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 
 import java.lang.foreign.Arena;
@@ -25,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on a node with sessions of every kind. Invariants: a reply only for a provisioned session whose
  * match fields the datagram meets (RFC 8972 §3) and, authenticated, whose HMAC verified; never
  * longer than the request except a short request of a session that accepts those (44 octets);
- * nothing written past the reply; its path offsets inside it; every datagram counted once.
+ * nothing written past the reply; its path offsets inside it; every datagram counted once; never
+ * more answers than a rate limit allows (session 2's own, and every source's), on a clock the
+ * fuzzer moves on.
  */
 class ReflectorDecisionFuzzer {
     private static final int PORT = 862;
@@ -38,7 +41,17 @@ class ReflectorDecisionFuzzer {
     private static final Inet6Address OTHER = Ipv6Addresses.parse("fd00:99::1", "test");
     private static final Inet6Address REFLECTOR = Ipv6Addresses.parse("fd00:23::3", "test");
     private static final StampNode NODE = new StampNode("fuzz-reflector", 0);
-    private static final Reflection REFLECTION = new Reflection(NODE);
+    private static final RateLimit SESSION_LIMIT = new RateLimit(20, 3);
+    private static final RateLimit SOURCE_LIMIT = new RateLimit(50, 5);
+    /** The monotonic clock of the rate limits, moved on by each input. */
+    private static long now;
+    private static final long RECEIVED_AT = 1_765_000_000_000_000_000L;
+    /** Packets arrive as the limits read them (the wall clock at their receive time). */
+    private static final Reflection REFLECTION = new Reflection(NODE, () -> now, () -> RECEIVED_AT);
+    /** Answers so far: of session 2, and per source (SENDER, OTHER). */
+    private static long session2Answers;
+    private static long senderAnswers;
+    private static long otherAnswers;
     private static final StampHmac SIGNER = new StampHmac(KEY);
     private static final Fuzzed RX = new Fuzzed();
     private static final ReplyChannel CHANNEL = new ReplyChannel() {
@@ -51,12 +64,16 @@ class ReflectorDecisionFuzzer {
         // Stateful, SSID 7, from SENDER only, short requests answered, an SRv6 return path.
         add(new ReflectorSessionConfig(1, 7, SENDER, 0, null, PORT, List.of(REFLECTOR, SENDER), TimestampFormat.NTP,
                 true, null, true, new ClassOfServicePolicy(ClassOfServicePolicy.COPY_RECEIVED, true, false)));
-        // Stateless, SSID 9 from port 50001 only, PTP, a configured reply DSCP.
+        // Stateless, SSID 9 from port 50001 only, PTP, a configured reply DSCP, rate limited.
         add(new ReflectorSessionConfig(2, 9, null, 50001, null, PORT, List.of(),
-                TimestampFormat.PTP, false, null, false, new ClassOfServicePolicy(46, false, true)));
+                TimestampFormat.PTP, false, null, false, new ClassOfServicePolicy(46, false, true), SESSION_LIMIT));
         // Authenticated, any SSID, on its own port.
         add(new ReflectorSessionConfig(3, ReflectorSessionConfig.ANY_SSID, null, 0, null, AUTH_PORT, List.of(),
                 TimestampFormat.NTP, false, KEY, true));
+    }
+
+    static {
+        NODE.sourceLimiter.limit(SOURCE_LIMIT); // this thread is the node's I/O thread here, as for reflect
     }
 
     private static void add(ReflectorSessionConfig c) {
@@ -81,7 +98,7 @@ class ReflectorDecisionFuzzer {
         @Override public MemorySegment sourceAddress(int i) { return source; }
         @Override public int sourcePort(int i) { return sourcePort; }
         @Override public MemorySegment destinationAddress(int i) { return destination; }
-        @Override public long receiveNanos(int i) { return 1_765_000_000_000_000_000L; }
+        @Override public long receiveNanos(int i) { return RECEIVED_AT; }
         @Override public int hopLimit(int i) { return hopLimit; }
         @Override public int trafficClass(int i) { return trafficClass; }
         @Override public int ifIndex(int i) { return 2; }
@@ -101,6 +118,8 @@ class ReflectorDecisionFuzzer {
         int flip = d.consumeInt(-1, 200);
         byte[] octets = d.consumeRemainingAsBytes();
         rx.length = Math.min(octets.length, SLOT - 64);
+        // 0 to 50 ms on, from the input itself (consuming no data, so the corpus keeps its meaning).
+        now += (octets.length * 7_919_993L + flip * 104_729L) % 50_000_000L + (flip < 0 ? 0 : 1);
         rx.payload.fill((byte) 0xEE);
         MemorySegment.copy(MemorySegment.ofArray(octets), 0, rx.payload, 0, rx.length);
         if (sign && rx.length >= StampLayout.AUTHENTICATED.baseLength) {
@@ -126,6 +145,11 @@ class ReflectorDecisionFuzzer {
         SessionReflector s = r.session;
         assertNotNull(s, "a reply without a session");
         ReflectorSessionConfig c = s.config;
+        long sourceAnswers = from.equals(SENDER) ? ++senderAnswers : ++otherAnswers;
+        assertTrue(sourceAnswers <= allowed(SOURCE_LIMIT), "source " + from + " answered over its limit");
+        if (c.rateLimit() != null) {
+            assertTrue(++session2Answers <= allowed(c.rateLimit()), "session answered over its rate limit");
+        }
         assertEquals(c.reflectorPort(), port, "a reply for a session of another port");
         assertTrue(!rx.truncated, "a truncated datagram answered");
         if (c.senderAddress() != null) {
@@ -159,6 +183,11 @@ class ReflectorDecisionFuzzer {
         assertTrue(r.trafficClass >= -1 && r.trafficClass <= 255);
         REFLECTION.queued(r);
         Reflection.stamp(s, rx.payload, 1_765_000_000_000_001_000L);
+    }
+
+    /** The most answers a limit allows from the clock's start until now: the burst and the rate since. */
+    private static long allowed(RateLimit limit) {
+        return limit.burst() + limit.packetsPerSecond() * now / 1_000_000_000L;
     }
 
     private static long received() {

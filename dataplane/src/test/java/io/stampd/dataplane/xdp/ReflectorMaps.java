@@ -38,8 +38,10 @@ final class ReflectorMaps {
     final BpfMap stats;
     final BpfMap next;
     final BpfMap config;
+    final BpfMap limits;
 
     ReflectorMaps(BpfObject reflector) {
+        limits = reflector.map("refl_limits");
         sessions = reflector.map("refl_sessions");
         ports = reflector.map("refl_ports");
         counters = reflector.map("refl_counters");
@@ -81,6 +83,26 @@ final class ReflectorMaps {
             }
             return new Counters(XdpStructs.countersReflected(value), XdpStructs.countersLastSenderSeq(value),
                     XdpStructs.countersLastReflectorSeq(value), XdpStructs.countersHwRxTimestamps(value));
+        }
+    }
+
+    /** Gives slot {@code slot} a full token bucket of {@code burst} packets at {@code rate} per second. */
+    void limit(int slot, long rate, long burst) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(XdpStructs.STAMP_REFL_LIMIT);
+            XdpStructs.reflLimit(value, rate, burst);
+            limits.update(arena.allocateFrom(JAVA_BYTE, BpfMap.indexKey(slot)), value);
+        }
+    }
+
+    /** Packets slot {@code slot}'s bucket dropped. */
+    long limited(int slot) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(XdpStructs.STAMP_REFL_LIMIT);
+            if (!limits.lookup(arena.allocateFrom(JAVA_BYTE, BpfMap.indexKey(slot)), value)) {
+                throw new AssertionError("refl_limits has no slot " + slot);
+            }
+            return value.get(java.lang.foreign.ValueLayout.JAVA_LONG, XdpStructs.REFL_LIMIT_LIMITED);
         }
     }
 

@@ -51,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the run. Counters and stats must move by exactly what was reflected.
  */
 class StampReflectorProgramTest {
+    static final int XDP_DROP = 1;
     static final int XDP_PASS = 2;
     static final int XDP_TX = 3;
     static final int XDP_REDIRECT = 4;
@@ -237,6 +238,43 @@ class StampReflectorProgramTest {
         assertEquals(2, maps.flowNext(40, 31001, 1, S2));
         assertEquals(1, maps.flowNext(40, 31001, 2, S1));
         assertEquals(-1, maps.flowNext(40, 31003, 1, S1), "no flow for a port that sent nothing");
+    }
+
+    /**
+     * A rate-limited session (1 packet/s, burst 3): three requests at once are answered, the
+     * fourth and fifth are dropped (XDP_DROP, never answered) and counted in the slot's bucket and
+     * in refl_stats; another limited session has its own bucket; a packet for a port without
+     * sessions is still passed up, not dropped. One packet's credit takes a second: none comes back within the test.
+     */
+    @Test
+    void aRateLimitedSessionIsAnsweredUpToItsBurstThenDropped() {
+        Session s = exact(S1, 33001, 5, 60, XdpStructs.STAMP_RS_LIMITED, List.of());
+        Session other = exact(S2, 33001, 5, 61, XdpStructs.STAMP_RS_LIMITED, List.of());
+        maps.limit(60, 1, 3);
+        maps.limit(61, 1, 1);
+        maps.add(s);
+        maps.add(other);
+        for (int seq = 0; seq < 3; seq++) {
+            reflectAndCheck(request(S1, 33001, 862, seq, 5), s, seq, S1_MAC, R0_MAC, XDP_TX);
+        }
+        for (int seq = 3; seq < 5; seq++) {
+            long[] before = maps.stats();
+            long reflected = maps.counters(60).reflected();
+            BpfTestRun.XdpResult r = bed.run(fd, request(S1, 33001, 862, seq, 5).build());
+            assertEquals(XDP_DROP, r.retval(), "over the burst: dropped");
+            assertEquals(reflected, maps.counters(60).reflected(), "not counted as reflected");
+            long[] after = maps.stats();
+            for (int i = 0; i < after.length; i++) {
+                assertEquals(before[i] + (i == XdpStructs.STAMP_C_RATE_LIMITED ? 1 : 0), after[i],
+                        "refl_stats " + XdpStructs.counterName(i));
+            }
+        }
+        assertEquals(2, maps.limited(60));
+        reflectAndCheck(request(S2, 33001, 862, 9, 5), other, 9, S2_MAC, R0_MAC, XDP_TX);
+        assertEquals(XDP_DROP, bed.run(fd, request(S2, 33001, 862, 10, 5).build()).retval());
+        assertEquals(1, maps.limited(61), "its own bucket");
+        assertEquals(XDP_PASS, bed.run(fd, request(S1, 33001, 7777, 11, 5).build()).retval(),
+                "a port without sessions: passed up as before");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.stampd.netconf.engine.ConfigNodes.leaf;
 
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.session.Liveness;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.netconf.CommitVetoException;
@@ -29,9 +30,17 @@ import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
  * switches, thresholds, the data plane's interface).
  */
 record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorIntent> reflectors,
-                       boolean senderEnable, boolean reflectorEnable, PlaneSettings plane) {
+                       boolean senderEnable, boolean reflectorEnable, PlaneSettings plane,
+                       RateLimit perSourceRateLimit) {
 
-    static final DesiredSessions NONE = new DesiredSessions(Map.of(), Map.of(), true, true, PlaneSettings.SOCKET);
+    static final DesiredSessions NONE = new DesiredSessions(Map.of(), Map.of(), true, true, PlaneSettings.SOCKET,
+            null);
+
+    /** Sessions on a node without a per-source rate limit. */
+    DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorIntent> reflectors, boolean senderEnable,
+                    boolean reflectorEnable, PlaneSettings plane) {
+        this(senders, reflectors, senderEnable, reflectorEnable, plane, null);
+    }
 
     DesiredSessions {
         senders = Collections.unmodifiableMap(new LinkedHashMap<>(senders));
@@ -69,7 +78,8 @@ record DesiredSessions(Map<Long, SenderIntent> senders, Map<Long, ReflectorInten
             reflectors.put(c.id(), new ReflectorIntent(c, enabled));
         }
         PlaneSettings plane = stamp == null ? PlaneSettings.SOCKET : StampConfigCheck.plane(stamp);
-        return new DesiredSessions(senders, reflectors, senderEnable, reflectorEnable, plane);
+        return new DesiredSessions(senders, reflectors, senderEnable, reflectorEnable, plane,
+                sessions.perSourceRateLimit());
     }
 
     /** The liveness container; its leaves' YANG ranges are checked here again, by name. */

@@ -3,17 +3,21 @@ package io.stampd.netconf.engine;
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.ReflectorCounters;
 import io.stampd.dataplane.ReflectorHandle;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
+import java.util.Objects;
 
 /**
  * One configured reflector test session and its data plane handle. Like {@link SenderSession}, a
- * changed configuration means a new object; counters start again with every start, and
- * clear-statistics moves their zero.
+ * changed configuration means a new object, except a changed rate limit, which the running
+ * session takes in place; counters start again with every start, and clear-statistics moves
+ * their zero.
  */
 final class ReflectorSession {
     private static final ReflectorCounters ZERO = ReflectorCounters.ZERO;
 
-    final ReflectorSessionConfig config;
+    /** The configuration; only its rate limit changes ({@link #rateLimit}). */
+    volatile ReflectorSessionConfig config;
     private volatile boolean enabled;
     private volatile ReflectorHandle handle;
     /** The last handle, stopped or not: its counters stay readable after a stop. */
@@ -56,6 +60,18 @@ final class ReflectorSession {
         failureReason = reason;
     }
 
+    /** Takes {@code limit} in place, the running session too: its counters carry on. */
+    void rateLimit(RateLimit limit) {
+        if (Objects.equals(limit, config.rateLimit())) {
+            return;
+        }
+        config = config.withRateLimit(limit);
+        ReflectorHandle h = handle;
+        if (h != null) {
+            h.rateLimit(limit);
+        }
+    }
+
     boolean running() {
         return handle != null;
     }
@@ -70,7 +86,7 @@ final class ReflectorSession {
         ReflectorCounters z = zero;
         return new ReflectorCounters(now.received() - z.received(), now.reflected() - z.reflected(),
                 now.rejected() - z.rejected(), now.lastSenderSeq(), now.lastReflectorSeq(),
-                now.inKernel() - z.inKernel());
+                now.inKernel() - z.inKernel(), now.rateLimited() - z.rateLimited());
     }
 
     void clearCounters() {

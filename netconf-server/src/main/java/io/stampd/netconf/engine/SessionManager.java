@@ -5,12 +5,14 @@ import io.stampd.dataplane.DataPlaneCounters;
 import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.SendTiming;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.StampRecord;
 import io.stampd.netconf.CommitVetoException;
 import io.stampd.netconf.engine.SessionEvents.Role;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -35,6 +37,8 @@ public final class SessionManager implements AutoCloseable {
     private final SessionEvents events;
     private Map<Long, SenderSession> senders = new TreeMap<>();
     private Map<Long, ReflectorSession> reflectors = new TreeMap<>();
+    /** The per-source rate limit the data plane has (null: none). */
+    private RateLimit sourceRateLimit;
     private volatile DesiredSessions running = DesiredSessions.NONE;
     private volatile DataPlaneCounters countersZero = ZERO;
     private volatile SendTiming sendTimingZero = SendTiming.EMPTY;
@@ -98,8 +102,19 @@ public final class SessionManager implements AutoCloseable {
             }
             throw e;
         }
+        sourceRateLimit(desired);
         swapIn(t, desired);
         t.reportStateChanges(sendersBefore, reflectorsBefore, events);
+    }
+
+    /** Gives the data plane the configuration's per-source rate limit if it changed. */
+    private void sourceRateLimit(DesiredSessions desired) {
+        RateLimit limit = desired.perSourceRateLimit();
+        if (!Objects.equals(limit, sourceRateLimit)) {
+            dataPlane.sourceRateLimit(limit);
+            sourceRateLimit = limit;
+            LOG.info("per-source rate limit of reflected test packets: {}", limit == null ? "none" : limit);
+        }
     }
 
     private void moveBack(PlaneSettings before) {
@@ -133,6 +148,7 @@ public final class SessionManager implements AutoCloseable {
             }
         }
         failures.addAll(t.executeTolerantly(dataPlane));
+        sourceRateLimit(desired);
         swapIn(t, desired);
         t.reportStateChanges(sendersBefore, reflectorsBefore, events);
         return failures;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The way from the running sessions to the ones a new configuration asks for, touching only the
  * sessions that differ: which to stop (removed, changed, disabled), which to start (added, changed,
- * enabled), and the in-place updates (thresholds, enable flags) that need no data plane at all.
+ * enabled), and the in-place updates (thresholds, enable flags, a reflector's rate limit) that
+ * stop and start nothing.
  *
  * <p>{@link #execute} is all or nothing: stops first (a changed session frees its port for its
  * successor), then reflectors (they send nothing by themselves), then senders; if one start
@@ -114,7 +115,10 @@ final class SessionTransition {
                 reflectorReasons.put(id, old == null ? "configured" : "configuration changed");
             } else {
                 nextReflectors.put(id, old);
-                inPlaceUpdates.add(() -> old.enabled(want.enabled()));
+                inPlaceUpdates.add(() -> {
+                    old.enabled(want.enabled());
+                    old.rateLimit(want.config().rateLimit());
+                });
                 if (!want.enabled() && old.running()) {
                     reflectorStops.add(old);
                     reflectorReasons.put(id, "disabled by configuration");

@@ -110,6 +110,7 @@ public final class StampMetrics implements MultiCollector {
         counters.put("user_space_rx_timestamps", new long[] {c.userSpaceRxTimestamps()});
         counters.put("kernel_tx_timestamps", new long[] {c.kernelTxTimestamps()});
         counters.put("user_space_tx_timestamps", new long[] {c.userSpaceTxTimestamps()});
+        counters.put("source_rate_limited", new long[] {c.sourceRateLimited()});
         String[] help = {
             "Test packets that matched no provisioned session (discarded, RFC 8972 section 3)",
             "Packets too short, truncated or with invalid fields",
@@ -117,7 +118,8 @@ public final class StampMetrics implements MultiCollector {
             "Internal failures of the I/O loop (which survives them)",
             "Packets received without a kernel receive timestamp (T2/T4 read in user space)",
             "Replies whose T1 is the kernel's transmit timestamp",
-            "Replies whose T1 was read in user space before the send system call"};
+            "Replies whose T1 was read in user space before the send system call",
+            "Test packets dropped unanswered over the per-source rate limit (per-source-rate-limit)"};
         int i = 0;
         for (var e : counters.entrySet()) {
             out.add(CounterSnapshot.builder().name("stampd_dataplane_" + e.getKey())
@@ -258,7 +260,11 @@ public final class StampMetrics implements MultiCollector {
         reflectorCounter(out, labels, counters, "stampd_reflector_packets_reflected", "Test packets answered",
                 ReflectorCounters::reflected);
         reflectorCounter(out, labels, counters, "stampd_reflector_packets_rejected",
-                "Test packets matched but failing authentication or validation", ReflectorCounters::rejected);
+                "Test packets matched but failing HMAC verification (YANG hmac-failures): discarded unanswered",
+                ReflectorCounters::rejected);
+        reflectorCounter(out, labels, counters, "stampd_reflector_packets_rate_limited",
+                "Test packets matched but dropped unanswered over the session's rate-limit",
+                ReflectorCounters::rateLimited);
         reflectorCounter(out, labels, counters, "stampd_reflector_packets_in_kernel",
                 "Of the reflected test packets, those an in-kernel data plane (XDP) answered itself",
                 ReflectorCounters::inKernel);

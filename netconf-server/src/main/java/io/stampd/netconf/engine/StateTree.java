@@ -71,6 +71,7 @@ final class StateTree {
                 .withChild(leaf("type", plane.kind().yangName))
                 .withChild(leaf("unmatched-packets", u64(counters.unmatched())))
                 .withChild(leaf("malformed-packets", u64(counters.malformed())))
+                .withChild(leaf("source-rate-limited-packets", u64(counters.sourceRateLimited())))
                 .withChild(leaf("send-errors", u64(counters.sendErrors())))
                 .withChild(leaf("internal-errors", u64(counters.internalErrors())))
                 .withChild(ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("timestamp-sources"))
@@ -337,6 +338,8 @@ final class StateTree {
         if (n.inKernel() > 0) {
             entry.withChild(leaf("in-kernel-packets", u64(n.inKernel())));
         }
+        entry.withChild(leaf("rate-limited-packets", u64(n.rateLimited())))
+                .withChild(leaf("hmac-failures", u64(n.rejected())));
         if (c.senderAddress() != null) {
             entry.withChild(leaf("sender-ip", Ipv6Addresses.format(c.senderAddress())));
         }

@@ -9,6 +9,7 @@ import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SendTimingRecorder;
 import io.stampd.dataplane.SenderHandle;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderListener;
 import io.stampd.dataplane.session.SenderSessionConfig;
@@ -31,6 +32,13 @@ final class FakeDataPlane implements DataPlane {
     /** The plane in use; {@link #use} refuses the planes in {@link #refusedPlanes}. */
     PlaneSettings plane = PlaneSettings.SOCKET;
     final Set<PlaneSettings.Kind> refusedPlanes = new HashSet<>();
+    /** The per-source rate limit the engine set last (null: none). */
+    RateLimit sourceRateLimit;
+
+    @Override
+    public void sourceRateLimit(RateLimit limit) {
+        sourceRateLimit = limit;
+    }
 
     @Override
     public PlaneSettings plane() {
@@ -177,6 +185,11 @@ final class FakeDataPlane implements DataPlane {
         @Override
         public ReflectorCounters counters() {
             return counters;
+        }
+
+        @Override
+        public void rateLimit(RateLimit limit) {
+            log.add("rate limit of reflector " + config.id() + ": " + limit);
         }
 
         @Override

@@ -3,11 +3,13 @@ package io.stampd.netconf.engine;
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.sys.bpf.Xdp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stampd.dataplane.session.Ipv6Addresses;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
 import io.stampd.dataplane.session.SenderSessionConfig;
 import io.stampd.netconf.CommitVetoException;
@@ -55,6 +57,12 @@ class SessionManagerTest {
         final Map<Long, SenderIntent> senders = new LinkedHashMap<>();
         final Map<Long, ReflectorIntent> reflectors = new LinkedHashMap<>();
         PlaneSettings plane = PlaneSettings.SOCKET;
+        RateLimit perSource;
+
+        Desired perSource(RateLimit limit) {
+            perSource = limit;
+            return this;
+        }
 
         Desired on(PlaneSettings p) {
             plane = p;
@@ -72,7 +80,7 @@ class SessionManagerTest {
         }
 
         DesiredSessions build() {
-            return new DesiredSessions(senders, reflectors, true, true, plane);
+            return new DesiredSessions(senders, reflectors, true, true, plane, perSource);
         }
     }
 
@@ -91,6 +99,35 @@ class SessionManagerTest {
         assertEquals(List.of("start reflector 7", "start sender 1", "start sender 2"), plane.log);
         assertSame(first, plane.senders.getFirst());
         assertEquals(List.of("sender 1", "sender 2", "reflector 7"), plane.running());
+    }
+
+    @Test
+    void thePerSourceRateLimitReachesTheDataPlaneWhenItChanges() throws Exception {
+        manager.apply(new Desired().reflector(reflector(7, 8620)).perSource(new RateLimit(100, 5)).build());
+        assertEquals(new RateLimit(100, 5), plane.sourceRateLimit);
+        var session = manager.reflectors().getFirst();
+        plane.sourceRateLimit = new RateLimit(1, 1); // changed behind the manager's back: not set again
+        manager.apply(new Desired().reflector(reflector(7, 8620)).perSource(new RateLimit(100, 5)).build());
+        assertEquals(new RateLimit(1, 1), plane.sourceRateLimit, "an unchanged limit is not set again");
+        assertSame(session, manager.reflectors().getFirst(), "the sessions keep running");
+        manager.apply(new Desired().reflector(reflector(7, 8620)).build());
+        assertNull(plane.sourceRateLimit, "removed: no limit");
+    }
+
+    @Test
+    void aSessionRateLimitChangesInPlace() throws Exception {
+        manager.apply(new Desired().reflector(reflector(7, 8620)).build());
+        var session = manager.reflectors().getFirst();
+        plane.log.clear();
+        manager.apply(new Desired().reflector(reflector(7, 8620).withRateLimit(new RateLimit(200, 20))).build());
+        assertEquals(List.of("rate limit of reflector 7: 200 packets/s, burst 20"), plane.log,
+                "neither stopped nor started: its counters carry on");
+        assertSame(session, manager.reflectors().getFirst());
+        assertEquals(new RateLimit(200, 20), session.config.rateLimit());
+        manager.apply(new Desired().reflector(reflector(7, 8620).withRateLimit(new RateLimit(200, 20))).build());
+        assertEquals(1, plane.log.size(), "an unchanged limit is not set again");
+        manager.apply(new Desired().reflector(reflector(7, 8620)).build());
+        assertEquals("rate limit of reflector 7: null", plane.log.getLast(), "removed: unlimited");
     }
 
     @Test
