@@ -344,7 +344,8 @@ class CommitCycle:
 
 # ---- the run ---------------------------------------------------------------------------------
 
-AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "cpu_s", "gcs", "full_gcs", "gc_s"]
+AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "cpu_s", "gcs", "full_gcs", "gc_s",
+                 "socket_drops"]
 COLUMNS = (["elapsed_s", "phase"] + [f"snd_{c}" for c in AGENT_COLUMNS] + [f"rfl_{c}" for c in AGENT_COLUMNS]
            + ["sessions", "sent", "received", "lost", "in_flight", "reflected", "unmatched", "udp6_out",
               "udp6_in", "udp6_noports", "pps", "agent_drops", "commits"])
@@ -360,7 +361,7 @@ class Sampler:
         self.csv.write(",".join(COLUMNS) + "\n")
         self.base_kernel = {a.role: udp6_counters(a.proc.pid) for a in (sender, reflector)}
         self.last_out = None
-        self.forced_gc_drops = 0
+        self.forced_gc_drops = 0  # at the sender's sockets (the reflector answers in the kernel)
         self.forced_gc_s = []  # how long each jcmd GC.class_histogram took (the agent is stopped most of it)
 
     def drops(self, s_metrics, r_metrics):
@@ -383,7 +384,8 @@ class Sampler:
         return sum(now.get(k, 0) - base.get(k, 0) for k in ("Udp6InErrors", "Udp6SndbufErrors"))
 
     def take(self, elapsed, phase, commits, live=False, histograms=None):
-        row = {"elapsed_s": round(elapsed, 1), "phase": phase, "commits": commits}
+        entered = time.monotonic()
+        row = {"phase": phase, "commits": commits}
         # fds and threads before the scrape: its HTTP connection would count as one.
         for a, p in ((self.sender, "snd"), (self.reflector, "rfl")):
             row[f"{p}_fds"] = open_fds(a.proc.pid)
@@ -396,7 +398,8 @@ class Sampler:
                 t = time.monotonic()
                 live_mb[a.role] = round(a.live_heap(path) / 2**20, 1)
                 self.forced_gc_s.append(time.monotonic() - t)
-                self.forced_gc_drops += self.kernel_drops(a) - before
+                if a is self.sender:
+                    self.forced_gc_drops += self.kernel_drops(a) - before
         sm = self.sender.scrape()
         rm = self.reflector.scrape()
         for a, p, m in ((self.sender, "snd", sm), (self.reflector, "rfl", rm)):
@@ -407,6 +410,7 @@ class Sampler:
             row[f"{p}_gcs"] = int(m.total("jvm_gc_collection_seconds_count"))
             row[f"{p}_full_gcs"] = int(m.total("jvm_gc_collection_seconds_count", gc="MarkSweepCompact"))
             row[f"{p}_gc_s"] = round(m.total("jvm_gc_collection_seconds_sum"), 3)
+            row[f"{p}_socket_drops"] = self.kernel_drops(a)
         row["sessions"] = len(sm.series.get("stampd_sender_packets_sent_total", []))
         row["sent"] = int(sm.total("stampd_sender_packets_sent_total"))
         row["received"] = int(sm.total("stampd_sender_packets_received_total"))
@@ -419,6 +423,8 @@ class Sampler:
         row["udp6_noports"] = kernel["Udp6NoPorts"]
         out = kernel["Udp6OutDatagrams"]
         t = time.monotonic()
+        # The time of the packet counts (a forced GC may have taken seconds since the call).
+        row["elapsed_s"] = round(elapsed + t - entered, 1)
         row["udp6_out"] = out
         row["pps"] = round((out - self.last_out[1]) / (t - self.last_out[0])) if self.last_out else ""
         self.last_out = (t, out)
@@ -571,15 +577,25 @@ def judge(a, sampler, baseline, last, final, sm, rm, dp_counters, commits, count
     bad = [i for i in sent if sent[i] != rcv.get(i, 0) + lost.get(i, 0) or inflight.get(i, 0) != 0]
     fig.append(f"records: {final['sent']} sent = {final['received']} received + {final['lost']} lost "
                f"({final['in_flight']} in flight) over {len(sent)} sessions, after the traffic stopped")
-    # Where the lost ones went: the test bed loses nothing, so a reply the reflector sent either
-    # reached the sender's UDP layer (queued, refused by a full buffer, or to a closed port) or
-    # went missing on the way (veths, the transit node's End processing).
+    # Where the lost ones went. The test bed loses nothing on purpose, so a reply the reflector
+    # sent either reached the sender's UDP layer (read by the agent, refused by a full buffer, or
+    # to a closed port) or went missing on the way (veths, the transit node): every packet a
+    # session counts lost must be one of those that went missing, came when no session was
+    # there for it (unmatched, no port: after the stop) or was dropped while the soak itself held
+    # the agent in a full GC. More than that is a reply the agent took and lost count of. (The
+    # reflector's count also covers the sessions removed or replaced meanwhile, whose counters
+    # went with them: the explanation can only be larger than the loss.)
     arrived = final["udp6_in"] + final["udp6_noports"] + sampler.kernel_drops(sampler.sender)
-    fig.append(f"lost: {last['lost']} counted under load, {final['lost']} at the end; the reflector sent "
-               f"{final['reflected']} replies and {arrived} reached the sender's UDP layer (of them "
-               f"{sampler.forced_gc_drops} dropped at a full socket buffer during the soak's forced full GCs, "
-               f"{final['udp6_noports']} to no socket, {final['unmatched']} unmatched); the reflector's count includes"
-               f" the replies to sessions removed or replaced meanwhile (their counters went with them)")
+    missing = final["reflected"] - arrived
+    late = final["unmatched"] + final["udp6_noports"]
+    explained = missing + late + sampler.forced_gc_drops
+    fig.append(f"lost: {last['lost']} counted under load, {final['lost']} at the end; of the reflector's "
+               f"{final['reflected']} replies {missing} never reached the sender's UDP layer, {late} came with no "
+               f"session or port left for them (after the stop), {sampler.forced_gc_drops} were dropped at a full "
+               f"socket buffer during the soak's forced full GCs")
+    if final["lost"] > explained:
+        fail.append(f"{final['lost']} packets lost, {final['lost'] - explained} more than the replies that went "
+                    f"missing outside the agent or came too late ({explained}): the agent lost count of some")
     if len(sent) != a.sessions:
         fail.append(f"{len(sent)} sender sessions at the end, not {a.sessions}")
     if bad:
