@@ -7,6 +7,7 @@ endpoints on its own namespace's ::1. This process reaches them by switching its
 a namespace (setns(2)) while it opens a connection: a socket stays in the namespace it was made in.
 """
 import argparse
+import collections
 import contextlib
 import ctypes
 import os
@@ -20,7 +21,6 @@ import tempfile
 import time
 import urllib.request
 
-from lxml import etree
 from ncclient import manager
 from ncclient.operations.rpc import RPCError
 import ncclient.transport.ssh
@@ -45,6 +45,8 @@ SPARE_REFLECTOR_PORTS = (8863, 8864)
 # 10 s, before the end of any warm-up, and close 500 intervals a second at 1,000 sessions.
 MEASUREMENT_INTERVAL_S = 2
 HISTORY_SIZE = 4
+# The record a session's ring (record-capacity, default 256) reaches its final size at.
+RING_LAST_GROWTH = 128
 # Sessions a commit adds and the next such commit removes again.
 EXTRA_SESSIONS = 5
 CHANGED_SESSIONS = 10
@@ -88,6 +90,26 @@ def proc_status(pid, key):
 
 def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def what_is_open(pid):
+    """PID's threads by name and open files by kind (socket, pipe, anon_inode:[eventfd], a path): to say what changed."""
+    kinds = collections.Counter()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            kinds[re.sub(r":\[\d+\]$", "", os.readlink(f"/proc/{pid}/fd/{fd}"))] += 1
+    threads = collections.Counter()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/comm") as f:
+            threads[re.sub(r"\d+$", "N", f.read().strip())] += 1
+    return {"threads": threads, "fds": kinds}
+
+
+def difference(before, after):
+    """What AFTER has more or less of than BEFORE (Counters), as text."""
+    more = after - before
+    less = before - after
+    return ", ".join([f"+{n} {k}" for k, n in sorted(more.items())] + [f"-{n} {k}" for k, n in sorted(less.items())])
 
 
 def udp6_counters(pid):
@@ -272,13 +294,13 @@ def reflector_sessions(tb, spare):
             + one(1, REFLECTOR_PORT) + one(2, spare) + "</stamp-session-reflector>")
 
 
-def sender_session(tb, sid, interval_us, extra=""):
+def sender_session(tb, sid, interval_us):
     return (f"<sender-test-session><stamp-session-id>{sid}</stamp-session-id><ssid>{sid}</ssid>"
             f"<interval>{interval_us}</interval><measurement-interval>{MEASUREMENT_INTERVAL_S}</measurement-interval>"
             f"<history-size>{HISTORY_SIZE}</history-size><sender-ip>{tb['SENDER_ADDR']}</sender-ip>"
             f"<session-reflector-ip>{tb['REFLECTOR_ADDR']}</session-reflector-ip>"
             f"<session-reflector-udp-port>{REFLECTOR_PORT}</session-reflector-udp-port>"
-            f"{segments('forward-path', tb['FORWARD_SEGMENTS'].split(','))}{extra}</sender-test-session>")
+            f"{segments('forward-path', tb['FORWARD_SEGMENTS'].split(','))}</sender-test-session>")
 
 
 def senders(body, enable=None):
@@ -291,7 +313,7 @@ class CommitCycle:
     The changes committed under load, one every few seconds, in turn: add EXTRA_SESSIONS sessions;
     set a loss threshold on CHANGED_SESSIONS sessions (or change its bound); remove the added
     sessions; change the interval of CHANGED_SESSIONS sessions (and back the next time); replace
-    the reflector's session list (with or without a spare session). The sessions a commit touches
+    the reflector's session list (its spare session's port toggled). The sessions a commit touches
     move along the id range, so that over a run most of them are changed at least once.
     """
 
@@ -336,7 +358,7 @@ class CommitCycle:
         return kind
 
     def settle(self):
-        """Back to the plain configuration: the added sessions removed, every interval the asked one."""
+        """Before the stop: the added sessions removed, so that exactly the asked sessions are judged."""
         self.sender.commit(config(senders("".join(
             f'<sender-test-session xmlns:nc="{NC}" nc:operation="remove"><stamp-session-id>{i}'
             "</stamp-session-id></sender-test-session>" for i in range(self.n + 1, self.n + EXTRA_SESSIONS + 1)))))
@@ -347,7 +369,7 @@ class CommitCycle:
 AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "cpu_s", "gcs", "full_gcs", "gc_s",
                  "socket_drops"]
 COLUMNS = (["elapsed_s", "phase"] + [f"snd_{c}" for c in AGENT_COLUMNS] + [f"rfl_{c}" for c in AGENT_COLUMNS]
-           + ["sessions", "sent", "received", "lost", "in_flight", "reflected", "unmatched", "udp6_out",
+           + ["sessions", "sent", "received", "lost", "in_flight", "reflector_received", "reflected", "unmatched", "rejected", "udp6_out",
               "udp6_in", "udp6_noports", "pps", "agent_drops", "commits"])
 
 
@@ -361,6 +383,8 @@ class Sampler:
         self.csv.write(",".join(COLUMNS) + "\n")
         self.base_kernel = {a.role: udp6_counters(a.proc.pid) for a in (sender, reflector)}
         self.last_out = None
+        self.open_at_baseline = {}  # role: its threads and open files at the end of the warm-up
+        self.first_change = {}  # (role, "threads" or "fds"): what changed first after the warm-up
         self.forced_gc_drops = 0  # at the sender's sockets (the reflector answers in the kernel)
         self.forced_gc_s = []  # how long each jcmd GC.class_histogram took (the agent is stopped most of it)
 
@@ -379,17 +403,31 @@ class Sampler:
         return int(total) - self.forced_gc_drops
 
     def kernel_drops(self, a):
+        """Datagrams the kernel dropped at agent A's sockets since the soak began (buffers full, filters)."""
         now = udp6_counters(a.proc.pid)
         base = self.base_kernel[a.role]
         return sum(now.get(k, 0) - base.get(k, 0) for k in ("Udp6InErrors", "Udp6SndbufErrors"))
 
     def take(self, elapsed, phase, commits, live=False, histograms=None):
+        """
+        One sample (a CSV row), ELAPSED s into the load; LIVE: with each agent's live heap (a full
+        GC), HISTOGRAMS: a directory for their class histograms. Returns the row and the sender's
+        metrics.
+        """
         entered = time.monotonic()
         row = {"phase": phase, "commits": commits}
         # fds and threads before the scrape: its HTTP connection would count as one.
         for a, p in ((self.sender, "snd"), (self.reflector, "rfl")):
             row[f"{p}_fds"] = open_fds(a.proc.pid)
             row[f"{p}_threads"] = proc_status(a.proc.pid, "Threads")
+            if phase == "baseline":
+                self.open_at_baseline[a.role] = what_is_open(a.proc.pid)
+            elif a.role in self.open_at_baseline:
+                base = self.open_at_baseline[a.role]
+                for k in ("threads", "fds"):
+                    if row[f"{p}_{k}"] != sum(base[k].values()) and (a.role, k) not in self.first_change:
+                        self.first_change[(a.role, k)] = \
+                            f"at {elapsed:.0f} s: " + difference(base[k], what_is_open(a.proc.pid)[k])
         live_mb = {}
         if live:
             for a in (self.sender, self.reflector):
@@ -417,7 +455,9 @@ class Sampler:
         row["lost"] = int(sm.total("stampd_sender_packets_lost_total"))
         row["in_flight"] = int(sm.total("stampd_sender_packets_in_flight"))
         row["reflected"] = int(rm.total("stampd_reflector_packets_reflected_total"))
+        row["reflector_received"] = int(rm.total("stampd_reflector_packets_received_total"))
         row["unmatched"] = int(sm.total("stampd_dataplane_unmatched_total"))
+        row["rejected"] = int(sm.total("stampd_sender_rejected_total"))
         kernel = udp6_counters(self.sender.proc.pid)
         row["udp6_in"] = kernel["Udp6InDatagrams"]
         row["udp6_noports"] = kernel["Udp6NoPorts"]
@@ -432,7 +472,7 @@ class Sampler:
         self.rows.append(row)
         self.csv.write(",".join(str(row[c]) for c in COLUMNS) + "\n")
         self.csv.flush()
-        return row, sm, rm
+        return row, sm
 
 
 def testbed(*args):
@@ -440,6 +480,17 @@ def testbed(*args):
     if r.returncode != 0:
         raise SoakError(f"tools/testbed {' '.join(args)} failed: {r.stderr.strip()}")
     return dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+
+
+def warmup_s(duration, interval_us):
+    """
+    20 % of the run, at most a minute; but at least until every session's structures that grow
+    with its first packets have their final size (plus 5 s): the record ring (256 records by
+    default) doubles for the last time at its 128th record, and the interval history is full
+    after HISTORY_SIZE + 1 intervals. Never more than half the run.
+    """
+    grown = max(RING_LAST_GROWTH * interval_us / 1e6, (HISTORY_SIZE + 1) * MEASUREMENT_INTERVAL_S) + 5
+    return min(max(min(0.2 * duration, 60.0), grown), 0.5 * duration)
 
 
 def run(a, out):
@@ -469,11 +520,12 @@ def run(a, out):
         reflector.live_heap()
         cycle = CommitCycle(tb, a.sessions, interval_us, sender, reflector)
         sampler = Sampler(sender, reflector, os.path.join(out, "soak.csv"))
-        t0 = time.monotonic()
+        started = time.monotonic()
         sender.commit(config(senders("".join(sender_session(tb, i, interval_us) for i in range(1, a.sessions + 1)))))
-        log(f"{a.sessions} sender sessions committed in {time.monotonic() - t0:.1f} s")
+        t0 = time.monotonic()  # the sessions run from here
+        log(f"{a.sessions} sender sessions committed in {t0 - started:.1f} s")
         duration = a.minutes * 60
-        warmup = min(0.2 * duration, 60.0)
+        warmup = warmup_s(duration, interval_us)
         gc_every = 60.0
         next_commit = t0 + a.commit_every
         next_sample = t0
@@ -496,7 +548,7 @@ def run(a, out):
             if now >= next_sample:
                 live = now >= next_gc
                 phase = "warm-up" if now - t0 < warmup else "baseline" if baseline is None and live else "soak"
-                row, _, _ = sampler.take(now - t0, phase, commits, live, out if phase == "baseline" else None)
+                row, _ = sampler.take(now - t0, phase, commits, live, out if phase == "baseline" else None)
                 if live:
                     next_gc += gc_every
                 if phase == "baseline":
@@ -509,19 +561,19 @@ def run(a, out):
             time.sleep(max(0.0, min(next_commit, next_sample, t0 + duration) - time.monotonic()))
         end_of_load = time.monotonic()
         # The last figures under load, with a full GC: the heap's live level at the end.
-        last, _, _ = sampler.take(end_of_load - t0, "end", commits, True, out)
+        last, _ = sampler.take(end_of_load - t0, "end", commits, True, out)
         log("stopping the traffic (sender-enable false), then waiting the loss timeout")
         cycle.settle()
         sender.commit(config(senders("", enable=False)))
         time.sleep(a.loss_timeout_s + 1.5)
-        final, sm, rm = sampler.take(time.monotonic() - t0, "stopped", commits, False)
+        final, sm = sampler.take(time.monotonic() - t0, "stopped", commits, False)
         dp_counters = {}
         for ag in agents:
             d = ag.get(f'<stamp-state xmlns="{NS}"><data-plane/></stamp-state>')
             for pc in d.xpath("//s:data-plane/s:program-counter", namespaces={"s": NS}):
                 dp_counters[f"{ag.role} {pc.findtext('s:name', namespaces={'s': NS})}"] = \
                     int(pc.findtext("s:packets", namespaces={"s": NS}))
-        return judge(a, sampler, baseline, last, final, sm, rm, dp_counters, commits, cycle.counts,
+        return judge(a, sampler, baseline, last, final, sm, dp_counters, commits, cycle.counts,
                      commit_failures, warmup, end_of_load - t0, interval_us)
     finally:
         for ag in agents:
@@ -533,7 +585,7 @@ def run(a, out):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def judge(a, sampler, baseline, last, final, sm, rm, dp_counters, commits, counts, commit_failures, warmup,
+def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, commit_failures, warmup,
           load_s, interval_us):
     """The verdict: (failures, figures), each a list of lines."""
     fail, fig = [], []
@@ -562,7 +614,8 @@ def judge(a, sampler, baseline, last, final, sm, rm, dp_counters, commits, count
             values = sorted({r[f"{p}_{k}"] for r in after})
             fig.append(f"{who} {k}: {baseline[f'{p}_{k}']} at the end of the warm-up, {values[0]}..{values[-1]} after it")
             if values != [baseline[f"{p}_{k}"]]:
-                fail.append(f"{who} open {k} changed after the warm-up: {baseline[f'{p}_{k}']} then {values}")
+                fail.append(f"{who} {k} changed after the warm-up: {baseline[f'{p}_{k}']} then {values} "
+                            f"({sampler.first_change.get((who, k), '')})")
     # Rate: datagrams the sender's namespace sent (the kernel's count; nothing else sends UDP there).
     first = rows[0]
     achieved = (last["udp6_out"] - first["udp6_out"]) / (last["elapsed_s"] - first["elapsed_s"])
@@ -577,25 +630,32 @@ def judge(a, sampler, baseline, last, final, sm, rm, dp_counters, commits, count
     bad = [i for i in sent if sent[i] != rcv.get(i, 0) + lost.get(i, 0) or inflight.get(i, 0) != 0]
     fig.append(f"records: {final['sent']} sent = {final['received']} received + {final['lost']} lost "
                f"({final['in_flight']} in flight) over {len(sent)} sessions, after the traffic stopped")
-    # Where the lost ones went. The test bed loses nothing on purpose, so a reply the reflector
-    # sent either reached the sender's UDP layer (read by the agent, refused by a full buffer, or
-    # to a closed port) or went missing on the way (veths, the transit node): every packet a
-    # session counts lost must be one of those that went missing, came when no session was
-    # there for it (unmatched, no port: after the stop) or was dropped while the soak itself held
+    # Where the lost ones went. The test bed loses nothing on purpose, but a machine too busy to
+    # run its softirqs drops packets in the veths' backlogs: a test packet the sender's kernel
+    # sent either reached the reflector's session or went missing on the way there, and a reply
+    # the reflector sent either reached the sender's UDP layer (read by the agent, refused by a
+    # full buffer, or to a closed port) or went missing on the way back. Every packet a session
+    # counts lost must be one of those that went missing, or a reply that came when no session was
+    # there for it (unmatched, no port: after the stop), came too late for the session's window of
+    # sequence numbers (rejected: a stall of the machine) or was dropped while the soak itself held
     # the agent in a full GC. More than that is a reply the agent took and lost count of. (The
     # reflector's count also covers the sessions removed or replaced meanwhile, whose counters
     # went with them: the explanation can only be larger than the loss.)
     arrived = final["udp6_in"] + final["udp6_noports"] + sampler.kernel_drops(sampler.sender)
+    missing_there = final["udp6_out"] - final["reflector_received"]
     missing = final["reflected"] - arrived
-    late = final["unmatched"] + final["udp6_noports"]
-    explained = missing + late + sampler.forced_gc_drops
-    fig.append(f"lost: {last['lost']} counted under load, {final['lost']} at the end; of the reflector's "
-               f"{final['reflected']} replies {missing} never reached the sender's UDP layer, {late} came with no "
-               f"session or port left for them (after the stop), {sampler.forced_gc_drops} were dropped at a full "
+    late = final["unmatched"] + final["udp6_noports"] + final["rejected"]
+    explained = missing_there + missing + late + sampler.forced_gc_drops
+    fig.append(f"lost: {last['lost']} counted under load, {final['lost']} at the end; of the sender's "
+               f"{final['udp6_out']} test packets {missing_there} never reached the reflector's session, of the "
+               f"reflector's {final['reflected']} replies {missing} never reached the sender's UDP layer, {late} came with no "
+               f"session or port left for them (after the stop) or too late for their session ({final['rejected']} rejected), {sampler.forced_gc_drops} were dropped at a full "
                f"socket buffer during the soak's forced full GCs")
     if final["lost"] > explained:
-        fail.append(f"{final['lost']} packets lost, {final['lost'] - explained} more than the replies that went "
-                    f"missing outside the agent or came too late ({explained}): the agent lost count of some")
+        fail.append(f"{final['lost']} packets lost, {final['lost'] - explained} more than the packets that went "
+                    f"missing outside the agents or came too late ({explained}): the agents lost count of some")
+    fig.append("sender replies in error: " + ", ".join(
+        f"{k} {int(sm.total(f'stampd_sender_{k}_total'))}" for k in ("duplicates", "reordered", "malformed", "rejected")))
     if len(sent) != a.sessions:
         fail.append(f"{len(sent)} sender sessions at the end, not {a.sessions}")
     if bad:
@@ -629,11 +689,18 @@ def judge(a, sampler, baseline, last, final, sm, rm, dp_counters, commits, count
                f", every {a.commit_every:g} s, {len(commit_failures)} refused")
     if commit_failures:
         fail.append(f"{len(commit_failures)} commits failed: " + "; ".join(commit_failures[:3]))
-    fig.append(f"warm-up: the first {warmup:.0f} s (20 % of the run, at most 60 s); samples every {a.sample_every:g} s,"
+    fig.append(f"warm-up: the first {warmup:.0f} s (20 % of the run, at most 60 s, but until the sessions' record "
+               f"rings and interval history have their final size, at most half the run); samples every {a.sample_every:g} s,"
                f" a full GC every 60 s after the warm-up and at the end; "
                + ("the launcher's heap sizing" if a.launcher_heap else
                   f"heap {a.heap_mb} MB fixed and touched at start (RSS beyond it is memory outside the heap)"))
     return fail, fig
+
+
+def on_sigterm(_signum, _frame):
+    """SIGTERM as Ctrl-C: the agents are stopped and the test bed removed on the way out."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt("SIGTERM")
 
 
 def main():
@@ -665,7 +732,7 @@ def main():
         sys.exit("soak: must run as root (it creates network namespaces and attaches XDP programs)")
     out = a.out or tempfile.mkdtemp(prefix="stampd-soak-out-")
     os.makedirs(out, exist_ok=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, on_sigterm)
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     try:
         fail, fig = run(a, out)
