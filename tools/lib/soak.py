@@ -92,6 +92,19 @@ def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def pool_workers(pid):
+    """
+    PID's ForkJoinPool workers (comm "ForkJoinPool-N-", "ForkJoinPool.co"): the virtual-thread
+    scheduler's carriers and the common pool's, which the JVM starts on demand and ends after
+    30-60 s idle, so their number follows how recently the agent had work for them.
+    """
+    n = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/comm") as f:
+            n += f.read().startswith("ForkJoinPool")
+    return n
+
+
 def what_is_open(pid):
     """PID's threads by name and open files by kind (socket, pipe, anon_inode:[eventfd], a path): to say what changed."""
     kinds = collections.Counter()
@@ -103,6 +116,11 @@ def what_is_open(pid):
         with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/comm") as f:
             threads[re.sub(r"\d+$", "N", f.read().strip())] += 1
     return {"threads": threads, "fds": kinds}
+
+
+def row_of(found, kind):
+    """The count the CSV has for FOUND (what_is_open) of KIND: threads without the pool workers."""
+    return sum(n for k, n in found[kind].items() if kind == "fds" or not k.startswith("ForkJoinPool"))
 
 
 def difference(before, after):
@@ -366,7 +384,7 @@ class CommitCycle:
 
 # ---- the run ---------------------------------------------------------------------------------
 
-AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "cpu_s", "gcs", "full_gcs", "gc_s",
+AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "pool_workers", "cpu_s", "gcs", "full_gcs", "gc_s",
                  "socket_drops"]
 COLUMNS = (["elapsed_s", "phase"] + [f"snd_{c}" for c in AGENT_COLUMNS] + [f"rfl_{c}" for c in AGENT_COLUMNS]
            + ["sessions", "sent", "received", "lost", "in_flight", "reflector_received", "reflected", "unmatched", "rejected", "udp6_out",
@@ -419,13 +437,14 @@ class Sampler:
         # fds and threads before the scrape: its HTTP connection would count as one.
         for a, p in ((self.sender, "snd"), (self.reflector, "rfl")):
             row[f"{p}_fds"] = open_fds(a.proc.pid)
-            row[f"{p}_threads"] = proc_status(a.proc.pid, "Threads")
+            row[f"{p}_pool_workers"] = pool_workers(a.proc.pid)
+            row[f"{p}_threads"] = proc_status(a.proc.pid, "Threads") - row[f"{p}_pool_workers"]
             if phase == "baseline":
                 self.open_at_baseline[a.role] = what_is_open(a.proc.pid)
             elif a.role in self.open_at_baseline:
                 base = self.open_at_baseline[a.role]
                 for k in ("threads", "fds"):
-                    if row[f"{p}_{k}"] != sum(base[k].values()) and (a.role, k) not in self.first_change:
+                    if row[f"{p}_{k}"] != row_of(base, k) and (a.role, k) not in self.first_change:
                         self.first_change[(a.role, k)] = \
                             f"at {elapsed:.0f} s: " + difference(base[k], what_is_open(a.proc.pid)[k])
         live_mb = {}
@@ -616,6 +635,12 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
             if values != [baseline[f"{p}_{k}"]]:
                 fail.append(f"{who} {k} changed after the warm-up: {baseline[f'{p}_{k}']} then {values} "
                             f"({sampler.first_change.get((who, k), '')})")
+        workers = [r[f"{p}_pool_workers"] for r in after]
+        fig.append(f"{who} ForkJoinPool workers (started on demand, ended when idle; not in the threads above): "
+                   f"{min(workers)}..{max(workers)}")
+        if max(workers) > 2 * os.cpu_count():
+            fail.append(f"{who} had {max(workers)} ForkJoinPool workers, more than twice the {os.cpu_count()} CPUs "
+                        "(the virtual-thread scheduler's parallelism and the common pool's): something blocks them")
     # Rate: datagrams the sender's namespace sent (the kernel's count; nothing else sends UDP there).
     first = rows[0]
     achieved = (last["udp6_out"] - first["udp6_out"]) / (last["elapsed_s"] - first["elapsed_s"])
