@@ -751,6 +751,8 @@ def main():
         ap.error("--sessions must be 1..60000")
     if not 1 <= a.rate <= 1_000_000 or a.sessions * 1e6 / a.rate < 1000:
         ap.error("--rate must be 1..1000000 pps with each session's interval at least 1 ms")
+    if a.heap_mb < 128:
+        ap.error("--heap-mb must be at least 128 (the young generation alone is 48 MB)")
     if a.commit_every <= 0 or a.sample_every <= 0:
         ap.error("--commit-every and --sample-every must be positive")
     if os.geteuid() != 0:
