@@ -232,6 +232,12 @@ class Agent:
     def get(self, subtree):
         return self.nc.get(filter=("subtree", subtree)).data_ele
 
+    def program_counters(self):
+        """The data plane's program counters (/stamp-state/data-plane/program-counter): name to packets."""
+        d = self.get(f'<stamp-state xmlns="{NS}"><data-plane><program-counter/></data-plane></stamp-state>')
+        return {pc.findtext("s:name", namespaces={"s": NS}): int(pc.findtext("s:packets", namespaces={"s": NS}))
+                for pc in d.xpath("//s:data-plane/s:program-counter", namespaces={"s": NS})}
+
     def scrape(self):
         with in_netns(self.netns):
             with urllib.request.urlopen(f"http://[::1]:{METRICS_PORT}/metrics", timeout=60) as r:
@@ -387,8 +393,8 @@ class CommitCycle:
 AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "pool_workers", "cpu_s", "gcs", "full_gcs", "gc_s",
                  "socket_drops"]
 COLUMNS = (["elapsed_s", "phase"] + [f"snd_{c}" for c in AGENT_COLUMNS] + [f"rfl_{c}" for c in AGENT_COLUMNS]
-           + ["sessions", "sent", "received", "lost", "in_flight", "reflector_received", "reflected", "unmatched", "rejected", "udp6_out",
-              "udp6_in", "udp6_noports", "pps", "agent_drops", "commits"])
+           + ["sessions", "sent", "received", "lost", "in_flight", "reflector_received", "reflected", "unmatched", "rejected", "sent_out",
+              "udp6_in", "udp6_noports", "taken_past_udp", "pps", "agent_drops", "commits"])
 
 
 class Sampler:
@@ -477,14 +483,19 @@ class Sampler:
         row["reflector_received"] = int(rm.total("stampd_reflector_packets_received_total"))
         row["unmatched"] = int(sm.total("stampd_dataplane_unmatched_total"))
         row["rejected"] = int(sm.total("stampd_sender_rejected_total"))
+        # What the sender's namespace sent and took in, through the kernel's UDP and past it:
+        # the af-packet plane sends and receives through its ring, the xdp plane collects
+        # replies in the kernel (their program counters; none on the socket plane).
+        pcs = self.sender.program_counters()
         kernel = udp6_counters(self.sender.proc.pid)
         row["udp6_in"] = kernel["Udp6InDatagrams"]
         row["udp6_noports"] = kernel["Udp6NoPorts"]
-        out = kernel["Udp6OutDatagrams"]
+        row["taken_past_udp"] = pcs.get("af-packet/filter-taken", 0) + pcs.get("collector/collected", 0)
+        out = kernel["Udp6OutDatagrams"] + pcs.get("af-packet/test-packets-sent", 0)
         t = time.monotonic()
         # The time of the packet counts (a forced GC may have taken seconds since the call).
         row["elapsed_s"] = round(elapsed + t - entered, 1)
-        row["udp6_out"] = out
+        row["sent_out"] = out
         row["pps"] = round((out - self.last_out[1]) / (t - self.last_out[0])) if self.last_out else ""
         self.last_out = (t, out)
         row["agent_drops"] = self.drops(sm, rm)
@@ -643,7 +654,7 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
                         "(the virtual-thread scheduler's parallelism and the common pool's): something blocks them")
     # Rate: datagrams the sender's namespace sent (the kernel's count; nothing else sends UDP there).
     first = rows[0]
-    achieved = (last["udp6_out"] - first["udp6_out"]) / (last["elapsed_s"] - first["elapsed_s"])
+    achieved = (last["sent_out"] - first["sent_out"]) / (last["elapsed_s"] - first["elapsed_s"])
     asked = a.sessions * 1e6 / interval_us
     fig.append(f"rate: {achieved:.0f} pps sent of {asked:.0f} asked ({100 * achieved / asked:.1f} %), "
                f"{a.sessions} sessions every {interval_us / 1000:g} ms, {load_s:.0f} s under load")
@@ -666,14 +677,15 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
     # the agent in a full GC. More than that is a reply the agent took and lost count of. (The
     # reflector's count also covers the sessions removed or replaced meanwhile, whose counters
     # went with them: the explanation can only be larger than the loss.)
-    arrived = final["udp6_in"] + final["udp6_noports"] + sampler.kernel_drops(sampler.sender)
-    missing_there = final["udp6_out"] - final["reflector_received"]
+    arrived = (final["udp6_in"] + final["udp6_noports"] + sampler.kernel_drops(sampler.sender)
+               + final["taken_past_udp"])
+    missing_there = final["sent_out"] - final["reflector_received"]
     missing = final["reflected"] - arrived
     late = final["unmatched"] + final["udp6_noports"] + final["rejected"]
     explained = missing_there + missing + late + sampler.forced_gc_drops
     fig.append(f"lost: {last['lost']} counted under load, {final['lost']} at the end; of the sender's "
-               f"{final['udp6_out']} test packets {missing_there} never reached the reflector's session, of the "
-               f"reflector's {final['reflected']} replies {missing} never reached the sender's UDP layer, {late} came with no "
+               f"{final['sent_out']} test packets {missing_there} never reached the reflector's session, of the "
+               f"reflector's {final['reflected']} replies {missing} never reached the sender (its UDP layer, or its plane's filter or collector), {late} came with no "
                f"session or port left for them (after the stop) or too late for their session ({final['rejected']} rejected), {sampler.forced_gc_drops} were dropped at a full "
                f"socket buffer during the soak's forced full GCs")
     if final["lost"] > explained:
@@ -706,7 +718,7 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
     for p, who in (("snd", "sender"), ("rfl", "reflector")):
         cpu = last[f"{p}_cpu_s"] - first_after[f"{p}_cpu_s"]
         fig.append(f"{who} after the warm-up: CPU {100 * cpu / span:.0f} % of one core "
-                   f"({1e6 * cpu / max(1, last['udp6_out'] - first_after['udp6_out']):.1f} us per test packet), "
+                   f"({1e6 * cpu / max(1, last['sent_out'] - first_after['sent_out']):.1f} us per test packet), "
                    f"{last[f'{p}_gcs'] - first_after[f'{p}_gcs']} collections "
                    f"({last[f'{p}_full_gcs'] - first_after[f'{p}_full_gcs']} full, with the forced ones), "
                    f"{last[f'{p}_gc_s'] - first_after[f'{p}_gc_s']:.2f} s in GC")
