@@ -390,11 +390,11 @@ class CommitCycle:
 
 # ---- the run ---------------------------------------------------------------------------------
 
-AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "pool_workers", "cpu_s", "gcs", "full_gcs", "gc_s",
-                 "socket_drops"]
+AGENT_COLUMNS = ["rss_mb", "heap_used_mb", "live_heap_mb", "fds", "threads", "pool_workers", "cpu_s", "gcs",
+                 "full_gcs", "gc_s", "socket_drops"]
 COLUMNS = (["elapsed_s", "phase"] + [f"snd_{c}" for c in AGENT_COLUMNS] + [f"rfl_{c}" for c in AGENT_COLUMNS]
-           + ["sessions", "sent", "received", "lost", "in_flight", "reflector_received", "reflected", "unmatched", "rejected", "sent_out",
-              "udp6_in", "udp6_noports", "taken_past_udp", "pps", "agent_drops", "commits"])
+           + ["sessions", "sent", "received", "lost", "in_flight", "reflector_received", "reflected", "unmatched",
+              "rejected", "sent_out", "udp6_in", "udp6_noports", "taken_past_udp", "pps", "agent_drops", "commits"])
 
 
 class Sampler:
@@ -543,7 +543,8 @@ def run(a, out):
         interval_us = round(a.sessions * 1e6 / a.rate)
         log(f"agents listening; reflector on {a.reflector_plane}, sender on {a.plane}, {a.sessions} sessions every "
             f"{interval_us} us ({a.sessions * 1e6 / interval_us:.0f} pps)")
-        reflector.commit(config(data_plane(a.reflector_plane, tb["REFLECTOR_DEV"]) + reflector_sessions(tb, SPARE_REFLECTOR_PORTS[0])))
+        reflector.commit(config(data_plane(a.reflector_plane, tb["REFLECTOR_DEV"])
+                                + reflector_sessions(tb, SPARE_REFLECTOR_PORTS[0])))
         sender.commit(config(data_plane(a.plane, tb["SENDER_DEV"])))
         # Attach once now: jcmd's first attach starts the JVM's Attach Listener thread for good.
         sender.live_heap()
@@ -652,7 +653,8 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
         if max(workers) > 2 * os.cpu_count():
             fail.append(f"{who} had {max(workers)} ForkJoinPool workers, more than twice the {os.cpu_count()} CPUs "
                         "(the virtual-thread scheduler's parallelism and the common pool's): something blocks them")
-    # Rate: datagrams the sender's namespace sent (the kernel's count; nothing else sends UDP there).
+    # Rate: test packets the sender's namespace sent (the kernel's UDP count, nothing else sends UDP
+    # there, and the af-packet plane's own sends).
     first = rows[0]
     achieved = (last["sent_out"] - first["sent_out"]) / (last["elapsed_s"] - first["elapsed_s"])
     asked = a.sessions * 1e6 / interval_us
@@ -666,8 +668,8 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
     bad = [i for i in sent if sent[i] != rcv.get(i, 0) + lost.get(i, 0) or inflight.get(i, 0) != 0]
     fig.append(f"records: {final['sent']} sent = {final['received']} received + {final['lost']} lost "
                f"({final['in_flight']} in flight) over {len(sent)} sessions, after the traffic stopped")
-    # Where the lost ones went. The test bed loses nothing on purpose, but a machine too busy to
-    # run its softirqs drops packets in the veths' backlogs: a test packet the sender's kernel
+    # Where the lost ones went. The test bed loses nothing on purpose, but the kernel may still
+    # drop packets on the way (a machine too busy to run its softirqs): a test packet the sender's kernel
     # sent either reached the reflector's session or went missing on the way there, and a reply
     # the reflector sent either reached the sender's UDP layer (read by the agent, refused by a
     # full buffer, or to a closed port) or went missing on the way back. Every packet a session
@@ -685,9 +687,10 @@ def judge(a, sampler, baseline, last, final, sm, dp_counters, commits, counts, c
     explained = missing_there + missing + late + sampler.forced_gc_drops
     fig.append(f"lost: {last['lost']} counted under load, {final['lost']} at the end; of the sender's "
                f"{final['sent_out']} test packets {missing_there} never reached the reflector's session, of the "
-               f"reflector's {final['reflected']} replies {missing} never reached the sender (its UDP layer, or its plane's filter or collector), {late} came with no "
-               f"session or port left for them (after the stop) or too late for their session ({final['rejected']} rejected), {sampler.forced_gc_drops} were dropped at a full "
-               f"socket buffer during the soak's forced full GCs")
+               f"reflector's {final['reflected']} replies {missing} never reached the sender (its UDP layer, or its "
+               f"plane's filter or collector), {late} came with no session or port left for them (after the stop) "
+               f"or too late for their session ({final['rejected']} rejected), {sampler.forced_gc_drops} were "
+               "dropped at a full socket buffer during the soak's forced full GCs")
     if final["lost"] > explained:
         fail.append(f"{final['lost']} packets lost, {final['lost'] - explained} more than the packets that went "
                     f"missing outside the agents or came too late ({explained}): the agents lost count of some")
