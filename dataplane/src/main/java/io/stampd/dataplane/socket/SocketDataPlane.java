@@ -42,10 +42,12 @@ public final class SocketDataPlane implements DataPlane, MessageBatch.SendErrors
     private static final int RECEIVE_BUFFER = 4 << 20;
     /**
      * Receive buffer of a socket shared by sessions without a sender port: thousands of sessions'
-     * replies and transmit timestamps (10,000 at 10 pps: 200,000 a second, about 1 KiB of kernel
-     * memory each) must outlast a stall of the I/O thread of 100 ms. Memory is taken only as used.
+     * replies and transmit timestamps (1,000 sessions at 50 pps: 100,000 a second, about 1 KiB of
+     * kernel memory each) must outlast a stall of the I/O thread of about a second. The soak
+     * (BENCHMARKS.md) lost 979 replies at 50,000 pps with 32 MiB: a stall of the machine, the
+     * catch-up after it and a full collection in the same second. Memory is taken only as used.
      */
-    private static final int SHARED_RECEIVE_BUFFER = 32 << 20;
+    private static final int SHARED_RECEIVE_BUFFER = 128 << 20;
 
     final StampNode node;
     /** The I/O thread (the node's). */
