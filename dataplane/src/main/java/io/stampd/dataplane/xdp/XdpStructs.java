@@ -72,12 +72,13 @@ public final class XdpStructs {
     public static final int STAMP_C_COLLECTED = 17;
     public static final int STAMP_C_NOT_LOCAL = 18;
     public static final int STAMP_C_RATE_LIMITED = 19;
-    public static final int STAMP_C_COUNT = 20;
+    public static final int STAMP_C_SOURCE_LIMITED = 20;
+    public static final int STAMP_C_COUNT = 21;
 
     private static final String[] COUNTER_NAMES = {"not_ipv6", "not_udp", "header_chain", "truncated",
         "other_port", "segments_left", "short", "no_session", "user_session", "tlv", "bad_checksum",
         "no_neighbour", "no_route", "ring_full", "error", "tx", "redirect", "collected", "not_local",
-        "rate_limited"};
+        "rate_limited", "source_limited"};
 
     /** A counter's name for messages: "bad_checksum" for STAMP_C_BAD_CHECKSUM. */
     public static String counterName(int counter) {
@@ -173,6 +174,22 @@ public final class XdpStructs {
         value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "capacity"), burst * STAMP_PACKET_CREDIT);
         value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "credit"), burst * STAMP_PACKET_CREDIT);
     }
+
+    public static final StructLayout STAMP_SOURCE_LIMIT = MemoryLayout.structLayout(
+            JAVA_INT.withName("rate"),
+            JAVA_INT.withName("burst")).withName("stamp_source_limit");
+
+    /** Writes the stamp_source_limit of {@code rate} packets per second and {@code burst}; rate 0: none. */
+    public static void sourceLimit(MemorySegment value, long rate, long burst) {
+        value.set(JAVA_INT, offset(STAMP_SOURCE_LIMIT, "rate"), Math.toIntExact(rate));
+        value.set(JAVA_INT, offset(STAMP_SOURCE_LIMIT, "burst"), Math.toIntExact(burst));
+    }
+
+    public static final StructLayout STAMP_SOURCE_KEY = MemoryLayout.structLayout(
+            address("addr"),
+            JAVA_INT.withName("rate"),
+            JAVA_INT.withName("burst")).withName("stamp_source_key");
+    public static final int STAMP_MAX_SOURCES = 4096;
 
     public static final StructLayout STAMP_FLOW_KEY = MemoryLayout.structLayout(
             JAVA_INT.withName("slot"),

@@ -39,9 +39,11 @@ final class ReflectorMaps {
     final BpfMap next;
     final BpfMap config;
     final BpfMap limits;
+    final BpfMap sourceLimit;
 
     ReflectorMaps(BpfObject reflector) {
         limits = reflector.map("refl_limits");
+        sourceLimit = reflector.map("refl_source_limit");
         sessions = reflector.map("refl_sessions");
         ports = reflector.map("refl_ports");
         counters = reflector.map("refl_counters");
@@ -92,6 +94,15 @@ final class ReflectorMaps {
             MemorySegment value = arena.allocate(XdpStructs.STAMP_REFL_LIMIT);
             XdpStructs.reflLimit(value, rate, burst);
             limits.update(arena.allocateFrom(JAVA_BYTE, BpfMap.indexKey(slot)), value);
+        }
+    }
+
+    /** The per-source limit, as the plane writes it on commit; rate 0: none. */
+    void sourceLimit(long rate, long burst) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(XdpStructs.STAMP_SOURCE_LIMIT);
+            XdpStructs.sourceLimit(value, rate, burst);
+            sourceLimit.update(arena.allocateFrom(JAVA_BYTE, BpfMap.indexKey(0)), value);
         }
     }
 
