@@ -532,6 +532,9 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	__builtin_memcpy(&sources, &limit_word, sizeof(sources));
 	if (sources.rate && !take_source_token(full.sender_addr, &sources)) {
 		STAMP_COUNT(refl_stats, STAMP_C_SOURCE_LIMITED);
+		counters = bpf_map_lookup_elem(&refl_counters, &s->slot);
+		if (counters)
+			__sync_fetch_and_add(&counters->source_limited, 1);
 		return XDP_DROP;
 	}
 	if ((s->flags & STAMP_RS_LIMITED) && !take_token(s->slot)) {

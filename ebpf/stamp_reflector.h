@@ -57,6 +57,8 @@ struct stamp_refl_counters {
 	__u64 last_sender_seq;		/* Sequence Number of the last one answered */
 	__u64 last_reflector_seq;	/* the reflector's number in that reply */
 	__u64 hw_rx_timestamps;		/* replies whose T2 is the NIC's receive timestamp */
+	__u64 source_limited;		/* test packets dropped over the per-source limit (part of what the
+					 * session received, as in the core) */
 };
 
 /*

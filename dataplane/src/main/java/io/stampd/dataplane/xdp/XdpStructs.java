@@ -151,11 +151,13 @@ public final class XdpStructs {
             JAVA_LONG.withName("reflected"),
             JAVA_LONG.withName("last_sender_seq"),
             JAVA_LONG.withName("last_reflector_seq"),
-            JAVA_LONG.withName("hw_rx_timestamps")).withName("stamp_refl_counters");
+            JAVA_LONG.withName("hw_rx_timestamps"),
+            JAVA_LONG.withName("source_limited")).withName("stamp_refl_counters");
     public static final long REFL_COUNTERS_REFLECTED = offset(STAMP_REFL_COUNTERS, "reflected");
     public static final long REFL_COUNTERS_LAST_SENDER_SEQ = offset(STAMP_REFL_COUNTERS, "last_sender_seq");
     public static final long REFL_COUNTERS_LAST_REFLECTOR_SEQ = offset(STAMP_REFL_COUNTERS, "last_reflector_seq");
     public static final long REFL_COUNTERS_HW_RX_TIMESTAMPS = offset(STAMP_REFL_COUNTERS, "hw_rx_timestamps");
+    public static final long REFL_COUNTERS_SOURCE_LIMITED = offset(STAMP_REFL_COUNTERS, "source_limited");
 
     public static final StructLayout STAMP_REFL_LIMIT = MemoryLayout.structLayout(
             JAVA_INT.withName("lock"),
@@ -287,6 +289,10 @@ public final class XdpStructs {
 
     public static long countersHwRxTimestamps(MemorySegment counters) {
         return counters.get(JAVA_LONG, REFL_COUNTERS_HW_RX_TIMESTAMPS);
+    }
+
+    public static long countersSourceLimited(MemorySegment counters) {
+        return counters.get(JAVA_LONG, REFL_COUNTERS_SOURCE_LIMITED);
     }
 
     // ==== stamp_collector.h ==================================================================

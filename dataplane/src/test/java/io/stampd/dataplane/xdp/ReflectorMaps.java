@@ -28,7 +28,8 @@ final class ReflectorMaps {
     }
 
     /** The counters of one slot (struct stamp_refl_counters). */
-    record Counters(long reflected, long lastSenderSeq, long lastReflectorSeq, long hwRxTimestamps) {
+    record Counters(long reflected, long lastSenderSeq, long lastReflectorSeq, long hwRxTimestamps,
+                    long sourceLimited) {
     }
 
     final BpfMap sessions;
@@ -84,7 +85,8 @@ final class ReflectorMaps {
                 throw new AssertionError("refl_counters has no slot " + slot);
             }
             return new Counters(XdpStructs.countersReflected(value), XdpStructs.countersLastSenderSeq(value),
-                    XdpStructs.countersLastReflectorSeq(value), XdpStructs.countersHwRxTimestamps(value));
+                    XdpStructs.countersLastReflectorSeq(value), XdpStructs.countersHwRxTimestamps(value),
+                    XdpStructs.countersSourceLimited(value));
         }
     }
 

@@ -280,9 +280,9 @@ class StampReflectorProgramTest {
     /**
      * The per-source limit (1 packet/s, burst 3), across the sessions a source's packets match:
      * S1's first three requests are answered, whichever of its sessions they name, the next are
-     * dropped (XDP_DROP) and counted in refl_stats as source_limited only, and spend none of the
-     * limited session's own credit; S2 has its own bucket; a request that matches no session is
-     * still passed up, limit or not. Without the limit, S1's limited session answers the rest of its
+     * dropped (XDP_DROP) and counted in refl_stats as source_limited and in their session's
+     * counters, and spend none of the limited session's own credit; S2 has its own bucket; a
+     * request that matches no session is still passed up, limit or not. Without the limit, S1's limited session answers the rest of its
      * own burst (5, one spent): its credit was untouched by the source's drops. One packet's credit
      * takes a second: none comes back within the test.
      */
@@ -315,6 +315,8 @@ class StampReflectorProgramTest {
                 }
             }
             assertEquals(0, maps.limited(122), "the session's own bucket dropped nothing");
+            assertEquals(2, maps.counters(120).sourceLimited(), "the drops count as the sessions' too");
+            assertEquals(1, maps.counters(122).sourceLimited());
             for (int seq = 10; seq < 13; seq++) {
                 reflectAndCheck(request(S2, 33101, port, seq, 5), second, seq, S2_MAC, R0_MAC, XDP_TX);
             }
