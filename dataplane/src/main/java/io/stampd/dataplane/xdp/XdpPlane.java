@@ -91,7 +91,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     private final BpfMap reflLocal;
     private final BpfMap reflCounters;
     private final BpfMap reflLimits;
-    private final BpfMap reflSourceLimit;
+    private final KernelSourceBuckets sourceBuckets;
     private final BpfMap reflFlows;
     private final BpfMap reflConfig;
     private final BpfMap reflStats;
@@ -201,7 +201,8 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         this.reflLocal = reflectorObject.map("refl_local");
         this.reflCounters = reflectorObject.map("refl_counters");
         this.reflLimits = reflectorObject.map("refl_limits");
-        this.reflSourceLimit = reflectorObject.map("refl_source_limit");
+        this.sourceBuckets = new KernelSourceBuckets(reflectorObject.map("refl_source_limit"),
+                reflectorObject.map("refl_sources"), System::nanoTime);
         this.reflFlows = reflectorObject.map("refl_flows");
         this.reflConfig = reflectorObject.map("refl_config");
         this.reflStats = reflectorObject.map("refl_stats");
@@ -529,15 +530,10 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
 
     /**
      * The node's per-source rate limit in the kernel from now on (null: none), beside the core's
-     * (SourceRateLimiter), which takes what the program passes up. The program keeps a bucket per
-     * source and limit, so a changed limit starts every source with a full bucket there. I/O thread.
+     * (SourceRateLimiter), which takes what the program passes up. I/O thread.
      */
     public void sourceLimit(RateLimit limit) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(XdpStructs.STAMP_SOURCE_LIMIT);
-            XdpStructs.sourceLimit(v, limit == null ? 0 : limit.packetsPerSecond(), limit == null ? 0 : limit.burst());
-            reflSourceLimit.update(index(a, 0), v);
-        }
+        sourceBuckets.limit(limit);
     }
 
     /**

@@ -191,6 +191,8 @@ public final class XdpStructs {
             address("addr"),
             JAVA_INT.withName("rate"),
             JAVA_INT.withName("burst")).withName("stamp_source_key");
+    public static final long SOURCE_KEY_RATE = offset(STAMP_SOURCE_KEY, "rate");
+    public static final long SOURCE_KEY_BURST = offset(STAMP_SOURCE_KEY, "burst");
     public static final int STAMP_MAX_SOURCES = 4096;
 
     public static final StructLayout STAMP_FLOW_KEY = MemoryLayout.structLayout(

@@ -41,10 +41,12 @@ final class ReflectorMaps {
     final BpfMap config;
     final BpfMap limits;
     final BpfMap sourceLimit;
+    final BpfMap sources;
 
     ReflectorMaps(BpfObject reflector) {
         limits = reflector.map("refl_limits");
         sourceLimit = reflector.map("refl_source_limit");
+        sources = reflector.map("refl_sources");
         sessions = reflector.map("refl_sessions");
         ports = reflector.map("refl_ports");
         counters = reflector.map("refl_counters");

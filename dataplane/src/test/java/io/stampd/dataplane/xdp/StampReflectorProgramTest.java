@@ -3,6 +3,7 @@ package io.stampd.dataplane.xdp;
 import io.stampd.dataplane.testing.Frame;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.codec.UdpChecksum;
 import io.stampd.dataplane.xdp.ReflectorMaps.Counters;
@@ -327,12 +328,58 @@ class StampReflectorProgramTest {
             assertEquals(before[XdpStructs.STAMP_C_NO_SESSION] + 1, maps.stats()[XdpStructs.STAMP_C_NO_SESSION]);
         } finally {
             maps.sourceLimit(0, 0);
+            maps.sources.keys().forEach(maps.sources::delete); // no source state for the other tests
         }
         for (int seq = 20; seq < 24; seq++) {
             reflectAndCheck(request(S1, 33102, port, seq, 5), limited, seq, S1_MAC, R0_MAC, XDP_TX);
         }
         assertEquals(XDP_DROP, bed.run(fd, request(S1, 33102, port, 24, 5).build()).retval(), "its own burst spent");
         assertEquals(1, maps.limited(122));
+    }
+
+    /**
+     * A changed per-source limit carries each source's credit over, cut to the new depth, as the
+     * core's TokenBucket does: S1, out of credit under 1/s burst 3, stays out under 1/s burst 1;
+     * S2, with 2 of 3 left, keeps 1. Lifted, the table empties and nothing is limited; set again,
+     * S1 starts with a full bucket. One packet's credit takes a second: none comes back within the
+     * test.
+     */
+    @Test
+    void aChangedSourceLimitKeepsWhatEachSourceEarnedCutToTheNewDepth() {
+        int port = 8621;
+        Session one = new Session(R, S1, port, 33201, 5, 123, 0, EE, 200, List.of());
+        Session two = new Session(R, S2, port, 33201, 5, 124, 0, EE, 200, List.of());
+        maps.add(one);
+        maps.add(two);
+        KernelSourceBuckets buckets = new KernelSourceBuckets(reflector.map("refl_source_limit"),
+                reflector.map("refl_sources"), System::nanoTime);
+        try {
+            buckets.limit(new RateLimit(1, 3));
+            for (int seq = 0; seq < 3; seq++) {
+                reflectAndCheck(request(S1, 33201, port, seq, 5), one, seq, S1_MAC, R0_MAC, XDP_TX);
+            }
+            assertEquals(XDP_DROP, bed.run(fd, request(S1, 33201, port, 3, 5).build()).retval());
+            reflectAndCheck(request(S2, 33201, port, 4, 5), two, 4, S2_MAC, R0_MAC, XDP_TX);
+
+            buckets.limit(new RateLimit(1, 1));
+            assertEquals(2, maps.sources.keys().size(), "S1 and S2 under the new limit only");
+            assertEquals(XDP_DROP, bed.run(fd, request(S1, 33201, port, 5, 5).build()).retval(),
+                    "S1: no fresh burst from a commit");
+            reflectAndCheck(request(S2, 33201, port, 6, 5), two, 6, S2_MAC, R0_MAC, XDP_TX);
+            assertEquals(XDP_DROP, bed.run(fd, request(S2, 33201, port, 7, 5).build()).retval(),
+                    "S2: its 2 left cut to the new depth, 1");
+
+            buckets.limit(null);
+            assertEquals(0, maps.sources.keys().size(), "no limit, no sources");
+            for (int seq = 8; seq < 12; seq++) {
+                reflectAndCheck(request(S1, 33201, port, seq, 5), one, seq, S1_MAC, R0_MAC, XDP_TX);
+            }
+            buckets.limit(new RateLimit(1, 1));
+            reflectAndCheck(request(S1, 33201, port, 12, 5), one, 12, S1_MAC, R0_MAC, XDP_TX);
+            assertEquals(XDP_DROP, bed.run(fd, request(S1, 33201, port, 13, 5).build()).retval());
+        } finally {
+            buckets.limit(null);
+        }
     }
 
     @Test
