@@ -91,8 +91,8 @@ struct stamp_source_limit {
 
 /*
  * Key of refl_sources (LRU hash, STAMP_MAX_SOURCES): a sender address under one limit. The limit
- * is part of the key because the value is counted in that limit's units: a changed limit starts
- * every source afresh (a full bucket) instead of reading old values in new units.
+ * is part of the key because the value is counted in that limit's units: no old value is ever read
+ * in new units. User space carries each source over to a changed limit (KernelSourceBuckets).
  */
 struct stamp_source_key {
 	__u8 addr[16];			/* the test packet's source address */
