@@ -82,6 +82,21 @@ struct {
 	__type(value, struct stamp_refl_limit);
 } refl_limits SEC(".maps");
 
+/* The per-source limit (stamp_source_limit) and each source's arrival time under it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stamp_source_limit);
+} refl_source_limit SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, STAMP_MAX_SOURCES);
+	__type(key, struct stamp_source_key);
+	__type(value, __u64);
+} refl_sources SEC(".maps");
+
 /* Stateful flows: the next reflector sequence number; LRU so that forgotten senders age out. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -234,6 +249,64 @@ static __always_inline int take_token(__u32 slot)
 	return ok;
 }
 
+/* Compare-and-swap attempts on a source's arrival time before its packet counts as over the limit. */
+#define SOURCE_TRIES 4
+
+/*
+ * Takes one packet's credit from the bucket of source address saddr under limit: 1, answer it;
+ * 0, it is over the limit. GCRA: with now and the arrival time tat in credits (see
+ * stamp_source_limit), the bucket holds capacity - (tat - now) credits while tat is ahead of now,
+ * and is full when tat is behind; a packet is answered iff max(tat, now) + STAMP_PACKET_CREDIT -
+ * now <= capacity, and then moves tat there. That is TokenBucket to the credit: full at the first
+ * packet, rate credits a nanosecond, never above capacity.
+ *
+ * tat is never more than capacity ahead of a later reading of the clock, so "ahead" beyond
+ * capacity can only be a tat far behind now seen through the 2^64 wrap of the credits (a source
+ * quiet for about 2^64 / rate ns): taken as behind, a full bucket. Only a source that comes back
+ * after a multiple of that time, give or take burst / rate seconds, finds its bucket emptier than
+ * it should be (by at most its depth, refilled at the rate as usual).
+ *
+ * Another CPU may move tat between the read and the swap; the read is done again, SOURCE_TRIES
+ * times in all, and then the packet counts as over the limit: only a source whose packets arrive on
+ * several CPUs at once can lose that race so often, and dropping is the safe side of a limit.
+ */
+static __always_inline int take_source_token(const __u8 *saddr, const struct stamp_source_limit *limit)
+{
+	struct stamp_source_key key = {};
+	__u64 rate = limit->rate, capacity = (__u64)limit->burst * STAMP_PACKET_CREDIT;
+	__u64 *tat, old, now, ahead;
+	int i;
+
+	__builtin_memcpy(key.addr, saddr, 16);
+	key.rate = limit->rate;
+	key.burst = limit->burst;
+	tat = bpf_map_lookup_elem(&refl_sources, &key);
+	if (!tat) {
+		/* A new source: a full bucket, less this packet. */
+		now = bpf_ktime_get_ns() * rate + STAMP_PACKET_CREDIT;
+		if (!bpf_map_update_elem(&refl_sources, &key, &now, BPF_NOEXIST))
+			return 1;
+		/* Another CPU made it meanwhile: take from that one. */
+		tat = bpf_map_lookup_elem(&refl_sources, &key);
+		if (!tat)
+			return 0;
+	}
+#pragma unroll
+	for (i = 0; i < SOURCE_TRIES; i++) {
+		old = *(volatile __u64 *)tat;
+		/* The clock after tat: no other CPU's swap can be later than this reading. */
+		now = bpf_ktime_get_ns() * rate;
+		ahead = old - now;
+		if ((__s64)ahead < 0 || ahead > capacity)
+			ahead = 0;
+		if (ahead + STAMP_PACKET_CREDIT > capacity)
+			return 0;
+		if (__sync_val_compare_and_swap(tat, old, now + ahead + STAMP_PACKET_CREDIT) == old)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Clears the flags octet of each Extra Padding TLV of the reply whose payload starts at
  * payload (the walk before checked the framing): the reflector understood them (RFC 8972
@@ -267,11 +340,12 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	struct stamp_refl_session *s;
 	struct stamp_refl_counters *counters;
 	struct stamp_xdp_config *cfg;
+	struct stamp_source_limit *source_limit, sources;
 	struct refl_scratch *sc;
 	struct bpf_fib_lookup fib = {};
 	__u8 *base, *out, *hdr, *udp;
 	__u32 zero = 0, port, *mask, n, rep_hlen, srh_len, slot;
-	__u64 reflector_seq, t2_wire, t3_wire, sum, utc;
+	__u64 reflector_seq, t2_wire, t3_wire, sum, utc, limit_word;
 	__u32 sender_seq, wlen;
 	__u16 ee, check;
 	__s64 diff;
@@ -448,9 +522,21 @@ static __always_inline int reflect(struct xdp_md *ctx, __u64 t2_tai)
 	((__be16 *)out)[3] = 0;
 
 	/*
-	 * Answerable here: a rate-limited session spends a packet's credit, or the packet is dropped,
-	 * never answered (what the program passes up meets user space's bucket instead).
+	 * Answerable here: the source spends a packet's credit of the per-source limit, then the
+	 * session of its own, or the packet is dropped, never answered; a packet over its source's
+	 * limit spends none of its session's (the core's order). What the program passes up meets user
+	 * space's buckets instead.
 	 */
+	source_limit = bpf_map_lookup_elem(&refl_source_limit, &zero);
+	limit_word = source_limit ? *(volatile __u64 *)source_limit : 0; /* one load: never half a commit */
+	__builtin_memcpy(&sources, &limit_word, sizeof(sources));
+	if (sources.rate && !take_source_token(full.sender_addr, &sources)) {
+		STAMP_COUNT(refl_stats, STAMP_C_SOURCE_LIMITED);
+		counters = bpf_map_lookup_elem(&refl_counters, &s->slot);
+		if (counters)
+			__sync_fetch_and_add(&counters->source_limited, 1);
+		return XDP_DROP;
+	}
 	if ((s->flags & STAMP_RS_LIMITED) && !take_token(s->slot)) {
 		STAMP_COUNT(refl_stats, STAMP_C_RATE_LIMITED);
 		return XDP_DROP;

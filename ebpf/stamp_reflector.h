@@ -57,6 +57,8 @@ struct stamp_refl_counters {
 	__u64 last_sender_seq;		/* Sequence Number of the last one answered */
 	__u64 last_reflector_seq;	/* the reflector's number in that reply */
 	__u64 hw_rx_timestamps;		/* replies whose T2 is the NIC's receive timestamp */
+	__u64 source_limited;		/* test packets dropped over the per-source limit (part of what the
+					 * session received, as in the core) */
 };
 
 /*
@@ -76,6 +78,34 @@ struct stamp_refl_limit {
 	__u64 limited;			/* packets dropped over the limit (XDP_DROP, never answered) */
 };
 #define STAMP_PACKET_CREDIT 1000000000
+
+/*
+ * Value of refl_source_limit (an array of one): the node's per-source rate limit, one bucket per
+ * sender address whatever session its packets match (io.stampd.dataplane.core.SourceRateLimiter);
+ * rate 0: none. Both fields fit one 8-octet load, so the program never reads half a commit.
+ */
+struct stamp_source_limit {
+	__u32 rate;			/* packets per second (at most 100,000,000) */
+	__u32 burst;			/* the bucket's depth in packets (at most 1,000,000) */
+};
+
+/*
+ * Key of refl_sources (LRU hash, STAMP_MAX_SOURCES): a sender address under one limit. The limit
+ * is part of the key because the value is counted in that limit's units: no old value is ever read
+ * in new units. User space carries each source over to a changed limit (KernelSourceBuckets).
+ */
+struct stamp_source_key {
+	__u8 addr[16];			/* the test packet's source address */
+	__u32 rate;
+	__u32 burst;
+};
+/*
+ * Value of refl_sources: __u64, the source's theoretical arrival time (GCRA, the token bucket
+ * above as one number, so that it changes with one compare-and-swap and needs no lock, which an
+ * LRU map does not allow). In credits: CLOCK_MONOTONIC ns x rate, modulo 2^64, so that a packet
+ * is exactly STAMP_PACKET_CREDIT of them and the bucket is TokenBucket's to the credit.
+ */
+#define STAMP_MAX_SOURCES 4096		/* as many as SourceRateLimiter tracks */
 
 /* Key of refl_flows: one test session of a stateful reflector session (RFC 8972 section 3). */
 struct stamp_flow_key {

@@ -60,6 +60,7 @@ enum stamp_xdp_counter {
 					 * the packet is being forwarded through this node. Added after the others so
 					 * that their numbers stay as first published. */
 	STAMP_C_RATE_LIMITED,		/* reflector: over its session's rate limit, dropped (XDP_DROP), never answered */
+	STAMP_C_SOURCE_LIMITED,		/* reflector: over the per-source rate limit, dropped (XDP_DROP), never answered */
 	STAMP_C_COUNT
 };
 

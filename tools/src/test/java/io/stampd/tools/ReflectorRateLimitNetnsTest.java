@@ -35,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sender's namespace, 20 packets with a wrong HMAC to session 2 and 2,000 test packets/s for 2 s
  * to session 1. Only about 200/s plus the burst are answered, the source limit drops what is over
  * 400/s, the session limit the rest, and <get> and the metrics say so; no wrong HMAC is answered,
- * each is counted. The xdp plane leaves authenticated sessions, and every session under a per-source
- * limit, to the core beneath it; without the per-source limit its program answers session 1 from
- * its own token bucket, which the test floods once more.
+ * each is counted. The xdp plane leaves authenticated sessions to the core beneath it and answers
+ * session 1 in the kernel, from its program's buckets for the source and the session: the kernel's
+ * counters say it answered and dropped the flood; without the per-source limit the program answers
+ * from the session's bucket alone, which the test floods once more.
  */
 @Tag("netns")
 class ReflectorRateLimitNetnsTest {
@@ -103,8 +104,8 @@ class ReflectorRateLimitNetnsTest {
                                     "http://[::1]:" + METRICS_PORT + "/metrics").requireSuccess().stdout());
                     before = check(plane, c, seconds, before);
                 }
-                // Without the per-source limit the xdp program answers session 1 itself, from its
-                // own token bucket (a spin-locked bucket both CPUs take from).
+                // Without the per-source limit the xdp program answers session 1 from the session's
+                // token bucket alone (a spin-locked bucket both CPUs take from).
                 rfl.commitOk(config("<stamp-session-reflector><per-source-rate-limit"
                         + " xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" nc:operation=\"delete\"/>"
                         + "</stamp-session-reflector>"));
@@ -173,6 +174,19 @@ class ReflectorRateLimitNetnsTest {
         RateLimitBounds.check(plane + ", session limit 200/s burst 20", 200, 20, seconds, answered, s.toString());
         RateLimitBounds.check(plane + ", source limit 400/s burst 40", 400, 40, seconds, received - sourceLimited,
                 s.toString());
+        if (plane.equals("xdp")) {
+            // The kernel answered and dropped the flood (the program's buckets), not the core beneath.
+            long inKernel = s.count(one + "/s:in-kernel-packets") == 0 ? 0 : s.number(one + "/s:in-kernel-packets");
+            String programDrops = "//s:stamp-state/s:data-plane/s:program-counter[s:name='reflector/source_limited']"
+                    + "/s:packets";
+            long kernelSourceLimited = s.count(programDrops) == 0 ? 0 : s.number(programDrops);
+            System.out.printf("xdp: %d answered in the kernel, %d dropped there over the source's limit%n", inKernel,
+                    kernelSourceLimited);
+            assertTrue(inKernel >= answered - 2, "answered in the kernel: " + inKernel + " of " + answered + ": " + s);
+            assertTrue(kernelSourceLimited <= sourceLimited && kernelSourceLimited >= sourceLimited - 2,
+                    "dropped over the source's limit in the kernel: " + kernelSourceLimited + " of " + sourceLimited
+                            + ": " + s);
+        }
         assertEquals(0, c.wrongHmacReplies(), plane + ": a wrong HMAC is never answered");
         assertEquals(20 * (plane.equals("socket") ? 1 : plane.equals("af-packet") ? 2 : 3),
                 s.number(two + "/s:hmac-failures"), plane + ": each wrong HMAC counted: " + s);

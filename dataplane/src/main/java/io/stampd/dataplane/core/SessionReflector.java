@@ -25,7 +25,6 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
     /** Match fields as 16 octets, null for a wildcard. */
     final byte[] senderAddress;
     final byte[] reflectorAddress;
-    private final SourceRateLimiter sourceLimiter;
     /** The plane's per-session state (its form of the return path, for one). */
     public Object attachment;
     private Runnable onClose;
@@ -72,7 +71,6 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
         this.errorEstimate = node.errorEstimate(config.timestampFormat());
         this.senderAddress = config.senderAddress() == null ? null : config.senderAddress().getAddress();
         this.reflectorAddress = config.reflectorAddress() == null ? null : config.reflectorAddress().getAddress();
-        this.sourceLimiter = node.sourceLimiter;
         this.rateLimit = config.rateLimit();
         this.bucket = rateLimit == null ? null : new TokenBucket(rateLimit);
     }
@@ -135,13 +133,12 @@ public final class SessionReflector implements ReflectorHandle, Transmitted {
 
     /**
      * Served by an in-kernel plane only if nothing of it needs user space (authentication, a
-     * configured reply DSCP, the node's per-source rate limit, which the core enforces; a session's
-     * own rate limit the XDP program has a bucket for). I/O thread.
+     * configured reply DSCP; a session's own rate limit and the node's per-source one the XDP
+     * program has buckets for). I/O thread.
      */
     public boolean reflectableInKernel() {
         // The in-kernel reflector copies the request's DSCP; a configured reply DSCP is user space's.
-        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED
-                && !sourceLimiter.limited();
+        return hmac == null && config.classOfService().replyDscp() == ClassOfServicePolicy.COPY_RECEIVED;
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.stampd.dataplane.SendTiming;
 import io.stampd.dataplane.SenderHandle;
 import io.stampd.dataplane.afpacket.AfPacketPlane;
 import io.stampd.dataplane.core.SessionObserver;
-import io.stampd.dataplane.core.SourceRateLimiter;
 import io.stampd.dataplane.session.PeerAddresses;
 import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.session.ReflectorSessionConfig;
@@ -233,13 +232,10 @@ public final class NodeDataPlane implements DataPlane {
     public void sourceRateLimit(RateLimit limit) {
         checkOpen();
         socket.loop.call(() -> {
-            SourceRateLimiter sources = socket.node().sourceLimiter;
+            socket.node().sourceLimiter.limit(limit);
             XdpPlane x = xdp;
-            if (x != null && sources.limited() != (limit != null)) {
-                // The core enforces the limit: the kernel stops (or starts again) answering sessions.
-                x.reprovisionAround(() -> sources.limit(limit));
-            } else {
-                sources.limit(limit);
+            if (x != null) {
+                x.sourceLimit(limit); // the program's own buckets, for what it answers in the kernel
             }
             return null;
         });
@@ -247,7 +243,15 @@ public final class NodeDataPlane implements DataPlane {
 
     @Override
     public DataPlaneCounters counters() {
-        return socket.counters();
+        DataPlaneCounters c = socket.counters();
+        XdpPlane x = xdp;
+        if (x == null) {
+            return c;
+        }
+        // The XDP program's drops over the per-source limit, beside the core's (what it passed up).
+        return new DataPlaneCounters(c.unmatched(), c.malformed(), c.sendErrors(), c.internalErrors(),
+                c.userSpaceRxTimestamps(), c.kernelTxTimestamps(), c.userSpaceTxTimestamps(),
+                c.sourceRateLimited() + x.sourceLimitedInKernel());
     }
 
     @Override

@@ -91,6 +91,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     private final BpfMap reflLocal;
     private final BpfMap reflCounters;
     private final BpfMap reflLimits;
+    private final KernelSourceBuckets sourceBuckets;
     private final BpfMap reflFlows;
     private final BpfMap reflConfig;
     private final BpfMap reflStats;
@@ -102,6 +103,8 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     private final BpfRingBuffer ring;
     private final int ringFd;
     private int ringToken = -1;
+    /** Set once the program's per-source drops are in the node's counter (detached). */
+    private volatile boolean sourceLimitedFolded;
 
     /** Reflector sessions in the maps, by slot; slots are reused. */
     private final Map<SessionReflector, Integer> reflectorSlots = new HashMap<>();
@@ -198,6 +201,8 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         this.reflLocal = reflectorObject.map("refl_local");
         this.reflCounters = reflectorObject.map("refl_counters");
         this.reflLimits = reflectorObject.map("refl_limits");
+        this.sourceBuckets = new KernelSourceBuckets(reflectorObject.map("refl_source_limit"),
+                reflectorObject.map("refl_sources"), System::nanoTime);
         this.reflFlows = reflectorObject.map("refl_flows");
         this.reflConfig = reflectorObject.map("refl_config");
         this.reflStats = reflectorObject.map("refl_stats");
@@ -211,6 +216,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         this.ringFd = records.fd();
         programs.taken = true;
         warmUp();
+        sourceLimit(node.sourceLimiter.limit());
     }
 
     /**
@@ -523,15 +529,36 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     }
 
     /**
-     * Takes every session out of the kernel, runs {@code change} (which changes what the kernel
-     * may answer, e.g. a per-source rate limit that the core enforces) and provisions them again:
-     * counters and stateful numbers carry over both ways. I/O thread.
+     * The node's per-source rate limit in the kernel from now on (null: none), beside the core's
+     * (SourceRateLimiter), which takes what the program passes up. I/O thread.
      */
-    public void reprovisionAround(Runnable change) {
-        List<SessionReflector> sessions = List.copyOf(reflectorSlots.keySet());
-        sessions.forEach(this::reflectorStopped);
-        change.run();
-        sessions.forEach(this::reflectorStarted);
+    public void sourceLimit(RateLimit limit) {
+        sourceBuckets.limit(limit);
+    }
+
+    /**
+     * Test packets the program dropped over the per-source limit, all CPUs; 0 once detached (then
+     * they are in the node's count). Any thread.
+     */
+    public long sourceLimitedInKernel() {
+        return sourceLimitedFolded ? 0 : kernelSourceLimited();
+    }
+
+    private long kernelSourceLimited() {
+        long sum = 0;
+        for (byte[] cpu : reflStats.lookupPerCpu(BpfMap.indexKey(XdpStructs.STAMP_C_SOURCE_LIMITED))
+                .orElse(new byte[0][])) {
+            sum += MemorySegment.ofArray(cpu).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+        }
+        return sum;
+    }
+
+    /** The program's per-source drops into the node's counter, once the program runs no more. */
+    private void foldSourceLimited() {
+        if (!sourceLimitedFolded) {
+            node.counters.sourceRateLimited.add(kernelSourceLimited());
+            sourceLimitedFolded = true;
+        }
     }
 
     private void updatePortPatterns(int port) {
@@ -577,7 +604,9 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         long limited = reflLimits.lookup(BpfMap.indexKey(slot))
                 .map(l -> MemorySegment.ofArray(l).get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_LIMIT_LIMITED))
                 .orElse(0L);
-        return new ReflectorCounters(reflected + limited, reflected, 0, reflected == 0 ? -1 : lastSender,
+        // Dropped over the per-source limit: received, neither answered nor over the session's.
+        long sourceLimited = c.get(ValueLayout.JAVA_LONG_UNALIGNED, XdpStructs.REFL_COUNTERS_SOURCE_LIMITED);
+        return new ReflectorCounters(reflected + limited + sourceLimited, reflected, 0, reflected == 0 ? -1 : lastSender,
                 reflected == 0 ? -1 : lastReflector, reflected, limited);
     }
 
@@ -690,6 +719,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
         }
         closed = true;
         detachProgram();
+        foldSourceLimited();
         node.loop.cancel(refresher);
         drainRing();
         for (SessionReflector s : new ArrayList<>(reflectorSlots.keySet())) {
@@ -725,6 +755,7 @@ public final class XdpPlane implements SessionObserver, EventLoop.ReadHandler, A
     private void undoAttach() {
         closed = true;
         detachProgram();
+        foldSourceLimited();
         node.loop.cancel(refresher);
         for (SessionReflector s : new ArrayList<>(reflectorSlots.keySet())) {
             reflectorStopped(s);

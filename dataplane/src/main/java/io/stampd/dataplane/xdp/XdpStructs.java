@@ -72,12 +72,13 @@ public final class XdpStructs {
     public static final int STAMP_C_COLLECTED = 17;
     public static final int STAMP_C_NOT_LOCAL = 18;
     public static final int STAMP_C_RATE_LIMITED = 19;
-    public static final int STAMP_C_COUNT = 20;
+    public static final int STAMP_C_SOURCE_LIMITED = 20;
+    public static final int STAMP_C_COUNT = 21;
 
     private static final String[] COUNTER_NAMES = {"not_ipv6", "not_udp", "header_chain", "truncated",
         "other_port", "segments_left", "short", "no_session", "user_session", "tlv", "bad_checksum",
         "no_neighbour", "no_route", "ring_full", "error", "tx", "redirect", "collected", "not_local",
-        "rate_limited"};
+        "rate_limited", "source_limited"};
 
     /** A counter's name for messages: "bad_checksum" for STAMP_C_BAD_CHECKSUM. */
     public static String counterName(int counter) {
@@ -150,11 +151,13 @@ public final class XdpStructs {
             JAVA_LONG.withName("reflected"),
             JAVA_LONG.withName("last_sender_seq"),
             JAVA_LONG.withName("last_reflector_seq"),
-            JAVA_LONG.withName("hw_rx_timestamps")).withName("stamp_refl_counters");
+            JAVA_LONG.withName("hw_rx_timestamps"),
+            JAVA_LONG.withName("source_limited")).withName("stamp_refl_counters");
     public static final long REFL_COUNTERS_REFLECTED = offset(STAMP_REFL_COUNTERS, "reflected");
     public static final long REFL_COUNTERS_LAST_SENDER_SEQ = offset(STAMP_REFL_COUNTERS, "last_sender_seq");
     public static final long REFL_COUNTERS_LAST_REFLECTOR_SEQ = offset(STAMP_REFL_COUNTERS, "last_reflector_seq");
     public static final long REFL_COUNTERS_HW_RX_TIMESTAMPS = offset(STAMP_REFL_COUNTERS, "hw_rx_timestamps");
+    public static final long REFL_COUNTERS_SOURCE_LIMITED = offset(STAMP_REFL_COUNTERS, "source_limited");
 
     public static final StructLayout STAMP_REFL_LIMIT = MemoryLayout.structLayout(
             JAVA_INT.withName("lock"),
@@ -173,6 +176,24 @@ public final class XdpStructs {
         value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "capacity"), burst * STAMP_PACKET_CREDIT);
         value.set(JAVA_LONG, offset(STAMP_REFL_LIMIT, "credit"), burst * STAMP_PACKET_CREDIT);
     }
+
+    public static final StructLayout STAMP_SOURCE_LIMIT = MemoryLayout.structLayout(
+            JAVA_INT.withName("rate"),
+            JAVA_INT.withName("burst")).withName("stamp_source_limit");
+
+    /** Writes the stamp_source_limit of {@code rate} packets per second and {@code burst}; rate 0: none. */
+    public static void sourceLimit(MemorySegment value, long rate, long burst) {
+        value.set(JAVA_INT, offset(STAMP_SOURCE_LIMIT, "rate"), Math.toIntExact(rate));
+        value.set(JAVA_INT, offset(STAMP_SOURCE_LIMIT, "burst"), Math.toIntExact(burst));
+    }
+
+    public static final StructLayout STAMP_SOURCE_KEY = MemoryLayout.structLayout(
+            address("addr"),
+            JAVA_INT.withName("rate"),
+            JAVA_INT.withName("burst")).withName("stamp_source_key");
+    public static final long SOURCE_KEY_RATE = offset(STAMP_SOURCE_KEY, "rate");
+    public static final long SOURCE_KEY_BURST = offset(STAMP_SOURCE_KEY, "burst");
+    public static final int STAMP_MAX_SOURCES = 4096;
 
     public static final StructLayout STAMP_FLOW_KEY = MemoryLayout.structLayout(
             JAVA_INT.withName("slot"),
@@ -270,6 +291,10 @@ public final class XdpStructs {
 
     public static long countersHwRxTimestamps(MemorySegment counters) {
         return counters.get(JAVA_LONG, REFL_COUNTERS_HW_RX_TIMESTAMPS);
+    }
+
+    public static long countersSourceLimited(MemorySegment counters) {
+        return counters.get(JAVA_LONG, REFL_COUNTERS_SOURCE_LIMITED);
     }
 
     // ==== stamp_collector.h ==================================================================

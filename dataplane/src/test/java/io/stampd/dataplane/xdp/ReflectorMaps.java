@@ -28,7 +28,8 @@ final class ReflectorMaps {
     }
 
     /** The counters of one slot (struct stamp_refl_counters). */
-    record Counters(long reflected, long lastSenderSeq, long lastReflectorSeq, long hwRxTimestamps) {
+    record Counters(long reflected, long lastSenderSeq, long lastReflectorSeq, long hwRxTimestamps,
+                    long sourceLimited) {
     }
 
     final BpfMap sessions;
@@ -39,9 +40,13 @@ final class ReflectorMaps {
     final BpfMap next;
     final BpfMap config;
     final BpfMap limits;
+    final BpfMap sourceLimit;
+    final BpfMap sources;
 
     ReflectorMaps(BpfObject reflector) {
         limits = reflector.map("refl_limits");
+        sourceLimit = reflector.map("refl_source_limit");
+        sources = reflector.map("refl_sources");
         sessions = reflector.map("refl_sessions");
         ports = reflector.map("refl_ports");
         counters = reflector.map("refl_counters");
@@ -82,7 +87,8 @@ final class ReflectorMaps {
                 throw new AssertionError("refl_counters has no slot " + slot);
             }
             return new Counters(XdpStructs.countersReflected(value), XdpStructs.countersLastSenderSeq(value),
-                    XdpStructs.countersLastReflectorSeq(value), XdpStructs.countersHwRxTimestamps(value));
+                    XdpStructs.countersLastReflectorSeq(value), XdpStructs.countersHwRxTimestamps(value),
+                    XdpStructs.countersSourceLimited(value));
         }
     }
 
@@ -92,6 +98,15 @@ final class ReflectorMaps {
             MemorySegment value = arena.allocate(XdpStructs.STAMP_REFL_LIMIT);
             XdpStructs.reflLimit(value, rate, burst);
             limits.update(arena.allocateFrom(JAVA_BYTE, BpfMap.indexKey(slot)), value);
+        }
+    }
+
+    /** The per-source limit, as the plane writes it on commit; rate 0: none. */
+    void sourceLimit(long rate, long burst) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(XdpStructs.STAMP_SOURCE_LIMIT);
+            XdpStructs.sourceLimit(value, rate, burst);
+            sourceLimit.update(arena.allocateFrom(JAVA_BYTE, BpfMap.indexKey(0)), value);
         }
     }
 

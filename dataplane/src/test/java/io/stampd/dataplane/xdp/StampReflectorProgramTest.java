@@ -3,6 +3,7 @@ package io.stampd.dataplane.xdp;
 import io.stampd.dataplane.testing.Frame;
 import io.stampd.dataplane.codec.ErrorEstimate;
 import io.stampd.dataplane.codec.TimestampFormat;
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.codec.Timestamps;
 import io.stampd.dataplane.codec.UdpChecksum;
 import io.stampd.dataplane.xdp.ReflectorMaps.Counters;
@@ -275,6 +276,110 @@ class StampReflectorProgramTest {
         assertEquals(1, maps.limited(61), "its own bucket");
         assertEquals(XDP_PASS, bed.run(fd, request(S1, 33001, 7777, 11, 5).build()).retval(),
                 "a port without sessions: passed up as before");
+    }
+
+    /**
+     * The per-source limit (1 packet/s, burst 3), across the sessions a source's packets match:
+     * S1's first three requests are answered, whichever of its sessions they name, the next are
+     * dropped (XDP_DROP) and counted in refl_stats as source_limited and in their session's
+     * counters, and spend none of the limited session's own credit; S2 has its own bucket; a
+     * request that matches no session is still passed up, limit or not. Without the limit, S1's limited session answers the rest of its
+     * own burst (5, one spent): its credit was untouched by the source's drops. One packet's credit
+     * takes a second: none comes back within the test.
+     */
+    @Test
+    void aSourceOverItsLimitIsDroppedWhateverSessionItNames() {
+        // A port of its own: no other test's (wildcard) session matches a request here.
+        int port = 8620;
+        Session plain = new Session(R, S1, port, 33101, 5, 120, 0, EE, 200, List.of());
+        Session limited = new Session(R, S1, port, 33102, 5, 122, XdpStructs.STAMP_RS_LIMITED, EE, 200, List.of());
+        Session second = new Session(R, S2, port, 33101, 5, 121, 0, EE, 200, List.of());
+        maps.limit(122, 1, 5);
+        maps.add(plain);
+        maps.add(limited);
+        maps.add(second);
+        maps.sourceLimit(1, 3);
+        try {
+            reflectAndCheck(request(S1, 33101, port, 0, 5), plain, 0, S1_MAC, R0_MAC, XDP_TX);
+            reflectAndCheck(request(S1, 33102, port, 1, 5), limited, 1, S1_MAC, R0_MAC, XDP_TX);
+            reflectAndCheck(request(S1, 33101, port, 2, 5), plain, 2, S1_MAC, R0_MAC, XDP_TX);
+            for (Session s : List.of(plain, limited, plain)) {
+                long[] before = maps.stats();
+                long reflected = maps.counters(s.slot()).reflected();
+                BpfTestRun.XdpResult r = bed.run(fd, request(S1, s.senderPort(), port, 3, 5).build());
+                assertEquals(XDP_DROP, r.retval(), "S1 over its source limit: dropped");
+                assertEquals(reflected, maps.counters(s.slot()).reflected(), "not counted as reflected");
+                long[] after = maps.stats();
+                for (int i = 0; i < after.length; i++) {
+                    assertEquals(before[i] + (i == XdpStructs.STAMP_C_SOURCE_LIMITED ? 1 : 0), after[i],
+                            "refl_stats " + XdpStructs.counterName(i));
+                }
+            }
+            assertEquals(0, maps.limited(122), "the session's own bucket dropped nothing");
+            assertEquals(2, maps.counters(120).sourceLimited(), "the drops count as the sessions' too");
+            assertEquals(1, maps.counters(122).sourceLimited());
+            for (int seq = 10; seq < 13; seq++) {
+                reflectAndCheck(request(S2, 33101, port, seq, 5), second, seq, S2_MAC, R0_MAC, XDP_TX);
+            }
+            assertEquals(XDP_DROP, bed.run(fd, request(S2, 33101, port, 13, 5).build()).retval(), "S2 over its own");
+            long[] before = maps.stats();
+            assertEquals(XDP_PASS, bed.run(fd, request(S1, 33999, port, 14, 5).build()).retval(),
+                    "no session: passed up, never answered here");
+            assertEquals(before[XdpStructs.STAMP_C_NO_SESSION] + 1, maps.stats()[XdpStructs.STAMP_C_NO_SESSION]);
+        } finally {
+            maps.sourceLimit(0, 0);
+            maps.sources.keys().forEach(maps.sources::delete); // no source state for the other tests
+        }
+        for (int seq = 20; seq < 24; seq++) {
+            reflectAndCheck(request(S1, 33102, port, seq, 5), limited, seq, S1_MAC, R0_MAC, XDP_TX);
+        }
+        assertEquals(XDP_DROP, bed.run(fd, request(S1, 33102, port, 24, 5).build()).retval(), "its own burst spent");
+        assertEquals(1, maps.limited(122));
+    }
+
+    /**
+     * A changed per-source limit carries each source's credit over, cut to the new depth, as the
+     * core's TokenBucket does: S1, out of credit under 1/s burst 3, stays out under 1/s burst 1;
+     * S2, with 2 of 3 left, keeps 1. Lifted, the table empties and nothing is limited; set again,
+     * S1 starts with a full bucket. One packet's credit takes a second: none comes back within the
+     * test.
+     */
+    @Test
+    void aChangedSourceLimitKeepsWhatEachSourceEarnedCutToTheNewDepth() {
+        int port = 8621;
+        Session one = new Session(R, S1, port, 33201, 5, 123, 0, EE, 200, List.of());
+        Session two = new Session(R, S2, port, 33201, 5, 124, 0, EE, 200, List.of());
+        maps.add(one);
+        maps.add(two);
+        KernelSourceBuckets buckets = new KernelSourceBuckets(reflector.map("refl_source_limit"),
+                reflector.map("refl_sources"), System::nanoTime);
+        try {
+            buckets.limit(new RateLimit(1, 3));
+            for (int seq = 0; seq < 3; seq++) {
+                reflectAndCheck(request(S1, 33201, port, seq, 5), one, seq, S1_MAC, R0_MAC, XDP_TX);
+            }
+            assertEquals(XDP_DROP, bed.run(fd, request(S1, 33201, port, 3, 5).build()).retval());
+            reflectAndCheck(request(S2, 33201, port, 4, 5), two, 4, S2_MAC, R0_MAC, XDP_TX);
+
+            buckets.limit(new RateLimit(1, 1));
+            assertEquals(2, maps.sources.keys().size(), "S1 and S2 under the new limit only");
+            assertEquals(XDP_DROP, bed.run(fd, request(S1, 33201, port, 5, 5).build()).retval(),
+                    "S1: no fresh burst from a commit");
+            reflectAndCheck(request(S2, 33201, port, 6, 5), two, 6, S2_MAC, R0_MAC, XDP_TX);
+            assertEquals(XDP_DROP, bed.run(fd, request(S2, 33201, port, 7, 5).build()).retval(),
+                    "S2: its 2 left cut to the new depth, 1");
+
+            buckets.limit(null);
+            assertEquals(0, maps.sources.keys().size(), "no limit, no sources");
+            for (int seq = 8; seq < 12; seq++) {
+                reflectAndCheck(request(S1, 33201, port, seq, 5), one, seq, S1_MAC, R0_MAC, XDP_TX);
+            }
+            buckets.limit(new RateLimit(1, 1));
+            reflectAndCheck(request(S1, 33201, port, 12, 5), one, 12, S1_MAC, R0_MAC, XDP_TX);
+            assertEquals(XDP_DROP, bed.run(fd, request(S1, 33201, port, 13, 5).build()).retval());
+        } finally {
+            buckets.limit(null);
+        }
     }
 
     @Test

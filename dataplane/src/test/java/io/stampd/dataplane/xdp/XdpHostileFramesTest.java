@@ -1,5 +1,6 @@
 package io.stampd.dataplane.xdp;
 
+import io.stampd.dataplane.session.RateLimit;
 import io.stampd.dataplane.testing.Frame;
 import io.stampd.sys.bpf.BpfObject;
 import io.stampd.sys.bpf.BpfTestRun;
@@ -69,6 +70,9 @@ class XdpHostileFramesTest {
         maps.add(StampReflectorMalformedTest.session(R, S1, 862, 50001, 2, XdpStructs.STAMP_RS_STATEFUL, List.of()));
         maps.add(StampReflectorMalformedTest.session(R, S1, 862, 50002, 3, XdpStructs.STAMP_RS_USER, List.of()));
         maps.add(StampReflectorMalformedTest.session(R, null, 5000, 0, 4, 0, List.of()));
+        // Every answer passes the per-source buckets (mutated sources fill and churn the LRU map);
+        // the limit is far above what the run sends, so none is dropped.
+        maps.sourceLimit(RateLimit.MAX_PACKETS_PER_SECOND, RateLimit.MAX_BURST);
         List<byte[]> bases = new ArrayList<>();
         bases.add(StampReflectorMalformedTest.b1().build());
         bases.add(StampReflectorMalformedTest.b2().build());
@@ -110,6 +114,8 @@ class XdpHostileFramesTest {
         System.out.printf("reflector: %d frames, %d answered (%d redirected), %d passed%n", FRAMES, answered,
                 outcomes[XDP_REDIRECT], outcomes[XDP_PASS]);
         assertTrue(answered >= FRAMES / 100, "the generator must reach the answered path: " + answered);
+        assertTrue(!maps.sources.keys().isEmpty(), "the answers went through the per-source buckets");
+        assertEquals(0, maps.stats()[XdpStructs.STAMP_C_SOURCE_LIMITED], "none over that limit");
         assertTrue(outcomes[XDP_PASS] >= FRAMES / 2, "and the passed one: " + outcomes[XDP_PASS]);
     }
 
