@@ -340,8 +340,9 @@ class DataPlanePermutationNetnsTest {
      * 2,000 packets/s for 2 s by {@code stampd flood}: the source limit drops what is over 400/s,
      * the session limit what is over 200/s of the rest, every packet received is reflected or
      * counted as dropped by one limit, and the sender gets exactly the replies counted. On the
-     * socket plane only (the limits live in the core every plane shares; ReflectorRateLimitNetnsTest
-     * runs them, and HMAC failures, on each plane through the agent).
+     * socket plane only (the CLI's options; the limits of the core that the socket and af-packet
+     * planes share and the XDP program's own are run, with HMAC failures, on each plane through the
+     * agent by ReflectorRateLimitNetnsTest).
      */
     @Test
     void reflectRateLimitsItsAnswers() throws Exception {
