@@ -344,6 +344,32 @@ class FaultInjectionNetnsTest {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in USER_HZ (100)
     }
 
+    /**
+     * What an agent did in 3 s of a fault it must weather quietly: the CPU time it used, how long
+     * the spell really lasted, and what it logged. Quiet is less than half a CPU (not spinning on
+     * an error) and at most 5 log lines (no line per packet).
+     */
+    private record Spell(double cpu, double seconds, String log) {
+        static Spell watch(AgentInNamespace agent) throws Exception {
+            long logFrom = Files.size(agent.log());
+            double cpuBefore = cpuSeconds(agent);
+            long from = System.nanoTime();
+            Thread.sleep(3000);
+            double cpu = cpuSeconds(agent) - cpuBefore;
+            return new Spell(cpu, (System.nanoTime() - from) / 1e9, agent.log(logFrom));
+        }
+
+        void assertQuiet(String who) {
+            assertTrue(cpu < 0.5 * seconds, who + " spun: " + cpu + " CPU s in " + seconds + " s");
+            assertTrue(lines(log) <= 5, who + " logged " + lines(log) + " lines in 3 s:\n" + log);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("logged %d lines, used %.2f CPU s in %.1f s%n%s", lines(log), cpu, seconds, log);
+        }
+    }
+
     /** Lines of an agent's log, less the test's own NETCONF logins. */
     private static long lines(String text) {
         return text.lines().filter(l -> !l.contains("CryptPasswordAuthenticator")).count();
@@ -436,27 +462,19 @@ class FaultInjectionNetnsTest {
 
             agents.reflector().kill9();
             Thread.sleep(500); // past the loss timeout of the last answered packet
-            long logFrom = Files.size(agents.sender().log());
             Xml a = snd.get();
-            double cpuBefore = cpuSeconds(agents.sender());
-            long from = System.nanoTime();
-            Thread.sleep(3000);
-            double cpu = cpuSeconds(agents.sender()) - cpuBefore;
-            double seconds = (System.nanoTime() - from) / 1e9;
+            Spell spell = Spell.watch(agents.sender());
             Xml b = snd.get();
             long sent = b.number(senderState(1) + "/s:current-stats/s:sent-packets")
                     - a.number(senderState(1) + "/s:current-stats/s:sent-packets");
             long lost = b.number(senderState(1) + "/s:current-stats/s:two-way-loss/s:loss-count")
                     - a.number(senderState(1) + "/s:current-stats/s:two-way-loss/s:loss-count");
-            String log = agents.sender().log(logFrom);
-            System.out.printf("reflector killed: the sender sent %d, counted %d lost, logged %d lines, used %.2f CPU s"
-                    + " in %.1f s%n%s%n", sent, lost, lines(log), cpu, seconds, log);
-            assertTrue(cpu < 0.5 * seconds, "the sender spun: " + cpu + " CPU s in " + seconds + " s");
+            System.out.printf("reflector killed: the sender sent %d, counted %d lost, %s%n", sent, lost, spell);
+            spell.assertQuiet("the sender");
             assertTrue(sent >= 100, "the sender stopped sending: " + sent + " in 3 s");
             // Packets sent within the loss timeout (10 at 20 ms) are still in flight at either reading.
             assertTrue(Math.abs(sent - lost) <= 12, "sent " + sent + " but lost " + lost);
             assertEquals("down", b.string(senderState(1) + "/s:liveness"));
-            assertTrue(lines(log) <= 5, "the sender logged " + lines(log) + " lines in 3 s:\n" + log);
 
             agents.reflector().restart();
             agents.reflector().awaitListening(Duration.ofSeconds(60));
@@ -468,26 +486,16 @@ class FaultInjectionNetnsTest {
             tb.exec(tb.transitNs(), "ip", "-6", "route", "add", "unreachable", tb.senderAddr() + "/128")
                     .requireSuccess();
             Thread.sleep(300);
-            long reflectorLogFrom = Files.size(agents.reflector().log());
             Xml ra = rfl.get();
-            double reflectorCpuBefore = cpuSeconds(agents.reflector());
-            long reflectorFrom = System.nanoTime();
-            Thread.sleep(3000);
-            double reflectorCpu = cpuSeconds(agents.reflector()) - reflectorCpuBefore;
-            double reflectorSeconds = (System.nanoTime() - reflectorFrom) / 1e9;
+            Spell reflectorSpell = Spell.watch(agents.reflector());
             Xml rb = rfl.get();
             tb.exec(tb.transitNs(), "ip", "-6", "route", "del", "unreachable", tb.senderAddr() + "/128")
                     .requireSuccess();
             long answered = rb.number(reflected) - ra.number(reflected);
-            String reflectorLog = agents.reflector().log(reflectorLogFrom);
-            System.out.printf("sender unreachable: the reflector answered %d (send errors %s), logged %d lines, used"
-                    + " %.2f CPU s in %.1f s%n%s%n", answered, rb.string("//s:data-plane/s:send-errors"),
-                    lines(reflectorLog), reflectorCpu, reflectorSeconds, reflectorLog);
-            assertTrue(reflectorCpu < 0.5 * reflectorSeconds, "the reflector spun: " + reflectorCpu + " CPU s in "
-                    + reflectorSeconds + " s");
+            System.out.printf("sender unreachable: the reflector answered %d (send errors %s), %s%n", answered,
+                    rb.string("//s:data-plane/s:send-errors"), reflectorSpell);
+            reflectorSpell.assertQuiet("the reflector");
             assertTrue(answered >= 100, "the reflector stopped answering: " + answered + " in 3 s");
-            assertTrue(lines(reflectorLog) <= 5, "the reflector logged " + lines(reflectorLog) + " lines in 3 s:\n"
-                    + reflectorLog);
             assertEquals("0", rb.string("//s:data-plane/s:internal-errors"));
             snd.rpc(fetchRecords(1));
             Thread.sleep(1000);
