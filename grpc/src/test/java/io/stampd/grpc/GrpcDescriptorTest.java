@@ -182,7 +182,8 @@ class GrpcDescriptorTest {
                 }
             }
         }
-        assertEquals(Map.of("CreateStampSenderSessionRequest", "uint32 interval_us = 100"), actual);
+        assertEquals(Map.of("CreateStampSenderSessionRequest", "uint32 interval_us = 100",
+                "StampSessionResult", "bool clock_step = 100"), actual);
     }
 
     private static final int FIRST_EXTENSION = 100;

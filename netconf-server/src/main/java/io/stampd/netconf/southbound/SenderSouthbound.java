@@ -305,12 +305,18 @@ public final class SenderSouthbound implements SenderBackend {
         return us;
     }
 
-    private static StampSessionResult result(int ssid, StampRecord r) {
+    /**
+     * One record as the controller reads it. clock_step (stampd's field 100, which an original
+     * controller skips) marks a record whose T1 and T4 were read on two clocks: its delays are off
+     * by the step, and a controller computing them from the timestamps must be able to tell.
+     */
+    static StampSessionResult result(int ssid, StampRecord r) {
         return StampSessionResult.newBuilder().setSsid(ssid)
                 .setTestPktTxTimestamp(EpochSeconds.of(r.t1()))
                 .setTestPktRxTimestamp(EpochSeconds.of(r.t2()))
                 .setReplyPktTxTimestamp(EpochSeconds.of(r.t3()))
                 .setReplyPktRxTimestamp(EpochSeconds.of(r.t4()))
+                .setClockStep(r.clockStep())
                 .build();
     }
 
