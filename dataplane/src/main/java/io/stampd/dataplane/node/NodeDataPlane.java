@@ -2,7 +2,6 @@ package io.stampd.dataplane.node;
 
 import io.stampd.dataplane.DataPlane;
 import io.stampd.dataplane.DataPlaneCounters;
-import io.stampd.dataplane.DataPlaneException;
 import io.stampd.dataplane.PlaneSettings;
 import io.stampd.dataplane.ReflectorHandle;
 import io.stampd.dataplane.SendTiming;

@@ -23,13 +23,10 @@ import io.stampd.sys.bpf.BpfRingBuffer;
 import io.stampd.sys.bpf.NetInterfaces;
 import io.stampd.sys.bpf.Xdp;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
